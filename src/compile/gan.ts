@@ -1,0 +1,77 @@
+/**
+ * `compile(gan)`: check the spec, then compile both networks. Pure and synchronous: it allocates
+ * no tensor, so it can run before a backend is chosen.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { getOrThrow, type GanError } from '../errors.ts'
+import type { Gan } from '../dsl/gan.ts'
+import type { Latent } from '../dsl/latent.ts'
+import type { Rng } from '../random.ts'
+import { checkGan, type CheckedGan } from '../shape/check.ts'
+import { compileNetwork, type CompiledNetwork } from './network.ts'
+
+/**
+ * A GAN ready to train: the spec, its checked shapes, and both compiled networks.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface CompiledGan {
+  readonly spec: Gan
+  readonly checked: CheckedGan
+  readonly generator: CompiledNetwork
+  readonly discriminator: CompiledNetwork
+}
+
+/**
+ * Checks and compiles a GAN; every problem comes back at once, as values.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { compile, gan, mlp, relu } from 'ganfp'
+ * const r = compile(gan({ generator: mlp([4], [16], relu, 2), discriminator: mlp([2], [16], relu, 1) }))
+ * E.isRight(r) // true
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const compile = (gan: Gan): E.Either<ReadonlyArray<GanError>, CompiledGan> =>
+  pipe(
+    checkGan(gan),
+    E.map((checked) => ({
+      spec: gan,
+      checked,
+      generator: compileNetwork(checked.generator),
+      discriminator: compileNetwork(checked.discriminator),
+    })),
+  )
+
+/**
+ * The throwing twin of `compile`, for recipes and the CLI.
+ *
+ * @example
+ * import { compileOrThrow, gan, mlp, relu } from 'ganfp'
+ * compileOrThrow(gan({ generator: mlp([4], [16], relu, 2), discriminator: mlp([2], [16], relu, 1) })).generator.outputShape // [2]
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const compileOrThrow = (gan: Gan): CompiledGan => getOrThrow(compile(gan))
+
+/**
+ * `n` latent vectors, flattened row-major (`n × latent.dim`).
+ *
+ * @example
+ * import { sampleLatent, normalLatent, Rng } from 'ganfp'
+ * sampleLatent(normalLatent(3), 2, Rng.fromSeed(1)).length // 6
+ *
+ * @since 0.1.0
+ * @category sampling
+ */
+export const sampleLatent = (latent: Latent, n: number, rng: Rng): Float32Array =>
+  latent._tag === 'Normal'
+    ? rng.normals(n * latent.dim, latent.mean, latent.std)
+    : rng.uniforms(n * latent.dim, latent.low, latent.high)

@@ -1,0 +1,126 @@
+/**
+ * What each layer means in tfjs-core: the parameters it owns and its forward computation.
+ *
+ * @since 0.1.0
+ */
+import type { ShapedLayer } from '../shape/check.ts'
+import type { ParamSpec, Params } from './params.ts'
+import { tf, type Tensor } from './tf.ts'
+
+/**
+ * How a forward pass runs: training switches batch statistics and dropout on.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface ForwardMode {
+  readonly training: boolean
+  /** Seeds dropout masks; ignored in inference. */
+  readonly seed?: number
+}
+
+/** One layer's forward result: its output and the new values of any state it keeps. */
+export interface LayerOutput {
+  readonly output: Tensor
+  readonly stateUpdates: ReadonlyArray<readonly [string, Tensor]>
+}
+
+/** A layer compiled: its parameters and its forward function. */
+export interface CompiledLayer {
+  readonly params: ReadonlyArray<ParamSpec>
+  readonly forward: (x: Tensor, params: Params, mode: ForwardMode, index: number) => LayerOutput
+}
+
+const stateless = (f: (x: Tensor) => Tensor): CompiledLayer => ({
+  params: [],
+  forward: (x) => ({ output: f(x), stateUpdates: [] }),
+})
+
+/** Channels are the last axis; batch statistics reduce over all the others. */
+const reductionAxes = (rank: number): Array<number> => Array.from({ length: rank - 1 }, (_, i) => i)
+
+/**
+ * Compiles one shaped layer; `local` is its path inside its network (`layers[3]`).
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const compileLayer = (shaped: ShapedLayer, local: string): CompiledLayer => {
+  const { layer, inputShape, outputShape } = shaped
+  switch (layer._tag) {
+    case 'Dense': {
+      const kernel = `${local}.kernel`
+      const bias = `${local}.bias`
+      const fanIn = inputShape[0]!
+      return {
+        params: [
+          { path: kernel, shape: [fanIn, layer.units], trainable: true, init: { _tag: 'GlorotUniform', fanIn, fanOut: layer.units } },
+          ...(layer.useBias
+            ? [{ path: bias, shape: [layer.units], trainable: true, init: { _tag: 'Constant', value: 0 } } as const]
+            : []),
+        ],
+        forward: (x, p) => ({
+          output: tf.fused.matMul({ a: x as tf.Tensor2D, b: p[kernel] as tf.Tensor2D, bias: layer.useBias ? p[bias] : undefined }),
+          stateUpdates: [],
+        }),
+      }
+    }
+    case 'Relu':
+      return stateless((x) => tf.relu(x))
+    case 'LeakyRelu':
+      return stateless((x) => tf.leakyRelu(x, layer.alpha))
+    case 'Tanh':
+      return stateless((x) => tf.tanh(x))
+    case 'Sigmoid':
+      return stateless((x) => tf.sigmoid(x))
+    case 'Flatten':
+    case 'Reshape':
+      return stateless((x) => tf.reshape(x, [-1, ...outputShape]))
+    case 'Dropout':
+      return {
+        params: [],
+        forward: (x, _p, mode, index) => ({
+          output: mode.training && layer.rate > 0 ? tf.dropout(x, layer.rate, undefined, (mode.seed ?? 0) + index) : x,
+          stateUpdates: [],
+        }),
+      }
+    case 'BatchNorm': {
+      const channels = inputShape[inputShape.length - 1]!
+      const gamma = `${local}.gamma`
+      const beta = `${local}.beta`
+      const movingMean = `${local}.movingMean`
+      const movingVariance = `${local}.movingVariance`
+      const constant = (path: string, value: number, trainable: boolean): ParamSpec => ({
+        path,
+        shape: [channels],
+        trainable,
+        init: { _tag: 'Constant', value },
+      })
+      return {
+        params: [
+          constant(gamma, 1, true),
+          constant(beta, 0, true),
+          constant(movingMean, 0, false),
+          constant(movingVariance, 1, false),
+        ],
+        forward: (x, p, mode) => {
+          const normalise = (mean: Tensor, variance: Tensor): Tensor =>
+            tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, layer.epsilon))), p[gamma]!), p[beta]!)
+          if (!mode.training) return { output: normalise(p[movingMean]!, p[movingVariance]!), stateUpdates: [] }
+          const axes = reductionAxes(x.rank)
+          const mean = tf.mean(x, axes)
+          const variance = tf.mean(tf.square(tf.sub(x, mean)), axes)
+          const blend = (old: Tensor, batch: Tensor): Tensor =>
+            tf.add(tf.mul(old, layer.momentum), tf.mul(batch, 1 - layer.momentum))
+          return {
+            output: normalise(mean, variance),
+            stateUpdates: [
+              [movingMean, blend(p[movingMean]!, mean)],
+              [movingVariance, blend(p[movingVariance]!, variance)],
+            ],
+          }
+        },
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * A checked network compiled to tfjs-core: `init(seed)` makes parameters, `apply(params, x, mode)`
+ * uses them. The compiled value holds no tensors; parameters belong to whoever called `init`.
+ *
+ * @since 0.1.0
+ */
+import type { Shape } from '../dsl/network.ts'
+import type { CheckedNetwork } from '../shape/check.ts'
+import { compileLayer, type ForwardMode } from './layers.ts'
+import { disposeParams, initParams, type ParamSpec, type Params } from './params.ts'
+import type { Tensor } from './tf.ts'
+
+/**
+ * A forward pass's output and the new values of the network's state (batch-norm moving
+ * statistics), by path.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface Forward {
+  readonly output: Tensor
+  readonly stateUpdates: Params
+}
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export interface CompiledNetwork {
+  readonly inputShape: Shape
+  readonly outputShape: Shape
+  /** Every parameter, in a fixed order; the optimizer trains those marked trainable. */
+  readonly paramSpecs: ReadonlyArray<ParamSpec>
+  readonly trainablePaths: ReadonlyArray<string>
+  /** Fresh parameters from a seed: the same on every backend. */
+  readonly init: (seed: number) => Params
+  /** The output for a batch `x` of shape `[n, ...inputShape]`. */
+  readonly apply: (params: Params, x: Tensor, mode: ForwardMode) => Tensor
+  /** The output and the state updates a training pass produces. */
+  readonly forward: (params: Params, x: Tensor, mode: ForwardMode) => Forward
+  /** Disposes a parameter record made by `init`. */
+  readonly dispose: (params: Params) => void
+}
+
+/**
+ * Compiles a checked network.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { checkNetwork, compileNetwork, mlp, relu } from 'ganfp'
+ * const checked = checkNetwork(mlp([2], [4], relu, 1), 'd')
+ * if (E.isRight(checked)) compileNetwork(checked.right).paramSpecs.map((p) => p.path)
+ * // ['layers[0].kernel', 'layers[0].bias', 'layers[2].kernel', 'layers[2].bias']
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const compileNetwork = (checked: CheckedNetwork): CompiledNetwork => {
+  const layers = checked.layers.map((shaped, i) => compileLayer(shaped, `layers[${i}]`))
+  const paramSpecs = layers.flatMap((l) => l.params)
+  const forward = (params: Params, x: Tensor, mode: ForwardMode): Forward => {
+    const stateUpdates: Record<string, Tensor> = {}
+    let output = x
+    layers.forEach((layer, i) => {
+      const result = layer.forward(output, params, mode, i)
+      for (const [path, value] of result.stateUpdates) stateUpdates[path] = value
+      output = result.output
+    })
+    return { output, stateUpdates }
+  }
+  return {
+    inputShape: checked.inputShape,
+    outputShape: checked.outputShape,
+    paramSpecs,
+    trainablePaths: paramSpecs.filter((p) => p.trainable).map((p) => p.path),
+    init: (seed) => initParams(paramSpecs, seed),
+    apply: (params, x, mode) => forward(params, x, mode).output,
+    forward,
+    dispose: disposeParams,
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A GAN is a value: two networks, a latent distribution, a loss, a schedule and one optimizer per
+ * network. Building one allocates nothing; `check` and `compile` give it meaning.
+ *
+ * @since 0.1.0
+ */
+import { normalLatent, type Latent } from './latent.ts'
+import { nonSaturating, type GanLoss } from './loss.ts'
+import type { Network } from './network.ts'
+import { adam, type Optimizer } from './optimizer.ts'
+import { alternating, type Schedule } from './schedule.ts'
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export interface Gan {
+  readonly _tag: 'Gan'
+  readonly generator: Network
+  readonly discriminator: Network
+  readonly latent: Latent
+  readonly loss: GanLoss
+  readonly schedule: Schedule
+  readonly optimizers: { readonly generator: Optimizer; readonly discriminator: Optimizer }
+}
+
+/**
+ * A GAN from its parts; the latent defaults to a standard normal of the generator's input size,
+ * the loss to non-saturating, the schedule to one D step per G step, the optimizers to Adam.
+ *
+ * @example
+ * import { gan, mlp, relu, leakyRelu } from 'ganfp'
+ * const g = gan({ generator: mlp([8], [64], relu, 2), discriminator: mlp([2], [64], leakyRelu(0.2), 1) })
+ * g.latent.dim // 8
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const gan = (parts: {
+  readonly generator: Network
+  readonly discriminator: Network
+  readonly latent?: Latent
+  readonly loss?: GanLoss
+  readonly schedule?: Schedule
+  readonly optimizers?: { readonly generator?: Optimizer; readonly discriminator?: Optimizer }
+}): Gan => ({
+  _tag: 'Gan',
+  generator: parts.generator,
+  discriminator: parts.discriminator,
+  latent: parts.latent ?? normalLatent(parts.generator.inputShape.reduce((a, b) => a * b, 1)),
+  loss: parts.loss ?? nonSaturating(),
+  schedule: parts.schedule ?? alternating(),
+  optimizers: {
+    generator: parts.optimizers?.generator ?? adam(),
+    discriminator: parts.optimizers?.discriminator ?? adam(),
+  },
+})
+
+/**
+ * Replaces the loss (data-last, for `pipe`).
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { gan, withLoss, minimax, mlp, relu } from 'ganfp'
+ * const g = pipe(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }), withLoss(minimax()))
+ * g.loss._tag // 'Minimax'
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withLoss =
+  (loss: GanLoss) =>
+  (g: Gan): Gan => ({ ...g, loss })
+
+/**
+ * Replaces the schedule (data-last, for `pipe`).
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { gan, withSchedule, alternating, mlp, relu } from 'ganfp'
+ * const g = pipe(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }), withSchedule(alternating({ discriminatorStepsPerGeneratorStep: 2 })))
+ * g.schedule.discriminatorStepsPerGeneratorStep // 2
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withSchedule =
+  (schedule: Schedule) =>
+  (g: Gan): Gan => ({ ...g, schedule })
+
+/**
+ * Replaces one or both optimizers (data-last, for `pipe`).
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { gan, withOptimizers, sgd, mlp, relu } from 'ganfp'
+ * const g = pipe(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }), withOptimizers({ generator: sgd({ learningRate: 0.1 }) }))
+ * g.optimizers.generator._tag // 'Sgd'
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withOptimizers =
+  (optimizers: { readonly generator?: Optimizer; readonly discriminator?: Optimizer }) =>
+  (g: Gan): Gan => ({
+    ...g,
+    optimizers: {
+      generator: optimizers.generator ?? g.optimizers.generator,
+      discriminator: optimizers.discriminator ?? g.optimizers.discriminator,
+    },
+  })

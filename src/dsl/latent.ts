@@ -1,0 +1,43 @@
+/**
+ * The latent distribution the generator samples from.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export type Latent =
+  | { readonly _tag: 'Normal'; readonly dim: number; readonly mean: number; readonly std: number }
+  | { readonly _tag: 'Uniform'; readonly dim: number; readonly low: number; readonly high: number }
+
+/**
+ * A `dim`-dimensional Gaussian latent.
+ *
+ * @example
+ * import { normalLatent } from 'ganfp'
+ * normalLatent(100) // { _tag: 'Normal', dim: 100, mean: 0, std: 1 }
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const normalLatent = (
+  dim: number,
+  options: { readonly mean?: number; readonly std?: number } = {},
+): Latent => ({ _tag: 'Normal', dim, mean: options.mean ?? 0, std: options.std ?? 1 })
+
+/**
+ * A `dim`-dimensional uniform latent on [low, high).
+ *
+ * @example
+ * import { uniformLatent } from 'ganfp'
+ * uniformLatent(1, { low: 0, high: 1 }).high // 1
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const uniformLatent = (
+  dim: number,
+  options: { readonly low?: number; readonly high?: number } = {},
+): Latent => ({ _tag: 'Uniform', dim, low: options.low ?? -1, high: options.high ?? 1 })

@@ -1,0 +1,105 @@
+/**
+ * A network is a declared input shape and a chain of layers, built by data-last combinators
+ * that read well in `pipe`.
+ *
+ * @since 0.1.0
+ */
+import type { Layer } from './layer.ts'
+
+/**
+ * A shape without the batch dimension.
+ * @since 0.1.0
+ * @category model
+ */
+export type Shape = ReadonlyArray<number>
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export interface Network {
+  readonly _tag: 'Network'
+  readonly inputShape: Shape
+  readonly layers: ReadonlyArray<Layer>
+}
+
+/**
+ * A network with no layers yet.
+ *
+ * @example
+ * import { input } from 'ganfp'
+ * input([2]).layers.length // 0
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const input = (shape: Shape): Network => ({ _tag: 'Network', inputShape: [...shape], layers: [] })
+
+/**
+ * A network from its input shape and layers.
+ *
+ * @example
+ * import { sequential, dense, relu } from 'ganfp'
+ * sequential([2], [dense(16), relu, dense(1)]).layers.length // 3
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const sequential = (shape: Shape, layers: ReadonlyArray<Layer>): Network => ({
+  _tag: 'Network',
+  inputShape: [...shape],
+  layers: [...layers],
+})
+
+/**
+ * Appends a layer (data-last, for `pipe`).
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { input, andThen, dense, leakyRelu } from 'ganfp'
+ * const d = pipe(input([784]), andThen(dense(256)), andThen(leakyRelu(0.2)), andThen(dense(1)))
+ * d.layers.length // 3
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const andThen =
+  (layer: Layer) =>
+  (network: Network): Network => ({ ...network, layers: [...network.layers, layer] })
+
+/**
+ * Appends several layers at once.
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { input, andThenAll, dense, relu } from 'ganfp'
+ * pipe(input([2]), andThenAll([dense(8), relu])).layers.length // 2
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const andThenAll =
+  (layers: ReadonlyArray<Layer>) =>
+  (network: Network): Network => ({ ...network, layers: [...network.layers, ...layers] })
+
+/**
+ * A multilayer perceptron: `hidden` dense layers each followed by `activation`, then a linear
+ * dense layer of `outputUnits`.
+ *
+ * @example
+ * import { mlp, relu } from 'ganfp'
+ * mlp([2], [64, 64], relu, 1).layers.length // 5
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const mlp = (
+  inputShape: Shape,
+  hidden: ReadonlyArray<number>,
+  activation: Layer,
+  outputUnits: number,
+): Network =>
+  sequential(inputShape, [
+    ...hidden.flatMap((units): ReadonlyArray<Layer> => [{ _tag: 'Dense', units, useBias: true }, activation]),
+    { _tag: 'Dense', units: outputUnits, useBias: true },
+  ])

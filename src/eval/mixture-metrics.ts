@@ -1,0 +1,71 @@
+/**
+ * Protocol Q1's figures for 2-D mixtures: modes captured, share of high-quality samples, and the
+ * reverse KL between the high-quality mode histogram and uniform.
+ *
+ * @since 0.1.0
+ */
+import type { Mixture2d } from '../data/mixtures.ts'
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export interface MixtureReport {
+  readonly samples: number
+  readonly modes: number
+  /** Modes with at least `minPerMode` high-quality samples nearest to them. */
+  readonly modesCaptured: number
+  /** Share of samples within 3 standard deviations of their nearest mode, in [0, 1]. */
+  readonly highQualityFraction: number
+  /** KL(high-quality histogram ‖ uniform over modes); 0 when the captured modes are balanced. */
+  readonly reverseKl: number
+  readonly perMode: ReadonlyArray<number>
+}
+
+/**
+ * Scores `points` (x, y interleaved) against a mixture, by Q1's rules.
+ *
+ * @example
+ * import { mixtureReport, ringMixture } from 'ganfp'
+ * const points = new Float32Array(ringMixture.modes.flatMap(([x, y]) => Array(30).fill([x, y]).flat()))
+ * mixtureReport(ringMixture, points).modesCaptured // 8
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const mixtureReport = (mixture: Mixture2d, points: ArrayLike<number>, minPerMode = 20): MixtureReport => {
+  const n = Math.floor(points.length / 2)
+  const perMode = new Array<number>(mixture.modes.length).fill(0)
+  const radius = 3 * mixture.std
+  let highQuality = 0
+  for (let i = 0; i < n; i++) {
+    const x = points[2 * i]!
+    const y = points[2 * i + 1]!
+    let best = 0
+    let bestDistance = Infinity
+    mixture.modes.forEach(([mx, my], m) => {
+      const d = Math.hypot(x - mx, y - my)
+      if (d < bestDistance) {
+        bestDistance = d
+        best = m
+      }
+    })
+    if (bestDistance <= radius) {
+      highQuality++
+      perMode[best]!++
+    }
+  }
+  const k = mixture.modes.length
+  const reverseKl =
+    highQuality === 0
+      ? Infinity
+      : perMode.reduce((sum, count) => (count === 0 ? sum : sum + (count / highQuality) * Math.log((count / highQuality) * k)), 0)
+  return {
+    samples: n,
+    modes: k,
+    modesCaptured: perMode.filter((c) => c >= minPerMode).length,
+    highQualityFraction: n === 0 ? 0 : highQuality / n,
+    reverseKl,
+    perMode,
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * ganfp: GANs as typed values. Compose networks, losses and schedules as data; `compile` checks
+ * them and compiles them to tfjs-core; `createTrainer` runs the min-max loop.
+ *
+ * @since 0.1.0
+ */
+export * from './errors.ts'
+export * from './random.ts'
+export * from './dsl/layer.ts'
+export * from './dsl/network.ts'
+export * from './dsl/latent.ts'
+export * from './dsl/loss.ts'
+export * from './dsl/optimizer.ts'
+export * from './dsl/schedule.ts'
+export * from './dsl/gan.ts'
+export { describeValue } from './shape/describe.ts'
+export * from './shape/infer.ts'
+export * from './shape/check.ts'
+export * from './compile/backend.ts'
+export * from './compile/params.ts'
+export type { ForwardMode } from './compile/layers.ts'
+export * from './compile/network.ts'
+export * from './compile/loss.ts'
+export * from './compile/gan.ts'
+export * from './train/optimizer.ts'
+export * from './train/trainer.ts'
+export * from './data/dataset.ts'
+export * from './data/mixtures.ts'
+export * from './data/slanted-land.ts'
+export * from './eval/mixture-metrics.ts'
+export * from './io/files.ts'
+export * from './io/png.ts'
+export * from './io/scatter.ts'
+export * from './io/flags.ts'
+export * from './io/main.ts'

@@ -1,0 +1,89 @@
+/**
+ * PNG encoding (through pngjs, the standard pure-JS codec) and a small raster canvas for plots.
+ *
+ * @since 0.1.0
+ */
+import pngjs from 'pngjs'
+
+/**
+ * An RGBA image being drawn.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface Canvas {
+  readonly width: number
+  readonly height: number
+  readonly rgba: Uint8Array
+}
+
+/**
+ * A colour as [r, g, b] in 0..255.
+ * @since 0.1.0
+ * @category model
+ */
+export type Rgb = readonly [number, number, number]
+
+/**
+ * A canvas filled with one colour.
+ *
+ * @example
+ * import { canvas } from 'ganfp'
+ * canvas(4, 3, [255, 255, 255]).rgba.length // 48
+ * @since 0.1.0
+ * @category constructors
+ */
+export const canvas = (width: number, height: number, background: Rgb): Canvas => {
+  const rgba = new Uint8Array(width * height * 4)
+  for (let i = 0; i < width * height; i++) rgba.set([...background, 255], 4 * i)
+  return { width, height, rgba }
+}
+
+/**
+ * Paints a filled disc (pixels outside the canvas are ignored).
+ *
+ * @example
+ * import { canvas, fillDisc } from 'ganfp'
+ * const c = canvas(8, 8, [255, 255, 255]); fillDisc(c, 4, 4, 2, [0, 0, 0]); c.rgba[(4 * 8 + 4) * 4] // 0
+ * @since 0.1.0
+ * @category drawing
+ */
+export const fillDisc = (c: Canvas, cx: number, cy: number, radius: number, colour: Rgb): void => {
+  for (let y = Math.floor(cy - radius); y <= Math.ceil(cy + radius); y++)
+    for (let x = Math.floor(cx - radius); x <= Math.ceil(cx + radius); x++)
+      if (x >= 0 && y >= 0 && x < c.width && y < c.height && (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2)
+        c.rgba.set(colour, 4 * (y * c.width + x))
+}
+
+/**
+ * Paints a circle's outline.
+ *
+ * @example
+ * import { canvas, strokeCircle } from 'ganfp'
+ * strokeCircle(canvas(16, 16, [255, 255, 255]), 8, 8, 5, [255, 0, 0])
+ * @since 0.1.0
+ * @category drawing
+ */
+export const strokeCircle = (c: Canvas, cx: number, cy: number, radius: number, colour: Rgb): void => {
+  const steps = Math.max(16, Math.ceil(2 * Math.PI * radius * 2))
+  for (let i = 0; i < steps; i++) {
+    const x = Math.round(cx + radius * Math.cos((2 * Math.PI * i) / steps))
+    const y = Math.round(cy + radius * Math.sin((2 * Math.PI * i) / steps))
+    if (x >= 0 && y >= 0 && x < c.width && y < c.height) c.rgba.set(colour, 4 * (y * c.width + x))
+  }
+}
+
+/**
+ * The canvas as PNG bytes.
+ *
+ * @example
+ * import { canvas, encodePng } from 'ganfp'
+ * encodePng(canvas(2, 2, [0, 0, 0]))[1] // 80 ('P' of the PNG signature)
+ * @since 0.1.0
+ * @category io
+ */
+export const encodePng = (c: Canvas): Uint8Array => {
+  const png = new pngjs.PNG({ width: c.width, height: c.height })
+  png.data.set(c.rgba)
+  return new Uint8Array(pngjs.PNG.sync.write(png))
+}

@@ -1,0 +1,242 @@
+/**
+ * Whole-spec checking: every layer of both networks, the latent, the loss, the schedule and the
+ * optimizers, and the contracts between them (latent → generator, generator → discriminator,
+ * discriminator → one logit). Every problem is reported at once.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
+import type { Gan } from '../dsl/gan.ts'
+import type { Layer } from '../dsl/layer.ts'
+import type { Latent } from '../dsl/latent.ts'
+import type { GanLoss } from '../dsl/loss.ts'
+import type { Network, Shape } from '../dsl/network.ts'
+import type { Optimizer } from '../dsl/optimizer.ts'
+import type { Schedule } from '../dsl/schedule.ts'
+import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from './describe.ts'
+import { inferLayer } from './infer.ts'
+
+/**
+ * A layer with its place and shapes known.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface ShapedLayer {
+  readonly layer: Layer
+  readonly path: string
+  readonly inputShape: Shape
+  readonly outputShape: Shape
+}
+
+/**
+ * A network whose every layer has a known shape.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface CheckedNetwork {
+  readonly network: Network
+  readonly path: string
+  readonly layers: ReadonlyArray<ShapedLayer>
+  readonly inputShape: Shape
+  readonly outputShape: Shape
+}
+
+/**
+ * A GAN that passed every check.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface CheckedGan {
+  readonly gan: Gan
+  readonly generator: CheckedNetwork
+  readonly discriminator: CheckedNetwork
+}
+
+interface NetworkInference {
+  readonly errors: ReadonlyArray<GanError>
+  readonly checked: CheckedNetwork | undefined
+  /** The output shape and the path it comes from, when it could be inferred. */
+  readonly output: { readonly shape: Shape; readonly path: string } | undefined
+}
+
+const inferNetwork = (network: Network, path: string): NetworkInference => {
+  if (typeof network !== 'object' || network === null || !Array.isArray(network.layers))
+    return {
+      errors: [invalidConfig(path, 'a network (input(shape) and layers)', describeValue(network))],
+      checked: undefined,
+      output: undefined,
+    }
+  const errors: Array<GanError> = []
+  const inputOk = isShape(network.inputShape)
+  if (!inputOk)
+    errors.push(
+      invalidConfig(`${path}.inputShape`, 'a non-empty list of positive integers', describeValue(network.inputShape)),
+    )
+  let shape: Shape | undefined = inputOk ? network.inputShape : undefined
+  let outputPath = `${path}.inputShape`
+  const layers: Array<ShapedLayer> = []
+  network.layers.forEach((layer, i) => {
+    const layerPath = `${path}.layers[${i}]`
+    const inference = inferLayer(layer, shape, layerPath)
+    errors.push(...inference.errors)
+    if (shape !== undefined && inference.outputShape !== undefined && inference.errors.length === 0)
+      layers.push({ layer, path: layerPath, inputShape: shape, outputShape: inference.outputShape })
+    shape = inference.outputShape
+    outputPath = layerPath
+  })
+  const output = shape === undefined ? undefined : { shape, path: outputPath }
+  const checked =
+    errors.length === 0 && shape !== undefined
+      ? { network, path, layers, inputShape: network.inputShape, outputShape: shape }
+      : undefined
+  return { errors, checked, output }
+}
+
+/**
+ * Checks one network on its own.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { checkNetwork, sequential, dense, flatten } from 'ganfp'
+ * const r = checkNetwork(sequential([28, 28, 1], [flatten, dense(10)]), 'classifier')
+ * E.isRight(r) && r.right.outputShape // [10]
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const checkNetwork = (
+  network: Network,
+  path: string,
+): E.Either<ReadonlyArray<GanError>, CheckedNetwork> => {
+  const inference = inferNetwork(network, path)
+  return inference.checked === undefined ? E.left(inference.errors) : E.right(inference.checked)
+}
+
+const checkLatent = (latent: Latent): ReadonlyArray<GanError> => {
+  if (typeof latent !== 'object' || latent === null || (latent._tag !== 'Normal' && latent._tag !== 'Uniform'))
+    return [invalidConfig('latent', 'normalLatent(dim) or uniformLatent(dim)', describeValue(latent))]
+  const errors: Array<GanError> = []
+  if (!isPositiveInt(latent.dim)) errors.push(invalidConfig('latent.dim', 'a positive integer', describeValue(latent.dim)))
+  if (latent._tag === 'Normal') {
+    if (!isFiniteNumber(latent.mean)) errors.push(invalidConfig('latent.mean', 'a finite number', describeValue(latent.mean)))
+    if (!isFiniteNumber(latent.std) || latent.std <= 0)
+      errors.push(invalidConfig('latent.std', 'a number > 0', describeValue(latent.std)))
+  } else if (!isFiniteNumber(latent.low) || !isFiniteNumber(latent.high) || latent.low >= latent.high)
+    errors.push(invalidConfig('latent.high', `a finite number > latent.low (${describeValue(latent.low)})`, describeValue(latent.high)))
+  return errors
+}
+
+const checkLoss = (loss: GanLoss): ReadonlyArray<GanError> => {
+  if (typeof loss !== 'object' || loss === null || (loss._tag !== 'Minimax' && loss._tag !== 'NonSaturating'))
+    return [invalidConfig('loss', 'minimax() or nonSaturating()', describeValue(loss))]
+  return isFiniteNumber(loss.labelSmoothing) && loss.labelSmoothing >= 0 && loss.labelSmoothing < 1
+    ? []
+    : [invalidConfig('loss.labelSmoothing', 'a number in [0, 1)', describeValue(loss.labelSmoothing))]
+}
+
+const checkSchedule = (schedule: Schedule): ReadonlyArray<GanError> => {
+  if (typeof schedule !== 'object' || schedule === null || schedule._tag !== 'Alternating')
+    return [invalidConfig('schedule', 'alternating({ discriminatorStepsPerGeneratorStep })', describeValue(schedule))]
+  return isPositiveInt(schedule.discriminatorStepsPerGeneratorStep)
+    ? []
+    : [
+        invalidConfig(
+          'schedule.discriminatorStepsPerGeneratorStep',
+          'a positive integer',
+          describeValue(schedule.discriminatorStepsPerGeneratorStep),
+        ),
+      ]
+}
+
+const checkOptimizer = (optimizer: Optimizer, path: string): ReadonlyArray<GanError> => {
+  if (typeof optimizer !== 'object' || optimizer === null || (optimizer._tag !== 'Adam' && optimizer._tag !== 'Sgd'))
+    return [invalidConfig(path, 'adam(...) or sgd(...)', describeValue(optimizer))]
+  const errors: Array<GanError> = []
+  if (!isFiniteNumber(optimizer.learningRate) || optimizer.learningRate <= 0)
+    errors.push(invalidConfig(`${path}.learningRate`, 'a number > 0', describeValue(optimizer.learningRate)))
+  if (optimizer._tag === 'Adam') {
+    for (const key of ['beta1', 'beta2'] as const)
+      if (!isFiniteNumber(optimizer[key]) || optimizer[key] < 0 || optimizer[key] >= 1)
+        errors.push(invalidConfig(`${path}.${key}`, 'a number in [0, 1)', describeValue(optimizer[key])))
+    if (!isFiniteNumber(optimizer.epsilon) || optimizer.epsilon <= 0)
+      errors.push(invalidConfig(`${path}.epsilon`, 'a number > 0', describeValue(optimizer.epsilon)))
+  }
+  return errors
+}
+
+const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+
+/** The contracts between the parts: latent → generator → discriminator → one logit. */
+const checkContracts = (gan: Gan, generator: NetworkInference, discriminator: NetworkInference): ReadonlyArray<GanError> => {
+  const errors: Array<GanError> = []
+  const latentDim = gan.latent?.dim
+  if (isPositiveInt(latentDim) && isShape(gan.generator?.inputShape) && !sameShape(gan.generator.inputShape, [latentDim]))
+    errors.push(
+      shapeMismatch('generator.inputShape', `[${latentDim}] (from latent.dim)`, formatShape(gan.generator.inputShape)),
+    )
+  if (generator.output !== undefined && isShape(gan.discriminator?.inputShape)) {
+    if (!sameShape(generator.output.shape, gan.discriminator.inputShape))
+      errors.push(
+        shapeMismatch(
+          'discriminator.inputShape',
+          `${formatShape(generator.output.shape)} (the output of ${generator.output.path})`,
+          formatShape(gan.discriminator.inputShape),
+          'the discriminator must accept what the generator produces',
+        ),
+      )
+  }
+  if (discriminator.output !== undefined && !sameShape(discriminator.output.shape, [1]))
+    errors.push(
+      shapeMismatch(
+        discriminator.output.path,
+        '[1] (the discriminator ends in one logit)',
+        formatShape(discriminator.output.shape),
+      ),
+    )
+  const layers = gan.discriminator?.layers
+  const last = Array.isArray(layers) ? layers[layers.length - 1] : undefined
+  if (last?._tag === 'Sigmoid')
+    errors.push(
+      invalidConfig(
+        `discriminator.layers[${layers.length - 1}]`,
+        'a logit (the loss applies the sigmoid, stably)',
+        'Sigmoid',
+      ),
+    )
+  return errors
+}
+
+/**
+ * Checks a whole GAN before any tensor exists, collecting every problem.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { checkGan, gan, mlp, relu } from 'ganfp'
+ * const bad = gan({ generator: mlp([8], [32], relu, 784), discriminator: mlp([785], [32], relu, 1) })
+ * const r = checkGan(bad)
+ * E.isLeft(r) && r.left[0].path // 'discriminator.inputShape'
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const checkGan = (gan: Gan): E.Either<ReadonlyArray<GanError>, CheckedGan> => {
+  const generator = inferNetwork(gan.generator, 'generator')
+  const discriminator = inferNetwork(gan.discriminator, 'discriminator')
+  const errors = [
+    ...generator.errors,
+    ...discriminator.errors,
+    ...checkContracts(gan, generator, discriminator),
+    ...checkLatent(gan.latent),
+    ...checkLoss(gan.loss),
+    ...checkSchedule(gan.schedule),
+    ...checkOptimizer(gan.optimizers?.generator, 'optimizers.generator'),
+    ...checkOptimizer(gan.optimizers?.discriminator, 'optimizers.discriminator'),
+  ]
+  return errors.length === 0 && generator.checked !== undefined && discriminator.checked !== undefined
+    ? E.right({ gan, generator: generator.checked, discriminator: discriminator.checked })
+    : E.left(errors)
+}

@@ -1,0 +1,39 @@
+/**
+ * How a found value is printed in an error: short, and faithful to what the user passed.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @example
+ * import { describeValue } from 'ganfp'
+ * describeValue([7, 7, 64]) // '[7, 7, 64]'
+ * @since 0.1.0
+ * @category destructors
+ */
+export const describeValue = (value: unknown): string => {
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value)
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`
+  if (typeof value === 'object' && value !== null && '_tag' in value) return String((value as { _tag: unknown })._tag)
+  try {
+    const json = JSON.stringify(value)
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json
+  } catch {
+    return String(value)
+  }
+}
+
+/** @internal */
+export const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0
+
+/** @internal */
+export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+
+/** @internal */
+export const isShape = (v: unknown): v is ReadonlyArray<number> =>
+  Array.isArray(v) && v.length > 0 && v.every(isPositiveInt)
+
+/** @internal */
+export const formatShape = (shape: ReadonlyArray<number>): string => `[${shape.join(', ')}]`

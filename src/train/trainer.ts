@@ -1,0 +1,334 @@
+/**
+ * The min-max loop. A `Trainer` owns the parameters and optimizer states of both networks and
+ * interprets the schedule: each step runs k discriminator updates, each on a fresh real batch,
+ * then one generator update. Every update runs inside one `tidy`, and what it replaces is
+ * disposed, so the live tensor count stays flat however long a run is.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { GanException, invalidConfig, invalidData, shapeMismatch, type GanError } from '../errors.ts'
+import { sampleLatent, type CompiledGan } from '../compile/gan.ts'
+import { discriminatorLoss, generatorLoss } from '../compile/loss.ts'
+import type { Params } from '../compile/params.ts'
+import { tf, type Tensor } from '../compile/tf.ts'
+import type { Batch, Dataset } from '../data/dataset.ts'
+import { Rng } from '../random.ts'
+import { formatShape, isPositiveInt } from '../shape/describe.ts'
+import { applyOptimizer, initOptimizerState, type OptimizerState } from './optimizer.ts'
+
+/**
+ * What one training step reports.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface StepReport {
+  /** Generator updates done so far, this one included. */
+  readonly step: number
+  readonly discriminatorLoss: number
+  readonly generatorLoss: number
+  /** Mean D(x) on the last real batch, as a probability. */
+  readonly realScore: number
+  /** Mean D(G(z)) on the last fake batch the discriminator saw, as a probability. */
+  readonly fakeScore: number
+}
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainerOptions {
+  readonly seed: number
+  readonly batchSize: number
+}
+
+/**
+ * A training run in progress.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface Trainer {
+  readonly compiled: CompiledGan
+  /** Generator steps done so far. */
+  readonly stepCount: () => number
+  /** One schedule step: k discriminator updates, then one generator update. */
+  readonly step: () => Promise<StepReport>
+  /** Runs `steps` steps, yielding each report; stops early, cleanly, when `signal` aborts. */
+  readonly run: (options: { readonly steps: number; readonly signal?: AbortSignal }) => AsyncIterable<StepReport>
+  /** `n` generator samples in inference mode, flattened row-major; `seed` fixes the latents. */
+  readonly sample: (n: number, options?: { readonly seed?: number }) => Promise<Float32Array>
+  /** The generator's output for given latents (`n × latent.dim`, row-major). */
+  readonly generate: (latents: Float32Array) => Promise<Float32Array>
+  /** The discriminator's probabilities D(x) for examples `x` (row-major), in inference mode. */
+  readonly discriminate: (examples: Float32Array) => Promise<Float32Array>
+  /** The current parameters (owned by the trainer: do not dispose). */
+  readonly params: () => { readonly generator: Params; readonly discriminator: Params }
+  /** Frees every tensor the trainer holds. */
+  readonly dispose: () => void
+}
+
+interface Player {
+  params: Params
+  optimizer: OptimizerState
+}
+
+const zip = (paths: ReadonlyArray<string>, tensors: ReadonlyArray<Tensor>): Record<string, Tensor> =>
+  Object.fromEntries(paths.map((p, i) => [p, tensors[i]!]))
+
+/** Disposes the tensors of `old` that `next` no longer holds. */
+const disposeReplaced = (old: Player, next: Player): void => {
+  const kept = new Set<Tensor>([...Object.values(next.params), ...Object.values(next.optimizer.slots)])
+  for (const t of [...Object.values(old.params), ...Object.values(old.optimizer.slots)]) if (!kept.has(t)) t.dispose()
+}
+
+const checkOptions = (options: TrainerOptions): ReadonlyArray<GanError> => [
+  ...(isPositiveInt(options.batchSize) ? [] : [invalidConfig('batchSize', 'a positive integer', String(options.batchSize))]),
+  ...(Number.isInteger(options.seed) ? [] : [invalidConfig('seed', 'an integer', String(options.seed))]),
+]
+
+const checkDatasetShape = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanError> => {
+  const expected = compiled.discriminator.inputShape
+  const actual = dataset.exampleShape
+  return expected.length === actual.length && expected.every((d, i) => d === actual[i])
+    ? []
+    : [
+        shapeMismatch(
+          `data(${dataset.name}).exampleShape`,
+          `${formatShape(expected)} (discriminator.inputShape)`,
+          formatShape(actual),
+        ),
+      ]
+}
+
+/** Each real batch is checked at the boundary, so bad data never fails deep inside tfjs. */
+const checkBatch = (batch: Batch, expectedShape: ReadonlyArray<number>, dataset: string, index: number): void => {
+  const path = `data(${dataset}).batch[${index}]`
+  if (batch.shape.length !== expectedShape.length || batch.shape.some((d, i) => d !== expectedShape[i]))
+    throw new GanException([invalidData(`${path}.shape`, formatShape(expectedShape), formatShape(batch.shape))])
+  const size = expectedShape.reduce((a, b) => a * b, 1)
+  if (batch.values.length !== size)
+    throw new GanException([invalidData(`${path}.values.length`, String(size), String(batch.values.length))])
+  for (let i = 0; i < size; i++)
+    if (!Number.isFinite(batch.values[i]!))
+      throw new GanException([invalidData(`${path}.values[${i}]`, 'a finite number', String(batch.values[i]))])
+}
+
+/**
+ * Starts a run: initialises both networks from `seed` and checks that `dataset` fits the GAN.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { compileOrThrow, createTrainer, gan, mlp, relu, ring } from 'ganfp'
+ * const compiled = compileOrThrow(gan({ generator: mlp([2], [16], relu, 2), discriminator: mlp([2], [16], relu, 1) }))
+ * const trainer = createTrainer(compiled, ring(), { seed: 1, batchSize: 64 })
+ * if (E.isRight(trainer)) { await trainer.right.step(); trainer.right.dispose() }
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const createTrainer = (
+  compiled: CompiledGan,
+  dataset: Dataset,
+  options: TrainerOptions,
+): E.Either<ReadonlyArray<GanError>, Trainer> => {
+  const errors = [...checkOptions(options), ...checkDatasetShape(compiled, dataset)]
+  if (errors.length > 0) return E.left(errors)
+
+  const { spec, generator: G, discriminator: D } = compiled
+  const { batchSize } = options
+  const root = Rng.fromSeed(options.seed)
+  const gInitSeed = root.nextUint32()
+  const dInitSeed = root.nextUint32()
+  const latentRng = root.fork()
+  const noiseRng = root.fork()
+  const dataRng = root.fork()
+  const gParams = G.init(gInitSeed)
+  const dParams = D.init(dInitSeed)
+  const gen: Player = { params: gParams, optimizer: initOptimizerState(spec.optimizers.generator, gParams, G.trainablePaths) }
+  const disc: Player = { params: dParams, optimizer: initOptimizerState(spec.optimizers.discriminator, dParams, D.trainablePaths) }
+  const batchShape = [batchSize, ...dataset.exampleShape]
+  const latentShape = [batchSize, spec.latent.dim]
+  let steps = 0
+  let batchesSeen = 0
+  let disposed = false
+  let realBatches: AsyncIterator<Batch> | undefined
+
+  const nextRealBatch = async (): Promise<Batch> => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      realBatches ??= dataset.batches({ batchSize, seed: dataRng.nextUint32() })[Symbol.asyncIterator]()
+      const next = await realBatches.next()
+      if (!next.done) {
+        checkBatch(next.value, batchShape, dataset.name, batchesSeen)
+        batchesSeen++
+        return next.value
+      }
+      realBatches = undefined // an epoch ended: start the next one with a new order
+    }
+    throw new GanException([invalidData(`data(${dataset.name})`, 'at least one batch per epoch', 'an empty epoch')])
+  }
+
+  const replace = (player: Player, next: Player): void => {
+    disposeReplaced(player, next)
+    player.params = next.params
+    player.optimizer = next.optimizer
+  }
+
+  /** One discriminator update; returns [loss, mean D(x), mean D(G(z))] as a tensor. */
+  const discriminatorUpdate = (real: Batch): Tensor => {
+    const latents = sampleLatent(spec.latent, batchSize, latentRng)
+    const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32(), noiseRng.nextUint32()]
+    const auxiliary: Array<Tensor> = []
+    const result = tf.tidy(() => {
+      const realBatch = tf.tensor(real.values, [...real.shape])
+      const fake = G.apply(gen.params, tf.tensor(latents, latentShape), { training: true, seed: seeds[0]! })
+      let scores: Tensor | undefined
+      let stateUpdates: Params = {}
+      const { value, grads } = tf.valueAndGrads((...trainables: Array<Tensor>) => {
+        const params = { ...disc.params, ...zip(D.trainablePaths, trainables) }
+        const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]! })
+        const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]! })
+        // Values needed after the gradient pass must outlive its inner tidy: keep them, free them below.
+        scores = tf.keep(tf.stack([tf.mean(tf.sigmoid(onReal.output)), tf.mean(tf.sigmoid(onFake.output))]))
+        stateUpdates = { ...onReal.stateUpdates, ...onFake.stateUpdates }
+        for (const t of [scores, ...Object.values(stateUpdates)]) auxiliary.push(tf.keep(t))
+        return discriminatorLoss(spec.loss, onReal.output, onFake.output)
+      })(D.trainablePaths.map((p) => disc.params[p]!))
+      const updated = applyOptimizer(spec.optimizers.discriminator, disc.params, zip(D.trainablePaths, grads), disc.optimizer)
+      const params = { ...updated.params, ...Object.fromEntries(Object.entries(stateUpdates).map(([p, t]) => [p, tf.clone(t)])) }
+      return { params, slots: updated.state.slots, stats: tf.concat([tf.reshape(value, [1]), scores!]) }
+    })
+    for (const t of auxiliary) t.dispose()
+    replace(disc, {
+      params: result.params,
+      optimizer: { updates: disc.optimizer.updates + 1, slots: result.slots },
+    })
+    return result.stats
+  }
+
+  /** One generator update; returns its loss as a tensor. */
+  const generatorUpdate = (): Tensor => {
+    const latents = sampleLatent(spec.latent, batchSize, latentRng)
+    const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32()]
+    const auxiliary: Array<Tensor> = []
+    const result = tf.tidy(() => {
+      const z = tf.tensor(latents, latentShape)
+      let stateUpdates: Params = {}
+      const { value, grads } = tf.valueAndGrads((...trainables: Array<Tensor>) => {
+        const params = { ...gen.params, ...zip(G.trainablePaths, trainables) }
+        const generated = G.forward(params, z, { training: true, seed: seeds[0]! })
+        stateUpdates = generated.stateUpdates
+        for (const t of Object.values(stateUpdates)) auxiliary.push(tf.keep(t))
+        // The discriminator's own batch-norm statistics are updated in its own step only.
+        const logits = D.apply(disc.params, generated.output, { training: true, seed: seeds[1]! })
+        return generatorLoss(spec.loss, logits)
+      })(G.trainablePaths.map((p) => gen.params[p]!))
+      const updated = applyOptimizer(spec.optimizers.generator, gen.params, zip(G.trainablePaths, grads), gen.optimizer)
+      const params = { ...updated.params, ...Object.fromEntries(Object.entries(stateUpdates).map(([p, t]) => [p, tf.clone(t)])) }
+      return { params, slots: updated.state.slots, loss: tf.reshape(value, [1]) }
+    })
+    for (const t of auxiliary) t.dispose()
+    replace(gen, {
+      params: result.params,
+      optimizer: { updates: gen.optimizer.updates + 1, slots: result.slots },
+    })
+    return result.loss
+  }
+
+  const assertLive = (): void => {
+    if (disposed) throw new GanException([invalidConfig('trainer', 'a live trainer', 'a disposed trainer')])
+  }
+
+  const step = async (): Promise<StepReport> => {
+    assertLive()
+    let discriminatorStats: Tensor | undefined
+    for (let i = 0; i < spec.schedule.discriminatorStepsPerGeneratorStep; i++) {
+      const real = await nextRealBatch()
+      discriminatorStats?.dispose()
+      discriminatorStats = discriminatorUpdate(real)
+    }
+    const gLoss = generatorUpdate()
+    const all = tf.concat([discriminatorStats!, gLoss])
+    discriminatorStats!.dispose()
+    gLoss.dispose()
+    const [dLoss, realScore, fakeScore, generatorLossValue] = await all.data()
+    all.dispose()
+    steps++
+    return {
+      step: steps,
+      discriminatorLoss: dLoss!,
+      generatorLoss: generatorLossValue!,
+      realScore: realScore!,
+      fakeScore: fakeScore!,
+    }
+  }
+
+  const generate = async (latents: Float32Array): Promise<Float32Array> => {
+    assertLive()
+    const n = latents.length / spec.latent.dim
+    if (!Number.isInteger(n))
+      throw new GanException([
+        invalidData('latents.length', `a multiple of latent.dim (${spec.latent.dim})`, String(latents.length)),
+      ])
+    const output = tf.tidy(() => G.apply(gen.params, tf.tensor(latents, [n, spec.latent.dim]), { training: false }))
+    const values = (await output.data()) as Float32Array
+    output.dispose()
+    return values
+  }
+
+  const discriminate = async (examples: Float32Array): Promise<Float32Array> => {
+    assertLive()
+    const exampleSize = D.inputShape.reduce((a, b) => a * b, 1)
+    const n = examples.length / exampleSize
+    if (!Number.isInteger(n))
+      throw new GanException([
+        invalidData('examples.length', `a multiple of the example size (${exampleSize})`, String(examples.length)),
+      ])
+    const output = tf.tidy(() =>
+      tf.sigmoid(D.apply(disc.params, tf.tensor(examples, [n, ...D.inputShape]), { training: false })),
+    )
+    const values = (await output.data()) as Float32Array
+    output.dispose()
+    return values
+  }
+
+  return E.right({
+    compiled,
+    stepCount: () => steps,
+    step,
+    run: ({ steps: count, signal }) => ({
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < count && signal?.aborted !== true; i++) yield await step()
+      },
+    }),
+    sample: (n, sampleOptions = {}) =>
+      generate(sampleLatent(spec.latent, n, sampleOptions.seed === undefined ? latentRng : Rng.fromSeed(sampleOptions.seed))),
+    generate,
+    discriminate,
+    params: () => ({ generator: gen.params, discriminator: disc.params }),
+    dispose: () => {
+      if (disposed) return
+      disposed = true
+      for (const player of [gen, disc])
+        for (const t of [...Object.values(player.params), ...Object.values(player.optimizer.slots)]) t.dispose()
+    },
+  })
+}
+
+/**
+ * The throwing twin of `createTrainer`, for recipes and the CLI.
+ *
+ * @example
+ * import { compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring } from 'ganfp'
+ * const compiled = compileOrThrow(gan({ generator: mlp([2], [16], relu, 2), discriminator: mlp([2], [16], relu, 1) }))
+ * createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 64 }).dispose()
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const createTrainerOrThrow = (compiled: CompiledGan, dataset: Dataset, options: TrainerOptions): Trainer => {
+  const result = createTrainer(compiled, dataset, options)
+  if (E.isLeft(result)) throw new GanException(result.left)
+  return result.right
+}

@@ -1,0 +1,35 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import { activeBackend, useBackend, type BackendChoice } from '../src/index.ts'
+import { runtime } from './support/runtime.ts'
+
+const hasGpu = typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu !== undefined
+
+describe('backend selection', () => {
+  it('activates the cpu backend on request', async () => {
+    expect(await useBackend('cpu')).toEqual(E.right('cpu'))
+    expect(activeBackend()).toBe('cpu')
+  })
+
+  it.skipIf(hasGpu)(`gives BackendUnavailable with the reason where ${runtime} has no navigator.gpu`, async () => {
+    const r = await useBackend('webgpu')
+    expect(r).toEqual(
+      E.left({
+        _tag: 'BackendUnavailable',
+        path: 'backend',
+        expected: 'webgpu (a runtime with navigator.gpu, e.g. Deno)',
+        actual: 'navigator.gpu is undefined in this runtime',
+      }),
+    )
+    expect(activeBackend()).toBe('cpu')
+  })
+
+  it.skipIf(hasGpu)('auto falls back to cpu without WebGPU', async () => {
+    expect(await useBackend('auto')).toEqual(E.right('cpu'))
+  })
+
+  it('rejects a backend name it does not know, as a value', async () => {
+    const r = await useBackend('tpu' as BackendChoice)
+    expect(E.isLeft(r) && r.left._tag).toBe('BackendUnavailable')
+  })
+})

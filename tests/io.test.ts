@@ -1,0 +1,62 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pngjs from 'pngjs'
+import { describe, expect, it } from 'vitest'
+import {
+  encodePng,
+  flag,
+  intFlag,
+  mixtureScatter,
+  oneOfFlag,
+  parseFlags,
+  pointsToCsv,
+  positiveIntFlag,
+  positiveNumberFlag,
+  ringMixture,
+  writeFileAtomic,
+} from '../src/index.ts'
+
+describe('files', () => {
+  it('writes atomically, leaving no temporary file behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ganfp-io-'))
+    const path = join(dir, 'nested', 'a.csv')
+    writeFileAtomic(path, pointsToCsv(new Float32Array([1, 2, 3.5, -4])))
+    expect(readFileSync(path, 'utf8')).toBe('x,y\n1,2\n3.5,-4\n')
+    expect(readdirSync(join(dir, 'nested'))).toEqual(['a.csv'])
+    rmSync(dir, { recursive: true })
+  })
+
+  it('encodes a scatter plot as a PNG that decodes back to the same pixels', () => {
+    const c = mixtureScatter(ringMixture, new Float32Array([1, 0, 0, 1]), 64)
+    const decoded = pngjs.PNG.sync.read(Buffer.from(encodePng(c)))
+    expect([decoded.width, decoded.height]).toEqual([64, 64])
+    expect(new Uint8Array(decoded.data)).toEqual(c.rgba)
+  })
+})
+
+describe('flags', () => {
+  const flags = {
+    steps: flag(positiveIntFlag, 10, 'steps'),
+    seed: flag(intFlag, 1, 'seed'),
+    rate: flag(positiveNumberFlag, 0.1, 'rate'),
+    dataset: flag(oneOfFlag(['ring', 'grid'] as const), 'ring', 'dataset'),
+  }
+
+  it('fills defaults and decodes given values', () => {
+    expect(parseFlags(flags, ['--seed=-3', '--dataset', 'grid'])).toEqual(
+      E.right({ help: false, values: { steps: 10, seed: -3, rate: 0.1, dataset: 'grid' } }),
+    )
+  })
+
+  it('reports every bad value at once, by flag', () => {
+    const r = parseFlags(flags, ['--steps', '2.5', '--rate=-1', '--dataset', 'moon'])
+    expect(E.isLeft(r) && r.left.map((e) => e.path)).toEqual(['--steps', '--rate', '--dataset'])
+  })
+
+  it('rejects unknown flags', () => {
+    const r = parseFlags(flags, ['--stpes', '5'])
+    expect(E.isLeft(r) && r.left[0]!.path).toBe('argv')
+  })
+})

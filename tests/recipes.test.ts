@@ -1,0 +1,74 @@
+// The recipes as users run them: subprocesses under `deno run` and `bun run`, with exit codes and
+// outputs checked. Spawned once, from the Node suite; the Deno and Bun suites skip this file.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runtime } from './support/runtime.ts'
+
+const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
+const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+const runners = {
+  deno: (script: string, args: ReadonlyArray<string>) => [bin('deno'), ['run', '-A', script, ...args]] as const,
+  bun: (script: string, args: ReadonlyArray<string>) => [bin('bun'), ['run', script, ...args]] as const,
+}
+const scratch = mkdtempSync(join(tmpdir(), 'ganfp-recipes-'))
+
+const run = (runner: keyof typeof runners, script: string, args: ReadonlyArray<string>) => {
+  const [command, argv] = runners[runner](script, args)
+  const result = spawnSync(command, argv, {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env['XDG_RUNTIME_DIR'] ?? '/tmp', NO_COLOR: '1' },
+  })
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+  for (const runner of ['deno', 'bun'] as const) {
+    it(`${runner} runs vanilla.ts and writes samples.csv and samples.png`, () => {
+      const out = join(scratch, `${runner}-ring`)
+      const r = run(runner, 'recipes/vanilla.ts', ['--dataset', 'ring', '--steps', '40', '--log-every', '20', '--out', out])
+      expect(r.stderr).not.toMatch(/error/i)
+      expect(r.status).toBe(0)
+      expect(r.stdout).toMatch(/step 40 {2}D loss \d/)
+      expect(r.stdout).toMatch(/Q1 ring: modes captured \d\/8, high quality [\d.]+%, reverse KL/)
+      const csv = readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\n')
+      expect(csv[0]).toBe('x,y')
+      expect(csv).toHaveLength(2501)
+      expect(csv.slice(1).every((line) => line.split(',').map(Number).every(Number.isFinite))).toBe(true)
+      const png = readFileSync(join(out, 'samples.png'))
+      expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG')
+    }, 300_000)
+
+    it(`${runner} runs slanted-land.ts and meets Q5`, () => {
+      const r = run(runner, 'recipes/slanted-land.ts', [])
+      expect(r.status).toBe(0)
+      expect(r.stdout).toContain('generator weights')
+      const faces = Number(/faces among 1000 samples: ([\d.]+)%/.exec(r.stdout)?.[1])
+      const accuracy = Number(/faces vs noise: ([\d.]+)%/.exec(r.stdout)?.[1])
+      expect(faces).toBeGreaterThanOrEqual(95)
+      expect(accuracy).toBeGreaterThanOrEqual(95)
+    }, 300_000)
+  }
+
+  it('reports every bad flag at once and exits 2, writing nothing', () => {
+    const out = join(scratch, 'never')
+    const r = run('bun', 'recipes/vanilla.ts', ['--steps', '0', '--dataset', 'moon', '--out', out])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('2 problems')
+    expect(r.stderr).toContain('InvalidConfig at --dataset: expected one of ring, grid, found "moon"')
+    expect(r.stderr).toContain('InvalidConfig at --steps: expected a positive integer, found "0"')
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('prints its options with --help', () => {
+    const r = run('deno', 'recipes/vanilla.ts', ['--help'])
+    expect(r.status).toBe(0)
+    for (const f of ['--dataset', '--steps', '--seed', '--backend', '--out']) expect(r.stdout).toContain(f)
+  })
+})

@@ -1,0 +1,138 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  GanException,
+  batchNorm,
+  compileOrThrow,
+  createTrainer,
+  createTrainerOrThrow,
+  dense,
+  dropout,
+  fromSampler,
+  gan,
+  leakyRelu,
+  liveTensorCount,
+  mixtureReport,
+  relu,
+  ring,
+  ringMixture,
+  sequential,
+  useBackend,
+  type StepReport,
+} from '../src/index.ts'
+import { trainSlantedLand } from '../recipes/slanted-land.ts'
+import { vanillaGan } from '../recipes/vanilla.ts'
+
+/** A small GAN that exercises every kind of state: batch-norm statistics, dropout, Adam slots. */
+const smallGan = () =>
+  compileOrThrow(
+    gan({
+      generator: sequential([4], [dense(16), batchNorm(), relu, dense(2)]),
+      discriminator: sequential([2], [dense(16), leakyRelu(0.2), dropout(0.2), dense(1)]),
+    }),
+  )
+
+const collect = async (seed: number, steps: number): Promise<ReadonlyArray<StepReport>> => {
+  const trainer = createTrainerOrThrow(smallGan(), ring(), { seed, batchSize: 32 })
+  const reports: Array<StepReport> = []
+  for await (const r of trainer.run({ steps })) reports.push(r)
+  trainer.dispose()
+  return reports
+}
+
+describe('training loop', () => {
+  beforeAll(async () => {
+    await useBackend('cpu')
+  })
+
+  it('is leak-free: the live tensor count after step 10 equals the count after step 500', async () => {
+    const before = liveTensorCount()
+    const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 1, batchSize: 32 })
+    const counts = new Map<number, number>()
+    for await (const r of trainer.run({ steps: 500 })) {
+      if (r.step === 10 || r.step === 500) counts.set(r.step, liveTensorCount())
+      expect(Number.isFinite(r.discriminatorLoss) && Number.isFinite(r.generatorLoss)).toBe(true)
+    }
+    await trainer.sample(100)
+    expect(counts.get(500)).toBe(counts.get(10))
+    expect(liveTensorCount()).toBe(counts.get(500))
+    trainer.dispose()
+    expect(liveTensorCount()).toBe(before)
+  })
+
+  it('is deterministic: the same seed gives the same losses, another seed different ones', async () => {
+    const a = await collect(7, 20)
+    const b = await collect(7, 20)
+    const c = await collect(8, 20)
+    expect(b).toEqual(a)
+    expect(c.map((r) => r.generatorLoss)).not.toEqual(a.map((r) => r.generatorLoss))
+  })
+
+  it('reports the step, both losses and D scores as probabilities', async () => {
+    const [first] = await collect(3, 1)
+    expect(first!.step).toBe(1)
+    expect(first!.realScore).toBeGreaterThan(0)
+    expect(first!.realScore).toBeLessThan(1)
+    expect(first!.fakeScore).toBeGreaterThan(0)
+    expect(first!.fakeScore).toBeLessThan(1)
+  })
+
+  it('stops cleanly when its AbortSignal aborts', async () => {
+    const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 1, batchSize: 16 })
+    const controller = new AbortController()
+    let last = 0
+    for await (const r of trainer.run({ steps: 1000, signal: controller.signal })) {
+      last = r.step
+      if (r.step === 5) controller.abort()
+    }
+    expect(last).toBe(5)
+    expect(trainer.stepCount()).toBe(5)
+    trainer.dispose()
+  })
+
+  it('runs k discriminator updates per generator update', async () => {
+    const spec = { ...smallGan().spec, schedule: { _tag: 'Alternating', discriminatorStepsPerGeneratorStep: 3 } as const }
+    let batches = 0
+    const counting = fromSampler('counting', [2], (n, rng) => {
+      batches++
+      return rng.normals(n * 2)
+    })
+    const trainer = createTrainerOrThrow(compileOrThrow(spec), counting, { seed: 1, batchSize: 8 })
+    for await (const _ of trainer.run({ steps: 4 }));
+    expect(batches).toBe(12)
+    trainer.dispose()
+  })
+
+  it('rejects data of the wrong shape before training, naming the dataset', () => {
+    const r = createTrainer(smallGan(), fromSampler('points3d', [3], (n) => new Float32Array(n * 3)), { seed: 1, batchSize: 8 })
+    expect(E.isLeft(r) && r.left.map((e) => [e._tag, e.path])).toEqual([['ShapeMismatch', 'data(points3d).exampleShape']])
+    const bad = createTrainer(smallGan(), ring(), { seed: 1.5, batchSize: 0 })
+    expect(E.isLeft(bad) && bad.left.map((e) => e.path)).toEqual(['batchSize', 'seed'])
+  })
+
+  it('stops with InvalidData naming the batch and element when data holds a NaN', async () => {
+    const poisoned = fromSampler('poisoned', [2], (n) => new Float32Array(n * 2).fill(NaN, 5, 6))
+    const before = liveTensorCount()
+    const trainer = createTrainerOrThrow(smallGan(), poisoned, { seed: 1, batchSize: 8 })
+    const error = await trainer.step().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(GanException)
+    expect((error as GanException).errors[0]).toMatchObject({ _tag: 'InvalidData', path: 'data(poisoned).batch[0].values[5]' })
+    trainer.dispose()
+    expect(liveTensorCount()).toBe(before)
+  })
+
+  it('meets protocol Q5 with the slanted-land recipe defaults', async () => {
+    const result = await trainSlantedLand({ steps: 300, batch: 32, learningRate: 0.05, seed: 1 })
+    expect(result.faceFraction).toBeGreaterThanOrEqual(0.95)
+    expect(result.discriminatorAccuracy).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('captures all 8 ring modes in a short run', async () => {
+    const spec = vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3 })
+    const trainer = createTrainerOrThrow(compileOrThrow(spec), ring(), { seed: 1, batchSize: 128 })
+    for await (const _ of trainer.run({ steps: 2000 }));
+    const report = mixtureReport(ringMixture, await trainer.sample(2500, { seed: 2 }))
+    trainer.dispose()
+    expect(report.modesCaptured).toBe(8)
+  }, 600_000)
+})

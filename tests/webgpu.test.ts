@@ -1,0 +1,90 @@
+// The WebGPU path, exercised where the runtime has navigator.gpu (Deno; on a CPU-only Linux machine
+// through Mesa's lavapipe). Elsewhere it skips and says so; in CI (CI=true) under Deno a missing
+// WebGPU is a failure, since CI installs lavapipe.
+import process from 'node:process'
+import { afterAll, describe, expect, it } from 'vitest'
+import { tf } from '../src/compile/tf.ts'
+import {
+  compileOrThrow,
+  createTrainerOrThrow,
+  liveTensorCount,
+  readParams,
+  ring,
+  useBackend,
+  Rng,
+  type CompiledGan,
+} from '../src/index.ts'
+import { vanillaGan } from '../recipes/vanilla.ts'
+import { runtime } from './support/runtime.ts'
+
+const hasGpu = typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu !== undefined
+const inCi = process.env['CI'] === 'true'
+
+if (!hasGpu)
+  console.warn(
+    `\n*** WebGPU tests SKIPPED: ${runtime} has no navigator.gpu here.` +
+      (runtime === 'deno' ? ' Install mesa-vulkan-drivers (lavapipe) and set XDG_RUNTIME_DIR. ***\n' : ' They run under Deno. ***\n'),
+  )
+
+describe('webgpu availability in CI', () => {
+  it.skipIf(!(runtime === 'deno' && inCi))('Deno in CI has navigator.gpu (lavapipe installed by .ci/run)', () => {
+    expect(hasGpu).toBe(true)
+  })
+})
+
+const forwardOn = async (
+  backend: 'cpu' | 'webgpu',
+  compiled: CompiledGan,
+  paramValues: Record<string, Float32Array>,
+  input: Float32Array,
+): Promise<Float32Array> => {
+  await useBackend(backend)
+  const params = Object.fromEntries(
+    compiled.generator.paramSpecs.map((s) => [s.path, tf.tensor(paramValues[s.path]!, [...s.shape])]),
+  )
+  const out = tf.tidy(() => compiled.generator.apply(params, tf.tensor(input, [input.length / 4, 4]), { training: false }))
+  const values = (await out.data()) as Float32Array
+  out.dispose()
+  compiled.generator.dispose(params)
+  return values
+}
+
+describe.skipIf(!hasGpu)('webgpu backend', () => {
+  afterAll(async () => {
+    await useBackend('cpu')
+  })
+
+  it('activates', async () => {
+    const r = await useBackend('webgpu')
+    expect(r).toEqual({ _tag: 'Right', right: 'webgpu' })
+  })
+
+  it('trains the vanilla GAN: finite losses, no leaks', async () => {
+    await useBackend('webgpu')
+    const compiled = compileOrThrow(vanillaGan({ width: 32, latentDim: 2, learningRate: 1e-3 }))
+    const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 64 })
+    const counts = new Map<number, number>()
+    for await (const r of trainer.run({ steps: 60 })) {
+      expect(Number.isFinite(r.discriminatorLoss) && Number.isFinite(r.generatorLoss)).toBe(true)
+      if (r.step === 10 || r.step === 60) counts.set(r.step, liveTensorCount())
+    }
+    expect(counts.get(60)).toBe(counts.get(10))
+    const samples = await trainer.sample(16)
+    expect(Array.from(samples).every(Number.isFinite)).toBe(true)
+    trainer.dispose()
+  }, 300_000)
+
+  it('gives the same forward output as cpu for the same initial parameters (within 1e-4)', async () => {
+    const compiled = compileOrThrow(vanillaGan({ width: 32, latentDim: 4, learningRate: 1e-3 }))
+    await useBackend('cpu')
+    const params = compiled.generator.init(42)
+    const values = await readParams(params)
+    compiled.generator.dispose(params)
+    const input = Rng.fromSeed(9).normals(64 * 4)
+    const onCpu = await forwardOn('cpu', compiled, values, input)
+    const onGpu = await forwardOn('webgpu', compiled, values, input)
+    let worst = 0
+    for (let i = 0; i < onCpu.length; i++) worst = Math.max(worst, Math.abs(onCpu[i]! - onGpu[i]!))
+    expect(worst).toBeLessThan(1e-4)
+  }, 300_000)
+})
