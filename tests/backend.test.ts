@@ -28,6 +28,12 @@ describe('backend selection', () => {
     expect(await useBackend('auto')).toEqual(E.right('cpu'))
   })
 
+  it.skipIf(!hasGpu)(`auto picks webgpu where ${runtime} has navigator.gpu`, async () => {
+    expect(await useBackend('auto')).toEqual(E.right('webgpu'))
+    expect(activeBackend()).toBe('webgpu')
+    expect(await useBackend('cpu')).toEqual(E.right('cpu'))
+  })
+
   it('rejects a backend name it does not know, as a value', async () => {
     const r = await useBackend('tpu' as BackendChoice)
     expect(E.isLeft(r) && r.left._tag).toBe('BackendUnavailable')

@@ -81,6 +81,7 @@ describe('shape checking', () => {
     ['a zero latent std', (g) => ({ ...g, latent: normalLatent(8, { std: 0 }) }), ['latent.std']],
     ['label smoothing of 1', (g) => ({ ...g, loss: nonSaturating({ labelSmoothing: 1 }) }), ['loss.labelSmoothing']],
     ['zero discriminator steps', (g) => ({ ...g, schedule: alternating({ discriminatorStepsPerGeneratorStep: 0 }) }), ['schedule.discriminatorStepsPerGeneratorStep']],
+    ['a generator average decay of 1', (g) => ({ ...g, schedule: alternating({ generatorAverageDecay: 1 }) }), ['schedule.generatorAverageDecay']],
     ['a negative learning rate', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: adam({ learningRate: -1 }) } }), ['optimizers.generator.learningRate']],
     ['a beta1 of 1', (g) => ({ ...g, optimizers: { ...g.optimizers, discriminator: adam({ beta1: 1 }) } }), ['optimizers.discriminator.beta1']],
     ['an empty input shape', (g) => ({ ...g, discriminator: sequential([], [dense(1)]) }), ['discriminator.inputShape']],

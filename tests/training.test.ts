@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   GanException,
+  alternating,
   batchNorm,
   compileOrThrow,
   createTrainer,
@@ -14,21 +15,27 @@ import {
   liveTensorCount,
   mixtureReport,
   relu,
+  readParams,
   ring,
   ringMixture,
   sequential,
   useBackend,
   type StepReport,
 } from '../src/index.ts'
+import { tf } from '../src/compile/tf.ts'
 import { trainSlantedLand } from '../recipes/slanted-land.ts'
 import { vanillaGan } from '../recipes/vanilla.ts'
 
-/** A small GAN that exercises every kind of state: batch-norm statistics, dropout, Adam slots. */
+/**
+ * A small GAN that exercises every kind of state: batch-norm statistics, dropout, Adam slots and
+ * the generator's moving average.
+ */
 const smallGan = () =>
   compileOrThrow(
     gan({
       generator: sequential([4], [dense(16), batchNorm(), relu, dense(2)]),
       discriminator: sequential([2], [dense(16), leakyRelu(0.2), dropout(0.2), dense(1)]),
+      schedule: alternating({ generatorAverageDecay: 0.99 }),
     }),
   )
 
@@ -91,7 +98,7 @@ describe('training loop', () => {
   })
 
   it('runs k discriminator updates per generator update', async () => {
-    const spec = { ...smallGan().spec, schedule: { _tag: 'Alternating', discriminatorStepsPerGeneratorStep: 3 } as const }
+    const spec = { ...smallGan().spec, schedule: alternating({ discriminatorStepsPerGeneratorStep: 3 }) }
     let batches = 0
     const counting = fromSampler('counting', [2], (n, rng) => {
       batches++
@@ -100,6 +107,25 @@ describe('training loop', () => {
     const trainer = createTrainerOrThrow(compileOrThrow(spec), counting, { seed: 1, batchSize: 8 })
     for await (const _ of trainer.run({ steps: 4 }));
     expect(batches).toBe(12)
+    trainer.dispose()
+  })
+
+  it('keeps a moving average of the generator, by hand, and samples from it', async () => {
+    const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 2, batchSize: 16 })
+    const initial = await readParams(trainer.params().generator)
+    await trainer.step()
+    const { generator, generatorAverage } = trainer.params()
+    const trained = await readParams(generator)
+    const average = await readParams(generatorAverage!)
+    // First update: decay = min(0.99, (1 + 0) / (10 + 0)) = 0.1.
+    for (const path of Object.keys(initial))
+      initial[path]!.forEach((v, i) => expect(average[path]![i]).toBeCloseTo(0.1 * v + 0.9 * trained[path]![i]!, 5))
+    const latents = new Float32Array([0.5, -1, 2, 0.25])
+    const fromAverage = tf.tidy(() =>
+      trainer.compiled.generator.apply(generatorAverage!, tf.tensor(latents, [1, 4]), { training: false }),
+    )
+    expect(Array.from(await trainer.generate(latents))).toEqual(Array.from(await fromAverage.data()))
+    fromAverage.dispose()
     trainer.dispose()
   })
 

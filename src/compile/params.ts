@@ -97,3 +97,15 @@ export const readParams = async (params: Params): Promise<Record<string, Float32
   for (const [path, t] of Object.entries(params)) out[path] = (await t.data()) as Float32Array
   return out
 }
+
+/**
+ * A record with `f` applied to every tensor, paths kept.
+ *
+ * @example
+ * import { initParams, mapParams } from 'ganfp'
+ * // inside tf.tidy: mapParams(params, (t) => t.mul(2))
+ * @since 0.1.0
+ * @category combinators
+ */
+export const mapParams = (params: Params, f: (tensor: Tensor, path: string) => Tensor): Params =>
+  Object.fromEntries(Object.entries(params).map(([path, t]) => [path, f(t, path)]))

@@ -141,15 +141,19 @@ const checkLoss = (loss: GanLoss): ReadonlyArray<GanError> => {
 const checkSchedule = (schedule: Schedule): ReadonlyArray<GanError> => {
   if (typeof schedule !== 'object' || schedule === null || schedule._tag !== 'Alternating')
     return [invalidConfig('schedule', 'alternating({ discriminatorStepsPerGeneratorStep })', describeValue(schedule))]
-  return isPositiveInt(schedule.discriminatorStepsPerGeneratorStep)
-    ? []
-    : [
-        invalidConfig(
-          'schedule.discriminatorStepsPerGeneratorStep',
-          'a positive integer',
-          describeValue(schedule.discriminatorStepsPerGeneratorStep),
-        ),
-      ]
+  const errors: Array<GanError> = []
+  if (!isPositiveInt(schedule.discriminatorStepsPerGeneratorStep))
+    errors.push(
+      invalidConfig(
+        'schedule.discriminatorStepsPerGeneratorStep',
+        'a positive integer',
+        describeValue(schedule.discriminatorStepsPerGeneratorStep),
+      ),
+    )
+  const decay = schedule.generatorAverageDecay
+  if (decay !== undefined && !(isFiniteNumber(decay) && decay >= 0 && decay < 1))
+    errors.push(invalidConfig('schedule.generatorAverageDecay', 'a number in [0, 1) or undefined', describeValue(decay)))
+  return errors
 }
 
 const checkOptimizer = (optimizer: Optimizer, path: string): ReadonlyArray<GanError> => {

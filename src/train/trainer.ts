@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig, invalidData, shapeMismatch, type GanError } from '../errors.ts'
 import { sampleLatent, type CompiledGan } from '../compile/gan.ts'
 import { discriminatorLoss, generatorLoss } from '../compile/loss.ts'
-import type { Params } from '../compile/params.ts'
+import { disposeParams, mapParams, type Params } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch, Dataset } from '../data/dataset.ts'
 import { Rng } from '../random.ts'
@@ -57,14 +57,24 @@ export interface Trainer {
   readonly step: () => Promise<StepReport>
   /** Runs `steps` steps, yielding each report; stops early, cleanly, when `signal` aborts. */
   readonly run: (options: { readonly steps: number; readonly signal?: AbortSignal }) => AsyncIterable<StepReport>
-  /** `n` generator samples in inference mode, flattened row-major; `seed` fixes the latents. */
+  /**
+   * `n` generator samples in inference mode, flattened row-major; `seed` fixes the latents. They
+   * come from the generator's moving average when the schedule keeps one.
+   */
   readonly sample: (n: number, options?: { readonly seed?: number }) => Promise<Float32Array>
   /** The generator's output for given latents (`n × latent.dim`, row-major). */
   readonly generate: (latents: Float32Array) => Promise<Float32Array>
   /** The discriminator's probabilities D(x) for examples `x` (row-major), in inference mode. */
   readonly discriminate: (examples: Float32Array) => Promise<Float32Array>
-  /** The current parameters (owned by the trainer: do not dispose). */
-  readonly params: () => { readonly generator: Params; readonly discriminator: Params }
+  /**
+   * The current parameters (owned by the trainer: do not dispose); `generatorAverage` is the
+   * moving average that sampling uses when the schedule asks for one.
+   */
+  readonly params: () => {
+    readonly generator: Params
+    readonly discriminator: Params
+    readonly generatorAverage: Params | undefined
+  }
   /** Frees every tensor the trainer holds. */
   readonly dispose: () => void
 }
@@ -150,6 +160,9 @@ export const createTrainer = (
   const disc: Player = { params: dParams, optimizer: initOptimizerState(spec.optimizers.discriminator, dParams, D.trainablePaths) }
   const batchShape = [batchSize, ...dataset.exampleShape]
   const latentShape = [batchSize, spec.latent.dim]
+  const averageDecay = spec.schedule.generatorAverageDecay
+  let generatorAverage: Params | undefined =
+    averageDecay === undefined ? undefined : tf.tidy(() => mapParams(gen.params, (t) => tf.clone(t)))
   let steps = 0
   let batchesSeen = 0
   let disposed = false
@@ -236,6 +249,21 @@ export const createTrainer = (
     return result.loss
   }
 
+  /**
+   * Moves the average towards the generator just trained. The decay ramps up as
+   * min(decay, (1 + n) / (10 + n)), as TensorFlow's ExponentialMovingAverage does, so the average
+   * is not dominated by the random initial weights early in a run.
+   */
+  const updateGeneratorAverage = (): void => {
+    if (generatorAverage === undefined || averageDecay === undefined) return
+    const decay = Math.min(averageDecay, (1 + steps) / (10 + steps))
+    const old = generatorAverage
+    generatorAverage = tf.tidy(() =>
+      mapParams(old, (average, path) => tf.add(tf.mul(average, decay), tf.mul(gen.params[path]!, 1 - decay))),
+    )
+    disposeParams(old)
+  }
+
   const assertLive = (): void => {
     if (disposed) throw new GanException([invalidConfig('trainer', 'a live trainer', 'a disposed trainer')])
   }
@@ -249,6 +277,7 @@ export const createTrainer = (
       discriminatorStats = discriminatorUpdate(real)
     }
     const gLoss = generatorUpdate()
+    updateGeneratorAverage()
     const all = tf.concat([discriminatorStats!, gLoss])
     discriminatorStats!.dispose()
     gLoss.dispose()
@@ -271,7 +300,8 @@ export const createTrainer = (
       throw new GanException([
         invalidData('latents.length', `a multiple of latent.dim (${spec.latent.dim})`, String(latents.length)),
       ])
-    const output = tf.tidy(() => G.apply(gen.params, tf.tensor(latents, [n, spec.latent.dim]), { training: false }))
+    const params = generatorAverage ?? gen.params
+    const output = tf.tidy(() => G.apply(params, tf.tensor(latents, [n, spec.latent.dim]), { training: false }))
     const values = (await output.data()) as Float32Array
     output.dispose()
     return values
@@ -306,12 +336,13 @@ export const createTrainer = (
       generate(sampleLatent(spec.latent, n, sampleOptions.seed === undefined ? latentRng : Rng.fromSeed(sampleOptions.seed))),
     generate,
     discriminate,
-    params: () => ({ generator: gen.params, discriminator: disc.params }),
+    params: () => ({ generator: gen.params, discriminator: disc.params, generatorAverage }),
     dispose: () => {
       if (disposed) return
       disposed = true
       for (const player of [gen, disc])
         for (const t of [...Object.values(player.params), ...Object.values(player.optimizer.slots)]) t.dispose()
+      if (generatorAverage !== undefined) disposeParams(generatorAverage)
     },
   })
 }
