@@ -13,7 +13,6 @@
  * Run: `deno run -A recipes/slanted-land.ts` or `bun run recipes/slanted-land.ts` (`--help` for flags).
  */
 import { pipe } from 'fp-ts/lib/function.js'
-import * as E from 'fp-ts/lib/Either.js'
 import {
   backendChoices,
   compileOrThrow,
@@ -40,10 +39,9 @@ import {
   sigmoid,
   slantedLandFaces,
   uniformLatent,
-  useBackend,
+  useBackendOrThrow,
   Rng,
   type Gan,
-  type GanError,
 } from '../src/index.ts'
 
 /** The recipe's options; `--help` prints them. */
@@ -124,8 +122,8 @@ const formatRow = (values: Float32Array): string =>
 export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values } = getOrThrow(parseFlags(slantedLandFlags, argv))
   if (help) return console.log(flagsHelp('slanted-land', 'the seed toy GAN on 2×2 faces (protocol Q5)', slantedLandFlags))
-  const backend = getOrThrow(E.mapLeft((e: GanError) => [e])(await useBackend(values.backend)))
-  console.log(`backend: ${backend}`)
+  const backend = await useBackendOrThrow(values.backend)
+  console.log(`backend: ${backend.name} (${backend.reason})`)
   const started = performance.now()
   const result = await trainSlantedLand({ ...values, learningRate: values['learning-rate'], discriminatorLearningRate: values['d-learning-rate'] })
   const seconds = ((performance.now() - started) / 1000).toFixed(1)

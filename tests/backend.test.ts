@@ -7,7 +7,7 @@ const hasGpu = typeof navigator !== 'undefined' && (navigator as { gpu?: unknown
 
 describe('backend selection', () => {
   it('activates the cpu backend on request', async () => {
-    expect(await useBackend('cpu')).toEqual(E.right('cpu'))
+    expect(await useBackend('cpu')).toEqual(E.right({ name: 'cpu', reason: 'requested' }))
     expect(activeBackend()).toBe('cpu')
   })
 
@@ -25,13 +25,13 @@ describe('backend selection', () => {
   })
 
   it.skipIf(hasGpu)('auto falls back to cpu without WebGPU', async () => {
-    expect(await useBackend('auto')).toEqual(E.right('cpu'))
+    expect(await useBackend('auto')).toEqual(E.right({ name: 'cpu', reason: 'auto: this runtime has no navigator.gpu' }))
   })
 
   it.skipIf(!hasGpu)(`auto picks webgpu where ${runtime} has navigator.gpu`, async () => {
     expect(await useBackend('auto')).toEqual(E.right('webgpu'))
     expect(activeBackend()).toBe('webgpu')
-    expect(await useBackend('cpu')).toEqual(E.right('cpu'))
+    expect(await useBackend('cpu')).toEqual(E.right({ name: 'cpu', reason: 'requested' }))
   })
 
   it('rejects a backend name it does not know, as a value', async () => {

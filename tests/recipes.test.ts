@@ -11,7 +11,7 @@ import { runtime } from './support/runtime.ts'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 const runners = {
-  deno: (script: string, args: ReadonlyArray<string>) => [bin('deno'), ['run', '-A', script, ...args]] as const,
+  deno: (script: string, args: ReadonlyArray<string>) => [bin('deno'), ['run', '-A', script, ...args, ...denoBackend]] as const,
   bun: (script: string, args: ReadonlyArray<string>) => [bin('bun'), ['run', script, ...args]] as const,
 }
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-recipes-'))
@@ -27,6 +27,14 @@ const run = (runner: keyof typeof runners, script: string, args: ReadonlyArray<s
   return { status: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
+/** Whether Deno here has a WebGPU adapter (lavapipe on CI): then the Deno runs use it explicitly. */
+const denoHasWebGpu = (): boolean =>
+  runtime === 'node' &&
+  spawnSync(bin('deno'), ['eval', 'const a = await navigator.gpu?.requestAdapter(); Deno.exit(a ? 0 : 1)'], {
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env['XDG_RUNTIME_DIR'] ?? '/tmp' },
+  }).status === 0
+const denoBackend = denoHasWebGpu() ? ['--backend', 'webgpu'] : []
+
 describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
@@ -37,6 +45,7 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
       expect(r.stderr).not.toMatch(/error/i)
       expect(r.status).toBe(0)
       expect(r.stdout).toMatch(/step 40 {2}D loss \d/)
+      if (runner === 'deno' && denoBackend.length > 0) expect(r.stdout).toContain('backend webgpu (requested)')
       expect(r.stdout).toMatch(/Q1 ring: modes captured \d\/8, high quality [\d.]+%, reverse KL/)
       const csv = readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\n')
       expect(csv[0]).toBe('x,y')
@@ -68,7 +77,7 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
   })
 
   it('prints its options with --help', () => {
-    const r = run('deno', 'recipes/vanilla.ts', ['--help'])
+    const r = run('bun', 'recipes/vanilla.ts', ['--help'])
     expect(r.status).toBe(0)
     for (const f of ['--dataset', '--steps', '--seed', '--backend', '--out']) expect(r.stdout).toContain(f)
   })

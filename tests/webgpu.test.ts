@@ -56,7 +56,7 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
 
   it('activates', async () => {
     const r = await useBackend('webgpu')
-    expect(r).toEqual({ _tag: 'Right', right: 'webgpu' })
+    expect(r).toEqual({ _tag: 'Right', right: { name: 'webgpu', reason: 'requested' } })
   })
 
   it('trains the vanilla GAN: finite losses, no leaks', async () => {
@@ -72,6 +72,19 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
     const samples = await trainer.sample(16)
     expect(Array.from(samples).every(Number.isFinite)).toBe(true)
     trainer.dispose()
+  }, 300_000)
+
+  it('is deterministic: the same seed gives the same losses', async () => {
+    await useBackend('webgpu')
+    const compiled = compileOrThrow(vanillaGan({ width: 16, latentDim: 2, learningRate: 1e-3 }))
+    const losses = async () => {
+      const trainer = createTrainerOrThrow(compiled, ring(), { seed: 5, batchSize: 32 })
+      const out: Array<number> = []
+      for await (const r of trainer.run({ steps: 5 })) out.push(r.discriminatorLoss, r.generatorLoss)
+      trainer.dispose()
+      return out
+    }
+    expect(await losses()).toEqual(await losses())
   }, 300_000)
 
   it('gives the same forward output as cpu for the same initial parameters (within 1e-4)', async () => {

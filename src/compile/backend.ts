@@ -1,5 +1,5 @@
 /**
- * Backend selection: WebGPU where the runtime has `navigator.gpu`, else the cpu backend.
+ * Backend selection: WebGPU where the runtime has a hardware WebGPU adapter, else the cpu backend.
  *
  * The WebGPU backend registers itself only when `navigator.gpu` exists at import time, so it is
  * imported here, dynamically, after that check.
@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { backendUnavailable, type GanError } from '../errors.ts'
+import { GanException, backendUnavailable, type GanError } from '../errors.ts'
 import { tf } from './tf.ts'
 
 /**
@@ -35,11 +35,45 @@ export type BackendName = 'webgpu' | 'cpu'
  */
 export const backendChoices: ReadonlyArray<BackendChoice> = ['auto', 'webgpu', 'cpu']
 
-const hasNavigatorGpu = (): boolean =>
-  typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu !== undefined
+/**
+ * The backend in use and why it was chosen.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface BackendSelection {
+  readonly name: BackendName
+  readonly reason: string
+}
+
+const navigatorGpu = (): { requestAdapter: (o?: object) => Promise<unknown> } | undefined =>
+  typeof navigator === 'undefined'
+    ? undefined
+    : (navigator as { gpu?: { requestAdapter: (o?: object) => Promise<unknown> } }).gpu
+
+interface AdapterFacts {
+  readonly present: boolean
+  readonly software: boolean
+  readonly description: string
+}
+
+/** What the runtime's WebGPU adapter is, without starting tfjs on it. */
+const inspectAdapter = async (): Promise<AdapterFacts> => {
+  const gpu = navigatorGpu()
+  const adapter = (await gpu?.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null)) as
+    | { info?: { isFallbackAdapter?: boolean; description?: string; vendor?: string }; isFallbackAdapter?: boolean }
+    | null
+    | undefined
+  if (adapter === null || adapter === undefined) return { present: false, software: false, description: '' }
+  return {
+    present: true,
+    software: adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true,
+    description: adapter.info?.description || adapter.info?.vendor || 'unnamed adapter',
+  }
+}
 
 const activateWebGpu = async (): Promise<E.Either<GanError, BackendName>> => {
-  if (!hasNavigatorGpu())
+  if (navigatorGpu() === undefined)
     return E.left(
       backendUnavailable(
         'backend',
@@ -64,34 +98,68 @@ const activateCpu = async (): Promise<E.Either<GanError, BackendName>> => {
   return ok ? E.right('cpu') : E.left(backendUnavailable('backend', 'cpu', 'tfjs could not initialise it'))
 }
 
+const selected =
+  (reason: string) =>
+  (result: E.Either<GanError, BackendName>): E.Either<GanError, BackendSelection> =>
+    E.map((name: BackendName) => ({ name, reason }))(result)
+
 /**
- * Makes `choice` the active backend. `auto` takes WebGPU when the runtime has it and falls back to
- * cpu when it does not (or when WebGPU fails to start); a named backend that cannot start is a
- * `BackendUnavailable` error with the reason.
+ * Picks for `auto`: WebGPU on a hardware adapter; otherwise cpu. A software adapter (Mesa's
+ * lavapipe, which WebGPU marks `isFallbackAdapter`) emulates the GPU on the CPU through many
+ * small dispatches and is slower than the cpu backend, so `auto` leaves it to an explicit
+ * `webgpu` request.
+ */
+const chooseAutomatically = async (): Promise<E.Either<GanError, BackendSelection>> => {
+  if (navigatorGpu() === undefined) return selected('auto: this runtime has no navigator.gpu')(await activateCpu())
+  const adapter = await inspectAdapter()
+  if (!adapter.present) return selected('auto: navigator.gpu offers no adapter')(await activateCpu())
+  if (adapter.software)
+    return selected(
+      `auto: the only WebGPU adapter (${adapter.description}) is a software fallback, slower than cpu; --backend webgpu forces it`,
+    )(await activateCpu())
+  const gpu = await activateWebGpu()
+  if (E.isRight(gpu)) return selected(`auto: WebGPU adapter ${adapter.description}`)(gpu)
+  return selected(`auto: WebGPU failed to start (${gpu.left.actual})`)(await activateCpu())
+}
+
+/**
+ * Makes `choice` the active backend and says why. `auto` takes WebGPU on a hardware adapter and
+ * the cpu backend otherwise (no `navigator.gpu`, no adapter, a software fallback adapter, or a
+ * failed start); a named backend that cannot start is a `BackendUnavailable` error with the reason.
  *
  * @example
  * import { useBackend } from 'ganfp'
- * const r = await useBackend('cpu') // { _tag: 'Right', right: 'cpu' }
+ * const r = await useBackend('cpu') // { _tag: 'Right', right: { name: 'cpu', reason: 'requested' } }
  *
  * @since 0.1.0
  * @category backends
  */
-export const useBackend = async (choice: BackendChoice): Promise<E.Either<GanError, BackendName>> => {
+export const useBackend = async (choice: BackendChoice): Promise<E.Either<GanError, BackendSelection>> => {
   switch (choice) {
     case 'cpu':
-      return activateCpu()
+      return selected('requested')(await activateCpu())
     case 'webgpu':
-      return activateWebGpu()
-    case 'auto': {
-      if (hasNavigatorGpu()) {
-        const gpu = await activateWebGpu()
-        if (E.isRight(gpu)) return gpu
-      }
-      return activateCpu()
-    }
+      return selected('requested')(await activateWebGpu())
+    case 'auto':
+      return chooseAutomatically()
     default:
       return E.left(backendUnavailable('backend', `one of ${backendChoices.join(', ')}`, JSON.stringify(choice)))
   }
+}
+
+/**
+ * The throwing twin of `useBackend`, for recipes and the CLI.
+ *
+ * @example
+ * import { useBackendOrThrow } from 'ganfp'
+ * ;(await useBackendOrThrow('cpu')).name // 'cpu'
+ * @since 0.1.0
+ * @category backends
+ */
+export const useBackendOrThrow = async (choice: BackendChoice): Promise<BackendSelection> => {
+  const result = await useBackend(choice)
+  if (E.isLeft(result)) throw new GanException([result.left])
+  return result.right
 }
 
 /**

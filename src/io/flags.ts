@@ -79,6 +79,18 @@ export const positiveNumberFlag = fromString('a number > 0', (s) => {
 
 /**
  * @example
+ * import { unitIntervalFlag } from 'ganfp'
+ * unitIntervalFlag.decode('0.999') // { _tag: 'Right', right: 0.999 }
+ * @since 0.1.0
+ * @category codecs
+ */
+export const unitIntervalFlag = fromString('a number in [0, 1)', (s) => {
+  const n = Number(s)
+  return s.trim() !== '' && n >= 0 && n < 1 ? n : undefined
+})
+
+/**
+ * @example
  * import { stringFlag } from 'ganfp'
  * stringFlag.decode('out/ring') // { _tag: 'Right', right: 'out/ring' }
  * @since 0.1.0

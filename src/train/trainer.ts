@@ -15,7 +15,8 @@ import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch, Dataset } from '../data/dataset.ts'
 import { Rng } from '../random.ts'
 import { formatShape, isPositiveInt } from '../shape/describe.ts'
-import { applyOptimizer, initOptimizerState, type OptimizerState } from './optimizer.ts'
+import { initOptimizerState } from './optimizer.ts'
+import { disposeReplaced, gradientUpdate, type Player } from './update.ts'
 
 /**
  * What one training step reports.
@@ -77,20 +78,6 @@ export interface Trainer {
   }
   /** Frees every tensor the trainer holds. */
   readonly dispose: () => void
-}
-
-interface Player {
-  params: Params
-  optimizer: OptimizerState
-}
-
-const zip = (paths: ReadonlyArray<string>, tensors: ReadonlyArray<Tensor>): Record<string, Tensor> =>
-  Object.fromEntries(paths.map((p, i) => [p, tensors[i]!]))
-
-/** Disposes the tensors of `old` that `next` no longer holds. */
-const disposeReplaced = (old: Player, next: Player): void => {
-  const kept = new Set<Tensor>([...Object.values(next.params), ...Object.values(next.optimizer.slots)])
-  for (const t of [...Object.values(old.params), ...Object.values(old.optimizer.slots)]) if (!kept.has(t)) t.dispose()
 }
 
 const checkOptions = (options: TrainerOptions): ReadonlyArray<GanError> => [
@@ -156,8 +143,8 @@ export const createTrainer = (
   const dataRng = root.fork()
   const gParams = G.init(gInitSeed)
   const dParams = D.init(dInitSeed)
-  const gen: Player = { params: gParams, optimizer: initOptimizerState(spec.optimizers.generator, gParams, G.trainablePaths) }
-  const disc: Player = { params: dParams, optimizer: initOptimizerState(spec.optimizers.discriminator, dParams, D.trainablePaths) }
+  let gen: Player = { params: gParams, optimizer: initOptimizerState(spec.optimizers.generator, gParams, G.trainablePaths) }
+  let disc: Player = { params: dParams, optimizer: initOptimizerState(spec.optimizers.discriminator, dParams, D.trainablePaths) }
   const batchShape = [batchSize, ...dataset.exampleShape]
   const latentShape = [batchSize, spec.latent.dim]
   const averageDecay = spec.schedule.generatorAverageDecay
@@ -182,71 +169,43 @@ export const createTrainer = (
     throw new GanException([invalidData(`data(${dataset.name})`, 'at least one batch per epoch', 'an empty epoch')])
   }
 
-  const replace = (player: Player, next: Player): void => {
-    disposeReplaced(player, next)
-    player.params = next.params
-    player.optimizer = next.optimizer
-  }
-
-  /** One discriminator update; returns [loss, mean D(x), mean D(G(z))] as a tensor. */
+  /** One discriminator update on a real batch; reports [loss, mean D(x), mean D(G(z))]. */
   const discriminatorUpdate = (real: Batch): Tensor => {
     const latents = sampleLatent(spec.latent, batchSize, latentRng)
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32(), noiseRng.nextUint32()]
-    const auxiliary: Array<Tensor> = []
-    const result = tf.tidy(() => {
-      const realBatch = tf.tensor(real.values, [...real.shape])
-      const fake = G.apply(gen.params, tf.tensor(latents, latentShape), { training: true, seed: seeds[0]! })
-      let scores: Tensor | undefined
-      let stateUpdates: Params = {}
-      const { value, grads } = tf.valueAndGrads((...trainables: Array<Tensor>) => {
-        const params = { ...disc.params, ...zip(D.trainablePaths, trainables) }
-        const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]! })
-        const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]! })
-        // Values needed after the gradient pass must outlive its inner tidy: keep them, free them below.
-        scores = tf.keep(tf.stack([tf.mean(tf.sigmoid(onReal.output)), tf.mean(tf.sigmoid(onFake.output))]))
-        stateUpdates = { ...onReal.stateUpdates, ...onFake.stateUpdates }
-        for (const t of [scores, ...Object.values(stateUpdates)]) auxiliary.push(tf.keep(t))
-        return discriminatorLoss(spec.loss, onReal.output, onFake.output)
-      })(D.trainablePaths.map((p) => disc.params[p]!))
-      const updated = applyOptimizer(spec.optimizers.discriminator, disc.params, zip(D.trainablePaths, grads), disc.optimizer)
-      const params = { ...updated.params, ...Object.fromEntries(Object.entries(stateUpdates).map(([p, t]) => [p, tf.clone(t)])) }
-      return { params, slots: updated.state.slots, stats: tf.concat([tf.reshape(value, [1]), scores!]) }
+    const realBatch = tf.tensor(real.values, [...real.shape])
+    const fake = tf.tidy(() => G.apply(gen.params, tf.tensor(latents, latentShape), { training: true, seed: seeds[0]! }))
+    const { player, report } = gradientUpdate(disc, D.trainablePaths, spec.optimizers.discriminator, (params) => {
+      const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]! })
+      const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]! })
+      return {
+        loss: discriminatorLoss(spec.loss, onReal.output, onFake.output),
+        stateUpdates: { ...onReal.stateUpdates, ...onFake.stateUpdates },
+        metrics: tf.stack([tf.mean(tf.sigmoid(onReal.output)), tf.mean(tf.sigmoid(onFake.output))]),
+      }
     })
-    for (const t of auxiliary) t.dispose()
-    replace(disc, {
-      params: result.params,
-      optimizer: { updates: disc.optimizer.updates + 1, slots: result.slots },
-    })
-    return result.stats
+    realBatch.dispose()
+    fake.dispose()
+    disposeReplaced(disc, player)
+    disc = player
+    return report
   }
 
-  /** One generator update; returns its loss as a tensor. */
+  /** One generator update; reports [loss]. */
   const generatorUpdate = (): Tensor => {
     const latents = sampleLatent(spec.latent, batchSize, latentRng)
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32()]
-    const auxiliary: Array<Tensor> = []
-    const result = tf.tidy(() => {
-      const z = tf.tensor(latents, latentShape)
-      let stateUpdates: Params = {}
-      const { value, grads } = tf.valueAndGrads((...trainables: Array<Tensor>) => {
-        const params = { ...gen.params, ...zip(G.trainablePaths, trainables) }
-        const generated = G.forward(params, z, { training: true, seed: seeds[0]! })
-        stateUpdates = generated.stateUpdates
-        for (const t of Object.values(stateUpdates)) auxiliary.push(tf.keep(t))
-        // The discriminator's own batch-norm statistics are updated in its own step only.
-        const logits = D.apply(disc.params, generated.output, { training: true, seed: seeds[1]! })
-        return generatorLoss(spec.loss, logits)
-      })(G.trainablePaths.map((p) => gen.params[p]!))
-      const updated = applyOptimizer(spec.optimizers.generator, gen.params, zip(G.trainablePaths, grads), gen.optimizer)
-      const params = { ...updated.params, ...Object.fromEntries(Object.entries(stateUpdates).map(([p, t]) => [p, tf.clone(t)])) }
-      return { params, slots: updated.state.slots, loss: tf.reshape(value, [1]) }
+    const z = tf.tensor(latents, latentShape)
+    const { player, report } = gradientUpdate(gen, G.trainablePaths, spec.optimizers.generator, (params) => {
+      const generated = G.forward(params, z, { training: true, seed: seeds[0]! })
+      // The discriminator's own batch-norm statistics are updated in its own step only.
+      const logits = D.apply(disc.params, generated.output, { training: true, seed: seeds[1]! })
+      return { loss: generatorLoss(spec.loss, logits), stateUpdates: generated.stateUpdates, metrics: tf.zeros([0]) }
     })
-    for (const t of auxiliary) t.dispose()
-    replace(gen, {
-      params: result.params,
-      optimizer: { updates: gen.optimizer.updates + 1, slots: result.slots },
-    })
-    return result.loss
+    z.dispose()
+    disposeReplaced(gen, player)
+    gen = player
+    return report
   }
 
   /**
@@ -293,35 +252,31 @@ export const createTrainer = (
     }
   }
 
-  const generate = async (latents: Float32Array): Promise<Float32Array> => {
+  /** Runs `f` on a flat batch of examples of `exampleShape` in inference mode and reads the result. */
+  const infer = async (
+    flat: Float32Array,
+    exampleShape: ReadonlyArray<number>,
+    what: string,
+    f: (batch: Tensor) => Tensor,
+  ): Promise<Float32Array> => {
     assertLive()
-    const n = latents.length / spec.latent.dim
+    const exampleSize = exampleShape.reduce((a, b) => a * b, 1)
+    const n = flat.length / exampleSize
     if (!Number.isInteger(n))
       throw new GanException([
-        invalidData('latents.length', `a multiple of latent.dim (${spec.latent.dim})`, String(latents.length)),
+        invalidData(`${what}.length`, `a multiple of ${formatShape(exampleShape)} (${exampleSize})`, String(flat.length)),
       ])
-    const params = generatorAverage ?? gen.params
-    const output = tf.tidy(() => G.apply(params, tf.tensor(latents, [n, spec.latent.dim]), { training: false }))
+    const output = tf.tidy(() => f(tf.tensor(flat, [n, ...exampleShape])))
     const values = (await output.data()) as Float32Array
     output.dispose()
     return values
   }
 
-  const discriminate = async (examples: Float32Array): Promise<Float32Array> => {
-    assertLive()
-    const exampleSize = D.inputShape.reduce((a, b) => a * b, 1)
-    const n = examples.length / exampleSize
-    if (!Number.isInteger(n))
-      throw new GanException([
-        invalidData('examples.length', `a multiple of the example size (${exampleSize})`, String(examples.length)),
-      ])
-    const output = tf.tidy(() =>
-      tf.sigmoid(D.apply(disc.params, tf.tensor(examples, [n, ...D.inputShape]), { training: false })),
-    )
-    const values = (await output.data()) as Float32Array
-    output.dispose()
-    return values
-  }
+  const generate = (latents: Float32Array): Promise<Float32Array> =>
+    infer(latents, [spec.latent.dim], 'latents', (z) => G.apply(generatorAverage ?? gen.params, z, { training: false }))
+
+  const discriminate = (examples: Float32Array): Promise<Float32Array> =>
+    infer(examples, D.inputShape, 'examples', (x) => tf.sigmoid(D.apply(disc.params, x, { training: false })))
 
   return E.right({
     compiled,

@@ -1,0 +1,33 @@
+/**
+ * Protocol Q1 for the vanilla recipe over several seeds: modes captured, % high quality, reverse
+ * KL and wall-clock time per seed, beside the PacGAN anchors. Prints a table; not a test.
+ *
+ * Run: `bun run bench/q1.ts --dataset ring --seeds 1,2,3` (any vanilla flag is accepted too).
+ */
+import { flag, getOrThrow, parseFlags, runMain, stringFlag, useBackendOrThrow } from '../src/index.ts'
+import { trainVanilla, vanillaFlags } from '../recipes/vanilla.ts'
+
+const benchFlags = { ...vanillaFlags, seeds: flag(stringFlag, '1,2,3', 'comma-separated seeds') }
+
+const anchors = {
+  ring: 'PacGAN table 1, plain GAN: 6.3/8 modes, 98.2% HQ; target: 8/8, ≥ 98% HQ, 3 seeds of 3',
+  grid: 'PacGAN table 1, plain GAN: 17.3/25 modes, 94.8% HQ; PacGAN4 24.8/25, 93.6%, KL 0.04; target: 25/25, ≥ 95%, KL ≤ 0.05',
+}
+
+await runMain(async (argv) => {
+  const { values } = getOrThrow(parseFlags(benchFlags, argv))
+  const backend = await useBackendOrThrow(values.backend)
+  const seeds = values.seeds.split(',').map(Number)
+  console.log(`Q1 ${values.dataset}, vanilla recipe, ${values.steps} steps, backend ${backend.name}, runtime ${'Deno' in globalThis ? 'deno' : 'Bun' in globalThis ? 'bun' : 'node'}`)
+  console.log('| seed | modes | high quality | reverse KL | seconds |')
+  console.log('|---|---|---|---|---|')
+  for (const seed of seeds) {
+    const started = performance.now()
+    const { report } = await trainVanilla({ ...values, seed })
+    const seconds = (performance.now() - started) / 1000
+    console.log(
+      `| ${seed} | ${report.modesCaptured}/${report.modes} | ${(report.highQualityFraction * 100).toFixed(1)}% | ${report.reverseKl.toFixed(3)} | ${seconds.toFixed(0)} |`,
+    )
+  }
+  console.log(`anchor: ${anchors[values.dataset]}`)
+})
