@@ -28,9 +28,17 @@ describe('backend selection', () => {
     expect(await useBackend('auto')).toEqual(E.right({ name: 'cpu', reason: 'auto: this runtime has no navigator.gpu' }))
   })
 
-  it.skipIf(!hasGpu)(`auto picks webgpu where ${runtime} has navigator.gpu`, async () => {
-    expect(await useBackend('auto')).toEqual(E.right('webgpu'))
-    expect(activeBackend()).toBe('webgpu')
+  it.skipIf(!hasGpu)(`auto picks webgpu on a hardware adapter, cpu on a software fallback (${runtime})`, async () => {
+    const gpu = (navigator as unknown as { gpu: { requestAdapter: () => Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }).gpu
+    const adapter = await gpu.requestAdapter()
+    const r = await useBackend('auto')
+    if (E.isLeft(r)) throw new Error(r.left.actual)
+    if (adapter === null) expect(r.right.name).toBe('cpu')
+    else if (adapter.info?.isFallbackAdapter === true) {
+      expect(r.right.name).toBe('cpu')
+      expect(r.right.reason).toMatch(/software fallback/)
+    } else expect(r.right.name).toBe('webgpu')
+    expect(activeBackend()).toBe(r.right.name)
     expect(await useBackend('cpu')).toEqual(E.right({ name: 'cpu', reason: 'requested' }))
   })
 
