@@ -11,7 +11,8 @@
  * leaves between modes are what keep the figure down; they shrink slowly as training goes on.
  * Measured (bun, cpu, seed 1): sampling from the moving average lifts the figure from 50–96%
  * (swinging from check to check) to a steady 95–97.7% at 4,000–10,000 steps with batch 128, and
- * batch 256 passes 98% from about 9,000 steps (98.3–98.8% at 9,000–12,000).
+ * batch 256 passes 98% from about 9,000 steps (98.3–98.8% at 9,000–12,000; the recipe's own
+ * evaluation prints 8/8 modes, 98.4%, KL 0.001). Seeds 2 and 3 reach 97.9% and 98.2% at 12,000.
  */
 import { join } from 'node:path'
 import {

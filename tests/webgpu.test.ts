@@ -12,8 +12,18 @@ import {
   ring,
   useBackend,
   Rng,
+  avgPool,
+  batchNorm,
+  conv2d,
+  conv2dTranspose,
+  dense,
+  leakyRelu,
+  tanh,
+  upsample,
   type CompiledGan,
+  type Layer,
 } from '../src/index.ts'
+import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 import { vanillaGan } from '../recipes/vanilla.ts'
 import { runtime } from './support/runtime.ts'
 
@@ -85,6 +95,21 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
       return out
     }
     expect(await losses()).toEqual(await losses())
+  }, 300_000)
+
+  it('computes layer gradients that match finite differences', async () => {
+    await useBackend('webgpu')
+    const cases: ReadonlyArray<readonly [ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean }?]> = [
+      [[4], [dense(3), tanh]],
+      [[4], [dense(3), leakyRelu(0.2)]],
+      [[4], [dense(3), batchNorm()], { training: true }],
+      [[4, 4, 2], [conv2d(3, 3, { stride: 2 })]],
+      [[2, 2, 3], [conv2dTranspose(2, 3, { stride: 2 })]],
+      [[2, 2, 2], [conv2d(2, 1), upsample(2)]],
+      [[4, 4, 2], [conv2d(2, 1), avgPool(2)]],
+    ]
+    for (const [shape, layers, options] of cases)
+      expect(await checkGradients(shape, layers, options)).toBeLessThan(gradientTolerance)
   }, 300_000)
 
   it('gives the same forward output as cpu for the same initial parameters (within 1e-4)', async () => {

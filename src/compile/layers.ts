@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import type { ShapedLayer } from '../shape/check.ts'
+import { compileConvLayer } from './conv.ts'
 import type { ParamSpec, Params } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
 
@@ -122,5 +123,10 @@ export const compileLayer = (shaped: ShapedLayer, local: string): CompiledLayer 
         },
       }
     }
+    case 'Conv2d':
+    case 'Conv2dTranspose':
+    case 'Upsample':
+    case 'AvgPool':
+      return compileConvLayer({ ...shaped, layer }, local)
   }
 }

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import type { AvgPool, Conv2d, Conv2dTranspose, Upsample } from './conv.ts'
 
 /**
  * A fully connected layer: `x · kernel + bias`.
@@ -73,7 +74,20 @@ export interface Flatten {
  * @since 0.1.0
  * @category model
  */
-export type Layer = Dense | Relu | LeakyRelu | Tanh | Sigmoid | BatchNorm | Dropout | Reshape | Flatten
+export type Layer =
+  | Dense
+  | Relu
+  | LeakyRelu
+  | Tanh
+  | Sigmoid
+  | BatchNorm
+  | Dropout
+  | Reshape
+  | Flatten
+  | Conv2d
+  | Conv2dTranspose
+  | Upsample
+  | AvgPool
 
 /**
  * The tags of every layer, for checking values that come from untyped code.
@@ -90,6 +104,10 @@ export const layerTags: ReadonlyArray<Layer['_tag']> = [
   'Dropout',
   'Reshape',
   'Flatten',
+  'Conv2d',
+  'Conv2dTranspose',
+  'Upsample',
+  'AvgPool',
 ]
 
 /**

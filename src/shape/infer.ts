@@ -7,6 +7,7 @@
 import { invalidConfig, shapeMismatch, unknownLayer, type GanError } from '../errors.ts'
 import { layerTags, type Layer } from '../dsl/layer.ts'
 import type { Shape } from '../dsl/network.ts'
+import { inferConvLayer } from './conv.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt } from './describe.ts'
 
 /**
@@ -124,5 +125,10 @@ export const inferLayer = (layer: Layer, input: Shape | undefined, path: string)
       return same(inRange(`${path}.rate`, layer.rate, (r) => r >= 0 && r < 1, 'a number in [0, 1)'))
     case 'Reshape':
       return inferReshape(layer.shape, input, path)
+    case 'Conv2d':
+    case 'Conv2dTranspose':
+    case 'Upsample':
+    case 'AvgPool':
+      return inferConvLayer(layer, input, path)
   }
 }

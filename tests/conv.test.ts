@@ -1,0 +1,140 @@
+// Convolutional layers: shape inference with path-carrying errors, and gradients against finite
+// differences (small shapes) on the cpu backend.
+import * as E from 'fp-ts/lib/Either.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  avgPool,
+  batchNorm,
+  checkGan,
+  checkNetwork,
+  compileNetwork,
+  conv2d,
+  conv2dTranspose,
+  dense,
+  flatten,
+  gan,
+  leakyRelu,
+  reshape,
+  sequential,
+  tanh,
+  upsample,
+  useBackend,
+  type Layer,
+} from '../src/index.ts'
+import { tf } from '../src/compile/tf.ts'
+import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
+
+const shapes = (input: ReadonlyArray<number>, layers: ReadonlyArray<Layer>) => {
+  const r = checkNetwork(sequential(input, layers), 'net')
+  if (E.isLeft(r)) throw new Error(JSON.stringify(r.left))
+  return r.right.layers.map((l) => l.outputShape)
+}
+
+const errorsOf = (input: ReadonlyArray<number>, layers: ReadonlyArray<Layer>) => {
+  const r = checkNetwork(sequential(input, layers), 'generator')
+  if (E.isRight(r)) throw new Error('expected the network to be rejected')
+  return r.left
+}
+
+describe('convolutional shape inference', () => {
+  it('infers the DCGAN generator and discriminator shapes', () => {
+    expect(
+      shapes([100], [dense(7 * 7 * 256), reshape([7, 7, 256]), conv2dTranspose(128, 5), conv2dTranspose(64, 5, { stride: 2 }), conv2dTranspose(1, 5, { stride: 2 }), tanh]),
+    ).toEqual([[12544], [7, 7, 256], [7, 7, 128], [14, 14, 64], [28, 28, 1], [28, 28, 1]])
+    expect(shapes([28, 28, 1], [conv2d(64, 5, { stride: 2 }), leakyRelu(0.2), conv2d(128, 5, { stride: 2 }), flatten, dense(1)])).toEqual([
+      [14, 14, 64],
+      [14, 14, 64],
+      [7, 7, 128],
+      [6272],
+      [1],
+    ])
+  })
+
+  it('follows TensorFlow for valid padding, upsampling and pooling', () => {
+    expect(shapes([9, 7, 2], [conv2d(4, 3, { padding: 'valid', stride: 2 })])).toEqual([[4, 3, 4]])
+    expect(shapes([4, 3, 2], [conv2dTranspose(4, 3, { padding: 'valid', stride: 2 })])).toEqual([[9, 7, 4]])
+    expect(shapes([7, 7, 3], [upsample(2), avgPool(2), avgPool([3, 1], { stride: 1, padding: 'valid' })])).toEqual([
+      [14, 14, 3],
+      [7, 7, 3],
+      [5, 7, 3],
+    ])
+  })
+
+  it('rejects a stride that does not divide the input under same padding', () => {
+    expect(errorsOf([28, 28, 1], [conv2d(8, 3, { stride: 3 })])).toEqual([
+      expect.objectContaining({
+        _tag: 'ShapeMismatch',
+        path: 'generator.layers[0].strides',
+        expected: 'strides dividing the input size [28, 28] (padding "same")',
+        actual: '[3, 3]',
+      }),
+    ])
+  })
+
+  it('rejects a valid-padding kernel larger than its input, a conv on a flat input, and bad parameters, all at once', () => {
+    expect(
+      errorsOf([4, 4, 1], [conv2d(2, 5, { padding: 'valid' })]).map((e) => e.path),
+    ).toEqual(['generator.layers[0].kernelSize'])
+    expect(errorsOf([16], [conv2d(2, 3)]).map((e) => e.path)).toEqual(['generator.layers[0]'])
+    expect(
+      errorsOf([8, 8, 1], [conv2d(0, 3), upsample(0), { ...avgPool(2), padding: 'full' } as unknown as Layer]).map((e) => e.path),
+    ).toEqual(['generator.layers[0].filters', 'generator.layers[1].factor', 'generator.layers[2].padding'])
+  })
+
+  it('a transposed-conv generator that cannot reach the discriminator input names both paths', () => {
+    const r = checkGan(
+      gan({
+        generator: sequential([16], [dense(7 * 7 * 8), reshape([7, 7, 8]), conv2dTranspose(1, 5, { stride: 2 })]),
+        discriminator: sequential([28, 28, 1], [flatten, dense(1)]),
+      }),
+    )
+    expect(E.isLeft(r) && r.left[0]).toMatchObject({
+      path: 'discriminator.inputShape',
+      expected: '[14, 14, 1] (the output of generator.layers[2])',
+      actual: '[28, 28, 1]',
+    })
+  })
+})
+
+describe('convolutional forward values', () => {
+  beforeAll(async () => {
+    await useBackend('cpu')
+  })
+
+  it('upsample repeats each pixel (nearest neighbour), per channel', async () => {
+    const checked = checkNetwork(sequential([2, 2, 2], [upsample([2, 3])]), 'u')
+    if (E.isLeft(checked)) throw new Error('rejected')
+    const net = compileNetwork(checked.right)
+    // Channel 0 holds 1..4, channel 1 holds 10..40.
+    const x = tf.tensor([1, 10, 2, 20, 3, 30, 4, 40], [1, 2, 2, 2])
+    const y = net.apply({}, x, { training: false })
+    const values = await y.data()
+    const channel = (k: number) => Array.from(values).filter((_, i) => i % 2 === k)
+    expect(y.shape).toEqual([1, 4, 6, 2])
+    expect(channel(0)).toEqual([1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4])
+    expect(channel(1)).toEqual([10, 10, 10, 20, 20, 20, 10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40, 30, 30, 30, 40, 40, 40])
+    x.dispose()
+    y.dispose()
+  })
+})
+
+describe('convolutional gradients against finite differences', () => {
+  beforeAll(async () => {
+    await useBackend('cpu')
+  })
+
+  const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean }?]> = [
+    ['conv2d, same padding, stride 2', [4, 4, 2], [conv2d(3, 3, { stride: 2 })]],
+    ['conv2d, valid padding, no bias', [5, 4, 2], [conv2d(2, [3, 2], { padding: 'valid', useBias: false })]],
+    ['conv2dTranspose, same padding, stride 2', [2, 2, 3], [conv2dTranspose(2, 3, { stride: 2 })]],
+    ['conv2dTranspose, valid padding', [2, 3, 2], [conv2dTranspose(2, 3, { padding: 'valid' })]],
+    ['upsample', [2, 2, 2], [conv2d(2, 1), upsample(2)]],
+    ['upsample by different factors per axis', [2, 3, 2], [upsample([3, 2]), conv2d(2, 3)]],
+    ['avgPool', [4, 4, 2], [conv2d(2, 1), avgPool(2)]],
+    ['batchNorm over conv channels', [3, 3, 2], [conv2d(3, 2), batchNorm(), tanh], { training: true }],
+  ]
+  for (const [name, shape, layers, options] of cases)
+    it(name, async () => {
+      expect(await checkGradients(shape, layers, options)).toBeLessThan(gradientTolerance)
+    })
+})

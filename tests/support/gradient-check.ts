@@ -1,0 +1,79 @@
+// Central finite differences against tfjs's analytic gradients of a compiled network, shared by
+// the layer and convolution gradient tests.
+import * as E from 'fp-ts/lib/Either.js'
+import { tf, type Tensor } from '../../src/compile/tf.ts'
+import { checkNetwork, compileNetwork, sequential, Rng, type Layer, type Params } from '../../src/index.ts'
+
+const compiled = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>) => {
+  const checked = checkNetwork(sequential(inputShape, layers), 'net')
+  if (E.isLeft(checked)) throw new Error(JSON.stringify(checked.left))
+  return compileNetwork(checked.right)
+}
+
+/**
+ * Compares analytic and numeric gradients of L = Σ w ⊙ f(x), w fixed random weights so that every
+ * output element matters differently. Values are kept away from the kinks of ReLU-like layers.
+ */
+export const checkGradients = async (
+  inputShape: ReadonlyArray<number>,
+  layers: ReadonlyArray<Layer>,
+  options: { readonly training?: boolean; readonly seed?: number; readonly epsilon?: number; readonly batch?: number } = {},
+): Promise<number> => {
+  const net = compiled(inputShape, layers)
+  const batch = options.batch ?? 3
+  const rng = Rng.fromSeed(options.seed ?? 11)
+  const inputSize = batch * inputShape.reduce((a, b) => a * b, 1)
+  const xValues = rng.uniforms(inputSize, 0.1, 1).map((v) => (rng.uniform() < 0.5 ? -v : v))
+  const params = net.init(5)
+  const outputSize = batch * net.outputShape.reduce((a, b) => a * b, 1)
+  const weights = tf.tensor(rng.uniforms(outputSize, -1, 1), [batch, ...net.outputShape])
+  const mode = { training: options.training ?? false, seed: 3 }
+  const trainable = net.trainablePaths
+  const objective = (p: Params, x: Tensor): Tensor => tf.sum(tf.mul(net.apply(p, x, mode), weights))
+
+  const x = tf.tensor(xValues, [batch, ...inputShape])
+  const analytic = tf.grads((xIn: Tensor, ...ts: Array<Tensor>) =>
+    objective({ ...params, ...Object.fromEntries(trainable.map((p, i) => [p, ts[i]!])) }, xIn),
+  )([x, ...trainable.map((p) => params[p]!)])
+  const analyticValues = await Promise.all(analytic.map((g) => g.data()))
+
+  const epsilon = options.epsilon ?? 1e-2
+  const evaluate = async (p: Params, xs: Float32Array): Promise<number> => {
+    const t = tf.tidy(() => objective(p, tf.tensor(xs, [batch, ...inputShape])))
+    const v = (await t.data())[0]!
+    t.dispose()
+    return v
+  }
+  let worst = 0
+  const compare = (a: number, numeric: number) => {
+    worst = Math.max(worst, Math.abs(a - numeric) / Math.max(1, Math.abs(numeric)))
+  }
+  // Input gradient.
+  for (let i = 0; i < xValues.length; i++) {
+    const plus = xValues.slice(), minus = xValues.slice()
+    plus[i]! += epsilon
+    minus[i]! -= epsilon
+    compare(analyticValues[0]![i]!, ((await evaluate(params, plus)) - (await evaluate(params, minus))) / (2 * epsilon))
+  }
+  // Parameter gradients.
+  for (const [k, path] of trainable.entries()) {
+    const base = (await params[path]!.data()) as Float32Array
+    for (let i = 0; i < base.length; i++) {
+      const shifted = async (delta: number) => {
+        const values = base.slice()
+        values[i]! += delta
+        const t = tf.tensor(values, params[path]!.shape)
+        const v = await evaluate({ ...params, [path]: t }, xValues)
+        t.dispose()
+        return v
+      }
+      compare(analyticValues[k + 1]![i]!, ((await shifted(epsilon)) - (await shifted(-epsilon))) / (2 * epsilon))
+    }
+  }
+  for (const t of [x, weights, ...analytic, ...Object.values(params)]) t.dispose()
+  return worst
+}
+
+/** Largest relative difference accepted. */
+export const gradientTolerance = 2e-2
+
