@@ -7,6 +7,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // The CJS build needs import.meta.url (the bundled datasets are located through it).
+  shims: true,
   // Dependencies stay external: users get one tfjs-core, shared with their own code.
-  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu', 'fp-ts', 'io-ts', 'pngjs'],
+  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu', 'fp-ts', 'io-ts', 'pngjs', 'mnist', 'fashion-mnist'],
 })

