@@ -26,7 +26,8 @@ export interface LabelledImages {
   readonly count: number
   readonly height: number
   readonly width: number
-  /** `count × height × width` bytes. */
+  readonly channels: number
+  /** `count × height × width × channels` bytes, channels last. */
   readonly pixels: Uint8Array
   /** `count` class indices. */
   readonly labels: Uint8Array
@@ -129,6 +130,7 @@ export const loadBundledImages = (set: BundledImageSet): E.Either<GanError, Labe
     count: labels.length,
     height: side,
     width: side,
+    channels: 1,
     pixels,
     labels: Uint8Array.from(labels),
     classNames: source.classNames,
@@ -149,7 +151,7 @@ export const loadBundledImages = (set: BundledImageSet): E.Either<GanError, Labe
  * @category combinators
  */
 export const selectImages = (images: LabelledImages, indices: ReadonlyArray<number>): LabelledImages => {
-  const size = images.height * images.width
+  const size = images.height * images.width * images.channels
   const pixels = new Uint8Array(indices.length * size)
   indices.forEach((index, i) => pixels.set(images.pixels.subarray(index * size, (index + 1) * size), i * size))
   return { ...images, count: indices.length, pixels, labels: Uint8Array.from(indices, (i) => images.labels[i]!) }
@@ -209,7 +211,7 @@ export const shuffledIndices = (n: number, seed: number): Uint32Array => {
 }
 
 /**
- * Images as a training dataset: examples of shape [height, width, 1] scaled to [−1, 1] (the range
+ * Images as a training dataset: examples of shape [height, width, channels] scaled to [−1, 1] (the range
  * of a tanh generator), one epoch per `batches` call in a seeded shuffled order, the last partial
  * batch dropped.
  *
@@ -222,10 +224,10 @@ export const shuffledIndices = (n: number, seed: number): Uint32Array => {
  * @category constructors
  */
 export const imageDataset = (images: LabelledImages): Dataset => {
-  const size = images.height * images.width
+  const size = images.height * images.width * images.channels
   return {
     name: images.name,
-    exampleShape: [images.height, images.width, 1],
+    exampleShape: [images.height, images.width, images.channels],
     batches: ({ batchSize, seed }) => ({
       async *[Symbol.asyncIterator]() {
         const order = shuffledIndices(images.count, seed)
@@ -235,7 +237,7 @@ export const imageDataset = (images: LabelledImages): Dataset => {
             const offset = order[start + b]! * size
             for (let p = 0; p < size; p++) values[b * size + p] = images.pixels[offset + p]! / 127.5 - 1
           }
-          yield { values, shape: [batchSize, images.height, images.width, 1] }
+          yield { values, shape: [batchSize, images.height, images.width, images.channels] }
         }
       },
     }),
