@@ -118,7 +118,7 @@ describe('convolutional forward values', () => {
   })
 })
 
-describe('convolutional gradients against finite differences', () => {
+describe('convolutional gradients against finite differences (cpu: filter gradients lowered to forward convolutions)', () => {
   beforeAll(async () => {
     await useBackend('cpu')
   })
@@ -126,7 +126,10 @@ describe('convolutional gradients against finite differences', () => {
   const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean }?]> = [
     ['conv2d, same padding, stride 2', [4, 4, 2], [conv2d(3, 3, { stride: 2 })]],
     ['conv2d, valid padding, no bias', [5, 4, 2], [conv2d(2, [3, 2], { padding: 'valid', useBias: false })]],
+    ['conv2d, valid padding, stride 2 leaving a remainder', [6, 5, 2], [conv2d(2, 3, { padding: 'valid', stride: 2 })]],
+    ['conv2d, 5×5 kernel, same padding, stride 2 (uneven padding)', [6, 6, 1], [conv2d(2, 5, { stride: 2 })]],
     ['conv2dTranspose, same padding, stride 2', [2, 2, 3], [conv2dTranspose(2, 3, { stride: 2 })]],
+    ['conv2dTranspose, valid padding, stride 2', [2, 2, 2], [conv2dTranspose(2, 3, { padding: 'valid', stride: 2 })]],
     ['conv2dTranspose, valid padding', [2, 3, 2], [conv2dTranspose(2, 3, { padding: 'valid' })]],
     ['upsample', [2, 2, 2], [conv2d(2, 1), upsample(2)]],
     ['upsample by different factors per axis', [2, 3, 2], [upsample([3, 2]), conv2d(2, 3)]],

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import pngjs from 'pngjs'
 import { describe, expect, it } from 'vitest'
 import {
+  encodeNpy,
   encodePng,
   flag,
   intFlag,
@@ -33,6 +34,21 @@ describe('files', () => {
     const decoded = pngjs.PNG.sync.read(Buffer.from(encodePng(c)))
     expect([decoded.width, decoded.height]).toEqual([64, 64])
     expect(new Uint8Array(decoded.data)).toEqual(c.rgba)
+  })
+})
+
+describe('npy', () => {
+  it('writes a 64-byte-aligned version 1.0 header and little-endian values', () => {
+    const bytes = encodeNpy(new Float32Array([0.5, -2, 3]), [3])
+    const headerLength = bytes[8]! | (bytes[9]! << 8)
+    expect((10 + headerLength) % 64).toBe(0)
+    expect(new TextDecoder().decode(bytes.subarray(10, 10 + headerLength))).toMatch(
+      /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(3,\), \} *\n$/,
+    )
+    expect(Array.from(new Float32Array(bytes.slice(10 + headerLength).buffer))).toEqual([0.5, -2, 3])
+    const ints = encodeNpy(new Int32Array([7, -1, 2, 4]), [2, 2])
+    expect(new TextDecoder().decode(ints.subarray(10, 80))).toContain("'descr': '<i4', 'fortran_order': False, 'shape': (2, 2)")
+    expect(() => encodeNpy(new Float32Array(3), [2, 2])).toThrow(RangeError)
   })
 })
 

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pngjs from 'pngjs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runtime } from './support/runtime.ts'
 
@@ -65,6 +66,25 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
       expect(accuracy).toBeGreaterThanOrEqual(95)
     }, 300_000)
   }
+
+  for (const runner of ['deno', 'bun'] as const)
+    it(`${runner} runs dcgan.ts (tiny size) and writes progress and sample grids and samples.npy`, () => {
+      const out = join(scratch, `${runner}-dcgan`)
+      const r = run(runner, 'recipes/dcgan.ts', ['--steps', '2', '--width', '2', '--batch', '4', '--sample-every', '2', '--log-every', '1', '--out', out])
+      expect(r.status).toBe(0)
+      expect(r.stdout).toMatch(/step 2 {2}D loss \d/)
+      for (const png of [join(out, 'samples.png'), join(out, 'progress', 'step-000002.png')]) {
+        const decoded = pngjs.PNG.sync.read(readFileSync(png))
+        expect([decoded.width, decoded.height]).toEqual([8 * 30 + 2, 8 * 30 + 2]) // 8×8 grid of 28 px + 2 px gutters
+      }
+      const npy = readFileSync(join(out, 'samples.npy'))
+      const headerLength = npy.readUInt16LE(8)
+      expect(npy.subarray(1, 6).toString()).toBe('NUMPY')
+      expect(npy.subarray(10, 10 + headerLength).toString()).toContain("'descr': '<f4', 'fortran_order': False, 'shape': (2000, 28, 28)")
+      const values = new Float32Array(npy.buffer.slice(npy.byteOffset + 10 + headerLength, npy.byteOffset + npy.length))
+      expect(values).toHaveLength(2000 * 784)
+      expect(values.every((v) => v >= 0 && v <= 1)).toBe(true)
+    }, 300_000)
 
   it('reports every bad flag at once and exits 2, writing nothing', () => {
     const out = join(scratch, 'never')

@@ -6,6 +6,7 @@
  */
 import type { AvgPool, Conv2d, Conv2dTranspose, Pair, Upsample } from '../dsl/conv.ts'
 import type { ShapedLayer } from '../shape/check.ts'
+import { conv2dLowered, conv2dTransposeLowered } from './conv-lowering.ts'
 import type { CompiledLayer } from './layers.ts'
 import type { ParamSpec } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
@@ -39,6 +40,9 @@ const convParams = (
   }
 }
 
+/** The cpu backend's filter-gradient kernel is the slow one; other backends keep their own. */
+const lowerFilterGradients = (): boolean => tf.getBackend() === 'cpu'
+
 /**
  * Nearest-neighbour upsampling lowered to reshape + tile, one axis at a time in rank 4. Why not
  * `tf.image.resizeNearestNeighbor`: its gradient kernel disagrees with finite differences on the
@@ -70,16 +74,21 @@ export const compileConvLayer = (
       const { kernel, bias, specs } = convParams(layer, local, inputShape[2]!)
       return {
         params: specs,
-        forward: (x, p) => ({
-          output: tf.fused.conv2d({
-            x: x as Tensor4D,
-            filter: p[kernel] as Tensor4D,
-            strides: [layer.strides[0], layer.strides[1]],
-            pad: layer.padding,
-            bias: layer.useBias ? p[bias] : undefined,
-          }),
-          stateUpdates: [],
-        }),
+        forward: (x, p) => {
+          if (!lowerFilterGradients())
+            return {
+              output: tf.fused.conv2d({
+                x: x as Tensor4D,
+                filter: p[kernel] as Tensor4D,
+                strides: [layer.strides[0], layer.strides[1]],
+                pad: layer.padding,
+                bias: layer.useBias ? p[bias] : undefined,
+              }),
+              stateUpdates: [],
+            }
+          const y = conv2dLowered(x as Tensor4D, p[kernel] as Tensor4D, layer.strides, layer.padding)
+          return { output: layer.useBias ? tf.add(y, p[bias]!) : y, stateUpdates: [] }
+        },
       }
     }
     case 'Conv2dTranspose': {
@@ -87,13 +96,10 @@ export const compileConvLayer = (
       return {
         params: specs,
         forward: (x, p) => {
-          const y = tf.conv2dTranspose(
-            x as Tensor4D,
-            p[kernel] as Tensor4D,
-            [x.shape[0]!, outputShape[0]!, outputShape[1]!, outputShape[2]!],
-            [layer.strides[0], layer.strides[1]],
-            layer.padding,
-          )
+          const shape: [number, number, number, number] = [x.shape[0]!, outputShape[0]!, outputShape[1]!, outputShape[2]!]
+          const y = lowerFilterGradients()
+            ? conv2dTransposeLowered(x as Tensor4D, p[kernel] as Tensor4D, shape, layer.strides, layer.padding)
+            : tf.conv2dTranspose(x as Tensor4D, p[kernel] as Tensor4D, shape, [layer.strides[0], layer.strides[1]], layer.padding)
           return { output: layer.useBias ? tf.add(y, p[bias]!) : y, stateUpdates: [] }
         },
       }
