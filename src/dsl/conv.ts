@@ -84,15 +84,14 @@ export interface ConvOptions {
   readonly useBias?: boolean
 }
 
-/**
- * @example
- * import { conv2d } from 'ganfp'
- * conv2d(64, 5, { stride: 2 }) // { _tag: 'Conv2d', filters: 64, kernelSize: [5, 5], strides: [2, 2], padding: 'same', useBias: true }
- * @since 0.1.0
- * @category constructors
- */
-export const conv2d = (filters: number, kernel: number | Pair, options: ConvOptions = {}): Conv2d => ({
-  _tag: 'Conv2d',
+/** Both convolutions share their fields and defaults (stride 1, `same` padding, a bias). */
+const convolution = <Tag extends 'Conv2d' | 'Conv2dTranspose'>(
+  tag: Tag,
+  filters: number,
+  kernel: number | Pair,
+  options: ConvOptions,
+) => ({
+  _tag: tag,
   filters,
   kernelSize: pair(kernel),
   strides: pair(options.stride ?? 1),
@@ -102,19 +101,23 @@ export const conv2d = (filters: number, kernel: number | Pair, options: ConvOpti
 
 /**
  * @example
+ * import { conv2d } from 'ganfp'
+ * conv2d(64, 5, { stride: 2 }) // { _tag: 'Conv2d', filters: 64, kernelSize: [5, 5], strides: [2, 2], padding: 'same', useBias: true }
+ * @since 0.1.0
+ * @category constructors
+ */
+export const conv2d = (filters: number, kernel: number | Pair, options: ConvOptions = {}): Conv2d =>
+  convolution('Conv2d', filters, kernel, options)
+
+/**
+ * @example
  * import { conv2dTranspose } from 'ganfp'
  * conv2dTranspose(32, 5, { stride: 2 }).strides // [2, 2]
  * @since 0.1.0
  * @category constructors
  */
-export const conv2dTranspose = (filters: number, kernel: number | Pair, options: ConvOptions = {}): Conv2dTranspose => ({
-  _tag: 'Conv2dTranspose',
-  filters,
-  kernelSize: pair(kernel),
-  strides: pair(options.stride ?? 1),
-  padding: options.padding ?? 'same',
-  useBias: options.useBias ?? true,
-})
+export const conv2dTranspose = (filters: number, kernel: number | Pair, options: ConvOptions = {}): Conv2dTranspose =>
+  convolution('Conv2dTranspose', filters, kernel, options)
 
 /**
  * @example
