@@ -1,7 +1,7 @@
 /**
  * DCGAN (Radford et al.) for 28×28 images: dense → reshape 7×7 → transposed convolutions with batch
- * norm and ReLU → tanh; a strided-convolution discriminator with leaky ReLU and dropout. Trains on
- * the bundled MNIST or Fashion-MNIST training split (protocol Q2) for `--steps` or `--minutes`,
+ * norm and leaky ReLU → tanh, as in TensorFlow's DCGAN tutorial; a strided-convolution discriminator
+ * with leaky ReLU and dropout. Trains on the bundled MNIST or Fashion-MNIST training split (protocol Q2) for `--steps` or `--minutes`,
  * whichever ends first, and samples from a moving average of the generator.
  *
  * While training it writes `OUT/progress/step-NNNNNN.png`, a grid of 64 samples from one fixed
@@ -43,7 +43,6 @@ import {
   parseFlags,
   positiveIntFlag,
   positiveNumberFlag,
-  relu,
   reshape,
   runMain,
   sampleLatent,
@@ -86,14 +85,14 @@ export const dcganGan = (options: { readonly width: number; readonly latentDim: 
       [
         dense(7 * 7 * 4 * w, { useBias: false }),
         batchNorm(),
-        relu,
+        leakyRelu(0.2),
         reshape([7, 7, 4 * w]),
         conv2dTranspose(2 * w, 5, { useBias: false }),
         batchNorm(),
-        relu,
+        leakyRelu(0.2),
         conv2dTranspose(w, 5, { stride: 2, useBias: false }),
         batchNorm(),
-        relu,
+        leakyRelu(0.2),
         conv2dTranspose(1, 5, { stride: 2 }),
         tanh,
       ],

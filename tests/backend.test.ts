@@ -24,18 +24,25 @@ describe('backend selection', () => {
     expect(activeBackend()).toBe('cpu')
   })
 
-  it.skipIf(hasGpu)('auto falls back to cpu without WebGPU', async () => {
-    expect(await useBackend('auto')).toEqual(E.right({ name: 'cpu', reason: 'auto: this runtime has no navigator.gpu' }))
+  it('activates the wasm backend on request', async () => {
+    expect(await useBackend('wasm')).toEqual(E.right({ name: 'wasm', reason: 'requested' }))
+    expect(activeBackend()).toBe('wasm')
+    expect(await useBackend('cpu')).toEqual(E.right({ name: 'cpu', reason: 'requested' }))
   })
 
-  it.skipIf(!hasGpu)(`auto picks webgpu on a hardware adapter, cpu on a software fallback (${runtime})`, async () => {
+  it.skipIf(hasGpu)('auto takes wasm without WebGPU', async () => {
+    expect(await useBackend('auto')).toEqual(E.right({ name: 'wasm', reason: 'auto: this runtime has no navigator.gpu' }))
+    expect(await useBackend('cpu')).toEqual(E.right({ name: 'cpu', reason: 'requested' }))
+  })
+
+  it.skipIf(!hasGpu)(`auto picks webgpu on a hardware adapter, wasm on a software fallback (${runtime})`, async () => {
     const gpu = (navigator as unknown as { gpu: { requestAdapter: () => Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }).gpu
     const adapter = await gpu.requestAdapter()
     const r = await useBackend('auto')
     if (E.isLeft(r)) throw new Error(r.left.actual)
-    if (adapter === null) expect(r.right.name).toBe('cpu')
+    if (adapter === null) expect(r.right.name).toBe('wasm')
     else if (adapter.info?.isFallbackAdapter === true) {
-      expect(r.right.name).toBe('cpu')
+      expect(r.right.name).toBe('wasm')
       expect(r.right.reason).toMatch(/software fallback/)
     } else expect(r.right.name).toBe('webgpu')
     expect(activeBackend()).toBe(r.right.name)

@@ -1,7 +1,8 @@
-// Convolutional layers: shape inference with path-carrying errors, and gradients against finite
-// differences (small shapes) on the cpu backend.
+// Convolutional layers: shape inference with path-carrying errors, gradients against finite
+// differences (small shapes) on the cpu and wasm backends, and the phase decomposition of
+// transposed convolutions against tfjs's own kernel.
 import * as E from 'fp-ts/lib/Either.js'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   avgPool,
   batchNorm,
@@ -19,8 +20,10 @@ import {
   tanh,
   upsample,
   useBackend,
+  Rng,
   type Layer,
 } from '../src/index.ts'
+import { conv2dTransposeByPhases } from '../src/compile/conv-lowering.ts'
 import { tf } from '../src/compile/tf.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 
@@ -118,26 +121,68 @@ describe('convolutional forward values', () => {
   })
 })
 
-describe('convolutional gradients against finite differences (cpu: filter gradients lowered to forward convolutions)', () => {
+// The CPU backends run convolutions lowered to forward convolutions (filter gradients as
+// correlations, transposed convolutions as phases): check both against finite differences.
+for (const backend of ['cpu', 'wasm'] as const)
+  describe(`convolutional gradients against finite differences (${backend}, lowered)`, () => {
+    beforeAll(async () => {
+      await useBackend(backend)
+    })
+    afterAll(async () => {
+      await useBackend('cpu')
+    })
+
+    const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean }?]> = [
+      ['conv2d, same padding, stride 2', [4, 4, 2], [conv2d(3, 3, { stride: 2 })]],
+      ['conv2d, valid padding, no bias', [5, 4, 2], [conv2d(2, [3, 2], { padding: 'valid', useBias: false })]],
+      ['conv2d, valid padding, stride 2 leaving a remainder', [6, 5, 2], [conv2d(2, 3, { padding: 'valid', stride: 2 })]],
+      ['conv2d, 5×5 kernel, same padding, stride 2 (uneven padding)', [6, 6, 1], [conv2d(2, 5, { stride: 2 })]],
+      ['conv2dTranspose, same padding, stride 2', [2, 2, 3], [conv2dTranspose(2, 3, { stride: 2 })]],
+      ['conv2dTranspose, 5×5 kernel, same padding, stride 2', [3, 3, 2], [conv2dTranspose(2, 5, { stride: 2 })]],
+      ['conv2dTranspose, valid padding, stride 2', [2, 2, 2], [conv2dTranspose(2, 3, { padding: 'valid', stride: 2 })]],
+      ['conv2dTranspose, valid padding', [2, 3, 2], [conv2dTranspose(2, 3, { padding: 'valid' })]],
+      ['conv2dTranspose, kernel smaller than the stride', [2, 2, 2], [conv2dTranspose(2, 2, { padding: 'valid', stride: 3 })]],
+      ['upsample', [2, 2, 2], [conv2d(2, 1), upsample(2)]],
+      ['upsample by different factors per axis', [2, 3, 2], [upsample([3, 2]), conv2d(2, 3)]],
+      ['avgPool', [4, 4, 2], [conv2d(2, 1), avgPool(2)]],
+      ['batchNorm over conv channels', [3, 3, 2], [conv2d(3, 2), batchNorm(), tanh], { training: true }],
+    ]
+    for (const [name, shape, layers, options] of cases)
+      it(name, async () => {
+        expect(await checkGradients(shape, layers, options)).toBeLessThan(gradientTolerance)
+      })
+  })
+
+describe('transposed convolution as phases', () => {
   beforeAll(async () => {
     await useBackend('cpu')
   })
 
-  const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean }?]> = [
-    ['conv2d, same padding, stride 2', [4, 4, 2], [conv2d(3, 3, { stride: 2 })]],
-    ['conv2d, valid padding, no bias', [5, 4, 2], [conv2d(2, [3, 2], { padding: 'valid', useBias: false })]],
-    ['conv2d, valid padding, stride 2 leaving a remainder', [6, 5, 2], [conv2d(2, 3, { padding: 'valid', stride: 2 })]],
-    ['conv2d, 5×5 kernel, same padding, stride 2 (uneven padding)', [6, 6, 1], [conv2d(2, 5, { stride: 2 })]],
-    ['conv2dTranspose, same padding, stride 2', [2, 2, 3], [conv2dTranspose(2, 3, { stride: 2 })]],
-    ['conv2dTranspose, valid padding, stride 2', [2, 2, 2], [conv2dTranspose(2, 3, { padding: 'valid', stride: 2 })]],
-    ['conv2dTranspose, valid padding', [2, 3, 2], [conv2dTranspose(2, 3, { padding: 'valid' })]],
-    ['upsample', [2, 2, 2], [conv2d(2, 1), upsample(2)]],
-    ['upsample by different factors per axis', [2, 3, 2], [upsample([3, 2]), conv2d(2, 3)]],
-    ['avgPool', [4, 4, 2], [conv2d(2, 1), avgPool(2)]],
-    ['batchNorm over conv channels', [3, 3, 2], [conv2d(3, 2), batchNorm(), tanh], { training: true }],
+  // [input, filter [kh, kw, out, in], strides, padding, output]: odd and even kernels, uneven
+  // strides, kernels smaller than the stride, outputs the stride does not divide.
+  const cases: ReadonlyArray<readonly [number[], number[], [number, number], 'same' | 'valid', number[]]> = [
+    [[2, 7, 7, 3], [5, 5, 4, 3], [2, 2], 'same', [2, 14, 14, 4]],
+    [[2, 7, 7, 3], [5, 5, 4, 3], [1, 1], 'same', [2, 7, 7, 4]],
+    [[2, 7, 7, 3], [5, 5, 4, 3], [2, 2], 'valid', [2, 17, 17, 4]],
+    [[2, 7, 7, 3], [5, 5, 4, 3], [2, 2], 'valid', [2, 18, 18, 4]],
+    [[2, 5, 6, 3], [3, 4, 4, 3], [3, 2], 'same', [2, 15, 12, 4]],
+    [[2, 5, 6, 3], [2, 2, 4, 3], [3, 3], 'valid', [2, 15, 18, 4]],
+    [[2, 4, 4, 3], [3, 3, 4, 3], [2, 2], 'same', [2, 7, 7, 4]],
   ]
-  for (const [name, shape, layers, options] of cases)
-    it(name, async () => {
-      expect(await checkGradients(shape, layers, options)).toBeLessThan(gradientTolerance)
+  for (const [xShape, wShape, strides, padding, outShape] of cases)
+    it(`matches tfjs's kernel: x ${xShape.join('×')}, filter ${wShape.join('×')}, strides ${strides.join('×')}, ${padding} → ${outShape.join('×')}`, async () => {
+      const rng = Rng.fromSeed(xShape.length + wShape[0]! + strides[0]! + outShape[1]!)
+      const size = (s: number[]) => s.reduce((a, b) => a * b, 1)
+      const x = tf.tensor4d(rng.normals(size(xShape)), xShape as [number, number, number, number])
+      const w = tf.tensor4d(rng.normals(size(wShape)), wShape as [number, number, number, number])
+      const out = outShape as [number, number, number, number]
+      const expected = tf.conv2dTranspose(x, w, out, strides, padding)
+      const actual = conv2dTransposeByPhases(x, w, out, strides, padding)
+      expect(actual.shape).toEqual(outShape)
+      const [e, a] = await Promise.all([expected.data(), actual.data()])
+      const worst = Array.from(e).reduce((m, v, i) => Math.max(m, Math.abs(v - a[i]!)), 0)
+      expect(worst).toBeLessThan(1e-4)
+      expect(Array.from(e).some((v) => Math.abs(v) > 1)).toBe(true)
+      tf.dispose([x, w, expected, actual])
     })
 })

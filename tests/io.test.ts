@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import pngjs from 'pngjs'
 import { describe, expect, it } from 'vitest'
 import {
+  decodeNpy,
   encodeNpy,
   encodePng,
   flag,
@@ -49,6 +50,32 @@ describe('npy', () => {
     const ints = encodeNpy(new Int32Array([7, -1, 2, 4]), [2, 2])
     expect(new TextDecoder().decode(ints.subarray(10, 80))).toContain("'descr': '<i4', 'fortran_order': False, 'shape': (2, 2)")
     expect(() => encodeNpy(new Float32Array(3), [2, 2])).toThrow(RangeError)
+  })
+
+  it('decodes what it writes, and what NumPy writes', () => {
+    expect(decodeNpy(encodeNpy(new Float32Array([0.5, -2, 3, 4, 5, 6]), [2, 3]), 'a.npy')).toEqual(
+      E.right({ shape: [2, 3], values: new Float32Array([0.5, -2, 3, 4, 5, 6]) }),
+    )
+    // numpy.save(f, numpy.array([[1, 2]], dtype='<i4')), byte for byte.
+    const header = "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2), }"
+    const padded = header + ' '.repeat(128 - 10 - header.length - 1) + '\n'
+    const bytes = new Uint8Array([0x93, 78, 85, 77, 80, 89, 1, 0, padded.length, 0, ...new TextEncoder().encode(padded), 1, 0, 0, 0, 2, 0, 0, 0])
+    expect(decodeNpy(bytes, 'numpy.npy')).toEqual(E.right({ shape: [1, 2], values: new Int32Array([1, 2]) }))
+  })
+
+  it('names the file and the problem for a malformed file', () => {
+    const good = encodeNpy(new Float32Array([1, 2, 3, 4]), [4])
+    const problem = (bytes: Uint8Array) => {
+      const r = decodeNpy(bytes, 'samples.npy')
+      if (E.isRight(r)) throw new Error('expected a rejection')
+      expect(r.left).toMatchObject({ _tag: 'InvalidData', path: 'samples.npy' })
+      return `${r.left.expected} / ${r.left.actual}`
+    }
+    expect(problem(new TextEncoder().encode('not an npy file'))).toMatch(/magic/)
+    expect(problem(good.subarray(0, good.length - 4))).toBe('16 bytes of data for shape (4) / 12 bytes')
+    const float64 = good.slice()
+    float64.set(new TextEncoder().encode("'<f8'"), 10 + "{'descr': ".length)
+    expect(problem(float64)).toMatch(/float32 or int32.*\/ <f8$/)
   })
 })
 

@@ -40,8 +40,13 @@ const convParams = (
   }
 }
 
-/** The cpu backend's filter-gradient kernel is the slow one; other backends keep their own. */
-const lowerFilterGradients = (): boolean => tf.getBackend() === 'cpu'
+/**
+ * The CPU backends (cpu, wasm) run convolutions lowered to forward convolutions: their
+ * Conv2DBackpropFilter kernels are slow (cpu) or missing (wasm), and their Conv2DBackpropInput
+ * kernels are plain loops, 1.5× (cpu) to 5× (wasm) slower than the phase decomposition (see
+ * conv-lowering.ts). WebGPU keeps its own kernels.
+ */
+const lowered = (): boolean => tf.getBackend() !== 'webgpu'
 
 /**
  * Nearest-neighbour upsampling lowered to reshape + tile, one axis at a time in rank 4. Why not
@@ -75,7 +80,7 @@ export const compileConvLayer = (
       return {
         params: specs,
         forward: (x, p) => {
-          if (!lowerFilterGradients())
+          if (!lowered())
             return {
               output: tf.fused.conv2d({
                 x: x as Tensor4D,
@@ -86,7 +91,7 @@ export const compileConvLayer = (
               }),
               stateUpdates: [],
             }
-          const y = conv2dLowered(x as Tensor4D, p[kernel] as Tensor4D, layer.strides, layer.padding)
+          const y = conv2dLowered(x as Tensor4D, p[kernel] as Tensor4D, layer.strides, layer.padding, 'phases')
           return { output: layer.useBias ? tf.add(y, p[bias]!) : y, stateUpdates: [] }
         },
       }
@@ -97,8 +102,8 @@ export const compileConvLayer = (
         params: specs,
         forward: (x, p) => {
           const shape: [number, number, number, number] = [x.shape[0]!, outputShape[0]!, outputShape[1]!, outputShape[2]!]
-          const y = lowerFilterGradients()
-            ? conv2dTransposeLowered(x as Tensor4D, p[kernel] as Tensor4D, shape, layer.strides, layer.padding)
+          const y = lowered()
+            ? conv2dTransposeLowered(x as Tensor4D, p[kernel] as Tensor4D, shape, layer.strides, layer.padding, 'phases')
             : tf.conv2dTranspose(x as Tensor4D, p[kernel] as Tensor4D, shape, [layer.strides[0], layer.strides[1]], layer.padding)
           return { output: layer.useBias ? tf.add(y, p[bias]!) : y, stateUpdates: [] }
         },

@@ -4,6 +4,8 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/lib/Either.js'
+import { invalidData, type GanError } from '../errors.ts'
 
 /**
  * The bytes of a `.npy` file holding `values` with `shape`.
@@ -34,4 +36,56 @@ export const encodeNpy = (values: Float32Array | Int32Array, shape: ReadonlyArra
     if (values instanceof Float32Array) data.setFloat32(4 * i, values[i]!, true)
     else data.setInt32(4 * i, values[i]!, true)
   return out
+}
+
+/**
+ * A decoded `.npy` array.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface NpyArray {
+  readonly shape: ReadonlyArray<number>
+  readonly values: Float32Array | Int32Array
+}
+
+const npyDescriptors: Record<string, 'f4' | 'i4'> = { '<f4': 'f4', '|f4': 'f4', '<i4': 'i4', '|i4': 'i4' }
+
+/**
+ * Parses the bytes of a `.npy` file holding float32 or int32 values in C order (what `encodeNpy`,
+ * NumPy and PyTorch's `.numpy()` write). Anything else is an `InvalidData` error naming `file`.
+ *
+ * @example
+ * import { decodeNpy, encodeNpy } from 'ganfp'
+ * decodeNpy(encodeNpy(new Int32Array([1, 2]), [2]), 'labels.npy') // { _tag: 'Right', right: { shape: [2], values: Int32Array [1, 2] } }
+ * @since 0.1.0
+ * @category parsing
+ */
+export const decodeNpy = (bytes: Uint8Array, file: string): E.Either<GanError, NpyArray> => {
+  const fail = (expected: string, actual: string) => E.left(invalidData(file, expected, actual))
+  const magic = [0x93, ...new TextEncoder().encode('NUMPY')]
+  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) return fail('a .npy file (magic \\x93NUMPY)', 'other bytes')
+  const major = bytes[6]!
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const headerStart = major === 1 ? 10 : 12
+  if (major < 1 || major > 3) return fail('.npy format version 1, 2 or 3', `version ${major}`)
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true)
+  if (headerStart + headerLength > bytes.length) return fail(`a header of ${headerLength} bytes`, `a file of ${bytes.length} bytes`)
+  const header = new TextDecoder().decode(bytes.subarray(headerStart, headerStart + headerLength))
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1]
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1]
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1]
+  if (descr === undefined || fortran === undefined || shapeText === undefined) return fail("a header with 'descr', 'fortran_order' and 'shape'", header.trim())
+  const kind = npyDescriptors[descr]
+  if (kind === undefined) return fail('dtype <f4 or <i4 (float32 or int32, little-endian)', descr)
+  if (fortran === 'True') return fail('C order', 'Fortran order')
+  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number)
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) return fail('a shape of non-negative integers', `(${shapeText})`)
+  const count = shape.reduce((a, b) => a * b, 1)
+  const dataStart = headerStart + headerLength
+  if (bytes.length - dataStart !== 4 * count)
+    return fail(`${4 * count} bytes of data for shape (${shape.join(', ')})`, `${bytes.length - dataStart} bytes`)
+  const values = kind === 'f4' ? new Float32Array(count) : new Int32Array(count)
+  for (let i = 0; i < count; i++) values[i] = kind === 'f4' ? view.getFloat32(dataStart + 4 * i, true) : view.getInt32(dataStart + 4 * i, true)
+  return E.right({ shape, values })
 }
