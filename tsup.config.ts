@@ -10,5 +10,5 @@ export default defineConfig({
   // The CJS build needs import.meta.url (the bundled datasets are located through it).
   shims: true,
   // Dependencies stay external: users get one tfjs-core, shared with their own code.
-  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu', 'fp-ts', 'io-ts', 'pngjs', 'mnist', 'fashion-mnist'],
+  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'fp-ts', 'io-ts', 'pngjs', 'mnist', 'fashion-mnist'],
 })

@@ -15,7 +15,9 @@ import {
   flatten,
   gan,
   leakyRelu,
+  relu,
   reshape,
+  sigmoid,
   sequential,
   tanh,
   upsample,
@@ -132,11 +134,15 @@ for (const backend of ['cpu', 'wasm'] as const)
       await useBackend('cpu')
     })
 
-    const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean }?]> = [
+    const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean; seed?: number }?]> = [
       ['conv2d, same padding, stride 2', [4, 4, 2], [conv2d(3, 3, { stride: 2 })]],
       ['conv2d, valid padding, no bias', [5, 4, 2], [conv2d(2, [3, 2], { padding: 'valid', useBias: false })]],
       ['conv2d, valid padding, stride 2 leaving a remainder', [6, 5, 2], [conv2d(2, 3, { padding: 'valid', stride: 2 })]],
       ['conv2d, 5×5 kernel, same padding, stride 2 (uneven padding)', [6, 6, 1], [conv2d(2, 5, { stride: 2 })]],
+      ['conv2d fused with leaky ReLU', [4, 4, 2], [conv2d(3, 3, { stride: 2 }), leakyRelu(0.2)]],
+      // Seed 13 keeps every pre-activation clear of ReLU's kink by more than the finite-difference step.
+      ['conv2d fused with ReLU, no bias', [4, 4, 2], [conv2d(3, 3, { useBias: false }), relu], { seed: 13 }],
+      ['conv2d fused with sigmoid, valid padding', [5, 4, 2], [conv2d(2, [3, 2], { padding: 'valid' }), sigmoid]],
       ['conv2dTranspose, same padding, stride 2', [2, 2, 3], [conv2dTranspose(2, 3, { stride: 2 })]],
       ['conv2dTranspose, 5×5 kernel, same padding, stride 2', [3, 3, 2], [conv2dTranspose(2, 5, { stride: 2 })]],
       ['conv2dTranspose, valid padding, stride 2', [2, 2, 2], [conv2dTranspose(2, 3, { padding: 'valid', stride: 2 })]],

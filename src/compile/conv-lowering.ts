@@ -56,15 +56,38 @@ export const convFilterGradient = (
 }
 
 /**
+ * How one spatial axis of a transposed convolution splits into phases: output position p = s·q + ψ
+ * (output phase ψ) reads filter taps ≡ (ψ + padBefore) mod s, so every output phase is a stride-1
+ * correlation of the input with those taps reversed. `before`/`after` pad (or, when negative,
+ * crop) the input so that the correlation yields exactly the `rows` outputs the phase needs.
+ */
+interface AxisPhase {
+  readonly taps: ReadonlyArray<number>
+  readonly before: number
+  readonly after: number
+}
+
+const axisPhases = (input: number, output: number, kernel: number, stride: number, padBefore: number) => {
+  const rows = Math.ceil(output / stride)
+  const phases = Array.from({ length: stride }, (_, psi): AxisPhase => {
+    const phase = (psi + padBefore) % stride
+    // The first input-grid row this output phase reads: r = s·q + ψ + padBefore, m = (r − phase) / s.
+    const first = Math.floor((psi + padBefore) / stride)
+    const count = Math.max(Math.ceil((kernel - phase) / stride), 0)
+    // Tap t of the reversed sub-kernel is filter row phase + s·(count − 1 − t).
+    const taps = Array.from({ length: count }, (_, t) => phase + stride * (count - 1 - t))
+    return { taps, before: count - 1 - first, after: rows + first - input }
+  })
+  return { rows, phases }
+}
+
+/**
  * `tf.conv2dTranspose` as stride-1 forward convolutions, one per output phase (sub-pixel
  * decomposition). Why: tfjs-backend-wasm's Conv2DBackpropInput kernel (which is what a transposed
  * convolution, and every conv's input gradient, runs on) is a plain loop at ≈ 4 GFLOP/s, while its
- * forward Conv2D goes through XNNPACK at ≈ 25–30 GFLOP/s; the phases do exactly the transposed
- * convolution's FLOPs, unlike zero-insertion.
- *
- * Per axis, output row p has r = p + padBefore (the forward conv's padding) and phase φ = r mod s;
- * y[p] = Σ_t x[(r − φ)/s − t] · W[φ + s·t], a correlation of x with the phase's taps reversed. Each
- * phase is one convolution; the phases are interleaved by stack + reshape and the padding cropped.
+ * forward Conv2D goes through XNNPACK at ≈ 25 GFLOP/s; the phases do the transposed convolution's
+ * FLOPs and no more (zero-insertion would do s² times as many), and compute only the output rows
+ * and columns that survive TensorFlow's padding.
  *
  * @since 0.1.0
  * @category compiler
@@ -76,58 +99,52 @@ export const conv2dTransposeByPhases = (
   strides: Pair,
   padding: Padding,
 ): Tensor4D => {
-  const [n, inH, inW] = x.shape
+  const [n, inH, inW, inC] = x.shape
   const [kh, kw, outC] = filter.shape
   const [, outH, outW] = outputShape
   const [sh, sw] = strides
-  const [padTop] = padding === 'same' ? samePadding(outH, inH, kh, sh) : [0]
-  const [padLeft] = padding === 'same' ? samePadding(outW, inW, kw, sw) : [0]
-  // Rows of each phase's output: enough to cover padBefore + out rows after interleaving.
-  const rows = Math.ceil((padTop + outH) / sh)
-  const cols = Math.ceil((padLeft + outW) / sw)
-  const taps = (k: number, s: number, phase: number) => Math.max(Math.ceil((k - phase) / s), 0)
+  const vertical = axisPhases(inH, outH, kh, sh, padding === 'same' ? samePadding(outH, inH, kh, sh)[0] : 0)
+  const horizontal = axisPhases(inW, outW, kw, sw, padding === 'same' ? samePadding(outW, inW, kw, sw)[0] : 0)
   // The filter as conv2d wants it ([kh, kw, in, out]), one row per spatial tap, so that each
   // phase's reversed taps are a single gather (wasm's StridedSlice and Reverse are slow here).
-  const [, , , inC] = filter.shape
   const tapRows = tf.reshape(tf.transpose(filter, [0, 1, 3, 2]), [kh * kw, inC * outC])
-  const phaseOutput = (ph: number, pw: number): Tensor4D => {
-    const th = taps(kh, sh, ph)
-    const tw = taps(kw, sw, pw)
-    if (th === 0 || tw === 0) return tf.zeros([n, rows, cols, outC])
-    // W[ph::sh, pw::sw] reversed in space: tap (a, b) of the sub-kernel is W[ph + sh·(th−1−a), pw + sw·(tw−1−b)].
-    const indices = Array.from({ length: th * tw }, (_, i) => {
-      const a = Math.floor(i / tw)
-      const b = i % tw
-      return (ph + sh * (th - 1 - a)) * kw + (pw + sw * (tw - 1 - b))
-    })
-    const sub = tf.reshape(tf.gather(tapRows, tf.tensor1d(indices, 'int32')), [th, tw, inC, outC]) as Tensor4D
-    // Full correlation (th − 1 rows of zeros above), extended or cut to `rows` × `cols`.
-    const bottom = rows - inH
-    const right = cols - inW
-    const z = tf.conv2d(x, sub, 1, [
+  const phaseOutput = (v: AxisPhase, h: AxisPhase): Tensor4D => {
+    if (v.taps.length === 0 || h.taps.length === 0) return tf.zeros([n, vertical.rows, horizontal.rows, outC])
+    const indices = v.taps.flatMap((a) => h.taps.map((b) => a * kw + b))
+    const sub = tf.reshape(tf.gather(tapRows, tf.tensor1d(indices, 'int32')), [v.taps.length, h.taps.length, inC, outC]) as Tensor4D
+    // Negative padding is a crop of the input.
+    const cropTop = Math.max(-v.before, 0)
+    const cropLeft = Math.max(-h.before, 0)
+    const keepH = inH - cropTop - Math.max(-v.after, 0)
+    const keepW = inW - cropLeft - Math.max(-h.after, 0)
+    const cropped = cropTop + cropLeft > 0 || keepH < inH - cropTop || keepW < inW - cropLeft ? tf.slice(x, [0, cropTop, cropLeft, 0], [n, keepH, keepW, inC]) : x
+    return tf.conv2d(cropped, sub, 1, [
       [0, 0],
-      [th - 1, Math.max(bottom, 0)],
-      [tw - 1, Math.max(right, 0)],
+      [Math.max(v.before, 0), Math.max(v.after, 0)],
+      [Math.max(h.before, 0), Math.max(h.after, 0)],
       [0, 0],
     ])
-    return bottom < 0 || right < 0 ? tf.slice(z, [0, 0, 0, 0], [n, rows, cols, outC]) : z
   }
+  // Interleave: stacking the phases on a new axis after the one they share, then merging the two,
+  // puts output position s·q + ψ at q, ψ.
   const interleaved = tf.reshape(
     tf.stack(
-      Array.from({ length: sh }, (_, ph) =>
+      vertical.phases.map((v) =>
         tf.reshape(
           tf.stack(
-            Array.from({ length: sw }, (_, pw) => phaseOutput(ph, pw)),
+            horizontal.phases.map((h) => phaseOutput(v, h)),
             3,
           ),
-          [n, rows, cols * sw, outC],
+          [n, vertical.rows, horizontal.rows * sw, outC],
         ),
       ),
       2,
     ),
-    [n, rows * sh, cols * sw, outC],
+    [n, vertical.rows * sh, horizontal.rows * sw, outC],
   )
-  return tf.slice(interleaved, [0, padTop, padLeft, 0], [n, outH, outW, outC]) as Tensor4D
+  return vertical.rows * sh === outH && horizontal.rows * sw === outW
+    ? (interleaved as Tensor4D)
+    : (tf.slice(interleaved, [0, 0, 0, 0], [n, outH, outW, outC]) as Tensor4D)
 }
 
 /** Whether transposed convolutions (and conv input gradients) run as phases on this backend. */

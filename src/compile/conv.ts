@@ -6,7 +6,8 @@
  */
 import type { AvgPool, Conv2d, Conv2dTranspose, Pair, Upsample } from '../dsl/conv.ts'
 import type { ShapedLayer } from '../shape/check.ts'
-import { conv2dLowered, conv2dTransposeLowered } from './conv-lowering.ts'
+import { conv2dTransposeLowered } from './conv-lowering.ts'
+import { fusedConv2d, type FusedActivation } from './fusion.ts'
 import type { CompiledLayer } from './layers.ts'
 import type { ParamSpec } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
@@ -60,7 +61,8 @@ const repeatPixels = (x: Tensor4D, [fh, fw]: Pair): Tensor => {
 }
 
 /**
- * Compiles one shaped convolutional layer; `local` is its path inside its network.
+ * Compiles one shaped convolutional layer; `local` is its path inside its network. A `Conv2d`
+ * given `activation` applies it in the same fused kernel.
  *
  * @since 0.1.0
  * @category compiler
@@ -68,6 +70,7 @@ const repeatPixels = (x: Tensor4D, [fh, fw]: Pair): Tensor => {
 export const compileConvLayer = (
   shaped: ShapedLayer & { readonly layer: Conv2d | Conv2dTranspose | Upsample | AvgPool },
   local: string,
+  activation?: FusedActivation,
 ): CompiledLayer => {
   const { layer, inputShape, outputShape } = shaped
   const stateless = (f: (x: Tensor4D) => Tensor): CompiledLayer => ({
@@ -80,19 +83,23 @@ export const compileConvLayer = (
       return {
         params: specs,
         forward: (x, p) => {
-          if (!lowered())
-            return {
-              output: tf.fused.conv2d({
-                x: x as Tensor4D,
-                filter: p[kernel] as Tensor4D,
-                strides: [layer.strides[0], layer.strides[1]],
-                pad: layer.padding,
-                bias: layer.useBias ? p[bias] : undefined,
-              }),
-              stateUpdates: [],
-            }
-          const y = conv2dLowered(x as Tensor4D, p[kernel] as Tensor4D, layer.strides, layer.padding, 'phases')
-          return { output: layer.useBias ? tf.add(y, p[bias]!) : y, stateUpdates: [] }
+          const b = layer.useBias ? p[bias] : undefined
+          const fused = activation ?? { name: 'linear' }
+          if (lowered())
+            return { output: fusedConv2d(x as Tensor4D, p[kernel] as Tensor4D, b, layer.strides, layer.padding, fused), stateUpdates: [] }
+          // WebGPU: tfjs's own fused op, which falls back to separate kernels while taping gradients.
+          return {
+            output: tf.fused.conv2d({
+              x: x as Tensor4D,
+              filter: p[kernel] as Tensor4D,
+              strides: [layer.strides[0], layer.strides[1]],
+              pad: layer.padding,
+              bias: b,
+              activation: fused.name,
+              leakyreluAlpha: fused.name === 'leakyrelu' ? fused.alpha : undefined,
+            }),
+            stateUpdates: [],
+          }
         },
       }
     }

@@ -27,6 +27,17 @@ export interface CompiledGan {
 }
 
 /**
+ * How to compile: `fuse` (default true) runs dense and conv2d layers together with a following
+ * ReLU, leaky ReLU or sigmoid as one kernel; switch it off to compare or to debug.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface CompileOptions {
+  readonly fuse?: boolean
+}
+
+/**
  * Checks and compiles a GAN; every problem comes back at once, as values.
  *
  * @example
@@ -38,14 +49,14 @@ export interface CompiledGan {
  * @since 0.1.0
  * @category compiler
  */
-export const compile = (gan: Gan): E.Either<ReadonlyArray<GanError>, CompiledGan> =>
+export const compile = (gan: Gan, options: CompileOptions = {}): E.Either<ReadonlyArray<GanError>, CompiledGan> =>
   pipe(
     checkGan(gan),
     E.map((checked) => ({
       spec: gan,
       checked,
-      generator: compileNetwork(checked.generator),
-      discriminator: compileNetwork(checked.discriminator),
+      generator: compileNetwork(checked.generator, options),
+      discriminator: compileNetwork(checked.discriminator, options),
     })),
   )
 
@@ -59,7 +70,7 @@ export const compile = (gan: Gan): E.Either<ReadonlyArray<GanError>, CompiledGan
  * @since 0.1.0
  * @category compiler
  */
-export const compileOrThrow = (gan: Gan): CompiledGan => getOrThrow(compile(gan))
+export const compileOrThrow = (gan: Gan, options: CompileOptions = {}): CompiledGan => getOrThrow(compile(gan, options))
 
 /**
  * `n` latent vectors, flattened row-major (`n × latent.dim`).

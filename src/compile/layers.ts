@@ -5,6 +5,7 @@
  */
 import type { ShapedLayer } from '../shape/check.ts'
 import { compileConvLayer } from './conv.ts'
+import { fusedDense, type FusedActivation } from './fusion.ts'
 import type { ParamSpec, Params } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
 
@@ -41,12 +42,14 @@ const stateless = (f: (x: Tensor) => Tensor): CompiledLayer => ({
 const reductionAxes = (rank: number): Array<number> => Array.from({ length: rank - 1 }, (_, i) => i)
 
 /**
- * Compiles one shaped layer; `local` is its path inside its network (`layers[3]`).
+ * Compiles one shaped layer; `local` is its path inside its network (`layers[3]`). A dense or
+ * convolution layer given `activation` applies it too, in one fused kernel (see fusion.ts): the
+ * network compiler passes the following activation layer's, and compiles that layer as identity.
  *
  * @since 0.1.0
  * @category compiler
  */
-export const compileLayer = (shaped: ShapedLayer, local: string): CompiledLayer => {
+export const compileLayer = (shaped: ShapedLayer, local: string, activation?: FusedActivation): CompiledLayer => {
   const { layer, inputShape, outputShape } = shaped
   switch (layer._tag) {
     case 'Dense': {
@@ -61,7 +64,7 @@ export const compileLayer = (shaped: ShapedLayer, local: string): CompiledLayer 
             : []),
         ],
         forward: (x, p) => ({
-          output: tf.fused.matMul({ a: x as tf.Tensor2D, b: p[kernel] as tf.Tensor2D, bias: layer.useBias ? p[bias] : undefined }),
+          output: fusedDense(x, p[kernel]!, layer.useBias ? p[bias] : undefined, activation ?? { name: 'linear' }),
           stateUpdates: [],
         }),
       }
@@ -127,6 +130,6 @@ export const compileLayer = (shaped: ShapedLayer, local: string): CompiledLayer 
     case 'Conv2dTranspose':
     case 'Upsample':
     case 'AvgPool':
-      return compileConvLayer({ ...shaped, layer }, local)
+      return compileConvLayer({ ...shaped, layer }, local, activation)
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { Shape } from '../dsl/network.ts'
 import type { CheckedNetwork } from '../shape/check.ts'
-import { compileLayer, type ForwardMode } from './layers.ts'
+import { fusableActivation } from './fusion.ts'
+import { compileLayer, type CompiledLayer, type ForwardMode } from './layers.ts'
 import { disposeParams, initParams, type ParamSpec, type Params } from './params.ts'
 import type { Tensor } from './tf.ts'
 
@@ -42,8 +43,30 @@ export interface CompiledNetwork {
   readonly dispose: (params: Params) => void
 }
 
+const identity: CompiledLayer = { params: [], forward: (x) => ({ output: x, stateUpdates: [] }) }
+
 /**
- * Compiles a checked network.
+ * Each layer compiled, a dense or conv2d layer followed by a fusable activation taking that
+ * activation into its own kernel (the activation layer becomes identity, so indices and
+ * parameter paths are those of the declared network).
+ */
+const fuseActivations = (checked: CheckedNetwork, fuse: boolean): ReadonlyArray<CompiledLayer> => {
+  const compiled: Array<CompiledLayer> = []
+  for (let i = 0; i < checked.layers.length; i++) {
+    const shaped = checked.layers[i]!
+    const next = checked.layers[i + 1]?.layer
+    const activation = next === undefined ? undefined : fusableActivation(next)
+    if (fuse && activation !== undefined && (shaped.layer._tag === 'Dense' || shaped.layer._tag === 'Conv2d')) {
+      compiled.push(compileLayer(shaped, `layers[${i}]`, activation), identity)
+      i++
+    } else compiled.push(compileLayer(shaped, `layers[${i}]`))
+  }
+  return compiled
+}
+
+/**
+ * Compiles a checked network. With `fuse` (the default), dense and conv2d layers run together
+ * with a following ReLU, leaky ReLU or sigmoid as one fused kernel.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -55,8 +78,8 @@ export interface CompiledNetwork {
  * @since 0.1.0
  * @category compiler
  */
-export const compileNetwork = (checked: CheckedNetwork): CompiledNetwork => {
-  const layers = checked.layers.map((shaped, i) => compileLayer(shaped, `layers[${i}]`))
+export const compileNetwork = (checked: CheckedNetwork, options: { readonly fuse?: boolean } = {}): CompiledNetwork => {
+  const layers = fuseActivations(checked, options.fuse ?? true)
   const paramSpecs = layers.flatMap((l) => l.params)
   const forward = (params: Params, x: Tensor, mode: ForwardMode): Forward => {
     const stateUpdates: Record<string, Tensor> = {}

@@ -1,0 +1,150 @@
+/**
+ * Fusion: a dense or convolution layer followed by its activation compiles to one fused kernel
+ * (`_FusedMatMul`, `FusedConv2D`: product, bias and activation in one pass) with a hand-written
+ * gradient. Why by hand: tfjs's own `tf.fused.*` ops refuse to fuse a non-linear activation while
+ * a gradient is being recorded, which is exactly when a GAN runs them; their unfused fallback also
+ * costs extra reshapes and copies. The gradient needs only the fused output y: the activation's
+ * derivative is a function of y for every activation fused here.
+ *
+ * @since 0.1.0
+ */
+import type { Padding, Pair } from '../dsl/conv.ts'
+import type { Layer } from '../dsl/layer.ts'
+import { convFilterGradient, conv2dTransposeByPhases } from './conv-lowering.ts'
+import { tf, type Tensor } from './tf.ts'
+
+type Tensor4D = tf.Tensor4D
+
+/**
+ * An activation the fused kernels of every backend (cpu, wasm, webgpu) implement.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type FusedActivation =
+  | { readonly name: 'linear' }
+  | { readonly name: 'relu' }
+  | { readonly name: 'leakyrelu'; readonly alpha: number }
+  | { readonly name: 'sigmoid' }
+
+/**
+ * The fused activation a layer stands for, if it is one (tanh is not: tfjs has no fused tanh).
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const fusableActivation = (layer: Layer): FusedActivation | undefined => {
+  switch (layer._tag) {
+    case 'Relu':
+      return { name: 'relu' }
+    case 'LeakyRelu':
+      return { name: 'leakyrelu', alpha: layer.alpha }
+    case 'Sigmoid':
+      return { name: 'sigmoid' }
+    default:
+      return undefined
+  }
+}
+
+const kernelAttributes = (activation: FusedActivation) => ({
+  activation: activation.name,
+  leakyreluAlpha: activation.name === 'leakyrelu' ? activation.alpha : 0,
+})
+
+/** ∂L/∂z for y = act(z), from y alone. */
+const throughActivation = (dy: Tensor, y: Tensor, activation: FusedActivation): Tensor => {
+  switch (activation.name) {
+    case 'linear':
+      return dy
+    case 'relu':
+      return tf.mul(dy, tf.step(y))
+    case 'leakyrelu':
+      // y > 0 exactly where z > 0 (for alpha > 0), so the slope can be read off y.
+      return tf.where(tf.greater(y, 0), dy, tf.mul(dy, activation.alpha))
+    case 'sigmoid':
+      return tf.mul(dy, tf.mul(y, tf.sub(1, y)))
+  }
+}
+
+/**
+ * y = act(x·W + b) as one `_FusedMatMul` kernel, with its gradient.
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const fusedDense = (x: Tensor, kernel: Tensor, bias: Tensor | undefined, activation: FusedActivation): Tensor => {
+  const inputs = bias === undefined ? [x, kernel] : [x, kernel, bias]
+  return tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const [a, w, b] = args.slice(0, -1) as Array<Tensor>
+    // The kernel multiplies batches of matrices: [1, n, k] × [1, k, m].
+    const [n, k] = a!.shape as [number, number]
+    const m = w!.shape[1]!
+    const a3 = tf.reshape(a!, [1, n, k])
+    const w3 = tf.reshape(w!, [1, k, m])
+    const y = tf.reshape(
+      tf.engine().runKernel(
+        '_FusedMatMul',
+        b === undefined ? { a: a3, b: w3 } : { a: a3, b: w3, bias: b },
+        { transposeA: false, transposeB: false, ...kernelAttributes(activation) },
+      ) as Tensor,
+      [n, m],
+    )
+    save([a!, w!, y])
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Array<Tensor>) => {
+        const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor]
+        const dz = throughActivation(dy, ys, activation)
+        const grads = [tf.matMul(dz, ws, false, true), tf.matMul(xs, dz, true, false)]
+        return b === undefined ? grads : [...grads, tf.sum(dz, 0)]
+      },
+    }
+  })(...inputs)
+}
+
+/**
+ * y = act(conv2d(x, W) + b) as one `FusedConv2D` kernel, with the gradient of the CPU backends'
+ * lowering: the input gradient as phase convolutions, the filter gradient as a correlation.
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const fusedConv2d = (
+  x: Tensor4D,
+  filter: Tensor4D,
+  bias: Tensor | undefined,
+  strides: Pair,
+  padding: Padding,
+  activation: FusedActivation,
+): Tensor4D => {
+  const inputs = bias === undefined ? [x, filter] : [x, filter, bias]
+  return tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const [xs, ws, b] = args.slice(0, -1) as [Tensor4D, Tensor4D, Tensor | undefined]
+    const y = tf.engine().runKernel(
+      'FusedConv2D',
+      b === undefined ? { x: xs, filter: ws } : { x: xs, filter: ws, bias: b },
+      {
+        strides: [strides[0], strides[1]],
+        pad: padding,
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        ...kernelAttributes(activation),
+      },
+    ) as Tensor4D
+    save([xs, ws, y])
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Array<Tensor>) => {
+        const [input, w, out] = saved as [Tensor4D, Tensor4D, Tensor4D]
+        const dz = throughActivation(dy, out, activation) as Tensor4D
+        const grads = [
+          conv2dTransposeByPhases(dz, w, input.shape, strides, padding),
+          convFilterGradient(input, dz, [w.shape[0], w.shape[1]], strides, padding),
+        ]
+        return b === undefined ? grads : [...grads, tf.sum(dz, [0, 1, 2])]
+      },
+    }
+  })(...inputs) as Tensor4D
+}
