@@ -8,6 +8,8 @@ each with a fresh latent batch z ~ N(0, 1). Known differences, immaterial to spe
 padding with stride 2 pads one pixel less on the top/left than torch's symmetric padding=2, torch's
 moving variance is unbiased, and samples come from the trained G (the recipe uses an EMA of G).
 
+Setup on Debian: `apt install python3-torch libopenblas0-pthread`. Without OpenBLAS, Debian's torch
+falls back to the reference BLAS and a width-64 iteration takes ≈ 3.5 s instead of ≈ 0.37 s here.
 Run with OPENBLAS_NUM_THREADS=1 so OpenBLAS does not spawn its own threads on top of torch's
 (`--threads` sets torch's; default: all cores):
 

@@ -40,18 +40,26 @@ export const convFilterGradient = (
   const [, oh, ow] = dy.shape
   const [top, bottom] = padding === 'same' ? samePadding(h, oh, kernel[0], strides[0]) : [0, 0]
   const [left, right] = padding === 'same' ? samePadding(w, ow, kernel[1], strides[1]) : [0, 0]
-  const padded = top + bottom + left + right > 0 ? tf.pad(input, [[0, 0], [top, bottom], [left, right], [0, 0]]) : input
-  // Batch ↔ channels: the input becomes [ci, H, W, n] and dy the filter [oh, ow, n, co].
+  // Batch ↔ channels: the input becomes [ci, H, W, n] and dy the filter [oh, ow, n, co]; the
+  // padding goes into the convolution rather than a separate pad.
   const correlated = tf.conv2d(
-    tf.transpose(padded, [3, 1, 2, 0]) as Tensor4D,
+    tf.transpose(input, [3, 1, 2, 0]) as Tensor4D,
     tf.transpose(dy, [1, 2, 0, 3]) as Tensor4D,
     1,
-    'valid',
+    [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ],
     'NHWC',
     [strides[0], strides[1]],
   )
   // `valid` padding can leave rows the kernel never reached: keep the kernel's extent.
-  const cropped = tf.slice(correlated, [0, 0, 0, 0], [-1, kernel[0], kernel[1], -1])
+  const cropped =
+    correlated.shape[1] === kernel[0] && correlated.shape[2] === kernel[1]
+      ? correlated
+      : tf.slice(correlated, [0, 0, 0, 0], [-1, kernel[0], kernel[1], -1])
   return tf.transpose(cropped, [1, 2, 0, 3]) as Tensor4D
 }
 
@@ -147,21 +155,6 @@ export const conv2dTransposeByPhases = (
     : (tf.slice(interleaved, [0, 0, 0, 0], [n, outH, outW, outC]) as Tensor4D)
 }
 
-/** Whether transposed convolutions (and conv input gradients) run as phases on this backend. */
-export type TransposedConvMode = 'kernel' | 'phases'
-
-const transposedConv = (
-  mode: TransposedConvMode,
-  x: Tensor4D,
-  filter: Tensor4D,
-  outputShape: readonly [number, number, number, number],
-  strides: Pair,
-  padding: Padding,
-): Tensor4D =>
-  mode === 'phases'
-    ? conv2dTransposeByPhases(x, filter, outputShape, strides, padding)
-    : tf.conv2dTranspose(x, filter, [...outputShape], [strides[0], strides[1]], padding)
-
 /**
  * A two-input op with a custom gradient; tfjs passes the inputs and then a `save` function.
  */
@@ -179,31 +172,10 @@ const withGradient = (
   })
 
 /**
- * `tf.conv2d` whose filter gradient is `convFilterGradient` and whose input gradient is a
- * transposed convolution run as `mode` says.
- *
- * @since 0.1.0
- * @category compiler
- */
-export const conv2dLowered = (
-  x: Tensor4D,
-  filter: Tensor4D,
-  strides: Pair,
-  padding: Padding,
-  mode: TransposedConvMode = 'kernel',
-): Tensor4D =>
-  withGradient(
-    (xs, ws) => tf.conv2d(xs, ws, [strides[0], strides[1]], padding),
-    (dy, xs, ws) => [
-      transposedConv(mode, dy, ws, xs.shape, strides, padding),
-      convFilterGradient(xs, dy, [ws.shape[0], ws.shape[1]], strides, padding),
-    ],
-  )(x, filter) as Tensor4D
-
-/**
- * A transposed convolution run as `mode` says, whose filter gradient is `convFilterGradient` (a
+ * A transposed convolution run as phases, whose filter gradient is `convFilterGradient` (a
  * transposed convolution is the input gradient of a convolution, so its filter gradient swaps
- * the roles of input and dy) and whose input gradient is a forward convolution.
+ * the roles of input and dy) and whose input gradient is a forward convolution. (Convolutions
+ * themselves are lowered in fusion.ts, with their bias and activation.)
  *
  * @since 0.1.0
  * @category compiler
@@ -214,10 +186,9 @@ export const conv2dTransposeLowered = (
   outputShape: [number, number, number, number],
   strides: Pair,
   padding: Padding,
-  mode: TransposedConvMode = 'kernel',
 ): Tensor4D =>
   withGradient(
-    (xs, ws) => transposedConv(mode, xs, ws, outputShape, strides, padding),
+    (xs, ws) => conv2dTransposeByPhases(xs, ws, outputShape, strides, padding),
     (dy, xs, ws) => [
       tf.conv2d(dy, ws, [strides[0], strides[1]], padding),
       convFilterGradient(dy, xs, [ws.shape[0], ws.shape[1]], strides, padding),

@@ -110,7 +110,7 @@ export const compileConvLayer = (
         forward: (x, p) => {
           const shape: [number, number, number, number] = [x.shape[0]!, outputShape[0]!, outputShape[1]!, outputShape[2]!]
           const y = lowered()
-            ? conv2dTransposeLowered(x as Tensor4D, p[kernel] as Tensor4D, shape, layer.strides, layer.padding, 'phases')
+            ? conv2dTransposeLowered(x as Tensor4D, p[kernel] as Tensor4D, shape, layer.strides, layer.padding)
             : tf.conv2dTranspose(x as Tensor4D, p[kernel] as Tensor4D, shape, [layer.strides[0], layer.strides[1]], layer.padding)
           return { output: layer.useBias ? tf.add(y, p[bias]!) : y, stateUpdates: [] }
         },
