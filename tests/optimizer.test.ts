@@ -1,0 +1,50 @@
+// The optimizers' update rules against updates computed by hand (PyTorch's Adam: ε added to the
+// bias-corrected √v̂).
+import { beforeAll, describe, expect, it } from 'vitest'
+import { adam, applyOptimizer, initOptimizerState, sgd, useBackend } from '../src/index.ts'
+import { tf } from '../src/compile/tf.ts'
+
+describe('optimizers', () => {
+  beforeAll(async () => {
+    await useBackend('cpu')
+  })
+
+  it('Adam: three updates match the hand computation', async () => {
+    const optimizer = adam({ learningRate: 0.1, beta1: 0.5, beta2: 0.9, epsilon: 1e-3 })
+    let params = { w: tf.tensor([1, -2]) }
+    let state = initOptimizerState(optimizer, params, ['w'])
+    const gradients = [[0.5, -1], [1, 2], [-0.25, 0.5]]
+    // By hand, per coordinate: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², w ← w − lr·(m/(1−β1^t)) / (√(v/(1−β2^t)) + ε).
+    const expected = [1, -2]
+    const m = [0, 0]
+    const v = [0, 0]
+    for (const [t, g] of gradients.entries()) {
+      for (let i = 0; i < 2; i++) {
+        m[i] = 0.5 * m[i]! + 0.5 * g[i]!
+        v[i] = 0.9 * v[i]! + 0.1 * g[i]! ** 2
+        expected[i]! -= (0.1 * (m[i]! / (1 - 0.5 ** (t + 1)))) / (Math.sqrt(v[i]! / (1 - 0.9 ** (t + 1))) + 1e-3)
+      }
+      const gradient = tf.tensor(g)
+      const next = applyOptimizer(optimizer, params, { w: gradient }, state)
+      tf.dispose([gradient, params.w, ...Object.values(state.slots)])
+      params = next.params as { w: tf.Tensor }
+      state = next.state
+    }
+    expect(state.updates).toBe(3)
+    const actual = Array.from(await params.w.data())
+    actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, 5))
+    // Not vacuous: the weights moved by more than the tolerance.
+    expect(Math.abs(actual[0]! - 1)).toBeGreaterThan(0.1)
+    tf.dispose([params.w, ...Object.values(state.slots)])
+  })
+
+  it('SGD: w ← w − lr·g, leaving parameters without a gradient alone', async () => {
+    const optimizer = sgd({ learningRate: 0.5 })
+    const params = { w: tf.tensor([1, 2]), frozen: tf.tensor([7]) }
+    const gradient = tf.tensor([0.5, -1])
+    const next = applyOptimizer(optimizer, params, { w: gradient }, initOptimizerState(optimizer, params, ['w']))
+    expect(Array.from(await next.params.w!.data())).toEqual([0.75, 2.5])
+    expect(next.params.frozen).toBe(params.frozen)
+    tf.dispose([params.w, params.frozen, gradient, next.params.w!])
+  })
+})
