@@ -47,6 +47,33 @@ for (const backend of ['cpu', 'wasm'] as const)
       x.dispose()
     })
 
+    it('skipping the gradients nobody asks for leaves the asked-for ones unchanged', async () => {
+      const net = compiled(true)
+      const params = net.init(4)
+      const x = tf.tensor(Rng.fromSeed(6).normals(4 * 72), [4, 6, 6, 2])
+      const paths = net.trainablePaths
+      const paramGradients = async (mode: { training: boolean; inputGradient?: boolean }) => {
+        const grads = tf.grads((...ts: Array<Tensor>) =>
+          tf.sum(net.apply({ ...params, ...Object.fromEntries(paths.map((p, i) => [p, ts[i]!])) }, x, mode)),
+        )(paths.map((p) => params[p]!))
+        const values = await Promise.all(grads.map((g) => g.data()))
+        tf.dispose(grads)
+        return values
+      }
+      const inputGradient = async (mode: { training: boolean; paramGradients?: boolean }) => {
+        const g = tf.grad((input: Tensor) => tf.sum(net.apply(params, input, mode)))(x)
+        const values = await g.data()
+        g.dispose()
+        return values
+      }
+      expect(await paramGradients({ training: true, inputGradient: false })).toEqual(await paramGradients({ training: true }))
+      const input = await inputGradient({ training: true, paramGradients: false })
+      expect(input).toEqual(await inputGradient({ training: true }))
+      expect(Array.from(input).some((v) => Math.abs(v) > 1e-3)).toBe(true)
+      net.dispose(params)
+      x.dispose()
+    })
+
     it('the fused network runs fewer kernels, the activations inside the fused ones', async () => {
       const count = async (fuse: boolean) => {
         const net = compiled(fuse)

@@ -186,11 +186,12 @@ export const conv2dTransposeLowered = (
   outputShape: [number, number, number, number],
   strides: Pair,
   padding: Padding,
+  needed: { readonly input: boolean; readonly params: boolean } = { input: true, params: true },
 ): Tensor4D =>
   withGradient(
     (xs, ws) => conv2dTransposeByPhases(xs, ws, outputShape, strides, padding),
     (dy, xs, ws) => [
-      tf.conv2d(dy, ws, [strides[0], strides[1]], padding),
-      convFilterGradient(dy, xs, [ws.shape[0], ws.shape[1]], strides, padding),
+      needed.input ? tf.conv2d(dy, ws, [strides[0], strides[1]], padding) : tf.zeros(xs.shape),
+      needed.params ? convFilterGradient(dy, xs, [ws.shape[0], ws.shape[1]], strides, padding) : tf.zeros(ws.shape),
     ],
   )(x, filter) as Tensor4D

@@ -8,7 +8,7 @@ import type { AvgPool, Conv2d, Conv2dTranspose, Pair, Upsample } from '../dsl/co
 import type { ShapedLayer } from '../shape/check.ts'
 import { conv2dTransposeLowered } from './conv-lowering.ts'
 import { fusedConv2d, type FusedActivation } from './fusion.ts'
-import type { CompiledLayer } from './layers.ts'
+import { neededGradients, type CompiledLayer } from './layers.ts'
 import type { ParamSpec } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
 
@@ -82,11 +82,14 @@ export const compileConvLayer = (
       const { kernel, bias, specs } = convParams(layer, local, inputShape[2]!)
       return {
         params: specs,
-        forward: (x, p) => {
+        forward: (x, p, mode) => {
           const b = layer.useBias ? p[bias] : undefined
           const fused = activation ?? { name: 'linear' }
           if (lowered())
-            return { output: fusedConv2d(x as Tensor4D, p[kernel] as Tensor4D, b, layer.strides, layer.padding, fused), stateUpdates: [] }
+            return {
+              output: fusedConv2d(x as Tensor4D, p[kernel] as Tensor4D, b, layer.strides, layer.padding, fused, neededGradients(mode)),
+              stateUpdates: [],
+            }
           // WebGPU: tfjs's own fused op, which falls back to separate kernels while taping gradients.
           return {
             output: tf.fused.conv2d({
@@ -107,10 +110,10 @@ export const compileConvLayer = (
       const { kernel, bias, specs } = convParams(layer, local, inputShape[2]!)
       return {
         params: specs,
-        forward: (x, p) => {
+        forward: (x, p, mode) => {
           const shape: [number, number, number, number] = [x.shape[0]!, outputShape[0]!, outputShape[1]!, outputShape[2]!]
           const y = lowered()
-            ? conv2dTransposeLowered(x as Tensor4D, p[kernel] as Tensor4D, shape, layer.strides, layer.padding)
+            ? conv2dTransposeLowered(x as Tensor4D, p[kernel] as Tensor4D, shape, layer.strides, layer.padding, neededGradients(mode))
             : tf.conv2dTranspose(x as Tensor4D, p[kernel] as Tensor4D, shape, [layer.strides[0], layer.strides[1]], layer.padding)
           return { output: layer.useBias ? tf.add(y, p[bias]!) : y, stateUpdates: [] }
         },

@@ -4,13 +4,15 @@
  * gradient. Why by hand: tfjs's own `tf.fused.*` ops refuse to fuse a non-linear activation while
  * a gradient is being recorded, which is exactly when a GAN runs them; their unfused fallback also
  * costs extra reshapes and copies. The gradient needs only the fused output y: the activation's
- * derivative is a function of y for every activation fused here.
+ * derivative is a function of y for every activation fused here. Custom gradients are computed
+ * eagerly, so the caller says which of them are needed (`NeededGradients`); the rest are zeros.
  *
  * @since 0.1.0
  */
 import type { Padding, Pair } from '../dsl/conv.ts'
 import type { Layer } from '../dsl/layer.ts'
 import { convFilterGradient, conv2dTransposeByPhases } from './conv-lowering.ts'
+import type { NeededGradients } from './layers.ts'
 import { tf, type Tensor } from './tf.ts'
 
 type Tensor4D = tf.Tensor4D
@@ -46,6 +48,8 @@ export const fusableActivation = (layer: Layer): FusedActivation | undefined => 
   }
 }
 
+const allGradients: NeededGradients = { input: true, params: true }
+
 const kernelAttributes = (activation: FusedActivation) => ({
   activation: activation.name,
   leakyreluAlpha: activation.name === 'leakyrelu' ? activation.alpha : 0,
@@ -72,7 +76,13 @@ const throughActivation = (dy: Tensor, y: Tensor, activation: FusedActivation): 
  * @since 0.1.0
  * @category compiler
  */
-export const fusedDense = (x: Tensor, kernel: Tensor, bias: Tensor | undefined, activation: FusedActivation): Tensor => {
+export const fusedDense = (
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | undefined,
+  activation: FusedActivation,
+  needed: NeededGradients = allGradients,
+): Tensor => {
   const inputs = bias === undefined ? [x, kernel] : [x, kernel, bias]
   return tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc
@@ -96,7 +106,9 @@ export const fusedDense = (x: Tensor, kernel: Tensor, bias: Tensor | undefined, 
       gradFunc: (dy: Tensor, saved: Array<Tensor>) => {
         const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor]
         const dz = throughActivation(dy, ys, activation)
-        const grads = [tf.matMul(dz, ws, false, true), tf.matMul(xs, dz, true, false)]
+        const dx = needed.input ? tf.matMul(dz, ws, false, true) : tf.zeros(xs.shape)
+        if (!needed.params) return [dx, tf.zeros(ws.shape), ...(b === undefined ? [] : [tf.zeros(b.shape)])]
+        const grads = [dx, tf.matMul(xs, dz, true, false)]
         return b === undefined ? grads : [...grads, tf.sum(dz, 0)]
       },
     }
@@ -117,6 +129,7 @@ export const fusedConv2d = (
   strides: Pair,
   padding: Padding,
   activation: FusedActivation,
+  needed: NeededGradients = allGradients,
 ): Tensor4D => {
   const inputs = bias === undefined ? [x, filter] : [x, filter, bias]
   return tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
@@ -139,10 +152,9 @@ export const fusedConv2d = (
       gradFunc: (dy: Tensor, saved: Array<Tensor>) => {
         const [input, w, out] = saved as [Tensor4D, Tensor4D, Tensor4D]
         const dz = throughActivation(dy, out, activation) as Tensor4D
-        const grads = [
-          conv2dTransposeByPhases(dz, w, input.shape, strides, padding),
-          convFilterGradient(input, dz, [w.shape[0], w.shape[1]], strides, padding),
-        ]
+        const dx = needed.input ? conv2dTransposeByPhases(dz, w, input.shape, strides, padding) : tf.zeros(input.shape)
+        if (!needed.params) return [dx, tf.zeros(w.shape), ...(b === undefined ? [] : [tf.zeros(b.shape)])]
+        const grads = [dx, convFilterGradient(input, dz, [w.shape[0], w.shape[1]], strides, padding)]
         return b === undefined ? grads : [...grads, tf.sum(dz, [0, 1, 2])]
       },
     }

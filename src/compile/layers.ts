@@ -19,7 +19,38 @@ export interface ForwardMode {
   readonly training: boolean
   /** Seeds dropout masks; ignored in inference. */
   readonly seed?: number
+  /**
+   * Whether a gradient with respect to the input will be asked for (default true). The trainer
+   * says false for data and latents, so the first layers skip their input gradients.
+   */
+  readonly inputGradient?: boolean
+  /**
+   * Whether gradients with respect to the parameters will be asked for (default true). The trainer
+   * says false for the discriminator inside the generator's step, where only input gradients flow.
+   */
+  readonly paramGradients?: boolean
 }
+
+/**
+ * Which gradients a layer's backward pass must produce; the others are left as zeros (the
+ * custom gradients of fused and lowered ops are computed eagerly, unlike tfjs's registered ones).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface NeededGradients {
+  readonly input: boolean
+  readonly params: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category compiler
+ */
+export const neededGradients = (mode: ForwardMode): NeededGradients => ({
+  input: mode.inputGradient ?? true,
+  params: mode.paramGradients ?? true,
+})
 
 /** One layer's forward result: its output and the new values of any state it keeps. */
 export interface LayerOutput {
@@ -63,8 +94,8 @@ export const compileLayer = (shaped: ShapedLayer, local: string, activation?: Fu
             ? [{ path: bias, shape: [layer.units], trainable: true, init: { _tag: 'Constant', value: 0 } } as const]
             : []),
         ],
-        forward: (x, p) => ({
-          output: fusedDense(x, p[kernel]!, layer.useBias ? p[bias] : undefined, activation ?? { name: 'linear' }),
+        forward: (x, p, mode) => ({
+          output: fusedDense(x, p[kernel]!, layer.useBias ? p[bias] : undefined, activation ?? { name: 'linear' }, neededGradients(mode)),
           stateUpdates: [],
         }),
       }

@@ -84,8 +84,13 @@ export const compileNetwork = (checked: CheckedNetwork, options: { readonly fuse
   const forward = (params: Params, x: Tensor, mode: ForwardMode): Forward => {
     const stateUpdates: Record<string, Tensor> = {}
     let output = x
+    // A layer's input gradient is needed when the caller wants the network's, or when an earlier
+    // layer has parameters being differentiated.
+    let inputGradient = mode.inputGradient ?? true
+    const paramGradients = mode.paramGradients ?? true
     layers.forEach((layer, i) => {
-      const result = layer.forward(output, params, mode, i)
+      const result = layer.forward(output, params, { ...mode, inputGradient }, i)
+      if (paramGradients && layer.params.some((p) => p.trainable)) inputGradient = true
       for (const [path, value] of result.stateUpdates) stateUpdates[path] = value
       output = result.output
     })

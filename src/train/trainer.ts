@@ -176,8 +176,9 @@ export const createTrainer = (
     const realBatch = tf.tensor(real.values, [...real.shape])
     const fake = tf.tidy(() => G.apply(gen.params, tf.tensor(latents, latentShape), { training: true, seed: seeds[0]! }))
     const { player, report } = gradientUpdate(disc, D.trainablePaths, spec.optimizers.discriminator, (params) => {
-      const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]! })
-      const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]! })
+      // Neither the data nor the (constant) fakes need an input gradient.
+      const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]!, inputGradient: false })
+      const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]!, inputGradient: false })
       return {
         loss: discriminatorLoss(spec.loss, onReal.output, onFake.output),
         stateUpdates: { ...onReal.stateUpdates, ...onFake.stateUpdates },
@@ -197,9 +198,10 @@ export const createTrainer = (
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32()]
     const z = tf.tensor(latents, latentShape)
     const { player, report } = gradientUpdate(gen, G.trainablePaths, spec.optimizers.generator, (params) => {
-      const generated = G.forward(params, z, { training: true, seed: seeds[0]! })
-      // The discriminator's own batch-norm statistics are updated in its own step only.
-      const logits = D.apply(disc.params, generated.output, { training: true, seed: seeds[1]! })
+      const generated = G.forward(params, z, { training: true, seed: seeds[0]!, inputGradient: false })
+      // The discriminator's own batch-norm statistics are updated in its own step only, and its
+      // parameters are constants here: only input gradients flow through it.
+      const logits = D.apply(disc.params, generated.output, { training: true, seed: seeds[1]!, paramGradients: false })
       return { loss: generatorLoss(spec.loss, logits), stateUpdates: generated.stateUpdates, metrics: tf.zeros([0]) }
     })
     z.dispose()
