@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { activeBackend, useBackend, type BackendChoice } from '../src/index.ts'
+import { availableParallelism } from 'node:os'
+import { activeBackend, useBackend, wasmThreads, type BackendChoice } from '../src/index.ts'
 import { runtime } from './support/runtime.ts'
 
 const hasGpu = typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu !== undefined
@@ -25,13 +26,15 @@ describe('backend selection', () => {
   })
 
   it('activates the wasm backend on request', async () => {
-    expect(await useBackend('wasm')).toEqual(E.right({ name: 'wasm', reason: 'requested' }))
+    expect(await useBackend('wasm')).toEqual(E.right({ name: 'wasm', reason: `requested; ${wasmThreads()} thread${wasmThreads() === 1 ? '' : 's'}` }))
+    expect(wasmThreads()).toBe(Math.min(8, availableParallelism()))
     expect(activeBackend()).toBe('wasm')
     expect(await useBackend('cpu')).toEqual(E.right({ name: 'cpu', reason: 'requested' }))
   })
 
   it.skipIf(hasGpu)('auto takes wasm without WebGPU', async () => {
-    expect(await useBackend('auto')).toEqual(E.right({ name: 'wasm', reason: 'auto: this runtime has no navigator.gpu' }))
+    const r = await useBackend('auto')
+    expect(r).toEqual(E.right({ name: 'wasm', reason: expect.stringMatching(/^auto: this runtime has no navigator.gpu; \d threads?$/) }))
     expect(await useBackend('cpu')).toEqual(E.right({ name: 'cpu', reason: 'requested' }))
   })
 

@@ -11,6 +11,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, backendUnavailable, type GanError } from '../errors.ts'
 import { tf } from './tf.ts'
+import { MAX_WASM_THREADS, availableCores, prepareWasmThreads } from './wasm-threads.ts'
 
 /**
  * What a user may ask for.
@@ -46,6 +47,17 @@ export const backendChoices: ReadonlyArray<BackendChoice> = ['auto', 'webgpu', '
 export interface BackendSelection {
   readonly name: BackendName
   readonly reason: string
+}
+
+/**
+ * `wasmThreads`: threads for the wasm backend (default: every logical core, at most 8); it takes
+ * effect when wasm first starts in the process.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface BackendOptions {
+  readonly wasmThreads?: number
 }
 
 const navigatorGpu = (): { requestAdapter: (o?: object) => Promise<unknown> } | undefined =>
@@ -95,16 +107,50 @@ const activateWebGpu = async (): Promise<E.Either<GanError, BackendName>> => {
   }
 }
 
-const activateWasm = async (): Promise<E.Either<GanError, BackendName>> => {
+/**
+ * Starts the wasm backend, multi-threaded where it can (see wasm-threads.ts): with `threads`
+ * threads, all logical cores by default, one thread if the threaded build fails to start. A
+ * backend started earlier in the process is reused as it is.
+ */
+const activateWasm = async (threads?: number): Promise<E.Either<GanError, BackendName>> => {
   try {
     await import('@tensorflow/tfjs-backend-wasm')
-    const ok = await tf.setBackend('wasm')
+    const wanted = Math.min(MAX_WASM_THREADS, threads ?? (await availableCores()))
+    let ok = false
+    if (tf.findBackend('wasm') === null && wanted > 1) {
+      const restore = await prepareWasmThreads(wanted).catch(() => undefined)
+      if (restore !== undefined)
+        try {
+          ok = await tf.setBackend('wasm')
+        } catch {
+          ok = false
+        } finally {
+          restore()
+        }
+      if (!ok) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
+    }
+    if (!ok) ok = await tf.setBackend('wasm')
     if (!ok) return E.left(backendUnavailable('backend', 'wasm', 'tfjs could not initialise it'))
     await tf.ready()
     return E.right('wasm')
   } catch (cause) {
     return E.left(backendUnavailable('backend', 'wasm', cause instanceof Error ? cause.message : String(cause)))
   }
+}
+
+/**
+ * Threads the active wasm backend computes with; 0 when wasm is not the active backend.
+ *
+ * @example
+ * import { wasmThreads } from 'ganfp'
+ * wasmThreads() >= 0 // true
+ * @since 0.1.0
+ * @category backends
+ */
+export const wasmThreads = (): number => {
+  if (tf.getBackend() !== 'wasm') return 0
+  const backend = tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }
+  return backend.wasm?.tfjs?.getThreadsCount?.() ?? 1
 }
 
 const activateCpu = async (): Promise<E.Either<GanError, BackendName>> => {
@@ -115,11 +161,14 @@ const activateCpu = async (): Promise<E.Either<GanError, BackendName>> => {
 const selected =
   (reason: string) =>
   (result: E.Either<GanError, BackendName>): E.Either<GanError, BackendSelection> =>
-    E.map((name: BackendName) => ({ name, reason }))(result)
+    E.map((name: BackendName) => ({
+      name,
+      reason: name === 'wasm' ? `${reason}; ${wasmThreads()} thread${wasmThreads() === 1 ? '' : 's'}` : reason,
+    }))(result)
 
 /** The CPU fallback for `auto`: wasm (≈ 20× the cpu backend's matmul speed), cpu if wasm fails. */
-const chooseCpuPath = async (why: string): Promise<E.Either<GanError, BackendSelection>> => {
-  const wasm = await activateWasm()
+const chooseCpuPath = async (why: string, threads: number | undefined): Promise<E.Either<GanError, BackendSelection>> => {
+  const wasm = await activateWasm(threads)
   if (E.isRight(wasm)) return selected(why)(wasm)
   return selected(`${why}; wasm failed to start (${wasm.left.actual})`)(await activateCpu())
 }
@@ -130,17 +179,18 @@ const chooseCpuPath = async (why: string): Promise<E.Either<GanError, BackendSel
  * many small dispatches and is slower than the CPU backends, so `auto` leaves it to an explicit
  * `webgpu` request.
  */
-const chooseAutomatically = async (): Promise<E.Either<GanError, BackendSelection>> => {
-  if (navigatorGpu() === undefined) return chooseCpuPath('auto: this runtime has no navigator.gpu')
+const chooseAutomatically = async (threads: number | undefined): Promise<E.Either<GanError, BackendSelection>> => {
+  if (navigatorGpu() === undefined) return chooseCpuPath('auto: this runtime has no navigator.gpu', threads)
   const adapter = await inspectAdapter()
-  if (!adapter.present) return chooseCpuPath('auto: navigator.gpu offers no adapter')
+  if (!adapter.present) return chooseCpuPath('auto: navigator.gpu offers no adapter', threads)
   if (adapter.software)
     return chooseCpuPath(
       `auto: the only WebGPU adapter (${adapter.description}) is a software fallback, slower than the CPU backends; --backend webgpu forces it`,
+      threads,
     )
   const gpu = await activateWebGpu()
   if (E.isRight(gpu)) return selected(`auto: WebGPU adapter ${adapter.description}`)(gpu)
-  return chooseCpuPath(`auto: WebGPU failed to start (${gpu.left.actual})`)
+  return chooseCpuPath(`auto: WebGPU failed to start (${gpu.left.actual})`, threads)
 }
 
 /**
@@ -156,16 +206,22 @@ const chooseAutomatically = async (): Promise<E.Either<GanError, BackendSelectio
  * @since 0.1.0
  * @category backends
  */
-export const useBackend = async (choice: BackendChoice): Promise<E.Either<GanError, BackendSelection>> => {
+export const useBackend = async (
+  choice: BackendChoice,
+  options: BackendOptions = {},
+): Promise<E.Either<GanError, BackendSelection>> => {
+  const threads = options.wasmThreads
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+    return E.left(backendUnavailable('wasmThreads', 'a positive integer', String(threads)))
   switch (choice) {
     case 'cpu':
       return selected('requested')(await activateCpu())
     case 'webgpu':
       return selected('requested')(await activateWebGpu())
     case 'wasm':
-      return selected('requested')(await activateWasm())
+      return selected('requested')(await activateWasm(threads))
     case 'auto':
-      return chooseAutomatically()
+      return chooseAutomatically(threads)
     default:
       return E.left(backendUnavailable('backend', `one of ${backendChoices.join(', ')}`, JSON.stringify(choice)))
   }
@@ -180,8 +236,8 @@ export const useBackend = async (choice: BackendChoice): Promise<E.Either<GanErr
  * @since 0.1.0
  * @category backends
  */
-export const useBackendOrThrow = async (choice: BackendChoice): Promise<BackendSelection> => {
-  const result = await useBackend(choice)
+export const useBackendOrThrow = async (choice: BackendChoice, options: BackendOptions = {}): Promise<BackendSelection> => {
+  const result = await useBackend(choice, options)
   if (E.isLeft(result)) throw new GanException([result.left])
   return result.right
 }

@@ -1,0 +1,34 @@
+// A few DCGAN training steps on the wasm backend with the thread count given as the first
+// argument; prints the threads used, the losses and a hash of the generator's parameters as JSON.
+// tests/wasm-threads.test.ts runs it with 1 and 2 threads and compares.
+import { createHash } from 'node:crypto'
+import {
+  compileOrThrow,
+  createTrainerOrThrow,
+  imageDataset,
+  loadBundledImages,
+  splitHeldOut,
+  GanException,
+  useBackendOrThrow,
+  wasmThreads,
+} from '../../src/index.ts'
+import { dcganGan } from '../../recipes/dcgan.ts'
+
+const threads = Number((globalThis as { Deno?: { args: Array<string> } }).Deno?.args[0] ?? process.argv[2])
+await useBackendOrThrow('wasm', { wasmThreads: threads })
+const mnist = loadBundledImages('mnist')
+if (mnist._tag === 'Left') throw new GanException([mnist.left])
+const { train } = splitHeldOut(mnist.right)
+const trainer = createTrainerOrThrow(compileOrThrow(dcganGan({ width: 16, latentDim: 32 })), imageDataset(train), {
+  seed: 7,
+  batchSize: 32,
+})
+const losses: Array<number> = []
+for (let i = 0; i < 3; i++) {
+  const r = await trainer.step()
+  losses.push(r.discriminatorLoss, r.generatorLoss)
+}
+const hash = createHash('sha256')
+for (const t of Object.values(trainer.params().generator)) hash.update(new Uint8Array((await t.data()).buffer))
+console.log(JSON.stringify({ threads: wasmThreads(), losses, generator: hash.digest('hex') }))
+trainer.dispose()
