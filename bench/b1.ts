@@ -32,6 +32,7 @@ import {
   fromSampler,
   getOrThrow,
   intFlag,
+  nonNegativeIntFlag,
   invalidConfig,
   isMain,
   mixtureDataset,
@@ -66,6 +67,7 @@ export const b1Flags = {
   warmup: flag(intFlag, 3, 'untimed iterations per side before them (B1: 3)'),
   'average-decay': flag(unitIntervalFlag, 0.999, "decay of the generator's moving average, kept on both sides (0: none)"),
   seed: flag(intFlag, 1, 'seed of the compiled trainer and of the data pool'),
+  threads: flag(nonNegativeIntFlag, 0, 'wasm threads (0: every core)'),
 }
 
 /** The benchmark's configuration: its flags' values. */
@@ -433,7 +435,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   )
   const rows: Array<Row> = []
   for (const choice of backends) {
-    const backend = await useBackendOrThrow(choice)
+    const backend = await useBackendOrThrow(choice, values.threads > 0 ? { wasmThreads: values.threads } : {})
     for (const name of models) rows.push(await benchmarkRow(await makeModel(name, values), backend.name, values))
   }
   console.log('| model | backend | compiled ms | hand-written ms | ratio | tensors (compiled / hand) |')

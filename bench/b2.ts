@@ -25,6 +25,7 @@ import {
   fromSampler,
   getOrThrow,
   intFlag,
+  nonNegativeIntFlag,
   invalidConfig,
   isMain,
   liveTensorCount,
@@ -33,6 +34,7 @@ import {
   runMain,
   stringFlag,
   useBackend,
+  wasmThreads,
   withSchedule,
   GanException,
   type BackendChoice,
@@ -52,6 +54,7 @@ export const b2Flags = {
   'cpu-iterations': flag(positiveIntFlag, 3, 'timed iterations on the cpu backend, which is ≈ 10× slower'),
   'leak-iterations': flag(intFlag, 1000, 'iterations of the leak check (numTensors after 10 and after this many); 0 skips it'),
   'leak-width': flag(positiveIntFlag, 16, 'DCGAN width for the leak check (the recipe default)'),
+  threads: flag(nonNegativeIntFlag, 0, 'wasm threads (0: every core)'),
   torch: flag(stringFlag, '/usr/bin/python3', 'Python with PyTorch for the reference; empty to skip'),
   'torch-threads': flag(intFlag, 0, 'PyTorch threads (0: all cores)'),
 }
@@ -94,6 +97,8 @@ const dcganTrainer = (width: number, latentDim: number, batch: number) => {
   return { compiled, trainer: createTrainerOrThrow(compiled, images, { seed: 1, batchSize: batch }) }
 }
 
+const threadOptions = (config: B2Config) => (config.threads > 0 ? { wasmThreads: config.threads } : {})
+
 interface Row {
   readonly backend: string
   readonly ms: number
@@ -101,7 +106,7 @@ interface Row {
 }
 
 const timeBackend = async (backend: BackendChoice, config: B2Config, iterations: number): Promise<Row | string> => {
-  const selected = await useBackend(backend)
+  const selected = await useBackend(backend, threadOptions(config))
   if (selected._tag === 'Left') return `${backend}: unavailable (${selected.left.actual})`
   const { compiled, trainer } = dcganTrainer(config.width, config['latent-dim'], config.batch)
   try {
@@ -113,7 +118,8 @@ const timeBackend = async (backend: BackendChoice, config: B2Config, iterations:
     }
     const ms = median(times)
     const gflop = dcganIterationGflop(compiled.checked.generator, compiled.checked.discriminator, config.batch)
-    return { backend: selected.right.name, ms, gflops: gflop / (ms / 1000) }
+    const name = selected.right.name === 'wasm' ? `wasm (${wasmThreads()} thread${wasmThreads() === 1 ? '' : 's'})` : selected.right.name
+    return { backend: name, ms, gflops: gflop / (ms / 1000) }
   } finally {
     trainer.dispose()
   }
@@ -147,7 +153,7 @@ const backendsToRun = (text: string): ReadonlyArray<BackendChoice> => {
 }
 
 const leakCheck = async (config: B2Config): Promise<string> => {
-  const selected = await useBackend('auto')
+  const selected = await useBackend('auto', threadOptions(config))
   if (selected._tag === 'Left') return `leak check: no backend (${selected.left.actual})`
   const { trainer } = dcganTrainer(config['leak-width'], config['latent-dim'], config.batch)
   try {

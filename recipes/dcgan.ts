@@ -35,6 +35,7 @@ import {
   imageDataset,
   imageGrid,
   intFlag,
+  nonNegativeIntFlag,
   isMain,
   leakyRelu,
   loadBundledImages,
@@ -68,6 +69,7 @@ export const dcganFlags = {
   'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
   seed: flag(intFlag, 1, 'seed of the whole run'),
   backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
+  threads: flag(nonNegativeIntFlag, 0, 'wasm threads (0: every core; the convolutions split across them)'),
   out: flag(stringFlag, 'out/dcgan', 'output directory'),
   'sample-every': flag(positiveIntFlag, 200, 'steps between progress grids'),
   'log-every': flag(positiveIntFlag, 50, 'steps between progress lines'),
@@ -162,7 +164,7 @@ export const trainDcgan = async (config: DcganConfig, log: (line: string) => voi
 export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values } = getOrThrow(parseFlags(dcganFlags, argv))
   if (help) return console.log(flagsHelp('dcgan', 'DCGAN on bundled MNIST / Fashion-MNIST', dcganFlags))
-  const backend = await useBackendOrThrow(values.backend)
+  const backend = await useBackendOrThrow(values.backend, values.threads > 0 ? { wasmThreads: values.threads } : {})
   console.log(`DCGAN on ${values.dataset}, backend ${backend.name} (${backend.reason}), width ${values.width}, budget ${values.minutes} min`)
   const steps = await trainDcgan(values)
   console.log(`trained ${steps} steps; wrote ${join(values.out, 'samples.png')} and ${join(values.out, 'samples.npy')}`)

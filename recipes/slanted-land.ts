@@ -25,6 +25,7 @@ import {
   input,
   andThen,
   intFlag,
+  nonNegativeIntFlag,
   isFace,
   oneOfFlag,
   parseFlags,
@@ -53,6 +54,7 @@ export const slantedLandFlags = {
   'd-learning-rate': flag(positiveNumberFlag, 0.05, 'discriminator step size'),
   seed: flag(intFlag, 1, 'seed of the whole run'),
   backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
+  threads: flag(nonNegativeIntFlag, 1, 'wasm threads (0: every core; 1 suits a model this small)'),
 }
 
 /** The seed's GAN: z ~ U[0, 1) → dense(4) → sigmoid; image → dense(1) logit. */
@@ -122,7 +124,7 @@ const formatRow = (values: Float32Array): string =>
 export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values } = getOrThrow(parseFlags(slantedLandFlags, argv))
   if (help) return console.log(flagsHelp('slanted-land', 'the seed toy GAN on 2×2 faces (protocol Q5)', slantedLandFlags))
-  const backend = await useBackendOrThrow(values.backend)
+  const backend = await useBackendOrThrow(values.backend, values.threads > 0 ? { wasmThreads: values.threads } : {})
   console.log(`backend: ${backend.name} (${backend.reason})`)
   const started = performance.now()
   const result = await trainSlantedLand({ ...values, learningRate: values['learning-rate'], discriminatorLearningRate: values['d-learning-rate'] })

@@ -28,6 +28,7 @@ import {
   getOrThrow,
   gridMixture,
   intFlag,
+  nonNegativeIntFlag,
   leakyRelu,
   mixtureDataset,
   mixtureReport,
@@ -65,6 +66,7 @@ export const vanillaFlags = {
   'average-decay': flag(unitIntervalFlag, 0.999, "decay of the generator's moving average used for sampling (0: none)"),
   seed: flag(intFlag, 1, 'seed of the whole run'),
   backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
+  threads: flag(nonNegativeIntFlag, 1, 'wasm threads (0: every core; 1 is fastest for these small layers, whose kernels are too short to split)'),
   out: flag(stringFlag, 'out/vanilla', 'output directory'),
   'log-every': flag(positiveIntFlag, 1000, 'steps between progress lines'),
 }
@@ -131,7 +133,7 @@ export const formatMixtureReport = (r: MixtureReport): string =>
 export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values } = getOrThrow(parseFlags(vanillaFlags, argv))
   if (help) return console.log(flagsHelp('vanilla', 'the MLP GAN on 2-D Gaussian mixtures (protocol Q1)', vanillaFlags))
-  const backend = await useBackendOrThrow(values.backend)
+  const backend = await useBackendOrThrow(values.backend, values.threads > 0 ? { wasmThreads: values.threads } : {})
   console.log(`vanilla GAN on ${values.dataset}, backend ${backend.name} (${backend.reason}), ${values.steps} steps, seed ${values.seed}`)
   const started = performance.now()
   const { points, report, mixture } = await trainVanilla(values, (r) => {

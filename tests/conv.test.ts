@@ -165,7 +165,8 @@ describe('transposed convolution as phases', () => {
   })
 
   // [input, filter [kh, kw, out, in], strides, padding, output]: odd and even kernels, uneven
-  // strides, kernels smaller than the stride, outputs the stride does not divide.
+  // strides, kernels smaller than the stride, outputs the stride does not divide; one output
+  // channel (interleaved by a transpose rather than stacks).
   const cases: ReadonlyArray<readonly [number[], number[], [number, number], 'same' | 'valid', number[]]> = [
     [[2, 7, 7, 3], [5, 5, 4, 3], [2, 2], 'same', [2, 14, 14, 4]],
     [[2, 7, 7, 3], [5, 5, 4, 3], [1, 1], 'same', [2, 7, 7, 4]],
@@ -174,6 +175,9 @@ describe('transposed convolution as phases', () => {
     [[2, 5, 6, 3], [3, 4, 4, 3], [3, 2], 'same', [2, 15, 12, 4]],
     [[2, 5, 6, 3], [2, 2, 4, 3], [3, 3], 'valid', [2, 15, 18, 4]],
     [[2, 4, 4, 3], [3, 3, 4, 3], [2, 2], 'same', [2, 7, 7, 4]],
+    [[2, 7, 7, 3], [5, 5, 1, 3], [2, 2], 'same', [2, 14, 14, 1]],
+    [[2, 5, 6, 3], [3, 4, 1, 3], [3, 2], 'same', [2, 15, 12, 1]],
+    [[2, 5, 6, 3], [2, 2, 1, 3], [3, 3], 'valid', [2, 15, 18, 1]],
   ]
   for (const [xShape, wShape, strides, padding, outShape] of cases)
     it(`matches tfjs's kernel: x ${xShape.join('×')}, filter ${wShape.join('×')}, strides ${strides.join('×')}, ${padding} → ${outShape.join('×')}`, async () => {

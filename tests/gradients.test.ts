@@ -25,6 +25,8 @@ for (const backend of ['cpu', 'wasm'] as const)
       ['relu after tanh (not fused)', [4], [dense(3), tanh, relu]],
       ['batchNorm (training: batch statistics)', [4], [dense(3), batchNorm()], { training: true }],
       ['batchNorm (inference: moving statistics)', [4], [dense(3), batchNorm()]],
+      ['batchNorm with a fused leaky ReLU (training)', [4], [dense(3), batchNorm(), leakyRelu(0.2), dense(2)], { training: true }],
+      ['batchNorm with a fused sigmoid (inference)', [4], [dense(3), batchNorm(), sigmoid]],
       ['batchNorm over channels of a rank-3 input', [6], [reshape([2, 1, 3]), batchNorm(), flatten, dense(2)], { training: true }],
       ['dropout (fixed mask)', [4], [dense(6), dropout(0.5)], { training: true }],
       ['reshape then flatten', [6], [reshape([3, 2]), flatten, dense(2)]],

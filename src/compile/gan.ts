@@ -27,8 +27,8 @@ export interface CompiledGan {
 }
 
 /**
- * How to compile: `fuse` (default true) runs dense and conv2d layers together with a following
- * ReLU, leaky ReLU or sigmoid as one kernel; switch it off to compare or to debug.
+ * How to compile: `fuse` (default true) runs dense, conv2d and batch-norm layers together with a
+ * following ReLU, leaky ReLU or sigmoid as one op; switch it off to compare or to debug.
  *
  * @since 0.1.0
  * @category model

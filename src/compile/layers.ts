@@ -5,7 +5,8 @@
  */
 import type { ShapedLayer } from '../shape/check.ts'
 import { compileConvLayer } from './conv.ts'
-import { fusedDense, type FusedActivation } from './fusion.ts'
+import { batchNormTraining } from './batch-norm.ts'
+import { activate, fusedDense, type FusedActivation } from './fusion.ts'
 import type { ParamSpec, Params } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
 
@@ -68,9 +69,6 @@ const stateless = (f: (x: Tensor) => Tensor): CompiledLayer => ({
   params: [],
   forward: (x) => ({ output: f(x), stateUpdates: [] }),
 })
-
-/** Channels are the last axis; batch statistics reduce over all the others. */
-const reductionAxes = (rank: number): Array<number> => Array.from({ length: rank - 1 }, (_, i) => i)
 
 /**
  * Compiles one shaped layer; `local` is its path inside its network (`layers[3]`). A dense or
@@ -139,21 +137,23 @@ export const compileLayer = (shaped: ShapedLayer, local: string, activation?: Fu
           constant(movingVariance, 1, false),
         ],
         forward: (x, p, mode) => {
-          const normalise = (mean: Tensor, variance: Tensor): Tensor =>
-            tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, layer.epsilon))), p[gamma]!), p[beta]!)
-          if (!mode.training) return { output: normalise(p[movingMean]!, p[movingVariance]!), stateUpdates: [] }
-          const axes = reductionAxes(x.rank)
-          const mean = tf.mean(x, axes)
-          const variance = tf.mean(tf.square(tf.sub(x, mean)), axes)
+          const fused = activation ?? { name: 'linear' }
+          if (!mode.training) {
+            // Inference: the moving statistics folded into one scale and one shift per channel.
+            const scale = tf.mul(tf.rsqrt(tf.add(p[movingVariance]!, layer.epsilon)), p[gamma]!)
+            const shift = tf.sub(p[beta]!, tf.mul(p[movingMean]!, scale))
+            return { output: activate(tf.add(tf.mul(x, scale), shift), fused), stateUpdates: [] }
+          }
+          const { output, mean, variance } = batchNormTraining(x, p[gamma]!, p[beta]!, layer.epsilon, fused, neededGradients(mode))
           const blend = (old: Tensor, batch: Tensor): Tensor =>
             tf.add(tf.mul(old, layer.momentum), tf.mul(batch, 1 - layer.momentum))
-          return {
-            output: normalise(mean, variance),
-            stateUpdates: [
-              [movingMean, blend(p[movingMean]!, mean)],
-              [movingVariance, blend(p[movingVariance]!, variance)],
-            ],
-          }
+          const stateUpdates: Array<readonly [string, Tensor]> = [
+            [movingMean, blend(p[movingMean]!, mean)],
+            [movingVariance, blend(p[movingVariance]!, variance)],
+          ]
+          mean.dispose()
+          variance.dispose()
+          return { output, stateUpdates }
         },
       }
     }

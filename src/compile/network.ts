@@ -46,8 +46,8 @@ export interface CompiledNetwork {
 const identity: CompiledLayer = { params: [], forward: (x) => ({ output: x, stateUpdates: [] }) }
 
 /**
- * Each layer compiled, a dense or conv2d layer followed by a fusable activation taking that
- * activation into its own kernel (the activation layer becomes identity, so indices and
+ * Each layer compiled, a dense, conv2d or batch-norm layer followed by a fusable activation taking
+ * that activation into its own op (the activation layer becomes identity, so indices and
  * parameter paths are those of the declared network).
  */
 const fuseActivations = (checked: CheckedNetwork, fuse: boolean): ReadonlyArray<CompiledLayer> => {
@@ -56,7 +56,7 @@ const fuseActivations = (checked: CheckedNetwork, fuse: boolean): ReadonlyArray<
     const shaped = checked.layers[i]!
     const next = checked.layers[i + 1]?.layer
     const activation = next === undefined ? undefined : fusableActivation(next)
-    if (fuse && activation !== undefined && (shaped.layer._tag === 'Dense' || shaped.layer._tag === 'Conv2d')) {
+    if (fuse && activation !== undefined && (shaped.layer._tag === 'Dense' || shaped.layer._tag === 'Conv2d' || shaped.layer._tag === 'BatchNorm')) {
       compiled.push(compileLayer(shaped, `layers[${i}]`, activation), identity)
       i++
     } else compiled.push(compileLayer(shaped, `layers[${i}]`))
@@ -65,8 +65,8 @@ const fuseActivations = (checked: CheckedNetwork, fuse: boolean): ReadonlyArray<
 }
 
 /**
- * Compiles a checked network. With `fuse` (the default), dense and conv2d layers run together
- * with a following ReLU, leaky ReLU or sigmoid as one fused kernel.
+ * Compiles a checked network. With `fuse` (the default), dense, conv2d and batch-norm layers run
+ * together with a following ReLU, leaky ReLU or sigmoid as one fused op.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'

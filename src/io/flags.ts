@@ -58,6 +58,15 @@ export const positiveIntFlag = fromString('a positive integer', (s) =>
 
 /**
  * @example
+ * import { nonNegativeIntFlag } from 'ganfp'
+ * nonNegativeIntFlag.decode('0') // { _tag: 'Right', right: 0 }
+ * @since 0.1.0
+ * @category codecs
+ */
+export const nonNegativeIntFlag = fromString('an integer ≥ 0', (s) => (/^\d+$/.test(s) ? Number(s) : undefined))
+
+/**
+ * @example
  * import { intFlag } from 'ganfp'
  * intFlag.decode('-3') // { _tag: 'Right', right: -3 }
  * @since 0.1.0
