@@ -38,6 +38,34 @@ describe('optimizers', () => {
     tf.dispose([params.w, ...Object.values(state.slots)])
   })
 
+  it('Adam over several tensors (one flat state) equals Adam on each tensor alone', async () => {
+    const optimizer = adam({ learningRate: 0.05, beta1: 0.5, beta2: 0.99, epsilon: 1e-8 })
+    const shapes: Record<string, number[]> = { a: [2, 3], b: [3], c: [1, 2, 2] }
+    const values = (seed: number, shape: number[]) =>
+      tf.tensor(Array.from({ length: shape.reduce((x, y) => x * y, 1) }, (_, i) => Math.sin(seed + 1.7 * i)), shape)
+    const params = Object.fromEntries(Object.entries(shapes).map(([k, shape], i) => [k, values(i, shape)]))
+    const paths = Object.keys(shapes)
+    let together = { params: params as Record<string, tf.Tensor>, state: initOptimizerState(optimizer, params, paths) }
+    const alone = paths.map((k) => ({ params: { [k]: params[k]! } as Record<string, tf.Tensor>, state: initOptimizerState(optimizer, params, [k]) }))
+    expect(Object.keys(together.state.slots).sort()).toEqual(['m', 'v'])
+    expect(together.state.slots['m']!.shape).toEqual([6 + 3 + 4])
+    for (let step = 0; step < 3; step++) {
+      const grads = Object.fromEntries(paths.map((k, i) => [k, values(10 * step + i, shapes[k]!)]))
+      together = applyOptimizer(optimizer, together.params, grads, together.state)
+      alone.forEach((one, i) => {
+        const k = paths[i]!
+        const next = applyOptimizer(optimizer, one.params, { [k]: grads[k]! }, one.state)
+        one.params = next.params as Record<string, tf.Tensor>
+        one.state = next.state
+      })
+    }
+    for (const [i, k] of paths.entries()) {
+      expect(together.params[k]!.shape).toEqual(shapes[k])
+      expect(Array.from(await together.params[k]!.data())).toEqual(Array.from(await alone[i]!.params[k]!.data()))
+    }
+    expect(Array.from(await together.params['a']!.data())).not.toEqual(Array.from(await params['a']!.data()))
+  })
+
   it('SGD: w ← w − lr·g, leaving parameters without a gradient alone', async () => {
     const optimizer = sgd({ learningRate: 0.5 })
     const params = { w: tf.tensor([1, 2]), frozen: tf.tensor([7]) }
