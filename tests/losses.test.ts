@@ -1,7 +1,18 @@
 // The adversarial losses against values computed by hand from their definitions.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../src/compile/tf.ts'
-import { discriminatorLoss, generatorLoss, minimax, nonSaturating, sigmoidCrossEntropy, useBackend } from '../src/index.ts'
+import {
+  discriminatorLoss,
+  generatorLoss,
+  hinge,
+  leastSquares,
+  minimax,
+  nonSaturating,
+  outputIsLogit,
+  sigmoidCrossEntropy,
+  useBackend,
+  wasserstein,
+} from '../src/index.ts'
 
 const sigma = (l: number) => 1 / (1 + Math.exp(-l))
 const mean = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -67,4 +78,29 @@ describe('losses from logits', () => {
     expect(await value(gNonSat)).toBeCloseTo(-(1 - sigma(-5)), 5)
     logits.dispose()
   })
+
+  it('least squares: D ½E[(D(x) − 1)²] + ½E[D(G(z))²], G ½E[(D(G(z)) − 1)²]', async () => {
+    const d = 0.5 * mean(real.map((r) => (r - 1) ** 2)) + 0.5 * mean(fake.map((f) => f ** 2))
+    expect(await value(discriminatorLoss(leastSquares(), tf.tensor(real), tf.tensor(fake)))).toBeCloseTo(d, 5)
+    const g = 0.5 * mean(fake.map((f) => (f - 1) ** 2))
+    expect(await value(generatorLoss(leastSquares(), tf.tensor(fake)))).toBeCloseTo(g, 5)
+  })
+
+  it('Wasserstein: the critic E[D(G(z))] − E[D(x)], G −E[D(G(z))]', async () => {
+    expect(await value(discriminatorLoss(wasserstein(), tf.tensor(real), tf.tensor(fake)))).toBeCloseTo(mean(fake) - mean(real), 5)
+    expect(await value(generatorLoss(wasserstein({ weightClip: 0.01 }), tf.tensor(fake)))).toBeCloseTo(-mean(fake), 5)
+  })
+
+  it('hinge: D E[max(0, 1 − D(x))] + E[max(0, 1 + D(G(z)))], G −E[D(G(z))]', async () => {
+    const d = mean(real.map((r) => Math.max(0, 1 - r))) + mean(fake.map((f) => Math.max(0, 1 + f)))
+    // Not vacuous: some margins are active and some are not on both sides.
+    expect(real.some((r) => r > 1) && real.some((r) => r < 1) && fake.some((f) => f < -1) && fake.some((f) => f > -1)).toBe(true)
+    expect(await value(discriminatorLoss(hinge(), tf.tensor(real), tf.tensor(fake)))).toBeCloseTo(d, 5)
+    expect(await value(generatorLoss(hinge(), tf.tensor(fake)))).toBeCloseTo(-mean(fake), 5)
+  })
+
+  it('only the log losses read the output as a logit', () => {
+    expect([minimax(), nonSaturating(), leastSquares(), wasserstein(), hinge()].map(outputIsLogit)).toEqual([true, true, false, false, false])
+  })
 })
+

@@ -20,8 +20,10 @@ import {
   sequential,
   sigmoid,
   tanh,
+  wasserstein,
   type Gan,
   type GanError,
+  type GanLoss,
   type Layer,
 } from '../src/index.ts'
 
@@ -80,6 +82,8 @@ describe('shape checking', () => {
     ['a latent that does not fit the generator', (g) => ({ ...g, latent: normalLatent(9) }), ['generator.inputShape']],
     ['a zero latent std', (g) => ({ ...g, latent: normalLatent(8, { std: 0 }) }), ['latent.std']],
     ['label smoothing of 1', (g) => ({ ...g, loss: nonSaturating({ labelSmoothing: 1 }) }), ['loss.labelSmoothing']],
+    ['a zero WGAN weight clip', (g) => ({ ...g, loss: wasserstein({ weightClip: 0 }) }), ['loss.weightClip']],
+    ['an unknown loss', (g) => ({ ...g, loss: { _tag: 'Energy' } as unknown as GanLoss }), ['loss']],
     ['zero discriminator steps', (g) => ({ ...g, schedule: alternating({ discriminatorStepsPerGeneratorStep: 0 }) }), ['schedule.discriminatorStepsPerGeneratorStep']],
     ['a generator average decay of 1', (g) => ({ ...g, schedule: alternating({ generatorAverageDecay: 1 }) }), ['schedule.generatorAverageDecay']],
     ['a negative learning rate', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: adam({ learningRate: -1 }) } }), ['optimizers.generator.learningRate']],

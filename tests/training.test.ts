@@ -11,13 +11,16 @@ import {
   dropout,
   fromSampler,
   gan,
+  hinge,
   leakyRelu,
+  leastSquares,
   liveTensorCount,
   relu,
   readParams,
   ring,
   sequential,
   useBackend,
+  wasserstein,
   type StepReport,
 } from '../src/index.ts'
 import { tf } from '../src/compile/tf.ts'
@@ -80,6 +83,42 @@ describe('training loop', () => {
     expect(first!.realScore).toBeLessThan(1)
     expect(first!.fakeScore).toBeGreaterThan(0)
     expect(first!.fakeScore).toBeLessThan(1)
+  })
+
+  it('clips the critic to [−c, c] after every update under wasserstein({ weightClip }), and reports raw scores', async () => {
+    const clip = 0.01
+    const compiled = compileOrThrow(
+      gan({
+        generator: sequential([4], [dense(16), relu, dense(2)]),
+        discriminator: sequential([2], [dense(16), leakyRelu(0.2), dense(1)]),
+        loss: wasserstein({ weightClip: clip }),
+      }),
+    )
+    const trainer = createTrainerOrThrow(compiled, ring(), { seed: 2, batchSize: 32 })
+    const reports = []
+    for (let i = 0; i < 3; i++) reports.push(await trainer.step())
+    const values = (await Promise.all(compiled.discriminator.trainablePaths.map((p) => trainer.params().discriminator[p]!.data()))).flatMap((v) => Array.from(v))
+    expect(Math.max(...values.map(Math.abs))).toBeLessThanOrEqual(clip * (1 + 1e-6))
+    // The clip is active: Glorot-initialised weights of a 2→16 layer exceed 0.01 by far.
+    expect(values.filter((v) => Math.abs(Math.abs(v) - clip) < 1e-7).length).toBeGreaterThan(10)
+    // A clipped critic's scores are tiny raw numbers, negative as well as positive, not probabilities near ½.
+    expect(reports.every((r) => Number.isFinite(r.discriminatorLoss) && Math.abs(r.realScore) < 0.1)).toBe(true)
+    trainer.dispose()
+  })
+
+  it('trains with least squares and hinge losses: finite losses, and the loss each defines', async () => {
+    for (const loss of [leastSquares(), hinge()]) {
+      const compiled = compileOrThrow(
+        gan({ generator: sequential([4], [dense(16), relu, dense(2)]), discriminator: sequential([2], [dense(16), relu, dense(1)]), loss }),
+      )
+      const trainer = createTrainerOrThrow(compiled, ring(), { seed: 4, batchSize: 32 })
+      const reports = []
+      for (let i = 0; i < 5; i++) reports.push(await trainer.step())
+      expect(reports.every((r) => [r.discriminatorLoss, r.generatorLoss].every(Number.isFinite))).toBe(true)
+      // Both losses are ≥ 0 by construction for least squares; hinge's D loss is ≥ 0 too.
+      expect(reports.every((r) => r.discriminatorLoss >= 0)).toBe(true)
+      trainer.dispose()
+    }
   })
 
   it('stops cleanly when its AbortSignal aborts', async () => {

@@ -1,6 +1,7 @@
 /**
- * The adversarial losses in tfjs-core, from logits. log σ(l) = −softplus(−l) and
- * log(1 − σ(l)) = −softplus(l) keep every value finite however confident the discriminator is.
+ * The adversarial losses in tfjs-core, from the discriminator's raw outputs. For the log losses,
+ * log σ(l) = −softplus(−l) and log(1 − σ(l)) = −softplus(l) keep every value finite however
+ * confident the discriminator is.
  *
  * @since 0.1.0
  */
@@ -17,32 +18,54 @@ import { tf, type Tensor } from './tf.ts'
 export const sigmoidCrossEntropy = (logits: Tensor, target: number): Tensor =>
   tf.mean(tf.sub(tf.softplus(logits), tf.mul(logits, target)))
 
-/**
- * The discriminator's loss: cross-entropy on the real batch (target 1 − labelSmoothing) plus
- * cross-entropy on the fake batch (target 0).
- *
- * @example
- * // with zero logits both terms are log 2: the loss is 2·log 2 ≈ 1.386
- *
- * @since 0.1.0
- * @category losses
- */
-export const discriminatorLoss = (loss: GanLoss, realLogits: Tensor, fakeLogits: Tensor): Tensor =>
-  tf.add(sigmoidCrossEntropy(realLogits, 1 - loss.labelSmoothing), sigmoidCrossEntropy(fakeLogits, 0))
+/** Half the mean squared distance of `scores` to `target`. */
+const halfMeanSquaredDistance = (scores: Tensor, target: number): Tensor =>
+  tf.mul(tf.mean(tf.square(tf.sub(scores, target))), 0.5)
 
 /**
- * The generator's loss on the discriminator's logits for its samples.
- * Minimax: mean log(1 − D(G(z))) = −mean softplus(l). Non-saturating: −mean log D(G(z)) =
- * mean softplus(−l).
+ * The discriminator's loss on its outputs for a real and a fake batch. Log losses: cross-entropy
+ * on the real batch (target 1 − labelSmoothing) plus cross-entropy on the fake batch (target 0).
+ * Least squares: ½E[(D(x) − 1)²] + ½E[D(G(z))²]. Wasserstein: E[D(G(z))] − E[D(x)]. Hinge:
+ * E[max(0, 1 − D(x))] + E[max(0, 1 + D(G(z)))].
+ *
+ * @example
+ * // with zero logits both cross-entropy terms are log 2: the log losses give 2·log 2 ≈ 1.386
  *
  * @since 0.1.0
  * @category losses
  */
-export const generatorLoss = (loss: GanLoss, fakeLogits: Tensor): Tensor => {
+export const discriminatorLoss = (loss: GanLoss, realOutputs: Tensor, fakeOutputs: Tensor): Tensor => {
   switch (loss._tag) {
     case 'Minimax':
-      return tf.neg(tf.mean(tf.softplus(fakeLogits)))
     case 'NonSaturating':
-      return tf.mean(tf.softplus(tf.neg(fakeLogits)))
+      return tf.add(sigmoidCrossEntropy(realOutputs, 1 - loss.labelSmoothing), sigmoidCrossEntropy(fakeOutputs, 0))
+    case 'LeastSquares':
+      return tf.add(halfMeanSquaredDistance(realOutputs, 1), halfMeanSquaredDistance(fakeOutputs, 0))
+    case 'Wasserstein':
+      return tf.sub(tf.mean(fakeOutputs), tf.mean(realOutputs))
+    case 'Hinge':
+      return tf.add(tf.mean(tf.relu(tf.sub(1, realOutputs))), tf.mean(tf.relu(tf.add(1, fakeOutputs))))
+  }
+}
+
+/**
+ * The generator's loss on the discriminator's outputs for its samples.
+ * Minimax: mean log(1 − D(G(z))) = −mean softplus(l). Non-saturating: −mean log D(G(z)) =
+ * mean softplus(−l). Least squares: ½E[(D(G(z)) − 1)²]. Wasserstein and hinge: −E[D(G(z))].
+ *
+ * @since 0.1.0
+ * @category losses
+ */
+export const generatorLoss = (loss: GanLoss, fakeOutputs: Tensor): Tensor => {
+  switch (loss._tag) {
+    case 'Minimax':
+      return tf.neg(tf.mean(tf.softplus(fakeOutputs)))
+    case 'NonSaturating':
+      return tf.mean(tf.softplus(tf.neg(fakeOutputs)))
+    case 'LeastSquares':
+      return halfMeanSquaredDistance(fakeOutputs, 1)
+    case 'Wasserstein':
+    case 'Hinge':
+      return tf.neg(tf.mean(fakeOutputs))
   }
 }

@@ -130,12 +130,24 @@ const checkLatent = (latent: Latent): ReadonlyArray<GanError> => {
   return errors
 }
 
+const lossTags: ReadonlyArray<string> = ['Minimax', 'NonSaturating', 'LeastSquares', 'Wasserstein', 'Hinge']
+
 const checkLoss = (loss: GanLoss): ReadonlyArray<GanError> => {
-  if (typeof loss !== 'object' || loss === null || (loss._tag !== 'Minimax' && loss._tag !== 'NonSaturating'))
-    return [invalidConfig('loss', 'minimax() or nonSaturating()', describeValue(loss))]
-  return isFiniteNumber(loss.labelSmoothing) && loss.labelSmoothing >= 0 && loss.labelSmoothing < 1
-    ? []
-    : [invalidConfig('loss.labelSmoothing', 'a number in [0, 1)', describeValue(loss.labelSmoothing))]
+  if (typeof loss !== 'object' || loss === null || !lossTags.includes(loss._tag))
+    return [invalidConfig('loss', 'minimax(), nonSaturating(), leastSquares(), wasserstein() or hinge()', describeValue(loss))]
+  switch (loss._tag) {
+    case 'Minimax':
+    case 'NonSaturating':
+      return isFiniteNumber(loss.labelSmoothing) && loss.labelSmoothing >= 0 && loss.labelSmoothing < 1
+        ? []
+        : [invalidConfig('loss.labelSmoothing', 'a number in [0, 1)', describeValue(loss.labelSmoothing))]
+    case 'Wasserstein':
+      return loss.weightClip === undefined || (isFiniteNumber(loss.weightClip) && loss.weightClip > 0)
+        ? []
+        : [invalidConfig('loss.weightClip', 'a number > 0, or none', describeValue(loss.weightClip))]
+    default:
+      return []
+  }
 }
 
 const checkSchedule = (schedule: Schedule): ReadonlyArray<GanError> => {

@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig, invalidData, shapeMismatch, type GanError } from '../errors.ts'
 import { sampleLatent, type CompiledGan } from '../compile/gan.ts'
 import { discriminatorLoss, generatorLoss } from '../compile/loss.ts'
+import { outputIsLogit } from '../dsl/loss.ts'
 import { disposeParams, mapParams, type Params } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch, Dataset } from '../data/dataset.ts'
@@ -29,9 +30,12 @@ export interface StepReport {
   readonly step: number
   readonly discriminatorLoss: number
   readonly generatorLoss: number
-  /** Mean D(x) on the last real batch, as a probability. */
+  /**
+   * Mean D(x) on the last real batch: a probability for the log losses, the critic's raw score
+   * for least squares, Wasserstein and hinge.
+   */
   readonly realScore: number
-  /** Mean D(G(z)) on the last fake batch the discriminator saw, as a probability. */
+  /** Mean D(G(z)) on the last fake batch the discriminator saw, on the same scale as `realScore`. */
   readonly fakeScore: number
 }
 
@@ -65,7 +69,10 @@ export interface Trainer {
   readonly sample: (n: number, options?: { readonly seed?: number }) => Promise<Float32Array>
   /** The generator's output for given latents (`n × latent.dim`, row-major). */
   readonly generate: (latents: Float32Array) => Promise<Float32Array>
-  /** The discriminator's probabilities D(x) for examples `x` (row-major), in inference mode. */
+  /**
+   * D(x) for examples `x` (row-major), in inference mode: probabilities for the log losses, raw
+   * critic scores otherwise (the scale of `StepReport.realScore`).
+   */
   readonly discriminate: (examples: Float32Array) => Promise<Float32Array>
   /**
    * The current parameters (owned by the trainer: do not dispose); `generatorAverage` is the
@@ -169,6 +176,9 @@ export const createTrainer = (
     throw new GanException([invalidData(`data(${dataset.name})`, 'at least one batch per epoch', 'an empty epoch')])
   }
 
+  /** What a step reports of D's outputs: probabilities for the log losses, raw critic scores otherwise. */
+  const asScore = (outputs: Tensor): Tensor => (outputIsLogit(spec.loss) ? tf.sigmoid(outputs) : outputs)
+
   /** One discriminator update on a real batch; reports [loss, mean D(x), mean D(G(z))]. */
   const discriminatorUpdate = (real: Batch): Tensor => {
     const latents = sampleLatent(spec.latent, batchSize, latentRng)
@@ -182,14 +192,26 @@ export const createTrainer = (
       return {
         loss: discriminatorLoss(spec.loss, onReal.output, onFake.output),
         stateUpdates: { ...onReal.stateUpdates, ...onFake.stateUpdates },
-        metrics: tf.stack([tf.mean(tf.sigmoid(onReal.output)), tf.mean(tf.sigmoid(onFake.output))]),
+        metrics: tf.stack([tf.mean(asScore(onReal.output)), tf.mean(asScore(onFake.output))]),
       }
     })
     realBatch.dispose()
     fake.dispose()
-    disposeReplaced(disc, player)
-    disc = player
+    const clipped = clipWeights(player)
+    disposeReplaced(disc, clipped)
+    disc = clipped
     return report
+  }
+
+  /** WGAN's weight clipping, after every critic update: trainable parameters into [−c, c]. */
+  const clipWeights = (player: Player): Player => {
+    const clip = spec.loss._tag === 'Wasserstein' ? spec.loss.weightClip : undefined
+    if (clip === undefined) return player
+    const clippedParams = tf.tidy(() =>
+      Object.fromEntries(D.trainablePaths.map((path) => [path, tf.clipByValue(player.params[path]!, -clip, clip)])),
+    )
+    for (const path of D.trainablePaths) player.params[path]!.dispose()
+    return { ...player, params: { ...player.params, ...clippedParams } }
   }
 
   /** One generator update; reports [loss]. */
@@ -278,7 +300,7 @@ export const createTrainer = (
     infer(latents, [spec.latent.dim], 'latents', (z) => G.apply(generatorAverage ?? gen.params, z, { training: false }))
 
   const discriminate = (examples: Float32Array): Promise<Float32Array> =>
-    infer(examples, D.inputShape, 'examples', (x) => tf.sigmoid(D.apply(disc.params, x, { training: false })))
+    infer(examples, D.inputShape, 'examples', (x) => asScore(D.apply(disc.params, x, { training: false })))
 
   return E.right({
     compiled,
