@@ -1,7 +1,20 @@
 // The optimizers' update rules against updates computed by hand (PyTorch's Adam: ε added to the
 // bias-corrected √v̂).
 import { beforeAll, describe, expect, it } from 'vitest'
-import { adam, applyOptimizer, initOptimizerState, sgd, useBackend } from '../src/index.ts'
+import {
+  adam,
+  applyOptimizer,
+  constantRate,
+  cosineDecay,
+  initOptimizerState,
+  learningRateFactor,
+  linearDecay,
+  rmsProp,
+  sgd,
+  useBackend,
+  warmUp,
+  type Optimizer,
+} from '../src/index.ts'
 import { tf } from '../src/compile/tf.ts'
 
 describe('optimizers', () => {
@@ -75,4 +88,63 @@ describe('optimizers', () => {
     expect(next.params.frozen).toBe(params.frozen)
     tf.dispose([params.w, params.frozen, gradient, next.params.w!])
   })
+
+  /** Three updates of w = [1, −2] with the gradients below; returns the final weights. */
+  const gradients = [[0.5, -1], [1, 2], [-0.25, 0.5]]
+  const threeUpdates = async (optimizer: Optimizer): Promise<Array<number>> => {
+    let params = { w: tf.tensor([1, -2]) }
+    let state = initOptimizerState(optimizer, params, ['w'])
+    for (const g of gradients) {
+      const gradient = tf.tensor(g)
+      const next = applyOptimizer(optimizer, params, { w: gradient }, state)
+      tf.dispose([gradient, params.w, ...Object.values(state.slots)])
+      params = next.params as { w: tf.Tensor }
+      state = next.state
+    }
+    const result = Array.from(await params.w.data())
+    tf.dispose([params.w, ...Object.values(state.slots)])
+    return result
+  }
+
+  it('SGD with momentum and with Nesterov momentum: PyTorch\'s rule, by hand', async () => {
+    for (const nesterov of [false, true]) {
+      const expected = [1, -2]
+      const b = [0, 0]
+      for (const g of gradients)
+        for (let i = 0; i < 2; i++) {
+          b[i] = 0.9 * b[i]! + g[i]!
+          expected[i]! -= 0.1 * (nesterov ? g[i]! + 0.9 * b[i]! : b[i]!)
+        }
+      const actual = await threeUpdates(sgd({ learningRate: 0.1, momentum: 0.9, nesterov }))
+      actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, 5))
+    }
+  })
+
+  it('RMSProp: v ← αv + (1 − α)g², w ← w − lr·g/(√v + ε), by hand', async () => {
+    const expected = [1, -2]
+    const v = [0, 0]
+    for (const g of gradients)
+      for (let i = 0; i < 2; i++) {
+        v[i] = 0.9 * v[i]! + 0.1 * g[i]! ** 2
+        expected[i]! -= (0.01 * g[i]!) / (Math.sqrt(v[i]!) + 1e-6)
+      }
+    const actual = await threeUpdates(rmsProp({ learningRate: 0.01, decay: 0.9, epsilon: 1e-6 }))
+    actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, 5))
+  })
+
+  it('learning-rate schedules: the factors by hand, and the update uses lr × factor', async () => {
+    expect([1, 5, 10, 20].map((t) => learningRateFactor(constantRate, t))).toEqual([1, 1, 1, 1])
+    ;[1, 0.6, 0.2, 0.2].forEach((f, i) => expect(learningRateFactor(linearDecay({ steps: 10, final: 0.2 }), [0, 5, 10, 20][i]!)).toBeCloseTo(f, 12))
+    const cosine = cosineDecay({ steps: 10 })
+    expect(learningRateFactor(cosine, 5)).toBeCloseTo(0.5, 12)
+    expect(learningRateFactor(cosine, 10)).toBeCloseTo(0, 12)
+    expect(learningRateFactor(cosine, 2)).toBeCloseTo(0.5 * (1 + Math.cos(Math.PI / 5)), 12)
+    const warm = warmUp({ steps: 4, then: linearDecay({ steps: 2 }) })
+    ;[0.25, 0.5, 1, 0.5, 0, 0].forEach((f, i) => expect(learningRateFactor(warm, [1, 2, 4, 5, 6, 7][i]!)).toBeCloseTo(f, 12))
+    // Plain SGD under linear decay over 2 updates: steps of lr·(1/2), lr·0, lr·0.
+    const actual = await threeUpdates(sgd({ learningRate: 0.1, schedule: linearDecay({ steps: 2 }) }))
+    const expected = [1 - 0.1 * 0.5 * 0.5, -2 - 0.1 * 0.5 * -1]
+    actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, 6))
+  })
 })
+

@@ -21,6 +21,11 @@ import {
   sigmoid,
   tanh,
   wasserstein,
+  sgd,
+  rmsProp,
+  linearDecay,
+  cosineDecay,
+  warmUp,
   type Gan,
   type GanError,
   type GanLoss,
@@ -88,6 +93,11 @@ describe('shape checking', () => {
     ['a generator average decay of 1', (g) => ({ ...g, schedule: alternating({ generatorAverageDecay: 1 }) }), ['schedule.generatorAverageDecay']],
     ['a negative learning rate', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: adam({ learningRate: -1 }) } }), ['optimizers.generator.learningRate']],
     ['a beta1 of 1', (g) => ({ ...g, optimizers: { ...g.optimizers, discriminator: adam({ beta1: 1 }) } }), ['optimizers.discriminator.beta1']],
+    ['a momentum of 1', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: sgd({ learningRate: 0.1, momentum: 1 }) } }), ['optimizers.generator.momentum']],
+    ['Nesterov without momentum', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: sgd({ learningRate: 0.1, nesterov: true }) } }), ['optimizers.generator.nesterov']],
+    ['an RMSProp decay of 1.5', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: rmsProp({ decay: 1.5 }) } }), ['optimizers.generator.decay']],
+    ['a decay over zero steps', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: adam({ schedule: linearDecay({ steps: 0 }) }) } }), ['optimizers.generator.schedule.steps']],
+    ['a warm-up into a bad cosine', (g) => ({ ...g, optimizers: { ...g.optimizers, generator: adam({ schedule: warmUp({ steps: 10, then: cosineDecay({ steps: 5, final: 2 }) }) }) } }), ['optimizers.generator.schedule.then.final']],
     ['an empty input shape', (g) => ({ ...g, discriminator: sequential([], [dense(1)]) }), ['discriminator.inputShape']],
   ]
 

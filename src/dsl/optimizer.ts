@@ -5,6 +5,21 @@
  */
 
 /**
+ * A learning rate's multiplier as a function of the update count t (1-based), as data.
+ * `Constant`: 1. `LinearDecay`: from 1 to `final` over `steps` updates, then `final`. `Cosine`: a
+ * half cosine from 1 to `final` over `steps`, then `final`. `WarmUp`: t / `steps` for the first
+ * `steps` updates, then `then` (counted from the end of the warm-up).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type LearningRateSchedule =
+  | { readonly _tag: 'Constant' }
+  | { readonly _tag: 'LinearDecay'; readonly steps: number; readonly final: number }
+  | { readonly _tag: 'Cosine'; readonly steps: number; readonly final: number }
+  | { readonly _tag: 'WarmUp'; readonly steps: number; readonly then: LearningRateSchedule }
+
+/**
  * @since 0.1.0
  * @category model
  */
@@ -15,8 +30,92 @@ export type Optimizer =
       readonly beta1: number
       readonly beta2: number
       readonly epsilon: number
+      readonly schedule: LearningRateSchedule
     }
-  | { readonly _tag: 'Sgd'; readonly learningRate: number }
+  | {
+      readonly _tag: 'Sgd'
+      readonly learningRate: number
+      readonly momentum: number
+      readonly nesterov: boolean
+      readonly schedule: LearningRateSchedule
+    }
+  | {
+      readonly _tag: 'RmsProp'
+      readonly learningRate: number
+      readonly decay: number
+      readonly epsilon: number
+      readonly schedule: LearningRateSchedule
+    }
+
+/**
+ * @example
+ * import { constantRate } from 'ganfp'
+ * constantRate._tag // 'Constant'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const constantRate: LearningRateSchedule = { _tag: 'Constant' }
+
+/**
+ * @example
+ * import { linearDecay } from 'ganfp'
+ * linearDecay({ steps: 10000 }).final // 0
+ * @since 0.1.0
+ * @category constructors
+ */
+export const linearDecay = (options: { readonly steps: number; readonly final?: number }): LearningRateSchedule => ({
+  _tag: 'LinearDecay',
+  steps: options.steps,
+  final: options.final ?? 0,
+})
+
+/**
+ * @example
+ * import { cosineDecay } from 'ganfp'
+ * cosineDecay({ steps: 10000, final: 0.1 }).final // 0.1
+ * @since 0.1.0
+ * @category constructors
+ */
+export const cosineDecay = (options: { readonly steps: number; readonly final?: number }): LearningRateSchedule => ({
+  _tag: 'Cosine',
+  steps: options.steps,
+  final: options.final ?? 0,
+})
+
+/**
+ * @example
+ * import { cosineDecay, warmUp } from 'ganfp'
+ * warmUp({ steps: 500, then: cosineDecay({ steps: 10000 }) }).then._tag // 'Cosine'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const warmUp = (options: { readonly steps: number; readonly then?: LearningRateSchedule }): LearningRateSchedule => ({
+  _tag: 'WarmUp',
+  steps: options.steps,
+  then: options.then ?? constantRate,
+})
+
+/**
+ * The multiplier `schedule` gives update t (1-based).
+ *
+ * @example
+ * import { learningRateFactor, linearDecay } from 'ganfp'
+ * learningRateFactor(linearDecay({ steps: 4 }), 2) // 0.5
+ * @since 0.1.0
+ * @category destructors
+ */
+export const learningRateFactor = (schedule: LearningRateSchedule, t: number): number => {
+  switch (schedule._tag) {
+    case 'Constant':
+      return 1
+    case 'LinearDecay':
+      return 1 - (1 - schedule.final) * (Math.min(t, schedule.steps) / schedule.steps)
+    case 'Cosine':
+      return schedule.final + (1 - schedule.final) * 0.5 * (1 + Math.cos((Math.PI * Math.min(t, schedule.steps)) / schedule.steps))
+    case 'WarmUp':
+      return t <= schedule.steps ? t / schedule.steps : learningRateFactor(schedule.then, t - schedule.steps)
+  }
+}
 
 /**
  * Adam; the defaults are the DCGAN paper's (learning rate 2e-4, β1 0.5).
@@ -33,6 +132,7 @@ export const adam = (
     readonly beta1?: number
     readonly beta2?: number
     readonly epsilon?: number
+    readonly schedule?: LearningRateSchedule
   } = {},
 ): Optimizer => ({
   _tag: 'Adam',
@@ -40,18 +140,52 @@ export const adam = (
   beta1: options.beta1 ?? 0.5,
   beta2: options.beta2 ?? 0.999,
   epsilon: options.epsilon ?? 1e-8,
+  schedule: options.schedule ?? constantRate,
 })
 
 /**
- * Plain gradient descent.
+ * Gradient descent, with PyTorch's momentum (b ← μ·b + g; step b, or g + μ·b with Nesterov).
  *
  * @example
  * import { sgd } from 'ganfp'
- * sgd({ learningRate: 0.01 }).learningRate // 0.01
+ * sgd({ learningRate: 0.01 }).momentum // 0
  * @since 0.1.0
  * @category constructors
  */
-export const sgd = (options: { readonly learningRate: number }): Optimizer => ({
+export const sgd = (options: {
+  readonly learningRate: number
+  readonly momentum?: number
+  readonly nesterov?: boolean
+  readonly schedule?: LearningRateSchedule
+}): Optimizer => ({
   _tag: 'Sgd',
   learningRate: options.learningRate,
+  momentum: options.momentum ?? 0,
+  nesterov: options.nesterov ?? false,
+  schedule: options.schedule ?? constantRate,
+})
+
+/**
+ * RMSProp as PyTorch has it: v ← α·v + (1 − α)·g², p ← p − lr·g / (√v + ε). WGAN's original
+ * optimizer (learning rate 5e-5).
+ *
+ * @example
+ * import { rmsProp } from 'ganfp'
+ * rmsProp({ learningRate: 5e-5 }).decay // 0.99
+ * @since 0.1.0
+ * @category constructors
+ */
+export const rmsProp = (
+  options: {
+    readonly learningRate?: number
+    readonly decay?: number
+    readonly epsilon?: number
+    readonly schedule?: LearningRateSchedule
+  } = {},
+): Optimizer => ({
+  _tag: 'RmsProp',
+  learningRate: options.learningRate ?? 1e-3,
+  decay: options.decay ?? 0.99,
+  epsilon: options.epsilon ?? 1e-8,
+  schedule: options.schedule ?? constantRate,
 })

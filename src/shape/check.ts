@@ -12,7 +12,7 @@ import type { Layer } from '../dsl/layer.ts'
 import type { Latent } from '../dsl/latent.ts'
 import type { GanLoss } from '../dsl/loss.ts'
 import type { Network, Shape } from '../dsl/network.ts'
-import type { Optimizer } from '../dsl/optimizer.ts'
+import type { LearningRateSchedule, Optimizer } from '../dsl/optimizer.ts'
 import type { Schedule } from '../dsl/schedule.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from './describe.ts'
 import { inferLayer } from './infer.ts'
@@ -168,20 +168,52 @@ const checkSchedule = (schedule: Schedule): ReadonlyArray<GanError> => {
   return errors
 }
 
+const unitIntervalOpen = (value: unknown): boolean => isFiniteNumber(value) && value >= 0 && value < 1
+
+const checkLearningRateSchedule = (schedule: LearningRateSchedule, path: string): ReadonlyArray<GanError> => {
+  const tags = ['Constant', 'LinearDecay', 'Cosine', 'WarmUp']
+  if (typeof schedule !== 'object' || schedule === null || !tags.includes(schedule._tag))
+    return [invalidConfig(path, 'constantRate, linearDecay(...), cosineDecay(...) or warmUp(...)', describeValue(schedule))]
+  if (schedule._tag === 'Constant') return []
+  const errors: Array<GanError> = []
+  if (!isPositiveInt(schedule.steps)) errors.push(invalidConfig(`${path}.steps`, 'a positive integer', describeValue(schedule.steps)))
+  if (schedule._tag === 'WarmUp') return [...errors, ...checkLearningRateSchedule(schedule.then, `${path}.then`)]
+  if (!isFiniteNumber(schedule.final) || schedule.final < 0 || schedule.final > 1)
+    errors.push(invalidConfig(`${path}.final`, 'a number in [0, 1] (a fraction of the learning rate)', describeValue(schedule.final)))
+  return errors
+}
+
 const checkOptimizer = (optimizer: Optimizer, path: string): ReadonlyArray<GanError> => {
-  if (typeof optimizer !== 'object' || optimizer === null || (optimizer._tag !== 'Adam' && optimizer._tag !== 'Sgd'))
-    return [invalidConfig(path, 'adam(...) or sgd(...)', describeValue(optimizer))]
+  if (typeof optimizer !== 'object' || optimizer === null || !['Adam', 'Sgd', 'RmsProp'].includes(optimizer._tag))
+    return [invalidConfig(path, 'adam(...), sgd(...) or rmsProp(...)', describeValue(optimizer))]
   const errors: Array<GanError> = []
   if (!isFiniteNumber(optimizer.learningRate) || optimizer.learningRate <= 0)
     errors.push(invalidConfig(`${path}.learningRate`, 'a number > 0', describeValue(optimizer.learningRate)))
-  if (optimizer._tag === 'Adam') {
-    for (const key of ['beta1', 'beta2'] as const)
-      if (!isFiniteNumber(optimizer[key]) || optimizer[key] < 0 || optimizer[key] >= 1)
-        errors.push(invalidConfig(`${path}.${key}`, 'a number in [0, 1)', describeValue(optimizer[key])))
-    if (!isFiniteNumber(optimizer.epsilon) || optimizer.epsilon <= 0)
-      errors.push(invalidConfig(`${path}.epsilon`, 'a number > 0', describeValue(optimizer.epsilon)))
+  const inUnitInterval = (key: string, value: unknown) => {
+    if (!unitIntervalOpen(value)) errors.push(invalidConfig(`${path}.${key}`, 'a number in [0, 1)', describeValue(value)))
   }
-  return errors
+  const positive = (key: string, value: unknown) => {
+    if (!isFiniteNumber(value) || value <= 0) errors.push(invalidConfig(`${path}.${key}`, 'a number > 0', describeValue(value)))
+  }
+  switch (optimizer._tag) {
+    case 'Adam':
+      inUnitInterval('beta1', optimizer.beta1)
+      inUnitInterval('beta2', optimizer.beta2)
+      positive('epsilon', optimizer.epsilon)
+      break
+    case 'Sgd':
+      inUnitInterval('momentum', optimizer.momentum)
+      if (typeof optimizer.nesterov !== 'boolean')
+        errors.push(invalidConfig(`${path}.nesterov`, 'true or false', describeValue(optimizer.nesterov)))
+      else if (optimizer.nesterov && optimizer.momentum === 0)
+        errors.push(invalidConfig(`${path}.nesterov`, 'false when momentum is 0 (Nesterov needs momentum)', 'true'))
+      break
+    case 'RmsProp':
+      inUnitInterval('decay', optimizer.decay)
+      positive('epsilon', optimizer.epsilon)
+      break
+  }
+  return [...errors, ...checkLearningRateSchedule(optimizer.schedule, `${path}.schedule`)]
 }
 
 const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i])

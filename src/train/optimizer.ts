@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Optimizer } from '../dsl/optimizer.ts'
+import { learningRateFactor, type Optimizer } from '../dsl/optimizer.ts'
 import type { Params } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 
@@ -20,22 +20,37 @@ export interface OptimizerState {
 }
 
 /**
- * Zeroed state for the trainable parameters at `paths`. Adam keeps its two moments as single
- * flat vectors, `m` and `v`, over the parameters at `paths` concatenated in that order.
+ * Zeroed state for the trainable parameters at `paths`: single flat vectors over the parameters
+ * at `paths` concatenated in that order. Adam keeps `m` and `v`, RMSProp `v`, SGD with momentum
+ * `b`; plain SGD keeps nothing.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const initOptimizerState = (optimizer: Optimizer, params: Params, paths: ReadonlyArray<string>): OptimizerState => {
-  if (optimizer._tag !== 'Adam' || paths.length === 0) return { updates: 0, slots: {} }
   const size = paths.reduce((total, path) => total + params[path]!.size, 0)
-  return { updates: 0, slots: { m: tf.zeros([size]), v: tf.zeros([size]) } }
+  const slotNames =
+    paths.length === 0
+      ? []
+      : optimizer._tag === 'Adam'
+        ? ['m', 'v']
+        : optimizer._tag === 'RmsProp'
+          ? ['v']
+          : optimizer.momentum > 0
+            ? ['b']
+            : []
+  return { updates: 0, slots: Object.fromEntries(slotNames.map((name) => [name, tf.zeros([size])])) }
 }
 
 /**
  * One update of the parameters at the gradients' paths (which must be the paths the state was
- * made for, in the same order); the others are carried over unchanged. Adam follows Kingma & Ba
- * with PyTorch's placement of ε: p − lr·m̂ / (√v̂ + ε).
+ * made for, in the same order); the others are carried over unchanged. The learning rate is the
+ * optimizer's times its schedule's factor for this update. Adam follows Kingma & Ba with
+ * PyTorch's placement of ε: p − lr·m̂ / (√v̂ + ε); SGD and RMSProp follow PyTorch too.
+ *
+ * All parameters are updated as one flat vector: an optimizer's elementwise kernels run once per
+ * step rather than once per parameter tensor, which is most of a small network's step (the MLP
+ * GAN: ≈ 200 kernels fewer with Adam). The concatenation and the split back cost one pass each.
  *
  * @since 0.1.0
  * @category combinators
@@ -48,19 +63,32 @@ export const applyOptimizer = (
 ): { readonly params: Params; readonly state: OptimizerState } => {
   const next: Record<string, Tensor> = { ...params }
   const updates = state.updates + 1
+  const paths = Object.keys(grads)
+  if (paths.length === 0) return { params: next, state: { updates, slots: state.slots } }
+  const flat = (record: Params) => tf.concat(paths.map((path) => tf.reshape(record[path]!, [-1])))
+  const g = flat(grads)
+  const learningRate = optimizer.learningRate * learningRateFactor(optimizer.schedule, updates)
+  const step = (delta: Tensor, slots: Params): { readonly params: Params; readonly state: OptimizerState } => {
+    const pieces = tf.split(tf.sub(flat(params), delta), paths.map((path) => params[path]!.size))
+    paths.forEach((path, i) => {
+      next[path] = tf.reshape(pieces[i]!, params[path]!.shape)
+    })
+    return { params: next, state: { updates, slots } }
+  }
   switch (optimizer._tag) {
-    case 'Sgd':
-      for (const [path, g] of Object.entries(grads)) next[path] = tf.sub(params[path]!, tf.mul(g, optimizer.learningRate))
-      return { params: next, state: { updates, slots: state.slots } }
+    case 'Sgd': {
+      if (optimizer.momentum === 0) return step(tf.mul(g, learningRate), {})
+      const b = tf.add(tf.mul(state.slots['b']!, optimizer.momentum), g)
+      const direction = optimizer.nesterov ? tf.add(g, tf.mul(b, optimizer.momentum)) : b
+      return step(tf.mul(direction, learningRate), { b })
+    }
+    case 'RmsProp': {
+      const { decay, epsilon } = optimizer
+      const v = tf.add(tf.mul(state.slots['v']!, decay), tf.mul(tf.square(g), 1 - decay))
+      return step(tf.div(tf.mul(g, learningRate), tf.add(tf.sqrt(v), epsilon)), { v })
+    }
     case 'Adam': {
-      const { learningRate, beta1, beta2, epsilon } = optimizer
-      const paths = Object.keys(grads)
-      if (paths.length === 0) return { params: next, state: { updates, slots: state.slots } }
-      // One flat vector for all parameters: Adam's ≈ 10 elementwise kernels run once per step
-      // rather than once per parameter tensor, which is most of a small network's step (the
-      // MLP GAN: ≈ 200 kernels fewer). The concatenation and the split back cost one pass each.
-      const flat = (record: Params) => tf.concat(paths.map((path) => tf.reshape(record[path]!, [-1])))
-      const g = flat(grads)
+      const { beta1, beta2, epsilon } = optimizer
       // lr·(m/c1)/(√(v/c2) + ε) = (lr·√c2/c1)·m/(√v + ε·√c2): the bias corrections folded into two
       // scalars, two kernels fewer than the textbook form, the same value.
       const rootVCorrection = Math.sqrt(1 - beta2 ** updates)
@@ -68,12 +96,7 @@ export const applyOptimizer = (
       const scaledEpsilon = epsilon * rootVCorrection
       const m = tf.add(tf.mul(state.slots['m']!, beta1), tf.mul(g, 1 - beta1))
       const v = tf.add(tf.mul(state.slots['v']!, beta2), tf.mul(tf.square(g), 1 - beta2))
-      const updated = tf.sub(flat(params), tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), scaledEpsilon)))
-      const pieces = tf.split(updated, paths.map((path) => params[path]!.size))
-      paths.forEach((path, i) => {
-        next[path] = tf.reshape(pieces[i]!, params[path]!.shape)
-      })
-      return { params: next, state: { updates, slots: { m, v } } }
+      return step(tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), scaledEpsilon)), { m, v })
     }
   }
 }
