@@ -161,10 +161,10 @@ const activateCpu = async (): Promise<E.Either<GanError, BackendName>> => {
 const selected =
   (reason: string) =>
   (result: E.Either<GanError, BackendName>): E.Either<GanError, BackendSelection> =>
-    E.map((name: BackendName) => ({
-      name,
-      reason: name === 'wasm' ? `${reason}; ${wasmThreads()} thread${wasmThreads() === 1 ? '' : 's'}` : reason,
-    }))(result)
+    E.map((name: BackendName) => {
+      const threads = name === 'wasm' ? wasmThreads() : 0
+      return { name, reason: threads > 0 ? `${reason}; ${threads} thread${threads === 1 ? '' : 's'}` : reason }
+    })(result)
 
 /** The CPU fallback for `auto`: wasm (≈ 20× the cpu backend's matmul speed), cpu if wasm fails. */
 const chooseCpuPath = async (why: string, threads: number | undefined): Promise<E.Either<GanError, BackendSelection>> => {

@@ -63,15 +63,15 @@ export const batchNormTraining = (
         const dz = throughActivation(dy, out, activation)
         const dBeta = tf.sum(dz, axes)
         const dzCentered = tf.sum(tf.mul(dz, c), axes) // = dγ / r
-        const dGamma = tf.mul(dzCentered, r)
-        if (!needed.input) return [tf.zeros(c.shape), needed.params ? dGamma : tf.zerosLike(dGamma), needed.params ? dBeta : tf.zerosLike(dBeta)]
+        const paramGradients = needed.params ? [tf.mul(dzCentered, r), dBeta] : [tf.zerosLike(dBeta), tf.zerosLike(dBeta)]
+        if (!needed.input) return [tf.zeros(c.shape), ...paramGradients]
         // dx = s·dz − s·dβ/N − c·(s·r²·Σ dz·c / N): two full-size products and two sums.
         const shift = tf.mul(s, -1 / count)
         const dx = tf.add(
           tf.add(tf.mul(dz, s), tf.mul(c, tf.mul(tf.mul(shift, tf.square(r)), dzCentered))),
           tf.mul(shift, dBeta),
         )
-        return [dx, needed.params ? dGamma : tf.zerosLike(dGamma), needed.params ? dBeta : tf.zerosLike(dBeta)]
+        return [dx, ...paramGradients]
       },
     }
   })(x, gamma, beta)
