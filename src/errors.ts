@@ -22,6 +22,7 @@ export type GanErrorTag =
   | 'BackendUnavailable'
   | 'InvalidData'
   | 'CheckpointCorrupt'
+  | 'CheckpointMismatch'
 
 /**
  * One problem, located by `path`.
@@ -90,6 +91,28 @@ export const backendUnavailable = make('BackendUnavailable')
  * @category constructors
  */
 export const invalidData = make('InvalidData')
+
+/**
+ * A checkpoint that cannot be read: truncated, corrupted, or not a checkpoint.
+ *
+ * @example
+ * import { checkpointCorrupt } from 'ganfp'
+ * checkpointCorrupt('checkpoint(runs/a/checkpoints/step-000100).tensors.bin', '4096 bytes', '1000 bytes')._tag // 'CheckpointCorrupt'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkpointCorrupt = make('CheckpointCorrupt')
+/**
+ * A readable checkpoint that belongs to something else: another architecture, optimizer or
+ * library version.
+ *
+ * @example
+ * import { checkpointMismatch } from 'ganfp'
+ * checkpointMismatch('generator.params.layers[0].kernel', 'shape [64, 128]', 'shape [64, 256]')._tag // 'CheckpointMismatch'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const checkpointMismatch = make('CheckpointMismatch')
 
 /**
  * One line per error: tag, path, expectation, finding.

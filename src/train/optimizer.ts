@@ -29,18 +29,31 @@ export interface OptimizerState {
  */
 export const initOptimizerState = (optimizer: Optimizer, params: Params, paths: ReadonlyArray<string>): OptimizerState => {
   const size = paths.reduce((total, path) => total + params[path]!.size, 0)
-  const slotNames =
-    paths.length === 0
-      ? []
-      : optimizer._tag === 'Adam'
-        ? ['m', 'v']
-        : optimizer._tag === 'RmsProp'
-          ? ['v']
-          : optimizer.momentum > 0
-            ? ['b']
-            : []
-  return { updates: 0, slots: Object.fromEntries(slotNames.map((name) => [name, tf.zeros([size])])) }
+  return {
+    updates: 0,
+    slots: Object.fromEntries(initOptimizerSlotNames(optimizer, paths.length).map((name) => [name, tf.zeros([size])])),
+  }
 }
+
+/**
+ * The slots an optimizer keeps for `trainableCount` trainable tensors (none when there are none).
+ *
+ * @example
+ * import { adam, initOptimizerSlotNames } from 'ganfp'
+ * initOptimizerSlotNames(adam(), 3) // ['m', 'v']
+ * @since 0.1.0
+ * @category constructors
+ */
+export const initOptimizerSlotNames = (optimizer: Optimizer, trainableCount: number): ReadonlyArray<string> =>
+  trainableCount === 0
+    ? []
+    : optimizer._tag === 'Adam'
+      ? ['m', 'v']
+      : optimizer._tag === 'RmsProp'
+        ? ['v']
+        : optimizer.momentum > 0
+          ? ['b']
+          : []
 
 /**
  * One update of the parameters at the gradients' paths (which must be the paths the state was

@@ -14,9 +14,11 @@ import { outputIsLogit } from '../dsl/loss.ts'
 import { disposeParams, mapParams, type Params } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch, Dataset } from '../data/dataset.ts'
+import type { Gan } from '../dsl/gan.ts'
 import { Rng } from '../random.ts'
 import { formatShape, isPositiveInt } from '../shape/describe.ts'
-import { initOptimizerState } from './optimizer.ts'
+import { initOptimizerState, type OptimizerState } from './optimizer.ts'
+import { checkSnapshot, type DataCursor, type PlayerSnapshot, type TensorData, type TrainerSnapshot } from './snapshot.ts'
 import { disposeReplaced, gradientUpdate, type Player } from './update.ts'
 
 /**
@@ -46,6 +48,11 @@ export interface StepReport {
 export interface TrainerOptions {
   readonly seed: number
   readonly batchSize: number
+  /**
+   * Continue from a snapshot (see `Trainer.snapshot`) instead of starting fresh; it is checked
+   * against the GAN first, and a mismatch is an error before any tensor is made.
+   */
+  readonly resumeFrom?: TrainerSnapshot
 }
 
 /**
@@ -78,6 +85,11 @@ export interface Trainer {
    * The current parameters (owned by the trainer: do not dispose); `generatorAverage` is the
    * moving average that sampling uses when the schedule asks for one.
    */
+  /**
+   * The whole state, read out as plain data: resuming from it (`resumeFrom`) continues this run
+   * exactly, step for step, on the same backend.
+   */
+  readonly snapshot: () => Promise<TrainerSnapshot>
   readonly params: () => {
     readonly generator: Params
     readonly discriminator: Params
@@ -119,6 +131,26 @@ const checkBatch = (batch: Batch, expectedShape: ReadonlyArray<number>, dataset:
       throw new GanException([invalidData(`${path}.values[${i}]`, 'a finite number', String(batch.values[i]))])
 }
 
+const snapshotTensors = async (params: Params): Promise<Record<string, TensorData>> => {
+  const out: Record<string, TensorData> = {}
+  for (const [path, t] of Object.entries(params)) out[path] = { shape: [...t.shape], values: (await t.data()) as Float32Array }
+  return out
+}
+
+const snapshotPlayer = async (player: Player): Promise<PlayerSnapshot> => ({
+  params: await snapshotTensors(player.params),
+  optimizerUpdates: player.optimizer.updates,
+  optimizerSlots: await snapshotTensors(player.optimizer.slots),
+})
+
+const restoreTensors = (tensors: Readonly<Record<string, TensorData>>): Params =>
+  Object.fromEntries(Object.entries(tensors).map(([path, t]) => [path, tf.tensor(t.values, [...t.shape], 'float32')]))
+
+const restorePlayer = (snapshot: PlayerSnapshot): Player => {
+  const optimizer: OptimizerState = { updates: snapshot.optimizerUpdates, slots: restoreTensors(snapshot.optimizerSlots) }
+  return { params: restoreTensors(snapshot.params), optimizer }
+}
+
 /**
  * Starts a run: initialises both networks from `seed` and checks that `dataset` fits the GAN.
  *
@@ -137,7 +169,11 @@ export const createTrainer = (
   dataset: Dataset,
   options: TrainerOptions,
 ): E.Either<ReadonlyArray<GanError>, Trainer> => {
-  const errors = [...checkOptions(options), ...checkDatasetShape(compiled, dataset)]
+  const errors = [
+    ...checkOptions(options),
+    ...checkDatasetShape(compiled, dataset),
+    ...(options.resumeFrom === undefined ? [] : checkSnapshot(compiled, options.resumeFrom)),
+  ]
   if (errors.length > 0) return E.left(errors)
 
   const { spec, generator: G, discriminator: D } = compiled
@@ -145,33 +181,60 @@ export const createTrainer = (
   const root = Rng.fromSeed(options.seed)
   const gInitSeed = root.nextUint32()
   const dInitSeed = root.nextUint32()
-  const latentRng = root.fork()
-  const noiseRng = root.fork()
-  const dataRng = root.fork()
-  const gParams = G.init(gInitSeed)
-  const dParams = D.init(dInitSeed)
-  let gen: Player = { params: gParams, optimizer: initOptimizerState(spec.optimizers.generator, gParams, G.trainablePaths) }
-  let disc: Player = { params: dParams, optimizer: initOptimizerState(spec.optimizers.discriminator, dParams, D.trainablePaths) }
+  const resumed = options.resumeFrom
+  const latentRng = resumed === undefined ? root.fork() : Rng.fromState(resumed.rng.latent)
+  const noiseRng = resumed === undefined ? root.fork() : Rng.fromState(resumed.rng.noise)
+  const dataRng = resumed === undefined ? root.fork() : Rng.fromState(resumed.rng.data)
+  const freshPlayer = (network: CompiledGan['generator'], seed: number, optimizer: Gan['optimizers']['generator']): Player => {
+    const params = network.init(seed)
+    return { params, optimizer: initOptimizerState(optimizer, params, network.trainablePaths) }
+  }
+  let gen: Player =
+    resumed === undefined ? freshPlayer(G, gInitSeed, spec.optimizers.generator) : restorePlayer(resumed.generator)
+  let disc: Player =
+    resumed === undefined ? freshPlayer(D, dInitSeed, spec.optimizers.discriminator) : restorePlayer(resumed.discriminator)
   const batchShape = [batchSize, ...dataset.exampleShape]
   const latentShape = [batchSize, spec.latent.dim]
   const averageDecay = spec.schedule.generatorAverageDecay
   let generatorAverage: Params | undefined =
-    averageDecay === undefined ? undefined : tf.tidy(() => mapParams(gen.params, (t) => tf.clone(t)))
-  let steps = 0
-  let batchesSeen = 0
+    averageDecay === undefined
+      ? undefined
+      : resumed?.generatorAverage !== undefined
+        ? restoreTensors(resumed.generatorAverage)
+        : tf.tidy(() => mapParams(gen.params, (t) => tf.clone(t)))
+  let steps = resumed?.step ?? 0
+  let batchesSeen = resumed?.batchesSeen ?? 0
   let disposed = false
   let realBatches: AsyncIterator<Batch> | undefined
+  let cursor: DataCursor | undefined = resumed?.dataCursor
+
+  const openEpoch = (seed: number): AsyncIterator<Batch> => dataset.batches({ batchSize, seed })[Symbol.asyncIterator]()
 
   const nextRealBatch = async (): Promise<Batch> => {
+    // A resumed run reopens its epoch and skips the batches already used, on its first batch.
+    if (realBatches === undefined && cursor !== undefined) {
+      realBatches = openEpoch(cursor.epochSeed)
+      for (let skipped = 0; skipped < cursor.batchesIntoEpoch; skipped++)
+        if ((await realBatches.next()).done)
+          throw new GanException([
+            invalidData(`data(${dataset.name})`, `at least ${cursor.batchesIntoEpoch} batches in the resumed epoch`, 'fewer'),
+          ])
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
-      realBatches ??= dataset.batches({ batchSize, seed: dataRng.nextUint32() })[Symbol.asyncIterator]()
+      if (realBatches === undefined || cursor === undefined) {
+        const epochSeed = dataRng.nextUint32()
+        realBatches = openEpoch(epochSeed)
+        cursor = { epochSeed, batchesIntoEpoch: 0 }
+      }
       const next = await realBatches.next()
       if (!next.done) {
         checkBatch(next.value, batchShape, dataset.name, batchesSeen)
         batchesSeen++
+        cursor = { epochSeed: cursor.epochSeed, batchesIntoEpoch: cursor.batchesIntoEpoch + 1 }
         return next.value
       }
       realBatches = undefined // an epoch ended: start the next one with a new order
+      cursor = undefined
     }
     throw new GanException([invalidData(`data(${dataset.name})`, 'at least one batch per epoch', 'an empty epoch')])
   }
@@ -315,6 +378,18 @@ export const createTrainer = (
       generate(sampleLatent(spec.latent, n, sampleOptions.seed === undefined ? latentRng : Rng.fromSeed(sampleOptions.seed))),
     generate,
     discriminate,
+    snapshot: async () => {
+      assertLive()
+      return {
+        step: steps,
+        batchesSeen,
+        rng: { latent: latentRng.state(), noise: noiseRng.state(), data: dataRng.state() },
+        dataCursor: cursor,
+        generator: await snapshotPlayer(gen),
+        discriminator: await snapshotPlayer(disc),
+        generatorAverage: generatorAverage === undefined ? undefined : await snapshotTensors(generatorAverage),
+      }
+    },
     params: () => ({ generator: gen.params, discriminator: disc.params, generatorAverage }),
     dispose: () => {
       if (disposed) return

@@ -1,0 +1,117 @@
+/**
+ * A trainer's whole state as plain data: what a checkpoint stores and what `createTrainer`
+ * resumes from. It holds numbers and `Float32Array`s, no tensors, so it can be written, read and
+ * checked without a backend; a run resumed from a snapshot continues bit for bit on the backend
+ * that made it.
+ *
+ * @since 0.1.0
+ */
+import { checkpointMismatch, type GanError } from '../errors.ts'
+import type { CompiledGan } from '../compile/gan.ts'
+import { initOptimizerSlotNames } from './optimizer.ts'
+import type { RngState } from '../random.ts'
+import { formatShape } from '../shape/describe.ts'
+
+/**
+ * One tensor's values and shape.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TensorData {
+  readonly shape: ReadonlyArray<number>
+  readonly values: Float32Array
+}
+
+/**
+ * One network's parameters (every one, batch-norm statistics included) and its optimizer's state.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface PlayerSnapshot {
+  readonly params: Readonly<Record<string, TensorData>>
+  readonly optimizerUpdates: number
+  readonly optimizerSlots: Readonly<Record<string, TensorData>>
+}
+
+/**
+ * Where the trainer is in its data: the seed of the epoch being read and how many batches of it
+ * were used. `undefined` before the first batch or right after an epoch ended.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface DataCursor {
+  readonly epochSeed: number
+  readonly batchesIntoEpoch: number
+}
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainerSnapshot {
+  /** Generator steps done. */
+  readonly step: number
+  /** Real batches used so far (they index data errors). */
+  readonly batchesSeen: number
+  readonly rng: { readonly latent: RngState; readonly noise: RngState; readonly data: RngState }
+  readonly dataCursor: DataCursor | undefined
+  readonly generator: PlayerSnapshot
+  readonly discriminator: PlayerSnapshot
+  readonly generatorAverage: Readonly<Record<string, TensorData>> | undefined
+}
+
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i])
+
+const checkTensors = (
+  path: string,
+  expected: ReadonlyArray<{ readonly path: string; readonly shape: ReadonlyArray<number> }>,
+  found: Readonly<Record<string, TensorData>>,
+): ReadonlyArray<GanError> => {
+  const errors: Array<GanError> = []
+  const expectedPaths = new Set(expected.map((e) => e.path))
+  for (const { path: name, shape } of expected) {
+    const tensor = found[name]
+    if (tensor === undefined) errors.push(checkpointMismatch(`${path}.${name}`, `a tensor of shape ${formatShape(shape)}`, 'nothing'))
+    else if (!sameShape(tensor.shape, shape))
+      errors.push(checkpointMismatch(`${path}.${name}`, `shape ${formatShape(shape)}`, `shape ${formatShape(tensor.shape)}`))
+  }
+  for (const name of Object.keys(found))
+    if (!expectedPaths.has(name)) errors.push(checkpointMismatch(`${path}.${name}`, 'no such tensor in this architecture', 'a tensor'))
+  return errors
+}
+
+/**
+ * Whether `snapshot` belongs to `compiled`: every parameter, optimizer slot and average tensor
+ * present with its shape, and nothing else. Every difference is reported, before anything loads.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const checkSnapshot = (compiled: CompiledGan, snapshot: TrainerSnapshot): ReadonlyArray<GanError> => {
+  const { spec } = compiled
+  const player = (name: 'generator' | 'discriminator'): ReadonlyArray<GanError> => {
+    const network = compiled[name]
+    const trainableSize = network.paramSpecs.filter((p) => p.trainable).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0)
+    const slots = initOptimizerSlotNames(spec.optimizers[name], network.trainablePaths.length).map((slot) => ({
+      path: slot,
+      shape: [trainableSize],
+    }))
+    return [
+      ...checkTensors(`${name}.params`, network.paramSpecs, snapshot[name].params),
+      ...checkTensors(`${name}.optimizer`, slots, snapshot[name].optimizerSlots),
+    ]
+  }
+  const average =
+    spec.schedule.generatorAverageDecay === undefined
+      ? snapshot.generatorAverage === undefined
+        ? []
+        : [checkpointMismatch('generatorAverage', 'none (the schedule keeps no moving average)', 'a moving average')]
+      : snapshot.generatorAverage === undefined
+        ? [checkpointMismatch('generatorAverage', 'a moving average (the schedule keeps one)', 'none')]
+        : checkTensors('generatorAverage', compiled.generator.paramSpecs, snapshot.generatorAverage)
+  return [...player('generator'), ...player('discriminator'), ...average]
+}
