@@ -98,8 +98,18 @@ describe('flags', () => {
     expect(E.isLeft(r) && r.left.map((e) => e.path)).toEqual(['--steps', '--rate', '--dataset'])
   })
 
-  it('rejects unknown flags', () => {
-    const r = parseFlags(flags, ['--stpes', '5'])
-    expect(E.isLeft(r) && r.left[0]!.path).toBe('argv')
+  it('rejects unknown flags and stray arguments, every one', () => {
+    const r = parseFlags(flags, ['--stpes', '5', '--sed', '2'])
+    expect(E.isLeft(r) && r.left.map((e) => [e.path, e.actual])).toEqual([
+      ['argv', 'unknown flag "--stpes"'],
+      ['argv', 'stray argument "5"'],
+      ['argv', 'unknown flag "--sed"'],
+      ['argv', 'stray argument "2"'],
+    ])
+  })
+
+  it('gives a negative value after a space to the codec, which names the flag', () => {
+    const r = parseFlags(flags, ['--rate', '-1'])
+    expect(E.isLeft(r) && r.left).toEqual([{ _tag: 'InvalidConfig', path: '--rate', expected: 'a number > 0', actual: '"-1"' }])
   })
 })

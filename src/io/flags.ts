@@ -1,12 +1,12 @@
 /**
- * Command-line flags for recipes: each flag is an io-ts codec from its string form, a default and a
+ * Command-line flags for recipes and the CLI: each flag is an io-ts codec from its string form, a default and a
  * description, so parsing, validation and `--help` all come from one declaration.
  *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { parseArgs } from 'node:util'
+import { Command, Option } from 'commander'
 import { invalidConfig, type GanError } from '../errors.ts'
 
 /**
@@ -88,6 +88,18 @@ export const positiveNumberFlag = fromString('a number > 0', (s) => {
 
 /**
  * @example
+ * import { nonNegativeNumberFlag } from 'ganfp'
+ * nonNegativeNumberFlag.decode('0') // { _tag: 'Right', right: 0 }
+ * @since 0.1.0
+ * @category codecs
+ */
+export const nonNegativeNumberFlag = fromString('a number ≥ 0', (s) => {
+  const n = Number(s)
+  return s.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined
+})
+
+/**
+ * @example
  * import { unitIntervalFlag } from 'ganfp'
  * unitIntervalFlag.decode('0.999') // { _tag: 'Right', right: 0.999 }
  * @since 0.1.0
@@ -140,20 +152,24 @@ export type FlagValues<F extends Flags> = { readonly [K in keyof F]: F[K] extend
  * @since 0.1.0
  * @category destructors
  */
-export const flagsHelp = (name: string, description: string, flags: Flags): string =>
-  [
+export const flagsHelp = (name: string, description: string, flags: Flags, heading = 'Options:'): string => {
+  const width = Math.max(12, ...Object.keys(flags).map((key) => key.length)) + 1
+  return [
     `${name}: ${description}`,
     '',
-    'Options:',
+    heading,
     ...Object.entries(flags).map(
-      ([key, f]) => `  --${key.padEnd(12)} ${f.description} (${(f.codec as t.Decoder<string, unknown>).name}; default ${String(f.defaultValue)})`,
+      ([key, f]) =>
+        `  --${key.padEnd(width)} ${f.description} (${(f.codec as t.Decoder<string, unknown>).name}; default ${String(f.defaultValue)})`,
     ),
-    `  --${'help'.padEnd(12)} print this help`,
+    `  --${'help'.padEnd(width)} print this help`,
   ].join('\n')
+}
 
 /**
- * Decodes `argv` against the flags; unknown flags and bad values are all reported at once.
- * `help` is true when `--help` was given.
+ * Decodes `argv` against the flags (read by commander, so `--lr -1` and `--lr=-1` both give `lr`
+ * the text `-1` for its codec to judge); unknown flags, stray arguments and bad values are all
+ * reported at once. `help` is true when `--help` was given.
  *
  * @example
  * import { parseFlags, flag, positiveIntFlag } from 'ganfp'
@@ -167,30 +183,32 @@ export const parseFlags = <F extends Flags>(
   flags: F,
   argv: ReadonlyArray<string>,
 ): E.Either<ReadonlyArray<GanError>, { readonly help: boolean; readonly values: FlagValues<F> }> => {
-  let parsed: { values: Record<string, string | boolean | undefined> }
+  const command = new Command()
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} })
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .option('--help')
+  const attributes = Object.keys(flags).map((key) => {
+    const option = new Option(`--${key} <value>`)
+    command.addOption(option)
+    return [key, option.attributeName()] as const
+  })
+  const known = `flags among ${Object.keys(flags).map((k) => `--${k}`).join(', ')}, --help`
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        ...Object.fromEntries(Object.keys(flags).map((k) => [k, { type: 'string' as const }])),
-        help: { type: 'boolean' as const },
-      },
-      strict: true,
-      allowPositionals: false,
-    })
+    command.parse([...argv], { from: 'user' })
   } catch (error) {
-    return E.left([
-      invalidConfig(
-        'argv',
-        `flags among ${Object.keys(flags).map((k) => `--${k}`).join(', ')}, --help`,
-        error instanceof Error ? error.message : String(error),
-      ),
-    ])
+    return E.left([invalidConfig('argv', known, error instanceof Error ? error.message.replace(/^error: /, '') : String(error))])
   }
-  const errors: Array<GanError> = []
+  const errors: Array<GanError> = command.args.map((arg) =>
+    arg.startsWith('-') ? invalidConfig('argv', known, `unknown flag ${JSON.stringify(arg)}`) : invalidConfig('argv', known, `stray argument ${JSON.stringify(arg)}`),
+  )
+  const parsed = command.opts<Record<string, string | boolean | undefined>>()
   const values: Record<string, unknown> = {}
-  for (const [key, f] of Object.entries(flags)) {
-    const raw = parsed.values[key]
+  for (const [key, attribute] of attributes) {
+    const f = flags[key]!
+    const raw = parsed[attribute]
     if (raw === undefined) {
       values[key] = f.defaultValue
       continue
@@ -199,7 +217,5 @@ export const parseFlags = <F extends Flags>(
     if (E.isRight(decoded)) values[key] = decoded.right
     else errors.push(invalidConfig(`--${key}`, (f.codec as t.Decoder<string, unknown>).name, JSON.stringify(raw)))
   }
-  return errors.length > 0
-    ? E.left(errors)
-    : E.right({ help: parsed.values['help'] === true, values: values as FlagValues<F> })
+  return errors.length > 0 ? E.left(errors) : E.right({ help: parsed['help'] === true, values: values as FlagValues<F> })
 }

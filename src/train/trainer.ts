@@ -39,6 +39,10 @@ export interface StepReport {
   readonly realScore: number
   /** Mean D(G(z)) on the last fake batch the discriminator saw, on the same scale as `realScore`. */
   readonly fakeScore: number
+  /** L2 norm of the last discriminator update's gradient over all its trainable parameters. */
+  readonly discriminatorGradientNorm: number
+  /** L2 norm of the generator update's gradient. */
+  readonly generatorGradientNorm: number
 }
 
 /**
@@ -242,7 +246,7 @@ export const createTrainer = (
   /** What a step reports of D's outputs: probabilities for the log losses, raw critic scores otherwise. */
   const asScore = (outputs: Tensor): Tensor => (outputIsLogit(spec.loss) ? tf.sigmoid(outputs) : outputs)
 
-  /** One discriminator update on a real batch; reports [loss, mean D(x), mean D(G(z))]. */
+  /** One discriminator update on a real batch; reports [loss, gradient norm, mean D(x), mean D(G(z))]. */
   const discriminatorUpdate = (real: Batch): Tensor => {
     const latents = sampleLatent(spec.latent, batchSize, latentRng)
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32(), noiseRng.nextUint32()]
@@ -277,7 +281,7 @@ export const createTrainer = (
     return { ...player, params: { ...player.params, ...clippedParams } }
   }
 
-  /** One generator update; reports [loss]. */
+  /** One generator update; reports [loss, gradient norm]. */
   const generatorUpdate = (): Tensor => {
     const latents = sampleLatent(spec.latent, batchSize, latentRng)
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32()]
@@ -327,7 +331,7 @@ export const createTrainer = (
     const all = tf.concat([discriminatorStats!, gLoss])
     discriminatorStats!.dispose()
     gLoss.dispose()
-    const [dLoss, realScore, fakeScore, generatorLossValue] = await all.data()
+    const [dLoss, dNorm, realScore, fakeScore, generatorLossValue, gNorm] = await all.data()
     all.dispose()
     steps++
     return {
@@ -336,6 +340,8 @@ export const createTrainer = (
       generatorLoss: generatorLossValue!,
       realScore: realScore!,
       fakeScore: fakeScore!,
+      discriminatorGradientNorm: dNorm!,
+      generatorGradientNorm: gNorm!,
     }
   }
 

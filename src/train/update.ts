@@ -35,7 +35,8 @@ export interface ObjectiveResult {
 }
 
 /**
- * The updated player, and `[loss, ...metrics]` as one 1-D tensor. The caller owns every returned
+ * The updated player, and `[loss, gradient norm, ...metrics]` as one 1-D tensor (the norm is the
+ * global L2 norm of the gradient over every trainable parameter, for the health alarms). The caller owns every returned
  * tensor and disposes what the new player replaced (see `disposeReplaced`).
  *
  * @since 0.1.0
@@ -68,7 +69,7 @@ export const gradientUpdate = (
     return {
       params: { ...updated.params, ...mapParams(stateUpdates, (t) => tf.clone(t)) },
       slots: updated.state.slots,
-      report: tf.concat([tf.reshape(value, [1]), tf.reshape(metrics!, [-1])]),
+      report: tf.concat([tf.reshape(value, [1]), tf.reshape(globalNorm(grads), [1]), tf.reshape(metrics!, [-1])]),
     }
   })
   for (const t of kept) t.dispose()
@@ -77,6 +78,9 @@ export const gradientUpdate = (
     report: result.report,
   }
 }
+
+const globalNorm = (grads: ReadonlyArray<Tensor>): Tensor =>
+  grads.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))
 
 /**
  * Disposes the tensors of `old` that `next` no longer holds.

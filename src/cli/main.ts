@@ -1,0 +1,147 @@
+/**
+ * The `ganfp` command, on commander:
+ *
+ * - `ganfp train RECIPE [options]`: RECIPE is a built-in name (`ganfp recipes` lists them) or the
+ *   path of a module exporting `recipe`; `ganfp train RECIPE --help` lists its options;
+ * - `ganfp resume RUN_DIR [--steps N]`: continues a run from its newest checkpoint;
+ * - `ganfp sample RUN_DIR [--n 64] [--out grid.png] [--seed S]`: a grid from the newest checkpoint.
+ *
+ * Exit codes: 0 done (or stopped by Ctrl-C or the time budget, with a checkpoint), 2 a bad command,
+ * option, recipe, config or checkpoint (nothing is written), 3 training stopped on non-finite
+ * values (the last good checkpoint is kept), 1 anything unexpected.
+ *
+ * @since 0.1.0
+ */
+import { Command, CommanderError } from 'commander'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
+import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
+import { compile } from '../compile/gan.ts'
+import { sampleLatent } from '../compile/gan.ts'
+import { useBackendOrThrow, type BackendChoice } from '../compile/backend.ts'
+import { readLatestCheckpoint } from '../io/checkpoint.ts'
+import { writeFileAtomic } from '../io/files.ts'
+import { intFlag, positiveIntFlag, stringFlag } from '../io/flags.ts'
+import { openRunDirectory } from '../io/run-directory.ts'
+import { Rng } from '../random.ts'
+import type { Recipe } from '../recipe.ts'
+import { parseRecipeArgs, resumeRun } from '../run.ts'
+import { createTrainer } from '../train/trainer.ts'
+import { report, trainCommand, withProgress } from './train-command.ts'
+
+/** The recipes that ship with ganfp, loaded only when named. */
+const builtinRecipes: Readonly<Record<string, () => Promise<{ readonly recipe: Recipe }>>> = {
+  dcgan: () => import('../../recipes/dcgan.ts'),
+}
+
+const isRecipe = (value: unknown): value is Recipe =>
+  typeof value === 'object' && value !== null && typeof (value as Recipe).name === 'string' && typeof (value as Recipe).setup === 'function'
+
+/**
+ * A recipe by built-in name, `builtin:NAME`, or module path (the module exports `recipe`).
+ *
+ * @since 0.1.0
+ * @category cli
+ */
+export const loadRecipe = async (reference: string): Promise<Recipe> => {
+  const name = reference.startsWith('builtin:') ? reference.slice('builtin:'.length) : reference
+  const builtin = builtinRecipes[name]
+  if (builtin !== undefined) return (await builtin()).recipe
+  if (!/[/\\]|\.[cm]?[jt]s$/.test(reference))
+    throw new GanException([invalidConfig('RECIPE', `a built-in recipe (${Object.keys(builtinRecipes).join(', ')}) or a module path`, JSON.stringify(reference))])
+  let module: Record<string, unknown>
+  try {
+    module = (await import(pathToFileURL(resolve(reference)).href)) as Record<string, unknown>
+  } catch (error) {
+    throw new GanException([invalidConfig('RECIPE', 'an importable module', `${reference}: ${error instanceof Error ? error.message : String(error)}`)])
+  }
+  const recipe = module['recipe'] ?? module['default']
+  if (!isRecipe(recipe))
+    throw new GanException([invalidConfig(`${reference}.recipe`, 'an exported recipe (see defineRecipe)', recipe === undefined ? 'no `recipe` export' : typeof recipe)])
+  return recipe
+}
+
+const decodeOption = <A>(codec: { decode: (s: string) => E.Either<unknown, A>; name: string }, name: string, raw: string): A => {
+  const decoded = codec.decode(raw)
+  if (E.isLeft(decoded)) throw new GanException([invalidConfig(`--${name}`, codec.name, JSON.stringify(raw))])
+  return decoded.right
+}
+
+const sample = async (path: string, options: { readonly n: string; readonly out: string; readonly seed: string }): Promise<void> => {
+  const n = decodeOption(positiveIntFlag, 'n', options.n)
+  const seed = decodeOption(intFlag, 'seed', options.seed)
+  const out = decodeOption(stringFlag, 'out', options.out)
+  const directory = getOrThrow(openRunDirectory(path))
+  const recipe = await loadRecipe(directory.manifest.recipe.module)
+  const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
+  const setup = getOrThrow(recipe.setup(parsed.recipeConfig as never))
+  const compiled = getOrThrow(compile(setup.gan))
+  const checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
+  await useBackendOrThrow(parsed.run.backend as BackendChoice, parsed.run.threads > 0 ? { wasmThreads: parsed.run.threads } : {})
+  const trainer = getOrThrow(createTrainer(compiled, setup.dataset, { seed: parsed.run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot }))
+  try {
+    const samples = await trainer.generate(sampleLatent(setup.gan.latent, n, Rng.fromSeed(seed)))
+    writeFileAtomic(out, setup.render(samples, n))
+    console.log(`wrote ${n} samples from step ${checkpoint.step} to ${out}`)
+  } finally {
+    trainer.dispose()
+  }
+}
+
+/**
+ * The program; `argv` excludes the runtime and script.
+ *
+ * @since 0.1.0
+ * @category cli
+ */
+export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
+  const program = new Command('ganfp')
+    .description('GANs as typed values: train, resume and sample runs')
+    .exitOverride()
+    // Usage errors come back as GanErrors (exit 2), printed once by runMain.
+    .configureOutput({ writeErr: () => {} })
+    .enablePositionalOptions()
+  program
+    .command('train')
+    .description('train a recipe (a built-in name or a module path) into a new run directory')
+    .argument('<recipe>', 'built-in recipe name or path to a recipe module')
+    .argument('[options...]', 'the recipe\'s options; see `ganfp train RECIPE --help`')
+    .helpOption(false)
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (reference: string, options: Array<string>) => {
+      const recipe = await loadRecipe(reference)
+      await trainCommand(recipe, builtinRecipes[reference] !== undefined ? `builtin:${reference}` : reference, options)
+    })
+  program
+    .command('resume')
+    .description('continue a run from its newest checkpoint')
+    .argument('<run_dir>', 'the run directory')
+    .option('--steps <n>', 'train to this many steps in all (default: the steps it was started with)')
+    .action(async (path: string, options: { readonly steps?: string }) => {
+      const steps = options.steps === undefined ? undefined : decodeOption(positiveIntFlag, 'steps', options.steps)
+      report(await withProgress((events, signal) => resumeRun(path, loadRecipe, { events, signal, ...(steps === undefined ? {} : { steps }) })))
+    })
+  program
+    .command('sample')
+    .description("write a grid of samples from a run's newest checkpoint")
+    .argument('<run_dir>', 'the run directory')
+    .option('--n <count>', 'samples', '64')
+    .option('--out <file>', 'PNG to write', 'samples.png')
+    .option('--seed <seed>', 'latent seed', '0')
+    .action(sample)
+  program.command('recipes').description('list the built-in recipes').action(async () => {
+    for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await loadRecipe(name)).description}`)
+  })
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; a usage error is a bad command: exit 2.
+      if (error.exitCode === 0) return
+      throw new GanException([invalidConfig('argv', 'a ganfp command (see ganfp --help)', error.message.replace(/^error: /, ''))])
+    }
+    throw error
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * One directory per training run:
+ *
+ * - `manifest.json`: the recipe, its command-line arguments and decoded configuration, the seed,
+ *   the backend, the runtime and the library versions; enough to resume or reproduce the run;
+ * - `metrics.jsonl`: one JSON object per logged step (losses, scores, gradient norms, speed,
+ *   alarms);
+ * - `samples/step-NNNNNNNN.png`: grids of one fixed latent batch as training goes, and
+ *   `samples/latest.png`;
+ * - `loss.svg`: D and G loss, D(x) and D(G(z)) over the steps, regenerated as training goes;
+ * - `checkpoints/`: see `src/io/checkpoint.ts`.
+ *
+ * @since 0.1.0
+ */
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { invalidConfig, invalidData, type GanError } from '../errors.ts'
+import { decodeWithPaths, NonNegativeInt } from './decode.ts'
+import { writeFileAtomic } from './files.ts'
+import { lossPlotSvg, type PlotPoint } from './loss-plot.ts'
+
+const RunManifestCodec = t.type(
+  {
+    format: t.literal('ganfp-run'),
+    formatVersion: t.literal(1),
+    recipe: t.type({ name: t.string, module: t.string }),
+    argv: t.array(t.string),
+    config: t.record(t.string, t.unknown),
+    seed: t.number,
+    backend: t.type({ requested: t.string, name: t.string, reason: t.string }),
+    runtime: t.type({ name: t.string, version: t.string }),
+    versions: t.record(t.string, t.string),
+    createdAt: t.string,
+  },
+  'a ganfp run manifest',
+)
+
+/**
+ * What `manifest.json` holds. `recipe.module` is `builtin:NAME` for a recipe that ships with
+ * ganfp, otherwise the recipe module's absolute path.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type RunManifest = t.TypeOf<typeof RunManifestCodec>
+
+/**
+ * One line of `metrics.jsonl`. JSON has no NaN: a non-finite value is written as `null`.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface MetricsRow extends PlotPoint {
+  readonly step: number
+  /** Seconds of training in this process when the step ended. */
+  readonly seconds: number
+  readonly stepsPerSecond: number
+  readonly discriminatorGradientNorm: number
+  readonly generatorGradientNorm: number
+  readonly alarms: ReadonlyArray<{ readonly kind: string; readonly message: string }>
+}
+
+const MetricsRowCodec = t.type({ step: NonNegativeInt })
+
+/**
+ * An open run directory.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RunDirectory {
+  readonly path: string
+  readonly manifest: RunManifest
+  readonly checkpoints: string
+  /** The rows of `metrics.jsonl` (none for a new run). */
+  readonly readMetrics: () => E.Either<ReadonlyArray<GanError>, ReadonlyArray<MetricsRow>>
+  readonly appendMetrics: (row: MetricsRow) => void
+  /** Rewrites `metrics.jsonl` with the given rows only (a resumed run drops the steps it repeats). */
+  readonly replaceMetrics: (rows: ReadonlyArray<MetricsRow>) => void
+  readonly writeGrid: (step: number, png: Uint8Array) => void
+  readonly writeLossPlot: (rows: ReadonlyArray<MetricsRow>, scoreLabel?: string) => void
+}
+
+const open = (path: string, manifest: RunManifest): RunDirectory => {
+  const metricsPath = join(path, 'metrics.jsonl')
+  const toLine = (row: MetricsRow) => `${JSON.stringify(row)}\n`
+  return {
+    path,
+    manifest,
+    checkpoints: join(path, 'checkpoints'),
+    readMetrics: () => {
+      if (!existsSync(metricsPath)) return E.right([])
+      const rows: Array<MetricsRow> = []
+      const errors: Array<GanError> = []
+      // A line cut short by a crash mid-append is the last one: it is dropped, not an error.
+      const lines = readFileSync(metricsPath, 'utf8').split('\n')
+      lines.forEach((line, i) => {
+        if (line.trim() === '') return
+        try {
+          const value: unknown = JSON.parse(line)
+          const decoded = decodeWithPaths(MetricsRowCodec, value, `${metricsPath}:${i + 1}`, 'InvalidData')
+          if (E.isLeft(decoded)) errors.push(...decoded.left)
+          else rows.push(value as MetricsRow)
+        } catch {
+          if (i < lines.length - 1 && lines.slice(i + 1).some((rest) => rest.trim() !== ''))
+            errors.push(invalidData(`${metricsPath}:${i + 1}`, 'a JSON object', JSON.stringify(line.slice(0, 40))))
+        }
+      })
+      return errors.length > 0 ? E.left(errors) : E.right(rows)
+    },
+    appendMetrics: (row) => appendFileSync(metricsPath, toLine(row)),
+    replaceMetrics: (rows) => writeFileAtomic(metricsPath, rows.map(toLine).join('')),
+    writeGrid: (step, png) => {
+      writeFileAtomic(join(path, 'samples', `step-${String(step).padStart(8, '0')}.png`), png)
+      writeFileAtomic(join(path, 'samples', 'latest.png'), png)
+    },
+    writeLossPlot: (rows, scoreLabel) => writeFileAtomic(join(path, 'loss.svg'), lossPlotSvg(rows, scoreLabel === undefined ? {} : { scoreLabel })),
+  }
+}
+
+/**
+ * Creates the directory of a new run and writes its manifest. `path` must not exist or be empty:
+ * a run is never written over another.
+ *
+ * @since 0.1.0
+ * @category io
+ */
+export const createRunDirectory = (path: string, manifest: RunManifest): E.Either<ReadonlyArray<GanError>, RunDirectory> => {
+  if (existsSync(path) && readdirSync(path).length > 0)
+    return E.left([
+      invalidConfig(
+        '--out',
+        'a new or empty directory',
+        existsSync(join(path, 'manifest.json')) ? `the run directory ${path} (continue it with \`ganfp resume ${path}\`)` : `the non-empty directory ${path}`,
+      ),
+    ])
+  writeFileAtomic(join(path, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  return E.right(open(path, manifest))
+}
+
+/**
+ * Opens an existing run directory, checking its manifest.
+ *
+ * @since 0.1.0
+ * @category io
+ */
+export const openRunDirectory = (path: string): E.Either<ReadonlyArray<GanError>, RunDirectory> => {
+  const manifestPath = join(path, 'manifest.json')
+  if (!existsSync(manifestPath)) return E.left([invalidConfig('RUN_DIR', 'a run directory with a manifest.json', `no ${manifestPath}`)])
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(manifestPath, 'utf8'))
+  } catch (error) {
+    return E.left([invalidData(manifestPath, 'JSON', error instanceof Error ? error.message : String(error))])
+  }
+  return E.map((manifest: RunManifest) => open(path, manifest))(decodeWithPaths(RunManifestCodec, json, manifestPath, 'InvalidData'))
+}

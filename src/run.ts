@@ -1,0 +1,421 @@
+/**
+ * A training run: a recipe and its options turned into a run directory that fills as training
+ * goes (metrics, grids, loss plot, checkpoints), watched by the health alarms, stoppable at any
+ * step (a signal checkpoints and returns) and resumable from its directory alone.
+ *
+ * Resuming reads the manifest (recipe and arguments), re-validates them, restores the newest
+ * checkpoint and continues; on the same backend the resumed run logs the same numbers an
+ * uninterrupted one would.
+ *
+ * @since 0.1.0
+ */
+import { isAbsolute, resolve } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { GanException, getOrThrow, invalidConfig, type GanError } from './errors.ts'
+import { compile } from './compile/gan.ts'
+import { sampleLatent } from './compile/gan.ts'
+import { backendChoices, useBackendOrThrow, type BackendChoice, type BackendSelection } from './compile/backend.ts'
+import { tf } from './compile/tf.ts'
+import { outputIsLogit } from './dsl/loss.ts'
+import { decodeWithPaths, NonNegativeInt } from './io/decode.ts'
+import { readLatestCheckpoint, writeCheckpoint, type Checkpoint } from './io/checkpoint.ts'
+import {
+  flag,
+  flagsHelp,
+  intFlag,
+  nonNegativeIntFlag,
+  nonNegativeNumberFlag,
+  oneOfFlag,
+  parseFlags,
+  positiveIntFlag,
+  stringFlag,
+  type FlagValues,
+  type Flags,
+} from './io/flags.ts'
+import { createRunDirectory, openRunDirectory, type MetricsRow, type RunDirectory, type RunManifest } from './io/run-directory.ts'
+import type { Recipe, RecipeSetup } from './recipe.ts'
+import { Rng } from './random.ts'
+import {
+  defaultHealthThresholds,
+  initialHealthState,
+  observeSpread,
+  observeStep,
+  sampleSpread,
+  type Alarm,
+  type HealthState,
+} from './train/health.ts'
+import type { TensorData, TrainerSnapshot } from './train/snapshot.ts'
+import { createTrainer, type StepReport, type Trainer } from './train/trainer.ts'
+import { libraryVersion } from './version.ts'
+
+/**
+ * The options every run takes, on top of the recipe's own.
+ *
+ * @example
+ * import { runFlags } from 'ganfp'
+ * runFlags('dcgan').out.defaultValue // 'runs/dcgan'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const runFlags = (recipe: Pick<Recipe, 'name' | 'runDefaults'>) => {
+  const d = recipe.runDefaults ?? {}
+  return {
+    steps: flag(positiveIntFlag, d.steps ?? 2000, 'generator steps in all'),
+    seed: flag(intFlag, 1, 'seed of the whole run'),
+    out: flag(stringFlag, `runs/${recipe.name}`, 'run directory (must be new or empty)'),
+    backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
+    threads: flag(nonNegativeIntFlag, d.threads ?? 0, 'wasm threads (0: every core)'),
+    minutes: flag(nonNegativeNumberFlag, 0, 'wall-clock budget; out of time, the run checkpoints and stops (0: none)'),
+    'checkpoint-every': flag(positiveIntFlag, d.checkpointEvery ?? 500, 'steps between checkpoints'),
+    keep: flag(positiveIntFlag, 3, 'checkpoints kept (the newest)'),
+    'sample-every': flag(positiveIntFlag, d.sampleEvery ?? 200, 'steps between sample grids'),
+    'log-every': flag(positiveIntFlag, d.logEvery ?? 10, 'steps between lines of metrics.jsonl'),
+  } satisfies Flags
+}
+
+/**
+ * The run options' values.
+ * @since 0.1.0
+ * @category model
+ */
+export type RunConfig = FlagValues<ReturnType<typeof runFlags>>
+
+/**
+ * What a run tells whoever watches it (the CLI draws a progress bar from these).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RunEvents {
+  readonly started?: (info: {
+    readonly directory: string
+    readonly backend: BackendSelection
+    readonly firstStep: number
+    readonly totalSteps: number
+    readonly resumed: boolean
+  }) => void
+  readonly step?: (report: StepReport, info: { readonly stepsPerSecond: number; readonly activeAlarms: ReadonlyArray<string> }) => void
+  readonly alarm?: (alarm: Alarm) => void
+  readonly message?: (line: string) => void
+}
+
+/**
+ * How a run ended.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RunSummary {
+  readonly directory: string
+  readonly ended: 'completed' | 'interrupted' | 'out of time' | 'non-finite'
+  readonly step: number
+  /** The newest checkpoint written (or kept), if any. */
+  readonly checkpoint: string | undefined
+  readonly alarms: ReadonlyArray<Alarm>
+}
+
+/** What the run keeps in each checkpoint besides the trainer's state. */
+const RunRecordCodec = t.type({
+  health: t.type({
+    wonStreak: NonNegativeInt,
+    peakSpread: t.number,
+    gradientNormAverage: t.type({ generator: t.number, discriminator: t.number }),
+    averagedSteps: NonNegativeInt,
+    active: t.readonlyArray(t.keyof({ NonFinite: null, DiscriminatorWon: null, Collapse: null, ExplodingGradients: null })),
+  }),
+})
+type RunRecord = t.TypeOf<typeof RunRecordCodec>
+
+const recipeFlagsWithRun = (recipe: Recipe): E.Either<ReadonlyArray<GanError>, Flags> => {
+  const run = runFlags(recipe)
+  const clashes = Object.keys(recipe.flags).filter((key) => key in run || key === 'help')
+  return clashes.length > 0
+    ? E.left(clashes.map((key) => invalidConfig(`recipe(${recipe.name}).flags.${key}`, 'a name no run option has', `--${key}`)))
+    : E.right({ ...recipe.flags, ...run })
+}
+
+/**
+ * `--help` text for a recipe: its own options and the run options, with types and defaults.
+ *
+ * @since 0.1.0
+ * @category destructors
+ */
+export const recipeHelp = (recipe: Recipe): string => {
+  const run = runFlags(recipe)
+  // One help text over both sets, so the columns line up; the run options under their own heading.
+  const lines = flagsHelp(`ganfp train ${recipe.name}`, recipe.description, { ...recipe.flags, ...run }).split('\n')
+  const firstRun = 3 + Object.keys(recipe.flags).length
+  return [...lines.slice(0, firstRun), '', 'Run options (every recipe):', ...lines.slice(firstRun)].join('\n')
+}
+
+/**
+ * The recipe's and the run's options decoded from `argv`, every problem at once, before anything
+ * is built or written.
+ *
+ * @since 0.1.0
+ * @category parsing
+ */
+export const parseRecipeArgs = (
+  recipe: Recipe,
+  argv: ReadonlyArray<string>,
+): E.Either<ReadonlyArray<GanError>, { readonly help: boolean; readonly recipeConfig: Record<string, unknown>; readonly run: RunConfig }> => {
+  const flags = recipeFlagsWithRun(recipe)
+  if (E.isLeft(flags)) return flags
+  const parsed = parseFlags(flags.right, argv)
+  if (E.isLeft(parsed)) return parsed
+  const values = parsed.right.values as Record<string, unknown>
+  const runKeys = Object.keys(runFlags(recipe))
+  return E.right({
+    help: parsed.right.help,
+    recipeConfig: Object.fromEntries(Object.entries(values).filter(([key]) => !runKeys.includes(key))),
+    run: Object.fromEntries(runKeys.map((key) => [key, values[key]])) as RunConfig,
+  })
+}
+
+/** The recipe built and compiled; every error at once, nothing allocated. */
+const prepare = (recipe: Recipe, recipeConfig: Record<string, unknown>) => {
+  let setup: E.Either<ReadonlyArray<GanError>, RecipeSetup>
+  try {
+    setup = recipe.setup(recipeConfig as never)
+  } catch (error) {
+    if (error instanceof GanException) return E.left(error.errors)
+    throw error
+  }
+  if (E.isLeft(setup)) return setup
+  const compiled = compile(setup.right.gan)
+  return E.isLeft(compiled) ? compiled : E.right({ setup: setup.right, compiled: compiled.right })
+}
+
+const runtimeInfo = (): { readonly name: string; readonly version: string } => {
+  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } }
+  if (g.Deno !== undefined) return { name: 'deno', version: g.Deno.version.deno }
+  if (g.Bun !== undefined) return { name: 'bun', version: g.Bun.version }
+  return { name: 'node', version: process.version }
+}
+
+const selectBackend = (run: RunConfig): Promise<BackendSelection> =>
+  useBackendOrThrow(run.backend as BackendChoice, run.threads > 0 ? { wasmThreads: run.threads } : {})
+
+/** Paths of non-finite parameter values, for the NonFinite alarm's message. */
+const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> => {
+  const groups: ReadonlyArray<readonly [string, Readonly<Record<string, TensorData>> | undefined]> = [
+    ['generator', snapshot.generator.params],
+    ['discriminator', snapshot.discriminator.params],
+    ['generator optimizer', snapshot.generator.optimizerSlots],
+    ['discriminator optimizer', snapshot.discriminator.optimizerSlots],
+    ['generator average', snapshot.generatorAverage],
+  ]
+  return groups.flatMap(([group, tensors]) =>
+    Object.entries(tensors ?? {}).flatMap(([path, t]) => (t.values.every(Number.isFinite) ? [] : [`${group} ${path}`])),
+  )
+}
+
+/**
+ * Trains, filling `directory`, from the trainer's current step to `run.steps`. Shared by new and
+ * resumed runs.
+ */
+const execute = async (context: {
+  readonly directory: RunDirectory
+  readonly trainer: Trainer
+  readonly setup: RecipeSetup
+  readonly run: RunConfig
+  readonly backend: BackendSelection
+  readonly health: HealthState
+  readonly rows: ReadonlyArray<MetricsRow>
+  readonly resumed: boolean
+  readonly events: RunEvents
+  readonly signal: AbortSignal | undefined
+}): Promise<RunSummary> => {
+  const { directory, trainer, setup, run, events } = context
+  const spec = trainer.compiled.spec
+  const scoreLabel = outputIsLogit(spec.loss) ? 'D(x), D(G(z))' : 'critic scores on real and generated'
+  const fixedLatents = sampleLatent(spec.latent, 64, Rng.fromSeed(run.seed + 1))
+  const rows = [...context.rows]
+  let health = context.health
+  const alarms: Array<Alarm> = []
+  let lastCheckpoint: string | undefined
+  const started = performance.now()
+  const firstStep = trainer.stepCount()
+  let lastPlot = 0
+
+  const checkpoint = async (): Promise<'written' | 'non-finite'> => {
+    const snapshot = await trainer.snapshot()
+    const bad = nonFiniteTensors(snapshot)
+    if (bad.length > 0) {
+      raise({ kind: 'NonFinite', step: snapshot.step, fatal: true, message: `non-finite values in ${bad.join(', ')} at step ${snapshot.step}` })
+      return 'non-finite'
+    }
+    const record: RunRecord = { health }
+    lastCheckpoint = writeCheckpoint(directory.checkpoints, snapshot, { run: record, keep: run.keep })
+    return 'written'
+  }
+  const raise = (alarm: Alarm): void => {
+    alarms.push(alarm)
+    events.alarm?.(alarm)
+  }
+  const writeGrid = async (step: number): Promise<ReadonlyArray<Alarm>> => {
+    const samples = await trainer.generate(fixedLatents)
+    directory.writeGrid(step, setup.render(samples, 64))
+    const observed = observeSpread(health, sampleSpread(samples, 64), step, defaultHealthThresholds)
+    health = observed.state
+    return observed.alarms
+  }
+  const plot = (force: boolean): void => {
+    // The plot is rewritten at most every 2 s: cheap next to a step, not next to a thousand.
+    if (!force && performance.now() - lastPlot < 2000) return
+    directory.writeLossPlot(rows, scoreLabel)
+    lastPlot = performance.now()
+  }
+
+  events.started?.({ directory: directory.path, backend: context.backend, firstStep, totalSteps: run.steps, resumed: context.resumed })
+  if (firstStep === 0) for (const a of await writeGrid(0)) raise(a)
+
+  let ended: RunSummary['ended'] = 'completed'
+  while (trainer.stepCount() < run.steps) {
+    // A step's awaits can all resolve as microtasks (the cpu backend reads synchronously): yield
+    // to the event loop once a step so a signal handler (Ctrl-C) gets to run.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    if (context.signal?.aborted === true) {
+      ended = 'interrupted'
+      break
+    }
+    if (run.minutes > 0 && performance.now() - started > run.minutes * 60_000) {
+      ended = 'out of time'
+      break
+    }
+    const report = await trainer.step()
+    const observed = observeStep(health, report, spec.loss, defaultHealthThresholds)
+    health = observed.state
+    const stepAlarms = [...observed.alarms]
+    if (report.step % run['sample-every'] === 0 || report.step === run.steps) stepAlarms.push(...(await writeGrid(report.step)))
+    const fatal = stepAlarms.find((a) => a.fatal)
+    if (fatal !== undefined) {
+      // Say where the non-finite values are: read the state once, on this fatal path only.
+      const bad = nonFiniteTensors(await trainer.snapshot())
+      stepAlarms[stepAlarms.indexOf(fatal)] = bad.length === 0 ? fatal : { ...fatal, message: `${fatal.message}; non-finite values in ${bad.join(', ')}` }
+    }
+    for (const a of stepAlarms) raise(a)
+    const seconds = (performance.now() - started) / 1000
+    const stepsPerSecond = (report.step - firstStep) / Math.max(seconds, 1e-9)
+    if (report.step % run['log-every'] === 0 || report.step === run.steps || stepAlarms.length > 0 || report.step === 1) {
+      const row: MetricsRow = { ...report, seconds, stepsPerSecond, alarms: stepAlarms.map(({ kind, message }) => ({ kind, message })) }
+      rows.push(row)
+      directory.appendMetrics(row)
+      plot(false)
+    }
+    events.step?.(report, { stepsPerSecond, activeAlarms: health.active })
+    if (fatal !== undefined) {
+      ended = 'non-finite'
+      break
+    }
+    if (report.step % run['checkpoint-every'] === 0 && (await checkpoint()) === 'non-finite') {
+      ended = 'non-finite'
+      break
+    }
+  }
+  plot(true)
+  if (ended !== 'non-finite' && (await checkpoint()) === 'non-finite') ended = 'non-finite'
+  if (ended === 'completed') await setup.finish?.({ trainer, out: directory.path, log: (line) => events.message?.(line) })
+  return {
+    directory: directory.path,
+    ended,
+    step: trainer.stepCount(),
+    checkpoint: lastCheckpoint ?? readLatestPath(directory),
+    alarms,
+  }
+}
+
+const readLatestPath = (directory: RunDirectory): string | undefined => {
+  const latest = readLatestCheckpoint(directory.checkpoints)
+  return E.isRight(latest) ? latest.right.path : undefined
+}
+
+/**
+ * Starts a new run of `recipe` with command-line `argv`; `module` is how `ganfp resume` finds the
+ * recipe again (`builtin:NAME` or a module path). Bad options are a `GanException` before any
+ * directory is created.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export const startRun = async (
+  recipe: Recipe,
+  module: string,
+  argv: ReadonlyArray<string>,
+  events: RunEvents = {},
+  signal?: AbortSignal,
+): Promise<RunSummary | 'help'> => {
+  const parsed = getOrThrow(parseRecipeArgs(recipe, argv))
+  if (parsed.help) return 'help'
+  const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
+  const backend = await selectBackend(parsed.run)
+  const manifest: RunManifest = {
+    format: 'ganfp-run',
+    formatVersion: 1,
+    recipe: {
+      name: recipe.name,
+      module: module.startsWith('builtin:') ? module : module.startsWith('file:') ? fileURLToPath(module) : isAbsolute(module) ? module : resolve(module),
+    },
+    argv: [...argv],
+    config: { ...parsed.recipeConfig, ...parsed.run },
+    seed: parsed.run.seed,
+    backend: { requested: parsed.run.backend, name: backend.name, reason: backend.reason },
+    runtime: runtimeInfo(),
+    versions: { ganfp: libraryVersion, '@tensorflow/tfjs-core': tf.version_core },
+    createdAt: new Date().toISOString(),
+  }
+  const trainer = getOrThrow(createTrainer(compiled, setup.dataset, { seed: parsed.run.seed, batchSize: setup.batchSize }))
+  try {
+    const directory = getOrThrow(createRunDirectory(parsed.run.out, manifest))
+    return await execute({ directory, trainer, setup, run: parsed.run, backend, health: initialHealthState, rows: [], resumed: false, events, signal })
+  } finally {
+    trainer.dispose()
+  }
+}
+
+/**
+ * Continues the run in `path` from its newest checkpoint, to the step count it was started with
+ * (or `steps` if given). `loadRecipe` finds the recipe from the manifest's `recipe.module`.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export const resumeRun = async (
+  path: string,
+  loadRecipe: (module: string) => Promise<Recipe>,
+  options: { readonly steps?: number; readonly events?: RunEvents; readonly signal?: AbortSignal } = {},
+): Promise<RunSummary> => {
+  const directory = getOrThrow(openRunDirectory(path))
+  const recipe = await loadRecipe(directory.manifest.recipe.module)
+  const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
+  const run: RunConfig = { ...parsed.run, out: path, ...(options.steps === undefined ? {} : { steps: options.steps }) }
+  const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
+  const checkpoint: Checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
+  const record = getOrThrow(decodeWithPaths(RunRecordCodec, checkpoint.run, `checkpoint(${checkpoint.path}).manifest.json.run`, 'CheckpointCorrupt'))
+  const backend = await selectBackend(run)
+  const trainer = getOrThrow(
+    createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot }),
+  )
+  try {
+    // The metrics of steps after the checkpoint are re-run, so their old lines go.
+    const rows = getOrThrow(directory.readMetrics()).filter((row) => row.step <= checkpoint.step)
+    directory.replaceMetrics(rows)
+    return await execute({
+      directory,
+      trainer,
+      setup,
+      run,
+      backend,
+      health: record.health,
+      rows,
+      resumed: true,
+      events: options.events ?? {},
+      signal: options.signal,
+    })
+  } finally {
+    trainer.dispose()
+  }
+}
