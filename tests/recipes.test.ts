@@ -68,12 +68,13 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
   }
 
   for (const runner of ['deno', 'bun'] as const)
-    it(`${runner} runs dcgan.ts (tiny size) and writes progress and sample grids and samples.npy`, () => {
+    it(`${runner} runs dcgan.ts (tiny size) and writes a run directory, sample grids and samples.npy`, () => {
       const out = join(scratch, `${runner}-dcgan`)
       const r = run(runner, 'recipes/dcgan.ts', ['--steps', '2', '--width', '2', '--batch', '4', '--sample-every', '2', '--log-every', '1', '--out', out])
       expect(r.status).toBe(0)
-      expect(r.stdout).toMatch(/step 2 {2}D loss \d/)
-      for (const png of [join(out, 'samples.png'), join(out, 'progress', 'step-000002.png')]) {
+      expect(r.stdout).toContain(`completed 2 steps in ${out}`)
+      expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2)
+      for (const png of [join(out, 'samples.png'), join(out, 'samples', 'step-00000002.png')]) {
         const decoded = pngjs.PNG.sync.read(readFileSync(png))
         expect([decoded.width, decoded.height]).toEqual([8 * 30 + 2, 8 * 30 + 2]) // 8×8 grid of 28 px + 2 px gutters
       }

@@ -64,7 +64,7 @@ interface NetworkInference {
 }
 
 const inferNetwork = (network: Network, path: string): NetworkInference => {
-  if (typeof network !== 'object' || network === null || !Array.isArray(network.layers))
+  if (typeof network !== 'object' || network === null || network._tag !== 'Network' || !Array.isArray(network.layers))
     return {
       errors: [invalidConfig(path, 'a network (input(shape) and layers)', describeValue(network))],
       checked: undefined,
@@ -272,6 +272,8 @@ const checkContracts = (gan: Gan, generator: NetworkInference, discriminator: Ne
  * @category validation
  */
 export const checkGan = (gan: Gan): E.Either<ReadonlyArray<GanError>, CheckedGan> => {
+  if (typeof gan !== 'object' || gan === null || gan._tag !== 'Gan')
+    return E.left([invalidConfig('gan', 'a GAN value (made by gan({ generator, discriminator, ... }))', describeValue(gan))])
   const generator = inferNetwork(gan.generator, 'generator')
   const discriminator = inferNetwork(gan.discriminator, 'discriminator')
   const errors = [

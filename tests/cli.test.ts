@@ -1,0 +1,150 @@
+// The `ganfp` command as users run it: subprocesses under Deno and Bun, with exit codes, signals
+// and the run directory checked. Spawned from the Node suite only; the Deno and Bun suites skip it.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pngjs from 'pngjs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runtime } from './support/runtime.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+const cli = {
+  deno: ['run', '-A', 'src/cli.ts'],
+  bun: ['run', 'src/cli.ts'],
+} as const
+const env = { ...process.env, XDG_RUNTIME_DIR: process.env['XDG_RUNTIME_DIR'] ?? '/tmp', NO_COLOR: '1' }
+const scratch = mkdtempSync(join(tmpdir(), 'ganfp-cli-'))
+
+const ganfp = (runner: keyof typeof cli, args: ReadonlyArray<string>) => {
+  const result = spawnSync(bin(runner), [...cli[runner], ...args], { cwd: root, encoding: 'utf8', timeout: 300_000, env })
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** A tiny DCGAN run on the cpu backend (exact resume is promised there). */
+const tinyRun = (out: string, steps: number) => [
+  'train',
+  'dcgan',
+  '--dataset',
+  'fashion',
+  '--width',
+  '2',
+  '--batch',
+  '4',
+  '--steps',
+  String(steps),
+  '--backend',
+  'cpu',
+  '--log-every',
+  '5',
+  '--sample-every',
+  '50',
+  '--checkpoint-every',
+  '40',
+  '--out',
+  out,
+]
+
+type Row = { readonly step: number; readonly discriminatorLoss: number; readonly generatorLoss: number; readonly realScore: number; readonly fakeScore: number }
+const metrics = (dir: string): ReadonlyArray<Row> =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Row)
+    .map(({ step, discriminatorLoss, generatorLoss, realScore, fakeScore }) => ({ step, discriminatorLoss, generatorLoss, realScore, fakeScore }))
+
+/** Starts a run, sends SIGINT once its metrics reach `afterStep`, and waits for it to exit. */
+const interruptAt = (runner: keyof typeof cli, args: ReadonlyArray<string>, out: string, afterStep: number) =>
+  new Promise<{ readonly status: number | null; readonly stdout: string }>((resolve, reject) => {
+    const child = spawn(bin(runner), [...cli[runner], ...args], { cwd: root, env })
+    let stdout = ''
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)))
+    child.stderr.on('data', (chunk) => (stdout += String(chunk)))
+    const poll = setInterval(() => {
+      const path = join(out, 'metrics.jsonl')
+      if (!existsSync(path)) return
+      const last = readFileSync(path, 'utf8').trim().split('\n').at(-1)
+      if (last !== undefined && last !== '' && (JSON.parse(last) as Row).step >= afterStep) {
+        clearInterval(poll)
+        child.kill('SIGINT')
+      }
+    }, 50)
+    child.on('error', reject)
+    child.on('exit', (status) => {
+      clearInterval(poll)
+      resolve({ status, stdout })
+    })
+  })
+
+describe.skipIf(runtime !== 'node')('the ganfp command', () => {
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+  for (const runner of ['deno', 'bun'] as const)
+    it(`${runner}: Ctrl-C checkpoints and exits 0; resume ends with the losses of an uninterrupted run`, async () => {
+      const steps = 160
+      const whole = join(scratch, `${runner}-whole`)
+      const r = ganfp(runner, tinyRun(whole, steps))
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      expect(r.stdout).toContain(`completed ${steps} steps`)
+
+      const cut = join(scratch, `${runner}-cut`)
+      const stopped = await interruptAt(runner, tinyRun(cut, steps), cut, 42)
+      expect(stopped.status).toBe(0)
+      const at = Number(/stopped at step (\d+)/.exec(stopped.stdout)?.[1])
+      expect(at).toBeGreaterThanOrEqual(42)
+      expect(at).toBeLessThan(steps)
+      expect(readdirSync(join(cut, 'checkpoints'))).toContain(`step-${String(at).padStart(8, '0')}`)
+
+      const resumed = ganfp(runner, ['resume', cut])
+      expect(resumed.status).toBe(0)
+      expect(resumed.stdout).toContain(`completed ${steps} steps`)
+      // Every logged step, before and after the interruption, equals the uninterrupted run's.
+      expect(metrics(cut)).toEqual(metrics(whole))
+
+      for (const file of ['manifest.json', 'loss.svg', 'samples/latest.png', 'samples/step-00000000.png', 'samples/step-00000150.png', 'samples.npy'])
+        expect(existsSync(join(cut, file))).toBe(true)
+      expect(readFileSync(join(cut, 'loss.svg'), 'utf8')).toMatch(/^<svg[\s\S]*polyline[\s\S]*<\/svg>\n$/)
+      const manifest = JSON.parse(readFileSync(join(cut, 'manifest.json'), 'utf8'))
+      expect(manifest).toMatchObject({ recipe: { name: 'dcgan', module: 'builtin:dcgan' }, seed: 1, backend: { name: 'cpu' }, runtime: { name: runner } })
+
+      const grid = join(scratch, `${runner}-grid.png`)
+      const sampled = ganfp(runner, ['sample', cut, '--n', '16', '--out', grid])
+      expect(sampled.status).toBe(0)
+      const png = pngjs.PNG.sync.read(readFileSync(grid))
+      expect([png.width, png.height]).toEqual([4 * 30 + 2, 4 * 30 + 2]) // 4×4 grid of 28 px + 2 px gutters
+    }, 600_000)
+
+  it('a bad option exits 2 with a message naming it, and creates no run directory', () => {
+    const out = join(scratch, 'never')
+    const r = ganfp('bun', ['train', 'dcgan', '--lr', '-1', '--steps', '0', '--out', out])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('InvalidConfig at --lr: expected a number > 0, found "-1"')
+    expect(r.stderr).toContain('InvalidConfig at --steps: expected a positive integer, found "0"')
+    expect(existsSync(out)).toBe(false)
+  })
+
+  it('refuses to write a run over another, and names what to do', () => {
+    const out = join(scratch, 'deno-whole')
+    const r = ganfp('bun', ['train', 'dcgan', '--out', out])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain(`ganfp resume ${out}`)
+  })
+
+  it('an unknown command or recipe exits 2', () => {
+    expect(ganfp('bun', ['bogus']).status).toBe(2)
+    const r = ganfp('bun', ['train', 'nonexistent-recipe'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('InvalidConfig at RECIPE')
+  })
+
+  it("--help lists a recipe's options with types and defaults", () => {
+    const r = ganfp('bun', ['train', 'dcgan', '--help'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/--lr +Adam learning rate of both networks \(a number > 0; default 0\.0002\)/)
+    expect(r.stdout).toMatch(/--dataset +bundled image set \(one of mnist, fashion; default mnist\)/)
+    expect(r.stdout).toMatch(/--steps +generator steps in all \(a positive integer; default 2000\)/)
+  })
+})
