@@ -17,6 +17,17 @@ import { tf, type Tensor } from './tf.ts'
 type Tensor4D = tf.Tensor4D
 
 /** TensorFlow's `same` padding before and after, for one axis. */
+/** Rows and columns of zeros around the input: [[top, bottom], [left, right]]. */
+type ExplicitPadding = readonly [Pair, Pair]
+
+/** tfjs's NHWC form of explicit padding. */
+const explicit = ([[top, bottom], [left, right]]: ExplicitPadding): [[0, 0], [number, number], [number, number], [0, 0]] => [
+  [0, 0],
+  [top, bottom],
+  [left, right],
+  [0, 0],
+]
+
 const samePadding = (input: number, output: number, kernel: number, stride: number): Pair => {
   const total = Math.max((output - 1) * stride + kernel - input, 0)
   return [Math.floor(total / 2), total - Math.floor(total / 2)]
@@ -34,12 +45,19 @@ export const convFilterGradient = (
   dy: Tensor4D,
   kernel: Pair,
   strides: Pair,
-  padding: Padding,
+  padding: Padding | ExplicitPadding,
 ): Tensor4D => {
   const [, h, w] = input.shape
   const [, oh, ow] = dy.shape
-  const [top, bottom] = padding === 'same' ? samePadding(h, oh, kernel[0], strides[0]) : [0, 0]
-  const [left, right] = padding === 'same' ? samePadding(w, ow, kernel[1], strides[1]) : [0, 0]
+  const [[top, bottom], [left, right]] =
+    typeof padding !== 'string'
+      ? padding
+      : padding === 'same'
+        ? [samePadding(h, oh, kernel[0], strides[0]), samePadding(w, ow, kernel[1], strides[1])]
+        : [
+            [0, 0],
+            [0, 0],
+          ]
   // Batch ↔ channels: the input becomes [ci, H, W, n] and dy the filter [oh, ow, n, co]; the
   // padding goes into the convolution rather than a separate pad.
   const correlated = tf.conv2d(
@@ -121,6 +139,7 @@ export const conv2dTransposeByPhases = (
   outputShape: readonly [number, number, number, number],
   strides: Pair,
   padding: Padding,
+  twiceDifferentiable = false,
 ): Tensor4D => {
   const [n, inH, inW, inC] = x.shape
   const [kh, kw, outC] = filter.shape
@@ -141,12 +160,13 @@ export const conv2dTransposeByPhases = (
     const keepH = inH - cropTop - Math.max(-v.after, 0)
     const keepW = inW - cropLeft - Math.max(-h.after, 0)
     const cropped = cropTop + cropLeft > 0 || keepH < inH - cropTop || keepW < inW - cropLeft ? tf.slice(x, [0, cropTop, cropLeft, 0], [n, keepH, keepW, inC]) : x
-    return tf.conv2d(cropped, sub, 1, [
-      [0, 0],
+    const pads: ExplicitPadding = [
       [Math.max(v.before, 0), Math.max(v.after, 0)],
       [Math.max(h.before, 0), Math.max(h.after, 0)],
-      [0, 0],
-    ])
+    ]
+    return twiceDifferentiable
+      ? phaseConvolution(cropped, sub, pads)
+      : tf.conv2d(cropped, sub, 1, explicit(pads))
   }
   const R = vertical.rows
   const C = horizontal.rows
@@ -187,6 +207,20 @@ const withGradient = (
       gradFunc: (dy: Tensor, saved: Array<Tensor>) => backward(dy as Tensor4D, saved[0] as Tensor4D, saved[1] as Tensor4D),
     }
   })
+
+/**
+ * A stride-1 convolution with explicit padding whose gradient uses only kernels every backend has:
+ * tfjs's own gradient of conv2d needs Conv2DBackpropFilter, which the wasm backend lacks. Used
+ * where a convolution's input gradient is itself differentiated (gradient penalties).
+ */
+const phaseConvolution = (x: Tensor4D, filter: Tensor4D, pads: ExplicitPadding): Tensor4D =>
+  withGradient(
+    (xs, ws) => tf.conv2d(xs, ws, 1, explicit(pads)),
+    (dy, xs, ws) => [
+      tf.conv2dTranspose(dy, ws, xs.shape, 1, explicit(pads) as never),
+      convFilterGradient(xs, dy, [ws.shape[0], ws.shape[1]], [1, 1], pads),
+    ],
+  )(x, filter) as Tensor4D
 
 /**
  * A transposed convolution run as phases, whose filter gradient is `convFilterGradient` (a

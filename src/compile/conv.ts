@@ -7,7 +7,7 @@
 import type { AvgPool, Conv2d, Conv2dTranspose, Pair, Upsample } from '../dsl/conv.ts'
 import type { ShapedLayer } from '../shape/check.ts'
 import { conv2dTransposeLowered } from './conv-lowering.ts'
-import { fusedConv2d, type FusedActivation } from './fusion.ts'
+import { activateTwiceDifferentiable, fusedConv2d, type FusedActivation } from './fusion.ts'
 import { neededGradients, type CompiledLayer } from './layers.ts'
 import type { ParamSpec } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
@@ -85,6 +85,13 @@ export const compileConvLayer = (
         forward: (x, p, mode) => {
           const b = layer.useBias ? p[bias] : undefined
           const fused = activation ?? { name: 'linear' }
+          if (mode.twiceDifferentiable) {
+            // The activation apart, with a gradient from its input (see ForwardMode).
+            const z = lowered()
+              ? fusedConv2d(x as Tensor4D, p[kernel] as Tensor4D, b, layer.strides, layer.padding, { name: 'linear' }, neededGradients(mode))
+              : tf.conv2d(x as Tensor4D, p[kernel] as Tensor4D, [layer.strides[0], layer.strides[1]], layer.padding)
+            return { output: activateTwiceDifferentiable(b === undefined || lowered() ? z : tf.add(z, b), fused), stateUpdates: [] }
+          }
           if (lowered())
             return {
               output: fusedConv2d(x as Tensor4D, p[kernel] as Tensor4D, b, layer.strides, layer.padding, fused, neededGradients(mode)),

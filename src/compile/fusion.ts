@@ -75,6 +75,53 @@ export const activate = (z: Tensor, activation: FusedActivation): Tensor => {
 }
 
 /**
+ * act(z) with a gradient computed from z, not from act(z), and from ops that have gradients
+ * themselves, so that it can be differentiated again.
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const activateTwiceDifferentiable = (z: Tensor, activation: FusedActivation): Tensor => {
+  switch (activation.name) {
+    case 'linear':
+      return z
+    case 'relu':
+      return slopeFromInput(z, tf.relu, 0)
+    case 'leakyrelu':
+      return slopeFromInput(z, (x) => tf.leakyRelu(x, activation.alpha), activation.alpha)
+    case 'sigmoid':
+      return fromInput(z, tf.sigmoid, (s) => tf.mul(s, tf.sub(1, s)))
+  }
+}
+
+/**
+ * A piecewise-linear f with slope 1 above zero and `slope` below: its gradient is dy·step(z, slope)
+ * (tfjs's leaky ReLU gradient selects with a comparison, whose own gradient tfjs lacks).
+ */
+const slopeFromInput = (z: Tensor, f: (z: Tensor) => Tensor, slope: number): Tensor =>
+  tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [Tensor, tf.GradSaveFunc]
+    save([input])
+    return { value: f(input), gradFunc: (dy: Tensor, saved: Array<Tensor>) => tf.mul(dy, tf.step(saved[0]!, slope)) }
+  })(z)
+
+/**
+ * tanh with its gradient 1 − tanh(z)² computed from z (see `activateTwiceDifferentiable`).
+ *
+ * @since 0.1.0
+ * @category compiler
+ */
+export const tanhTwiceDifferentiable = (z: Tensor): Tensor => fromInput(z, tf.tanh, (t) => tf.sub(1, tf.square(t)))
+
+/** f(z) whose gradient dy·f'(z) recomputes f(z) from the saved input inside the gradient. */
+const fromInput = (z: Tensor, f: (z: Tensor) => Tensor, derivativeFromValue: (value: Tensor) => Tensor): Tensor =>
+  tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [Tensor, tf.GradSaveFunc]
+    save([input])
+    return { value: f(input), gradFunc: (dy: Tensor, saved: Array<Tensor>) => tf.mul(dy, derivativeFromValue(f(saved[0]!))) }
+  })(z)
+
+/**
  * ∂L/∂z for y = act(z), from y alone.
  *
  * @since 0.1.0
@@ -187,7 +234,9 @@ export const fusedConv2d = (
       gradFunc: (dy: Tensor, saved: Array<Tensor>) => {
         const [input, w, out] = saved as [Tensor4D, Tensor4D, Tensor4D]
         const dz = throughActivation(dy, out, activation) as Tensor4D
-        const dx = needed.input ? conv2dTransposeByPhases(dz, w, input.shape, strides, padding) : tf.zeros(input.shape)
+        const dx = needed.input
+          ? conv2dTransposeByPhases(dz, w, input.shape, strides, padding, needed.twice ?? false)
+          : tf.zeros(input.shape)
         if (!needed.params) return [dx, tf.zeros(w.shape), ...(b === undefined ? [] : [tf.zeros(b.shape)])]
         const grads = [dx, convFilterGradient(input, dz, [w.shape[0], w.shape[1]], strides, padding)]
         return b === undefined ? grads : [...grads, tf.sum(dz, [0, 1, 2])]

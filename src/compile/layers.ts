@@ -5,8 +5,8 @@
  */
 import type { ShapedLayer } from '../shape/check.ts'
 import { compileConvLayer } from './conv.ts'
-import { batchNormTraining } from './batch-norm.ts'
-import { activate, fusedDense, type FusedActivation } from './fusion.ts'
+import { batchNormTraining, batchNormTrainingComposed } from './batch-norm.ts'
+import { activate, activateTwiceDifferentiable, fusedDense, tanhTwiceDifferentiable, type FusedActivation } from './fusion.ts'
 import type { ParamSpec, Params } from './params.ts'
 import { tf, type Tensor } from './tf.ts'
 
@@ -30,6 +30,15 @@ export interface ForwardMode {
    * says false for the discriminator inside the generator's step, where only input gradients flow.
    */
   readonly paramGradients?: boolean
+  /**
+   * Whether the gradient of this pass will itself be differentiated (default false): a gradient
+   * penalty differentiates ‖∇ₓD(x)‖ with respect to D's parameters. The fused kernels' gradients
+   * read the activation's derivative off their output, which tfjs's tape cannot differentiate
+   * (it records the saved output before the op that makes it); in this mode every activation's
+   * gradient is computed from its input instead, and convolutions' gradients use only kernels
+   * every backend has.
+   */
+  readonly twiceDifferentiable?: boolean
 }
 
 /**
@@ -42,6 +51,8 @@ export interface ForwardMode {
 export interface NeededGradients {
   readonly input: boolean
   readonly params: boolean
+  /** The gradient will be differentiated again (see `ForwardMode.twiceDifferentiable`). */
+  readonly twice?: boolean
 }
 
 /**
@@ -51,6 +62,7 @@ export interface NeededGradients {
 export const neededGradients = (mode: ForwardMode): NeededGradients => ({
   input: mode.inputGradient ?? true,
   params: mode.paramGradients ?? true,
+  twice: mode.twiceDifferentiable ?? false,
 })
 
 /** One layer's forward result: its output and the new values of any state it keeps. */
@@ -64,6 +76,8 @@ export interface CompiledLayer {
   readonly params: ReadonlyArray<ParamSpec>
   readonly forward: (x: Tensor, params: Params, mode: ForwardMode, index: number) => LayerOutput
 }
+
+const linear: FusedActivation = { name: 'linear' }
 
 const stateless = (f: (x: Tensor) => Tensor): CompiledLayer => ({
   params: [],
@@ -93,7 +107,9 @@ export const compileLayer = (shaped: ShapedLayer, local: string, activation?: Fu
             : []),
         ],
         forward: (x, p, mode) => ({
-          output: fusedDense(x, p[kernel]!, layer.useBias ? p[bias] : undefined, activation ?? { name: 'linear' }, neededGradients(mode)),
+          output: mode.twiceDifferentiable
+            ? activateTwiceDifferentiable(fusedDense(x, p[kernel]!, layer.useBias ? p[bias] : undefined, linear, neededGradients(mode)), activation ?? linear)
+            : fusedDense(x, p[kernel]!, layer.useBias ? p[bias] : undefined, activation ?? linear, neededGradients(mode)),
           stateUpdates: [],
         }),
       }
@@ -103,9 +119,15 @@ export const compileLayer = (shaped: ShapedLayer, local: string, activation?: Fu
     case 'LeakyRelu':
       return stateless((x) => tf.leakyRelu(x, layer.alpha))
     case 'Tanh':
-      return stateless((x) => tf.tanh(x))
+      return { params: [], forward: (x, _p, mode) => ({ output: mode.twiceDifferentiable ? tanhTwiceDifferentiable(x) : tf.tanh(x), stateUpdates: [] }) }
     case 'Sigmoid':
-      return stateless((x) => tf.sigmoid(x))
+      return {
+        params: [],
+        forward: (x, _p, mode) => ({
+          output: mode.twiceDifferentiable ? activateTwiceDifferentiable(x, { name: 'sigmoid' }) : tf.sigmoid(x),
+          stateUpdates: [],
+        }),
+      }
     case 'Flatten':
     case 'Reshape':
       return stateless((x) => tf.reshape(x, [-1, ...outputShape]))
@@ -144,7 +166,14 @@ export const compileLayer = (shaped: ShapedLayer, local: string, activation?: Fu
             const shift = tf.sub(p[beta]!, tf.mul(p[movingMean]!, scale))
             return { output: activate(tf.add(tf.mul(x, scale), shift), fused), stateUpdates: [] }
           }
-          const { output, mean, variance } = batchNormTraining(x, p[gamma]!, p[beta]!, layer.epsilon, fused, neededGradients(mode))
+          const { output, mean, variance } = (mode.twiceDifferentiable ? batchNormTrainingComposed : batchNormTraining)(
+            x,
+            p[gamma]!,
+            p[beta]!,
+            layer.epsilon,
+            fused,
+            neededGradients(mode),
+          )
           const blend = (old: Tensor, batch: Tensor): Tensor =>
             tf.add(tf.mul(old, layer.momentum), tf.mul(batch, 1 - layer.momentum))
           const stateUpdates: Array<readonly [string, Tensor]> = [
