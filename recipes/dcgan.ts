@@ -31,15 +31,20 @@ import {
   flag,
   flatten,
   gan,
+  gradientPenalty,
+  hinge,
   imageDataset,
   imageGrid,
   isMain,
   leakyRelu,
+  leastSquares,
   loadBundledImages,
+  nonSaturating,
   normalLatent,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
+  r1,
   reshape,
   runMain,
   sequential,
@@ -47,9 +52,12 @@ import {
   tanh,
   trainCommand,
   unitIntervalFlag,
+  wasserstein,
   writeFileAtomic,
   type FlagValues,
   type Gan,
+  type GanLoss,
+  type Penalty,
 } from '../src/index.ts'
 
 /** The recipe's own options; the run options (`--steps`, `--out`, …) come on top. */
@@ -61,6 +69,18 @@ export const dcganFlags = {
   lr: flag(positiveNumberFlag, 2e-4, 'Adam learning rate of both networks'),
   'beta1': flag(unitIntervalFlag, 0.5, "Adam's β1"),
   'average-decay': flag(unitIntervalFlag, 0.999, "decay of the generator's moving average used for sampling (0: none)"),
+  loss: flag(oneOfFlag(['non-saturating', 'least-squares', 'hinge', 'wasserstein'] as const), 'non-saturating', 'adversarial loss'),
+  penalty: flag(oneOfFlag(['none', 'gp', 'r1'] as const), 'none', 'gradient penalty on the discriminator (gp: WGAN-GP)'),
+  'penalty-weight': flag(positiveNumberFlag, 10, 'λ of WGAN-GP, γ of R1'),
+  'penalty-every': flag(positiveIntFlag, 1, 'apply the penalty every n-th discriminator update, scaled by n (lazy)'),
+  'critic-steps': flag(positiveIntFlag, 1, 'discriminator updates per generator update (WGAN: 5)'),
+}
+
+const losses: Record<DcganConfig['loss'], GanLoss> = {
+  'non-saturating': nonSaturating(),
+  'least-squares': leastSquares(),
+  hinge: hinge(),
+  wasserstein: wasserstein(),
 }
 
 /** The recipe's configuration: its flags' values. */
@@ -73,6 +93,9 @@ export const dcganGan = (options: {
   readonly learningRate?: number
   readonly beta1?: number
   readonly generatorAverageDecay?: number
+  readonly loss?: GanLoss
+  readonly penalties?: ReadonlyArray<Penalty>
+  readonly criticSteps?: number
 }): Gan => {
   const optimizer = adam({ learningRate: options.learningRate ?? 2e-4, beta1: options.beta1 ?? 0.5 })
   const w = options.width
@@ -108,7 +131,12 @@ export const dcganGan = (options: {
       ],
     ),
     latent: normalLatent(options.latentDim),
-    schedule: alternating({ generatorAverageDecay: 'generatorAverageDecay' in options ? options.generatorAverageDecay : 0.999 }),
+    schedule: alternating({
+      generatorAverageDecay: 'generatorAverageDecay' in options ? options.generatorAverageDecay : 0.999,
+      discriminatorStepsPerGeneratorStep: options.criticSteps ?? 1,
+    }),
+    ...(options.loss === undefined ? {} : { loss: options.loss }),
+    penalties: options.penalties ?? [],
     optimizers: { generator: optimizer, discriminator: optimizer },
   })
 }
@@ -140,6 +168,14 @@ export const recipe = defineRecipe({
         learningRate: config.lr,
         beta1: config.beta1,
         generatorAverageDecay: decay === 0 ? undefined : decay,
+        loss: losses[config.loss],
+        penalties:
+          config.penalty === 'gp'
+            ? [gradientPenalty({ weight: config['penalty-weight'], every: config['penalty-every'] })]
+            : config.penalty === 'r1'
+              ? [r1({ gamma: config['penalty-weight'], every: config['penalty-every'] })]
+              : [],
+        criticSteps: config['critic-steps'],
       }),
       dataset: imageDataset(train),
       batchSize: config.batch,

@@ -180,6 +180,7 @@ describe('health alarms', () => {
       generatorLoss: 0.7,
       realScore: 0.5,
       fakeScore: 0.5,
+      discriminatorPenalty: 0,
       discriminatorGradientNorm: Number.POSITIVE_INFINITY,
       generatorGradientNorm: 1,
     }

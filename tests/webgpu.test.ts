@@ -17,13 +17,16 @@ import {
   conv2d,
   conv2dTranspose,
   dense,
+  gradientPenalty,
   leakyRelu,
+  r1,
   tanh,
   upsample,
   type CompiledGan,
   type Layer,
 } from '../src/index.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
+import { checkPenaltyGradients, penalisedDiscriminators } from './support/penalty-check.ts'
 import { vanillaGan } from '../recipes/vanilla.ts'
 import { runtime } from './support/runtime.ts'
 
@@ -111,6 +114,19 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
     for (const [shape, layers, options] of cases)
       expect(await checkGradients(shape, layers, options)).toBeLessThan(gradientTolerance)
   }, 300_000)
+
+  it('differentiates gradient penalties twice, matching finite differences', async () => {
+    await useBackend('webgpu')
+    const discriminators = await penalisedDiscriminators()
+    for (const name of ['MLP (leaky ReLU, tanh)', 'MLP (sigmoid, ReLU)', 'convolutions (stride 1, two channels, valid padding, sigmoid)']) {
+      const [shape, layers] = discriminators[name]!
+      for (const penalty of [gradientPenalty(), r1()]) {
+        const { worst, checked, skipped } = await checkPenaltyGradients(shape, layers, penalty)
+        expect({ name, ok: worst < 1e-2 }).toEqual({ name, ok: true })
+        expect(skipped).toBeLessThanOrEqual(checked * 0.05)
+      }
+    }
+  }, 600_000)
 
   it('gives the same forward output as cpu for the same initial parameters (within 1e-4)', async () => {
     const compiled = compileOrThrow(vanillaGan({ width: 32, latentDim: 4, learningRate: 1e-3 }))

@@ -8,6 +8,7 @@ import { normalLatent, type Latent } from './latent.ts'
 import { nonSaturating, type GanLoss } from './loss.ts'
 import type { Network } from './network.ts'
 import { adam, type Optimizer } from './optimizer.ts'
+import type { Penalty } from './penalty.ts'
 import { alternating, type Schedule } from './schedule.ts'
 
 /**
@@ -22,6 +23,8 @@ export interface Gan {
   readonly loss: GanLoss
   readonly schedule: Schedule
   readonly optimizers: { readonly generator: Optimizer; readonly discriminator: Optimizer }
+  /** Added to the discriminator's loss (gradient penalties); none by default. */
+  readonly penalties: ReadonlyArray<Penalty>
 }
 
 /**
@@ -43,6 +46,7 @@ export const gan = (parts: {
   readonly loss?: GanLoss
   readonly schedule?: Schedule
   readonly optimizers?: { readonly generator?: Optimizer; readonly discriminator?: Optimizer }
+  readonly penalties?: ReadonlyArray<Penalty>
 }): Gan => ({
   _tag: 'Gan',
   generator: parts.generator,
@@ -54,6 +58,7 @@ export const gan = (parts: {
     generator: parts.optimizers?.generator ?? adam(),
     discriminator: parts.optimizers?.discriminator ?? adam(),
   },
+  penalties: parts.penalties ?? [],
 })
 
 /**
@@ -109,3 +114,19 @@ export const withOptimizers =
       discriminator: optimizers.discriminator ?? g.optimizers.discriminator,
     },
   })
+
+/**
+ * Replaces the discriminator's penalties (data-last, for `pipe`).
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { gan, withPenalties, gradientPenalty, mlp, relu } from 'ganfp'
+ * const g = pipe(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }), withPenalties([gradientPenalty()]))
+ * g.penalties[0]._tag // 'GradientPenalty'
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withPenalties =
+  (penalties: ReadonlyArray<Penalty>) =>
+  (g: Gan): Gan => ({ ...g, penalties })

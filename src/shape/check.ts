@@ -13,6 +13,7 @@ import type { Latent } from '../dsl/latent.ts'
 import type { GanLoss } from '../dsl/loss.ts'
 import type { Network, Shape } from '../dsl/network.ts'
 import type { LearningRateSchedule, Optimizer } from '../dsl/optimizer.ts'
+import type { Penalty } from '../dsl/penalty.ts'
 import type { Schedule } from '../dsl/schedule.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from './describe.ts'
 import { inferLayer } from './infer.ts'
@@ -216,6 +217,26 @@ const checkOptimizer = (optimizer: Optimizer, path: string): ReadonlyArray<GanEr
   return [...errors, ...checkLearningRateSchedule(optimizer.schedule, `${path}.schedule`)]
 }
 
+const checkPenalties = (penalties: ReadonlyArray<Penalty>): ReadonlyArray<GanError> => {
+  if (!Array.isArray(penalties)) return [invalidConfig('penalties', 'a list of penalties (gradientPenalty(), r1(), r2())', describeValue(penalties))]
+  return penalties.flatMap((penalty, i): ReadonlyArray<GanError> => {
+    const path = `penalties[${i}]`
+    if (typeof penalty !== 'object' || penalty === null || !['GradientPenalty', 'R1', 'R2'].includes(penalty._tag))
+      return [invalidConfig(path, 'gradientPenalty(...), r1(...) or r2(...)', describeValue(penalty))]
+    const errors: Array<GanError> = []
+    const positive = (key: string, value: unknown) => {
+      if (!isFiniteNumber(value) || value <= 0) errors.push(invalidConfig(`${path}.${key}`, 'a number > 0', describeValue(value)))
+    }
+    if (penalty._tag === 'GradientPenalty') {
+      positive('weight', penalty.weight)
+      if (!isFiniteNumber(penalty.target) || penalty.target < 0)
+        errors.push(invalidConfig(`${path}.target`, 'a number ≥ 0', describeValue(penalty.target)))
+    } else positive('gamma', penalty.gamma)
+    if (!isPositiveInt(penalty.every)) errors.push(invalidConfig(`${path}.every`, 'a positive integer (1: every update)', describeValue(penalty.every)))
+    return errors
+  })
+}
+
 const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i])
 
 /** The contracts between the parts: latent → generator → discriminator → one logit. */
@@ -285,6 +306,7 @@ export const checkGan = (gan: Gan): E.Either<ReadonlyArray<GanError>, CheckedGan
     ...checkSchedule(gan.schedule),
     ...checkOptimizer(gan.optimizers?.generator, 'optimizers.generator'),
     ...checkOptimizer(gan.optimizers?.discriminator, 'optimizers.discriminator'),
+    ...checkPenalties(gan.penalties),
   ]
   return errors.length === 0 && generator.checked !== undefined && discriminator.checked !== undefined
     ? E.right({ gan, generator: generator.checked, discriminator: discriminator.checked })

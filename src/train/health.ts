@@ -115,7 +115,7 @@ const latch = (
  *
  * @example
  * import { observeStep, initialHealthState, defaultHealthThresholds, nonSaturating } from 'ganfp'
- * const report = { step: 1, discriminatorLoss: NaN, generatorLoss: 0.7, realScore: 0.5, fakeScore: 0.5, discriminatorGradientNorm: 1, generatorGradientNorm: 1 }
+ * const report = { step: 1, discriminatorLoss: NaN, generatorLoss: 0.7, realScore: 0.5, fakeScore: 0.5, discriminatorPenalty: 0, discriminatorGradientNorm: 1, generatorGradientNorm: 1 }
  * observeStep(initialHealthState, report, nonSaturating(), defaultHealthThresholds).alarms[0].kind // 'NonFinite'
  * @since 0.1.0
  * @category combinators

@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig, invalidData, shapeMismatch, type GanError } from '../errors.ts'
 import { sampleLatent, type CompiledGan } from '../compile/gan.ts'
 import { discriminatorLoss, generatorLoss } from '../compile/loss.ts'
+import { penaltyValue } from '../compile/penalty.ts'
 import { outputIsLogit } from '../dsl/loss.ts'
 import { disposeParams, mapParams, type Params } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
@@ -39,6 +40,11 @@ export interface StepReport {
   readonly realScore: number
   /** Mean D(G(z)) on the last fake batch the discriminator saw, on the same scale as `realScore`. */
   readonly fakeScore: number
+  /**
+   * The penalties' part of `discriminatorLoss` in the last discriminator update (already scaled
+   * for lazy regularisation; 0 when none applied).
+   */
+  readonly discriminatorPenalty: number
   /** L2 norm of the last discriminator update's gradient over all its trainable parameters. */
   readonly discriminatorGradientNorm: number
   /** L2 norm of the generator update's gradient. */
@@ -246,24 +252,41 @@ export const createTrainer = (
   /** What a step reports of D's outputs: probabilities for the log losses, raw critic scores otherwise. */
   const asScore = (outputs: Tensor): Tensor => (outputIsLogit(spec.loss) ? tf.sigmoid(outputs) : outputs)
 
-  /** One discriminator update on a real batch; reports [loss, gradient norm, mean D(x), mean D(G(z))]. */
+  /**
+   * One discriminator update on a real batch; reports [loss, gradient norm, mean D(x),
+   * mean D(G(z)), penalty]. The penalties due on this update (lazy ones every n-th, scaled by n)
+   * are part of the loss.
+   */
   const discriminatorUpdate = (real: Batch): Tensor => {
     const latents = sampleLatent(spec.latent, batchSize, latentRng)
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32(), noiseRng.nextUint32()]
+    const update = disc.optimizer.updates + 1
+    const due = spec.penalties.filter((penalty) => update % penalty.every === 0)
+    // Drawn only when a penalty is due, so runs without penalties keep their random streams.
+    const penaltySeed = due.length > 0 ? noiseRng.nextUint32() : 0
+    const epsilon = due.some((penalty) => penalty._tag === 'GradientPenalty') ? tf.tensor1d(noiseRng.uniforms(batchSize)) : tf.zeros([0])
     const realBatch = tf.tensor(real.values, [...real.shape])
     const fake = tf.tidy(() => G.apply(gen.params, tf.tensor(latents, latentShape), { training: true, seed: seeds[0]! }))
     const { player, report } = gradientUpdate(disc, D.trainablePaths, spec.optimizers.discriminator, (params) => {
       // Neither the data nor the (constant) fakes need an input gradient.
       const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]!, inputGradient: false })
       const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]!, inputGradient: false })
+      const adversarial = discriminatorLoss(spec.loss, onReal.output, onFake.output)
+      const penalty =
+        due.length === 0
+          ? tf.scalar(0)
+          : tf.addN(
+              due.map((p) => tf.mul(penaltyValue(p, D, params, { real: realBatch, fake, epsilon, seed: penaltySeed }), p.every)),
+            )
       return {
-        loss: discriminatorLoss(spec.loss, onReal.output, onFake.output),
+        loss: due.length === 0 ? adversarial : tf.add(adversarial, penalty),
         stateUpdates: { ...onReal.stateUpdates, ...onFake.stateUpdates },
-        metrics: tf.stack([tf.mean(asScore(onReal.output)), tf.mean(asScore(onFake.output))]),
+        metrics: tf.stack([tf.mean(asScore(onReal.output)), tf.mean(asScore(onFake.output)), penalty]),
       }
     })
     realBatch.dispose()
     fake.dispose()
+    epsilon.dispose()
     const clipped = clipWeights(player)
     disposeReplaced(disc, clipped)
     disc = clipped
@@ -331,7 +354,7 @@ export const createTrainer = (
     const all = tf.concat([discriminatorStats!, gLoss])
     discriminatorStats!.dispose()
     gLoss.dispose()
-    const [dLoss, dNorm, realScore, fakeScore, generatorLossValue, gNorm] = await all.data()
+    const [dLoss, dNorm, realScore, fakeScore, dPenalty, generatorLossValue, gNorm] = await all.data()
     all.dispose()
     steps++
     return {
@@ -340,6 +363,7 @@ export const createTrainer = (
       generatorLoss: generatorLossValue!,
       realScore: realScore!,
       fakeScore: fakeScore!,
+      discriminatorPenalty: dPenalty!,
       discriminatorGradientNorm: dNorm!,
       generatorGradientNorm: gNorm!,
     }
