@@ -214,6 +214,19 @@ const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> => {
 }
 
 /**
+ * The generator inputs of the run's grids: 64 latents from a fixed seed, or for paired data the
+ * paired inputs of a first batch drawn with that seed.
+ */
+const fixedGeneratorInputs = async (setup: RecipeSetup, seed: number): Promise<Float32Array> => {
+  if (setup.gan.latent._tag !== 'Paired') return sampleLatent(setup.gan.latent, 64, Rng.fromSeed(seed))
+  const first = await setup.dataset.batches({ batchSize: 64, seed })[Symbol.asyncIterator]().next()
+  const inputs = first.done === true ? undefined : first.value.pairedInput
+  if (inputs === undefined)
+    throw new GanException([invalidConfig(`data(${setup.dataset.name})`, 'a first batch of 64 paired examples (for the grids)', 'none')])
+  return inputs
+}
+
+/**
  * Trains, filling `directory`, from the trainer's current step to `run.steps`. Shared by new and
  * resumed runs.
  */
@@ -232,7 +245,7 @@ const execute = async (context: {
   const { directory, trainer, setup, run, events } = context
   const spec = trainer.compiled.spec
   const scoreLabel = outputIsLogit(spec.loss) ? 'D(x), D(G(z))' : 'critic scores on real and generated'
-  const fixedLatents = sampleLatent(spec.latent, 64, Rng.fromSeed(run.seed + 1))
+  const fixedLatents = await fixedGeneratorInputs(setup, run.seed + 1)
   const rows = [...context.rows]
   let health = context.health
   const alarms: Array<Alarm> = []

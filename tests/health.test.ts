@@ -176,6 +176,9 @@ describe('health alarms', () => {
   it('the monitor reports every non-finite quantity by name', () => {
     const report: StepReport = {
       step: 7,
+      phase: 0,
+      discriminatorUpdates: 1,
+      contentLoss: 0,
       discriminatorLoss: Number.NaN,
       generatorLoss: 0.7,
       realScore: 0.5,

@@ -87,6 +87,23 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
     trainer.dispose()
   }, 300_000)
 
+  it('reports the numbers the cpu backend reports for the same run (within 1e-3)', async () => {
+    const compiled = compileOrThrow(vanillaGan({ width: 16, latentDim: 2, learningRate: 1e-3 }))
+    const reports = async (backend: 'cpu' | 'webgpu') => {
+      await useBackend(backend)
+      const trainer = createTrainerOrThrow(compiled, ring(), { seed: 5, batchSize: 32 })
+      const out: Array<number> = []
+      for await (const r of trainer.run({ steps: 3 }))
+        out.push(r.discriminatorLoss, r.generatorLoss, r.realScore, r.fakeScore, r.discriminatorGradientNorm, r.generatorGradientNorm)
+      trainer.dispose()
+      return out
+    }
+    const onCpu = await reports('cpu')
+    const onGpu = await reports('webgpu')
+    expect(onCpu.every((v) => v > 0)).toBe(true)
+    onGpu.forEach((v, i) => expect(Math.abs(v - onCpu[i]!)).toBeLessThan(1e-3))
+  }, 300_000)
+
   it('is deterministic: the same seed gives the same losses', async () => {
     await useBackend('webgpu')
     const compiled = compileOrThrow(vanillaGan({ width: 16, latentDim: 2, learningRate: 1e-3 }))

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { getOrThrow, type GanError } from '../errors.ts'
+import { GanException, getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { Gan } from '../dsl/gan.ts'
 import type { Latent } from '../dsl/latent.ts'
 import type { Rng } from '../random.ts'
@@ -82,7 +82,15 @@ export const compileOrThrow = (gan: Gan, options: CompileOptions = {}): Compiled
  * @since 0.1.0
  * @category sampling
  */
-export const sampleLatent = (latent: Latent, n: number, rng: Rng): Float32Array =>
-  latent._tag === 'Normal'
-    ? rng.normals(n * latent.dim, latent.mean, latent.std)
-    : rng.uniforms(n * latent.dim, latent.low, latent.high)
+export const sampleLatent = (latent: Latent, n: number, rng: Rng): Float32Array => {
+  switch (latent._tag) {
+    case 'Normal':
+      return rng.normals(n * latent.dim, latent.mean, latent.std)
+    case 'Uniform':
+      return rng.uniforms(n * latent.dim, latent.low, latent.high)
+    case 'Paired':
+      throw new GanException([
+        invalidConfig('latent', 'a distribution to sample from', "pairedInput() (the generator's inputs come from the data)"),
+      ])
+  }
+}

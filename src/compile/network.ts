@@ -39,6 +39,11 @@ export interface CompiledNetwork {
   readonly apply: (params: Params, x: Tensor, mode: ForwardMode) => Tensor
   /** The output and the state updates a training pass produces. */
   readonly forward: (params: Params, x: Tensor, mode: ForwardMode) => Forward
+  /**
+   * The activations after layer `last` (an index into the declared layers; an activation fused
+   * into that layer is included), for feature matching. State updates are dropped.
+   */
+  readonly features: (params: Params, x: Tensor, mode: ForwardMode, last: number) => Tensor
   /** Disposes a parameter record made by `init`. */
   readonly dispose: (params: Params) => void
 }
@@ -81,14 +86,14 @@ const fuseActivations = (checked: CheckedNetwork, fuse: boolean): ReadonlyArray<
 export const compileNetwork = (checked: CheckedNetwork, options: { readonly fuse?: boolean } = {}): CompiledNetwork => {
   const layers = fuseActivations(checked, options.fuse ?? true)
   const paramSpecs = layers.flatMap((l) => l.params)
-  const forward = (params: Params, x: Tensor, mode: ForwardMode): Forward => {
+  const forward = (params: Params, x: Tensor, mode: ForwardMode, last = layers.length - 1): Forward => {
     const stateUpdates: Record<string, Tensor> = {}
     let output = x
     // A layer's input gradient is needed when the caller wants the network's, or when an earlier
     // layer has parameters being differentiated.
     let inputGradient = mode.inputGradient ?? true
     const paramGradients = mode.paramGradients ?? true
-    layers.forEach((layer, i) => {
+    layers.slice(0, last + 1).forEach((layer, i) => {
       const result = layer.forward(output, params, { ...mode, inputGradient }, i)
       if (paramGradients && layer.params.some((p) => p.trainable)) inputGradient = true
       for (const [path, value] of result.stateUpdates) stateUpdates[path] = value
@@ -103,7 +108,8 @@ export const compileNetwork = (checked: CheckedNetwork, options: { readonly fuse
     trainablePaths: paramSpecs.filter((p) => p.trainable).map((p) => p.path),
     init: (seed) => initParams(paramSpecs, seed),
     apply: (params, x, mode) => forward(params, x, mode).output,
-    forward,
+    forward: (params, x, mode) => forward(params, x, mode),
+    features: (params, x, mode, last) => forward(params, x, mode, last).output,
     dispose: disposeParams,
   }
 }

@@ -16,6 +16,11 @@ import { Rng } from '../random.ts'
 export interface Batch {
   readonly values: Float32Array
   readonly shape: ReadonlyArray<number>
+  /**
+   * For paired data: the generator's inputs, one per example (`[batchSize, ...pairedInputShape]`
+   * row-major); `values` are their targets.
+   */
+  readonly pairedInput?: Float32Array
 }
 
 /**
@@ -28,6 +33,8 @@ export interface Batch {
 export interface Dataset {
   readonly name: string
   readonly exampleShape: Shape
+  /** Set for paired data (see `Batch.pairedInput`): the shape of one generator input. */
+  readonly pairedInputShape?: Shape
   readonly batches: (options: { readonly batchSize: number; readonly seed: number }) => AsyncIterable<Batch>
 }
 
@@ -53,6 +60,42 @@ export const fromSampler = (
     async *[Symbol.asyncIterator]() {
       const rng = Rng.fromSeed(seed)
       for (;;) yield { values: draw(batchSize, rng), shape: [batchSize, ...exampleShape] }
+    },
+  }),
+})
+
+/**
+ * Paired data from a function that draws one batch of (generator input, target) pairs
+ * synchronously from a seeded stream: `inputs` is `batchSize × pairedInputShape`, `targets`
+ * `batchSize × exampleShape`, both row-major.
+ *
+ * @example
+ * import { fromPairedSampler } from 'ganfp'
+ * const doubling = fromPairedSampler('doubling', [1], [1], (n, rng) => {
+ *   const inputs = rng.normals(n)
+ *   return { inputs, targets: inputs.map((x) => 2 * x) }
+ * })
+ * doubling.pairedInputShape // [1]
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromPairedSampler = (
+  name: string,
+  pairedInputShape: Shape,
+  exampleShape: Shape,
+  draw: (batchSize: number, rng: Rng) => { readonly inputs: Float32Array; readonly targets: Float32Array },
+): Dataset => ({
+  name,
+  exampleShape,
+  pairedInputShape,
+  batches: ({ batchSize, seed }) => ({
+    async *[Symbol.asyncIterator]() {
+      const rng = Rng.fromSeed(seed)
+      for (;;) {
+        const { inputs, targets } = draw(batchSize, rng)
+        yield { values: targets, shape: [batchSize, ...exampleShape], pairedInput: inputs }
+      }
     },
   }),
 })

@@ -11,6 +11,11 @@
 export type Latent =
   | { readonly _tag: 'Normal'; readonly dim: number; readonly mean: number; readonly std: number }
   | { readonly _tag: 'Uniform'; readonly dim: number; readonly low: number; readonly high: number }
+  /**
+   * No sampled latent: the generator's input is the input half of each (input, target) pair in
+   * the data (a dataset with `pairedInputShape`), as in super-resolution.
+   */
+  | { readonly _tag: 'Paired' }
 
 /**
  * A `dim`-dimensional Gaussian latent.
@@ -41,3 +46,14 @@ export const uniformLatent = (
   dim: number,
   options: { readonly low?: number; readonly high?: number } = {},
 ): Latent => ({ _tag: 'Uniform', dim, low: options.low ?? -1, high: options.high ?? 1 })
+
+/**
+ * The generator's input comes from the data: each batch carries inputs paired with its targets.
+ *
+ * @example
+ * import { pairedInput } from 'ganfp'
+ * pairedInput()._tag // 'Paired'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pairedInput = (): Latent => ({ _tag: 'Paired' })

@@ -1,16 +1,50 @@
 /**
- * The min-max schedule as data: how the two players take turns, and how the generator used for
- * sampling is derived from the one being trained.
+ * The min-max schedule as data: how the two players take turns, in which phases, and how the
+ * generator used for sampling is derived from the one being trained.
  *
  * @since 0.1.0
  */
+import type { ContentLoss } from './content.ts'
 
 /**
- * Each training step runs `discriminatorStepsPerGeneratorStep` discriminator updates (each on a
- * fresh real batch) followed by one generator update. With `generatorAverageDecay` set, the
- * trainer also keeps an exponential moving average of the generator's parameters and samples from
- * it (Yazıcı et al., "The unusual effectiveness of averaging in GAN training"): the trained
- * generator circles the equilibrium, the average sits nearer to it.
+ * A stretch of training. `Pretrain` trains the generator alone on a content loss (SRGAN's MSE
+ * pretraining); `Adversarial` runs the game, the generator's loss being
+ * `adversarialWeight`·(adversarial loss) + `contentWeight`·(content loss, when given). A phase
+ * with `steps` undefined runs to the end of training (only the last may).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type Phase =
+  | { readonly _tag: 'Pretrain'; readonly steps: number; readonly loss: ContentLoss }
+  | {
+      readonly _tag: 'Adversarial'
+      readonly steps: number | undefined
+      readonly content: ContentLoss | undefined
+      readonly contentWeight: number
+      readonly adversarialWeight: number
+    }
+
+/**
+ * Instance noise (Sønderby et al., Arjovsky & Bottou): Gaussian noise added to every example the
+ * discriminator sees, real or generated, its standard deviation decaying linearly from `std` to
+ * 0 over `decaySteps` generator steps, so that early on the two distributions overlap.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface InstanceNoise {
+  readonly std: number
+  readonly decaySteps: number
+}
+
+/**
+ * Each adversarial step runs `discriminatorStepsPerGeneratorStep` discriminator updates (each on
+ * a fresh real batch; WGAN's n_critic) followed by one generator update. With
+ * `generatorAverageDecay` set, the trainer also keeps an exponential moving average of the
+ * generator's parameters and samples from it (Yazıcı et al., "The unusual effectiveness of
+ * averaging in GAN training"): the trained generator circles the equilibrium, the average sits
+ * nearer to it.
  *
  * @since 0.1.0
  * @category model
@@ -20,20 +54,109 @@ export interface Schedule {
   readonly discriminatorStepsPerGeneratorStep: number
   /** Decay of the generator's moving average, in [0, 1); `undefined` samples the trained generator. */
   readonly generatorAverageDecay: number | undefined
+  /** In order; the default is one open-ended adversarial phase. */
+  readonly phases: ReadonlyArray<Phase>
+  readonly instanceNoise: InstanceNoise | undefined
 }
 
 /**
+ * The generator trained alone on a content loss for `steps` steps.
+ *
  * @example
- * import { alternating } from 'ganfp'
+ * import { pretrain, mse } from 'ganfp'
+ * pretrain({ steps: 1000, loss: mse() }).steps // 1000
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pretrain = (options: { readonly steps: number; readonly loss: ContentLoss }): Phase => ({
+  _tag: 'Pretrain',
+  steps: options.steps,
+  loss: options.loss,
+})
+
+/**
+ * The adversarial game, optionally with a content term in the generator's loss.
+ *
+ * @example
+ * import { adversarial, mse } from 'ganfp'
+ * adversarial({ content: mse(), adversarialWeight: 1e-3 }).contentWeight // 1
+ * @since 0.1.0
+ * @category constructors
+ */
+export const adversarial = (
+  options: {
+    readonly steps?: number
+    readonly content?: ContentLoss
+    readonly contentWeight?: number
+    readonly adversarialWeight?: number
+  } = {},
+): Phase => ({
+  _tag: 'Adversarial',
+  steps: options.steps,
+  content: options.content,
+  contentWeight: options.contentWeight ?? 1,
+  adversarialWeight: options.adversarialWeight ?? 1,
+})
+
+/**
+ * @example
+ * import { alternating, pretrain, adversarial, mse } from 'ganfp'
  * alternating({ discriminatorStepsPerGeneratorStep: 5 }).discriminatorStepsPerGeneratorStep // 5
  * alternating({ generatorAverageDecay: 0.999 }).generatorAverageDecay // 0.999
+ * alternating({ phases: [pretrain({ steps: 500, loss: mse() }), adversarial()] }).phases.length // 2
  * @since 0.1.0
  * @category constructors
  */
 export const alternating = (
-  options: { readonly discriminatorStepsPerGeneratorStep?: number; readonly generatorAverageDecay?: number } = {},
+  options: {
+    readonly discriminatorStepsPerGeneratorStep?: number
+    readonly generatorAverageDecay?: number
+    readonly phases?: ReadonlyArray<Phase>
+    readonly instanceNoise?: InstanceNoise
+  } = {},
 ): Schedule => ({
   _tag: 'Alternating',
   discriminatorStepsPerGeneratorStep: options.discriminatorStepsPerGeneratorStep ?? 1,
   generatorAverageDecay: options.generatorAverageDecay,
+  phases: options.phases ?? [adversarial()],
+  instanceNoise: options.instanceNoise,
 })
+
+/**
+ * The phase that generator step `step` (1-based) belongs to, and its index; past the last
+ * phase's end, the last phase.
+ *
+ * @example
+ * import { alternating, pretrain, adversarial, mse, phaseAt } from 'ganfp'
+ * const s = alternating({ phases: [pretrain({ steps: 10, loss: mse() }), adversarial()] })
+ * phaseAt(s, 10).index // 0
+ * phaseAt(s, 11).index // 1
+ * @since 0.1.0
+ * @category destructors
+ */
+export const phaseAt = (schedule: Schedule, step: number): { readonly phase: Phase; readonly index: number } => {
+  let end = 0
+  for (let index = 0; index < schedule.phases.length; index++) {
+    const phase = schedule.phases[index]!
+    if (phase.steps === undefined) return { phase, index }
+    end += phase.steps
+    if (step <= end) return { phase, index }
+  }
+  return { phase: schedule.phases[schedule.phases.length - 1]!, index: schedule.phases.length - 1 }
+}
+
+/**
+ * The instance noise's standard deviation at generator step `step` (1-based): `std`, falling
+ * linearly to 0 at `decaySteps`.
+ *
+ * @example
+ * import { alternating, instanceNoiseStd } from 'ganfp'
+ * const s = alternating({ instanceNoise: { std: 0.1, decaySteps: 100 } })
+ * instanceNoiseStd(s, 51) // 0.05
+ * @since 0.1.0
+ * @category destructors
+ */
+export const instanceNoiseStd = (schedule: Schedule, step: number): number => {
+  const noise = schedule.instanceNoise
+  return noise === undefined ? 0 : noise.std * Math.max(0, 1 - (step - 1) / noise.decaySteps)
+}

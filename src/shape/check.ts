@@ -14,7 +14,8 @@ import type { GanLoss } from '../dsl/loss.ts'
 import type { Network, Shape } from '../dsl/network.ts'
 import type { LearningRateSchedule, Optimizer } from '../dsl/optimizer.ts'
 import type { Penalty } from '../dsl/penalty.ts'
-import type { Schedule } from '../dsl/schedule.ts'
+import type { Phase, Schedule } from '../dsl/schedule.ts'
+import { needsPairs, type ContentLoss } from '../dsl/content.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from './describe.ts'
 import { inferLayer } from './infer.ts'
 
@@ -118,8 +119,9 @@ export const checkNetwork = (
 }
 
 const checkLatent = (latent: Latent): ReadonlyArray<GanError> => {
-  if (typeof latent !== 'object' || latent === null || (latent._tag !== 'Normal' && latent._tag !== 'Uniform'))
-    return [invalidConfig('latent', 'normalLatent(dim) or uniformLatent(dim)', describeValue(latent))]
+  if (typeof latent !== 'object' || latent === null || !['Normal', 'Uniform', 'Paired'].includes(latent._tag))
+    return [invalidConfig('latent', 'normalLatent(dim), uniformLatent(dim) or pairedInput()', describeValue(latent))]
+  if (latent._tag === 'Paired') return []
   const errors: Array<GanError> = []
   if (!isPositiveInt(latent.dim)) errors.push(invalidConfig('latent.dim', 'a positive integer', describeValue(latent.dim)))
   if (latent._tag === 'Normal') {
@@ -151,10 +153,55 @@ const checkLoss = (loss: GanLoss): ReadonlyArray<GanError> => {
   }
 }
 
-const checkSchedule = (schedule: Schedule): ReadonlyArray<GanError> => {
+const checkContentLoss = (loss: ContentLoss, path: string, gan: Gan): ReadonlyArray<GanError> => {
+  if (typeof loss !== 'object' || loss === null || !['Mse', 'L1', 'FeatureMatching'].includes(loss._tag))
+    return [invalidConfig(path, 'mse(), l1() or featureMatching({ layer })', describeValue(loss))]
+  if (needsPairs(loss) && gan.latent?._tag !== 'Paired')
+    return [
+      invalidConfig(path, 'a loss this GAN has: featureMatching (mse and l1 compare with paired targets)', `${loss._tag} with latent ${describeValue(gan.latent)}, not pairedInput()`),
+    ]
+  if (loss._tag === 'FeatureMatching') {
+    const layers = Array.isArray(gan.discriminator?.layers) ? gan.discriminator.layers.length : 0
+    if (!Number.isInteger(loss.layer) || loss.layer < 0 || loss.layer > layers - 2)
+      return [invalidConfig(`${path}.layer`, `a discriminator layer index in [0, ${layers - 2}] (not the output layer)`, describeValue(loss.layer))]
+  }
+  return []
+}
+
+const checkPhases = (phases: ReadonlyArray<Phase>, gan: Gan): ReadonlyArray<GanError> => {
+  if (!Array.isArray(phases) || phases.length === 0)
+    return [invalidConfig('schedule.phases', 'a non-empty list of phases (pretrain(...), adversarial(...))', describeValue(phases))]
+  return phases.flatMap((phase, i): ReadonlyArray<GanError> => {
+    const path = `schedule.phases[${i}]`
+    if (typeof phase !== 'object' || phase === null || (phase._tag !== 'Pretrain' && phase._tag !== 'Adversarial'))
+      return [invalidConfig(path, 'pretrain(...) or adversarial(...)', describeValue(phase))]
+    const errors: Array<GanError> = []
+    const last = i === phases.length - 1
+    if (phase.steps === undefined ? !last || phase._tag === 'Pretrain' : !isPositiveInt(phase.steps))
+      errors.push(invalidConfig(`${path}.steps`, last && phase._tag === 'Adversarial' ? 'a positive integer, or none (to the end)' : 'a positive integer', describeValue(phase.steps)))
+    if (phase._tag === 'Pretrain') errors.push(...checkContentLoss(phase.loss, `${path}.loss`, gan))
+    else {
+      if (phase.content !== undefined) errors.push(...checkContentLoss(phase.content, `${path}.content`, gan))
+      for (const key of ['contentWeight', 'adversarialWeight'] as const)
+        if (!isFiniteNumber(phase[key]) || phase[key] < 0) errors.push(invalidConfig(`${path}.${key}`, 'a number ≥ 0', describeValue(phase[key])))
+    }
+    return errors
+  })
+}
+
+const checkSchedule = (schedule: Schedule, gan: Gan): ReadonlyArray<GanError> => {
   if (typeof schedule !== 'object' || schedule === null || schedule._tag !== 'Alternating')
     return [invalidConfig('schedule', 'alternating({ discriminatorStepsPerGeneratorStep })', describeValue(schedule))]
-  const errors: Array<GanError> = []
+  const errors: Array<GanError> = [...checkPhases(schedule.phases, gan)]
+  const noise = schedule.instanceNoise
+  if (noise !== undefined) {
+    if (typeof noise !== 'object' || noise === null) errors.push(invalidConfig('schedule.instanceNoise', '{ std, decaySteps }', describeValue(noise)))
+    else {
+      if (!isFiniteNumber(noise.std) || noise.std < 0) errors.push(invalidConfig('schedule.instanceNoise.std', 'a number ≥ 0', describeValue(noise.std)))
+      if (!isPositiveInt(noise.decaySteps))
+        errors.push(invalidConfig('schedule.instanceNoise.decaySteps', 'a positive integer', describeValue(noise.decaySteps)))
+    }
+  }
   if (!isPositiveInt(schedule.discriminatorStepsPerGeneratorStep))
     errors.push(
       invalidConfig(
@@ -242,7 +289,7 @@ const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.ev
 /** The contracts between the parts: latent → generator → discriminator → one logit. */
 const checkContracts = (gan: Gan, generator: NetworkInference, discriminator: NetworkInference): ReadonlyArray<GanError> => {
   const errors: Array<GanError> = []
-  const latentDim = gan.latent?.dim
+  const latentDim = gan.latent !== null && typeof gan.latent === 'object' && 'dim' in gan.latent ? gan.latent.dim : undefined
   if (isPositiveInt(latentDim) && isShape(gan.generator?.inputShape) && !sameShape(gan.generator.inputShape, [latentDim]))
     errors.push(
       shapeMismatch('generator.inputShape', `[${latentDim}] (from latent.dim)`, formatShape(gan.generator.inputShape)),
@@ -303,7 +350,7 @@ export const checkGan = (gan: Gan): E.Either<ReadonlyArray<GanError>, CheckedGan
     ...checkContracts(gan, generator, discriminator),
     ...checkLatent(gan.latent),
     ...checkLoss(gan.loss),
-    ...checkSchedule(gan.schedule),
+    ...checkSchedule(gan.schedule, gan),
     ...checkOptimizer(gan.optimizers?.generator, 'optimizers.generator'),
     ...checkOptimizer(gan.optimizers?.discriminator, 'optimizers.discriminator'),
     ...checkPenalties(gan.penalties),

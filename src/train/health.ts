@@ -115,7 +115,7 @@ const latch = (
  *
  * @example
  * import { observeStep, initialHealthState, defaultHealthThresholds, nonSaturating } from 'ganfp'
- * const report = { step: 1, discriminatorLoss: NaN, generatorLoss: 0.7, realScore: 0.5, fakeScore: 0.5, discriminatorPenalty: 0, discriminatorGradientNorm: 1, generatorGradientNorm: 1 }
+ * const report = { step: 1, phase: 0, discriminatorUpdates: 1, discriminatorLoss: NaN, generatorLoss: 0.7, realScore: 0.5, fakeScore: 0.5, discriminatorPenalty: 0, discriminatorGradientNorm: 1, generatorGradientNorm: 1, contentLoss: 0 }
  * observeStep(initialHealthState, report, nonSaturating(), defaultHealthThresholds).alarms[0].kind // 'NonFinite'
  * @since 0.1.0
  * @category combinators
@@ -146,8 +146,10 @@ export const observeStep = (
       ],
     }
 
+  // A pretraining step has no discriminator update: nothing to judge of the discriminator.
+  const discriminatorRan = report.discriminatorUpdates > 0
   const won =
-    targetsOneAndZero(loss) && report.realScore > thresholds.wonScore && report.fakeScore < 1 - thresholds.wonScore
+    discriminatorRan && targetsOneAndZero(loss) && report.realScore > thresholds.wonScore && report.fakeScore < 1 - thresholds.wonScore
   const wonStreak = won ? state.wonStreak + 1 : 0
   const wonLatch = latch(state, 'DiscriminatorWon', wonStreak >= thresholds.wonSteps, () => ({
     kind: 'DiscriminatorWon',
@@ -160,7 +162,9 @@ export const observeStep = (
   const judged = state.averagedSteps >= thresholds.explosionWarmUp
   const exploded = (['generator', 'discriminator'] as const).filter(
     (net) =>
-      judged && report[net === 'generator' ? 'generatorGradientNorm' : 'discriminatorGradientNorm'] > thresholds.explosionFactor * averages[net],
+      judged &&
+      (net === 'generator' || discriminatorRan) &&
+      report[net === 'generator' ? 'generatorGradientNorm' : 'discriminatorGradientNorm'] > thresholds.explosionFactor * averages[net],
   )
   const explosionLatch = latch({ ...state, active: wonLatch.active }, 'ExplodingGradients', exploded.length > 0, () => ({
     kind: 'ExplodingGradients',
@@ -183,7 +187,7 @@ export const observeStep = (
       peakSpread: state.peakSpread,
       gradientNormAverage: {
         generator: blend(averages.generator, report.generatorGradientNorm),
-        discriminator: blend(averages.discriminator, report.discriminatorGradientNorm),
+        discriminator: discriminatorRan ? blend(averages.discriminator, report.discriminatorGradientNorm) : averages.discriminator,
       },
       averagedSteps: exploded.length > 0 ? state.averagedSteps : state.averagedSteps + 1,
       active: explosionLatch.active,

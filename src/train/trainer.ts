@@ -11,6 +11,8 @@ import { GanException, invalidConfig, invalidData, shapeMismatch, type GanError 
 import { sampleLatent, type CompiledGan } from '../compile/gan.ts'
 import { discriminatorLoss, generatorLoss } from '../compile/loss.ts'
 import { penaltyValue } from '../compile/penalty.ts'
+import { contentLossValue } from '../compile/content.ts'
+import { instanceNoiseStd, phaseAt, type Phase } from '../dsl/schedule.ts'
 import { outputIsLogit } from '../dsl/loss.ts'
 import { disposeParams, mapParams, type Params } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
@@ -31,6 +33,10 @@ import { disposeReplaced, gradientUpdate, type Player } from './update.ts'
 export interface StepReport {
   /** Generator updates done so far, this one included. */
   readonly step: number
+  /** Index of the schedule phase this step belongs to. */
+  readonly phase: number
+  /** Discriminator updates in this step: the schedule's k in an adversarial phase, 0 in pretraining. */
+  readonly discriminatorUpdates: number
   readonly discriminatorLoss: number
   readonly generatorLoss: number
   /**
@@ -49,6 +55,8 @@ export interface StepReport {
   readonly discriminatorGradientNorm: number
   /** L2 norm of the generator update's gradient. */
   readonly generatorGradientNorm: number
+  /** The content loss's value in the generator update (before its weight; 0 without one). */
+  readonly contentLoss: number
 }
 
 /**
@@ -84,7 +92,7 @@ export interface Trainer {
    * come from the generator's moving average when the schedule keeps one.
    */
   readonly sample: (n: number, options?: { readonly seed?: number }) => Promise<Float32Array>
-  /** The generator's output for given latents (`n × latent.dim`, row-major). */
+  /** The generator's output for given inputs (`n × generator.inputShape`, row-major: latents, or paired inputs). */
   readonly generate: (latents: Float32Array) => Promise<Float32Array>
   /**
    * D(x) for examples `x` (row-major), in inference mode: probabilities for the log losses, raw
@@ -128,17 +136,40 @@ const checkDatasetShape = (compiled: CompiledGan, dataset: Dataset): ReadonlyArr
       ]
 }
 
-/** Each real batch is checked at the boundary, so bad data never fails deep inside tfjs. */
-const checkBatch = (batch: Batch, expectedShape: ReadonlyArray<number>, dataset: string, index: number): void => {
-  const path = `data(${dataset}).batch[${index}]`
-  if (batch.shape.length !== expectedShape.length || batch.shape.some((d, i) => d !== expectedShape[i]))
-    throw new GanException([invalidData(`${path}.shape`, formatShape(expectedShape), formatShape(batch.shape))])
-  const size = expectedShape.reduce((a, b) => a * b, 1)
-  if (batch.values.length !== size)
-    throw new GanException([invalidData(`${path}.values.length`, String(size), String(batch.values.length))])
+/** Paired data (`pairedInput()` latent) and a dataset with pairs of the generator's input shape go together. */
+const checkPairs = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanError> => {
+  const path = `data(${dataset.name}).pairedInputShape`
+  const expected = compiled.generator.inputShape
+  if (compiled.spec.latent._tag !== 'Paired') return []
+  if (dataset.pairedInputShape === undefined)
+    return [invalidData(path, `${formatShape(expected)} (the latent is pairedInput())`, 'none: the data has no pairs')]
+  return sameShape(dataset.pairedInputShape, expected)
+    ? []
+    : [shapeMismatch(path, `${formatShape(expected)} (generator.inputShape)`, formatShape(dataset.pairedInputShape))]
+}
+
+const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+
+const checkValues = (values: Float32Array | undefined, size: number, path: string): void => {
+  if (values === undefined || values.length !== size)
+    throw new GanException([invalidData(`${path}.length`, String(size), values === undefined ? 'none' : String(values.length))])
   for (let i = 0; i < size; i++)
-    if (!Number.isFinite(batch.values[i]!))
-      throw new GanException([invalidData(`${path}.values[${i}]`, 'a finite number', String(batch.values[i]))])
+    if (!Number.isFinite(values[i]!)) throw new GanException([invalidData(`${path}[${i}]`, 'a finite number', String(values[i]))])
+}
+
+/** Each real batch is checked at the boundary, so bad data never fails deep inside tfjs. */
+const checkBatch = (
+  batch: Batch,
+  expectedShape: ReadonlyArray<number>,
+  pairedShape: ReadonlyArray<number> | undefined,
+  dataset: string,
+  index: number,
+): void => {
+  const path = `data(${dataset}).batch[${index}]`
+  if (!sameShape(batch.shape, expectedShape))
+    throw new GanException([invalidData(`${path}.shape`, formatShape(expectedShape), formatShape(batch.shape))])
+  checkValues(batch.values, expectedShape.reduce((a, b) => a * b, 1), `${path}.values`)
+  if (pairedShape !== undefined) checkValues(batch.pairedInput, pairedShape.reduce((a, b) => a * b, 1), `${path}.pairedInput`)
 }
 
 const snapshotTensors = async (params: Params): Promise<Record<string, TensorData>> => {
@@ -182,6 +213,7 @@ export const createTrainer = (
   const errors = [
     ...checkOptions(options),
     ...checkDatasetShape(compiled, dataset),
+    ...checkPairs(compiled, dataset),
     ...(options.resumeFrom === undefined ? [] : checkSnapshot(compiled, options.resumeFrom)),
   ]
   if (errors.length > 0) return E.left(errors)
@@ -204,7 +236,9 @@ export const createTrainer = (
   let disc: Player =
     resumed === undefined ? freshPlayer(D, dInitSeed, spec.optimizers.discriminator) : restorePlayer(resumed.discriminator)
   const batchShape = [batchSize, ...dataset.exampleShape]
-  const latentShape = [batchSize, spec.latent.dim]
+  const paired = spec.latent._tag === 'Paired'
+  const generatorInputShape = [batchSize, ...G.inputShape]
+  const pairedShape = paired ? generatorInputShape : undefined
   const averageDecay = spec.schedule.generatorAverageDecay
   let generatorAverage: Params | undefined =
     averageDecay === undefined
@@ -238,7 +272,7 @@ export const createTrainer = (
       }
       const next = await realBatches.next()
       if (!next.done) {
-        checkBatch(next.value, batchShape, dataset.name, batchesSeen)
+        checkBatch(next.value, batchShape, pairedShape, dataset.name, batchesSeen)
         batchesSeen++
         cursor = { epochSeed: cursor.epochSeed, batchesIntoEpoch: cursor.batchesIntoEpoch + 1 }
         return next.value
@@ -257,16 +291,17 @@ export const createTrainer = (
    * mean D(G(z)), penalty]. The penalties due on this update (lazy ones every n-th, scaled by n)
    * are part of the loss.
    */
-  const discriminatorUpdate = (real: Batch): Tensor => {
-    const latents = sampleLatent(spec.latent, batchSize, latentRng)
+  const discriminatorUpdate = (real: Batch, noiseStd: number): Tensor => {
+    const z = generatorInput(real)
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32(), noiseRng.nextUint32()]
     const update = disc.optimizer.updates + 1
     const due = spec.penalties.filter((penalty) => update % penalty.every === 0)
     // Drawn only when a penalty is due, so runs without penalties keep their random streams.
     const penaltySeed = due.length > 0 ? noiseRng.nextUint32() : 0
     const epsilon = due.some((penalty) => penalty._tag === 'GradientPenalty') ? tf.tensor1d(noiseRng.uniforms(batchSize)) : tf.zeros([0])
-    const realBatch = tf.tensor(real.values, [...real.shape])
-    const fake = tf.tidy(() => G.apply(gen.params, tf.tensor(latents, latentShape), { training: true, seed: seeds[0]! }))
+    const realBatch = withInstanceNoise(tf.tensor(real.values, [...real.shape]), noiseStd)
+    const fake = withInstanceNoise(tf.tidy(() => G.apply(gen.params, z, { training: true, seed: seeds[0]! })), noiseStd)
+    z.dispose()
     const { player, report } = gradientUpdate(disc, D.trainablePaths, spec.optimizers.discriminator, (params) => {
       // Neither the data nor the (constant) fakes need an input gradient.
       const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]!, inputGradient: false })
@@ -304,19 +339,63 @@ export const createTrainer = (
     return { ...player, params: { ...player.params, ...clippedParams } }
   }
 
-  /** One generator update; reports [loss, gradient norm]. */
-  const generatorUpdate = (): Tensor => {
-    const latents = sampleLatent(spec.latent, batchSize, latentRng)
+  /** The generator's inputs for a batch: its paired inputs, or fresh latents. */
+  const generatorInput = (real: Batch | undefined): Tensor =>
+    paired
+      ? tf.tensor(real!.pairedInput!, generatorInputShape)
+      : tf.tensor(sampleLatent(spec.latent, batchSize, latentRng), generatorInputShape)
+
+  /** x plus Gaussian noise of standard deviation `std` (drawn in JavaScript, for determinism); x itself is consumed. */
+  const withInstanceNoise = (x: Tensor, std: number): Tensor => {
+    if (std === 0) return x
+    const noisy = tf.add(x, tf.tensor(noiseRng.normals(x.size, 0, std), x.shape))
+    x.dispose()
+    return noisy
+  }
+
+  /**
+   * One generator update in `phase`; reports [loss, gradient norm, content loss]. `real` is the
+   * step's last real batch: the content loss's targets (paired data) or real features.
+   */
+  const generatorUpdate = (phase: Phase, real: Batch | undefined, noiseStd: number): Tensor => {
+    const z = generatorInput(real)
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32()]
-    const z = tf.tensor(latents, latentShape)
+    const content = phase._tag === 'Pretrain' ? phase.loss : phase.content
+    const contentWeight = phase._tag === 'Pretrain' ? 1 : phase.contentWeight
+    const adversarialWeight = phase._tag === 'Pretrain' ? 0 : phase.adversarialWeight
+    const noise = noiseStd === 0 ? undefined : tf.tensor(noiseRng.normals(batchSize * D.inputShape.reduce((a, b) => a * b, 1), 0, noiseStd), batchShape)
+    const target = content === undefined ? undefined : tf.tensor(real!.values, batchShape)
     const { player, report } = gradientUpdate(gen, G.trainablePaths, spec.optimizers.generator, (params) => {
       const generated = G.forward(params, z, { training: true, seed: seeds[0]!, inputGradient: false })
       // The discriminator's own batch-norm statistics are updated in its own step only, and its
       // parameters are constants here: only input gradients flow through it.
-      const logits = D.apply(disc.params, generated.output, { training: true, seed: seeds[1]!, paramGradients: false })
-      return { loss: generatorLoss(spec.loss, logits), stateUpdates: generated.stateUpdates, metrics: tf.zeros([0]) }
+      const adversarial =
+        adversarialWeight === 0
+          ? tf.scalar(0)
+          : tf.mul(
+              generatorLoss(
+                spec.loss,
+                D.apply(disc.params, noise === undefined ? generated.output : tf.add(generated.output, noise), {
+                  training: true,
+                  seed: seeds[1]!,
+                  paramGradients: false,
+                }),
+              ),
+              adversarialWeight,
+            )
+      const contentValue =
+        content === undefined
+          ? tf.scalar(0)
+          : contentLossValue(content, generated.output, target!, (x, asConstant) =>
+              D.features(disc.params, x, { training: true, seed: seeds[1]!, paramGradients: false, inputGradient: !asConstant }, content._tag === 'FeatureMatching' ? content.layer : 0),
+            )
+      return {
+        loss: content === undefined ? adversarial : tf.add(adversarial, tf.mul(contentValue, contentWeight)),
+        stateUpdates: generated.stateUpdates,
+        metrics: tf.reshape(contentValue, [1]),
+      }
     })
-    z.dispose()
+    for (const t of [z, noise, target]) t?.dispose()
     disposeReplaced(gen, player)
     gen = player
     return report
@@ -343,22 +422,35 @@ export const createTrainer = (
 
   const step = async (): Promise<StepReport> => {
     assertLive()
+    const { phase, index } = phaseAt(spec.schedule, steps + 1)
+    const noiseStd = instanceNoiseStd(spec.schedule, steps + 1)
+    const discriminatorUpdates = phase._tag === 'Adversarial' ? spec.schedule.discriminatorStepsPerGeneratorStep : 0
     let discriminatorStats: Tensor | undefined
-    for (let i = 0; i < spec.schedule.discriminatorStepsPerGeneratorStep; i++) {
-      const real = await nextRealBatch()
+    let real: Batch | undefined
+    for (let i = 0; i < discriminatorUpdates; i++) {
+      real = await nextRealBatch()
       discriminatorStats?.dispose()
-      discriminatorStats = discriminatorUpdate(real)
+      discriminatorStats = discriminatorUpdate(real, noiseStd)
     }
-    const gLoss = generatorUpdate()
+    const content = phase._tag === 'Pretrain' ? phase.loss : phase.content
+    // The generator needs a batch of its own when it learns from data and no discriminator
+    // update drew one, or when its inputs come from the data.
+    if (real === undefined && (content !== undefined || paired)) real = await nextRealBatch()
+    const gLoss = generatorUpdate(phase, real, noiseStd)
     updateGeneratorAverage()
-    const all = tf.concat([discriminatorStats!, gLoss])
-    discriminatorStats!.dispose()
+    // Pretraining runs no discriminator update: its part of the report is zeros.
+    discriminatorStats ??= tf.zeros([5])
+    const all = tf.concat([discriminatorStats, gLoss])
+    discriminatorStats.dispose()
     gLoss.dispose()
-    const [dLoss, dNorm, realScore, fakeScore, dPenalty, generatorLossValue, gNorm] = await all.data()
+    const [dLoss, dNorm, realScore, fakeScore, dPenalty, generatorLossValue, gNorm, contentValue] = await all.data()
     all.dispose()
     steps++
     return {
       step: steps,
+      phase: index,
+      discriminatorUpdates,
+      contentLoss: contentValue!,
       discriminatorLoss: dLoss!,
       generatorLoss: generatorLossValue!,
       realScore: realScore!,
@@ -390,7 +482,7 @@ export const createTrainer = (
   }
 
   const generate = (latents: Float32Array): Promise<Float32Array> =>
-    infer(latents, [spec.latent.dim], 'latents', (z) => G.apply(generatorAverage ?? gen.params, z, { training: false }))
+    infer(latents, G.inputShape, 'latents', (z) => G.apply(generatorAverage ?? gen.params, z, { training: false }))
 
   const discriminate = (examples: Float32Array): Promise<Float32Array> =>
     infer(examples, D.inputShape, 'examples', (x) => asScore(D.apply(disc.params, x, { training: false })))

@@ -79,8 +79,13 @@ export const gradientUpdate = (
   }
 }
 
+/**
+ * √Σ‖g‖². The per-tensor sums are stacked and summed, not added with addN: tfjs 4.22's WebGPU
+ * AddN with 8 or more inputs (on lavapipe) returns a wrong sum, and a concatenation reading it
+ * reads zeros.
+ */
 const globalNorm = (grads: ReadonlyArray<Tensor>): Tensor =>
-  grads.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))))
+  grads.length === 0 ? tf.scalar(0) : tf.sqrt(tf.sum(tf.stack(grads.map((g) => tf.sum(tf.square(g))))))
 
 /**
  * Disposes the tensors of `old` that `next` no longer holds.
