@@ -14,12 +14,13 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { GanException, getOrThrow, invalidConfig, type GanError } from './errors.ts'
+import { GanException, checkpointMismatch, getOrThrow, invalidConfig, type GanError } from './errors.ts'
 import { compile } from './compile/gan.ts'
 import { sampleLatent } from './compile/gan.ts'
 import { backendChoices, useBackendOrThrow, type BackendChoice, type BackendSelection } from './compile/backend.ts'
 import { tf } from './compile/tf.ts'
 import { outputIsLogit } from './dsl/loss.ts'
+import { phaseAt } from './dsl/schedule.ts'
 import { decodeWithPaths, NonNegativeInt } from './io/decode.ts'
 import { readLatestCheckpoint, writeCheckpoint, type Checkpoint } from './io/checkpoint.ts'
 import {
@@ -117,8 +118,15 @@ export interface RunSummary {
   readonly alarms: ReadonlyArray<Alarm>
 }
 
-/** What the run keeps in each checkpoint besides the trainer's state. */
+/**
+ * What the run keeps in each checkpoint besides the trainer's state: the recipe and its validated
+ * configuration (the run options that may change on resume, `out` and `steps`, left out), the
+ * schedule phase of the checkpoint's step, and the alarm monitor's state.
+ */
 const RunRecordCodec = t.type({
+  recipe: t.string,
+  config: t.record(t.string, t.unknown),
+  phase: NonNegativeInt,
   health: t.type({
     wonStreak: NonNegativeInt,
     peakSpread: t.number,
@@ -128,6 +136,21 @@ const RunRecordCodec = t.type({
   }),
 })
 type RunRecord = t.TypeOf<typeof RunRecordCodec>
+
+/** The configuration a checkpoint must agree with to be resumed: all but `out` and `steps`. */
+const resumableConfig = (config: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'out' && key !== 'steps'))
+
+/** A checkpoint written by another recipe or configuration than the run directory's is not resumed. */
+const checkRecord = (record: RunRecord, manifest: RunManifest, where: string): ReadonlyArray<GanError> => {
+  const errors: Array<GanError> = []
+  if (record.recipe !== manifest.recipe.name) errors.push(checkpointMismatch(`${where}.recipe`, manifest.recipe.name, record.recipe))
+  const expected = resumableConfig(manifest.config)
+  for (const key of new Set([...Object.keys(expected), ...Object.keys(record.config)]))
+    if (JSON.stringify(expected[key]) !== JSON.stringify(record.config[key]))
+      errors.push(checkpointMismatch(`${where}.config.${key}`, `${JSON.stringify(expected[key])} (manifest.json)`, JSON.stringify(record.config[key])))
+  return errors
+}
 
 const recipeFlagsWithRun = (recipe: Recipe): E.Either<ReadonlyArray<GanError>, Flags> => {
   const run = runFlags(recipe)
@@ -261,7 +284,12 @@ const execute = async (context: {
       raise({ kind: 'NonFinite', step: snapshot.step, fatal: true, message: `non-finite values in ${bad.join(', ')} at step ${snapshot.step}` })
       return 'non-finite'
     }
-    const record: RunRecord = { health }
+    const record: RunRecord = {
+      recipe: directory.manifest.recipe.name,
+      config: resumableConfig(directory.manifest.config),
+      phase: phaseAt(spec.schedule, Math.max(snapshot.step, 1)).index,
+      health,
+    }
     lastCheckpoint = writeCheckpoint(directory.checkpoints, snapshot, { run: record, keep: run.keep })
     return 'written'
   }
@@ -407,7 +435,10 @@ export const resumeRun = async (
   const run: RunConfig = { ...parsed.run, out: path, ...(options.steps === undefined ? {} : { steps: options.steps }) }
   const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
   const checkpoint: Checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
-  const record = getOrThrow(decodeWithPaths(RunRecordCodec, checkpoint.run, `checkpoint(${checkpoint.path}).manifest.json.run`, 'CheckpointCorrupt'))
+  const where = `checkpoint(${checkpoint.path}).manifest.json.run`
+  const record = getOrThrow(decodeWithPaths(RunRecordCodec, checkpoint.run, where, 'CheckpointCorrupt'))
+  const recordErrors = checkRecord(record, directory.manifest, where)
+  if (recordErrors.length > 0) throw new GanException(recordErrors)
   const backend = await selectBackend(run)
   const trainer = getOrThrow(
     createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot }),

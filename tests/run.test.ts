@@ -1,0 +1,136 @@
+import * as E from 'fp-ts/lib/Either.js'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  GanException,
+  alternating,
+  defineRecipe,
+  encodePng,
+  flag,
+  gan,
+  leakyRelu,
+  libraryVersion,
+  mixtureScatter,
+  mlp,
+  positiveIntFlag,
+  relu,
+  resumeRun,
+  ring,
+  ringMixture,
+  startRun,
+  useBackend,
+  type RunSummary,
+} from '../src/index.ts'
+
+/** A small MLP GAN on the ring as a recipe, with one option of its own. */
+const ringRecipe = defineRecipe({
+  name: 'tiny-ring',
+  description: 'a small MLP GAN on the Q1 ring',
+  flags: { width: flag(positiveIntFlag, 16, 'hidden units') },
+  runDefaults: { steps: 30, checkpointEvery: 10, sampleEvery: 10, logEvery: 5 },
+  setup: (config) =>
+    E.right({
+      gan: gan({
+        generator: mlp([2], [config.width], relu, 2),
+        discriminator: mlp([2], [config.width], leakyRelu(0.2), 1),
+        schedule: alternating({ generatorAverageDecay: 0.99 }),
+      }),
+      dataset: ring(),
+      batchSize: 32,
+      render: (samples) => encodePng(mixtureScatter(ringMixture, samples, 64)),
+    }),
+})
+
+const loadRecipe = async () => ringRecipe
+const completed = (summary: RunSummary | 'help'): RunSummary => {
+  if (summary === 'help') throw new Error('unexpected help')
+  return summary
+}
+const lossColumns = (dir: string) =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const { step, discriminatorLoss, generatorLoss, realScore, fakeScore } = JSON.parse(line)
+      return { step, discriminatorLoss, generatorLoss, realScore, fakeScore }
+    })
+
+let scratch = ''
+
+describe('runs: directories, checkpoints and resume', () => {
+  beforeAll(async () => {
+    await useBackend('cpu')
+    scratch = mkdtempSync(join(tmpdir(), 'ganfp-run-'))
+  })
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+  it('writes a complete run directory', async () => {
+    const out = join(scratch, 'complete')
+    const summary = completed(await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', out, '--backend', 'cpu', '--keep', '2']))
+    expect(summary).toMatchObject({ ended: 'completed', step: 30 })
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
+    expect(manifest).toMatchObject({
+      format: 'ganfp-run',
+      recipe: { name: 'tiny-ring', module: 'builtin:tiny-ring' },
+      config: { width: 16, steps: 30, seed: 1, backend: 'cpu' },
+      seed: 1,
+      backend: { requested: 'cpu', name: 'cpu' },
+      versions: { ganfp: libraryVersion },
+    })
+    // Logged: step 1 and every 5th.
+    expect(lossColumns(out).map((r) => r.step)).toEqual([1, 5, 10, 15, 20, 25, 30])
+    expect(readdirSync(join(out, 'samples')).sort()).toEqual(['latest.png', 'step-00000000.png', 'step-00000010.png', 'step-00000020.png', 'step-00000030.png'])
+    expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-00000020', 'step-00000030'])
+    const svg = readFileSync(join(out, 'loss.svg'), 'utf8')
+    expect(svg).toContain('D loss')
+    expect((svg.match(/<polyline/g) ?? []).length).toBe(4) // D and G loss, D(x) and D(G(z))
+    const record = JSON.parse(readFileSync(join(out, 'checkpoints', 'step-00000030', 'manifest.json'), 'utf8')).run
+    expect(record).toMatchObject({ recipe: 'tiny-ring', config: { width: 16, seed: 1 }, phase: 0 })
+    expect(record.config.out).toBeUndefined()
+  })
+
+  it('a run stopped early and resumed logs what an uninterrupted run logs', async () => {
+    const whole = join(scratch, 'whole')
+    completed(await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', whole, '--backend', 'cpu']))
+    const cut = join(scratch, 'cut')
+    const stop = new AbortController()
+    const first = completed(
+      await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', cut, '--backend', 'cpu'], {
+        step: (report) => {
+          if (report.step === 13) stop.abort()
+        },
+      }, stop.signal),
+    )
+    expect(first).toMatchObject({ ended: 'interrupted', step: 13 })
+    const resumed = await resumeRun(cut, loadRecipe)
+    expect(resumed).toMatchObject({ ended: 'completed', step: 30 })
+    expect(lossColumns(cut)).toEqual(lossColumns(whole))
+    // And a finished run can be taken further.
+    expect(await resumeRun(cut, loadRecipe, { steps: 35 })).toMatchObject({ ended: 'completed', step: 35 })
+  })
+
+  it('refuses a checkpoint whose recorded configuration differs from the run directory', async () => {
+    const out = join(scratch, 'tampered')
+    completed(await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', out, '--backend', 'cpu', '--steps', '10']))
+    const manifestPath = join(out, 'checkpoints', 'step-00000010', 'manifest.json')
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    manifest.run.config.seed = 99
+    writeFileSync(manifestPath, JSON.stringify(manifest))
+    const error = await resumeRun(out, loadRecipe, { steps: 20 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(GanException)
+    expect((error as GanException).errors[0]).toMatchObject({ _tag: 'CheckpointMismatch', expected: '1 (manifest.json)', actual: '99' })
+    expect((error as GanException).errors[0]!.path).toMatch(/run\.config\.seed$/)
+  })
+
+  it('never writes a run over another, and a directory that is not a run cannot be resumed', async () => {
+    const out = join(scratch, 'complete')
+    const error = await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', out]).catch((e: unknown) => e)
+    expect((error as GanException).errors[0]).toMatchObject({ path: '--out', actual: expect.stringContaining('ganfp resume') })
+    const missing = join(scratch, 'missing')
+    const notRun = await resumeRun(missing, loadRecipe).catch((e: unknown) => e)
+    expect((notRun as GanException).errors[0]).toMatchObject({ _tag: 'InvalidConfig', path: 'RUN_DIR' })
+    expect(existsSync(missing)).toBe(false)
+  })
+})
