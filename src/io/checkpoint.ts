@@ -25,7 +25,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeSync,
 } from 'node:fs'
 import { basename, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
@@ -34,6 +33,7 @@ import { checkpointCorrupt, checkpointMismatch, type GanError } from '../errors.
 import type { TensorData, TrainerSnapshot } from '../train/snapshot.ts'
 import { libraryVersion } from '../version.ts'
 import { decodeWithPaths, NonNegativeInt, Uint32 } from './decode.ts'
+import { writeAndFlush } from './files.ts'
 
 /**
  * A checkpoint read back: the trainer's snapshot, the caller's run record, and where it was.
@@ -115,17 +115,6 @@ export const listCheckpoints = (directory: string): ReadonlyArray<{ readonly ste
       return match === null ? [] : [{ step: Number(match[1]), path: join(directory, name) }]
     })
     .sort((a, b) => a.step - b.step)
-}
-
-const writeAndFlush = (path: string, bytes: Uint8Array): void => {
-  const fd = openSync(path, 'w')
-  try {
-    let written = 0
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
 }
 
 /** Flushes a directory's entries (the rename) to disk; some platforms cannot, and lose only durability. */

@@ -17,20 +17,32 @@ import { dirname, join, basename } from 'node:path'
 export const writeFileAtomic = (path: string, contents: string | Uint8Array): void => {
   mkdirSync(dirname(path), { recursive: true })
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
-  const bytes = typeof contents === 'string' ? new TextEncoder().encode(contents) : contents
   try {
-    const fd = openSync(temporary, 'w')
-    try {
-      let written = 0
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written)
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
+    writeAndFlush(temporary, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents)
     renameSync(temporary, path)
   } catch (error) {
     rmSync(temporary, { force: true })
     throw error
+  }
+}
+
+/**
+ * Writes `bytes` to `path` (created or truncated) and flushes them to disk before returning.
+ *
+ * @example
+ * import { writeAndFlush } from 'ganfp'
+ * writeAndFlush('/tmp/ganfp-example.bin', new Uint8Array([1, 2, 3]))
+ * @since 0.1.0
+ * @category io
+ */
+export const writeAndFlush = (path: string, bytes: Uint8Array): void => {
+  const fd = openSync(path, 'w')
+  try {
+    let written = 0
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
   }
 }
 
