@@ -22,7 +22,7 @@ import { tf } from './compile/tf.ts'
 import { outputIsLogit } from './dsl/loss.ts'
 import { phaseAt } from './dsl/schedule.ts'
 import { decodeWithPaths, NonNegativeInt } from './io/decode.ts'
-import { readLatestCheckpoint, writeCheckpoint, type Checkpoint } from './io/checkpoint.ts'
+import { listCheckpoints, readLatestCheckpoint, writeCheckpoint, type Checkpoint } from './io/checkpoint.ts'
 import {
   flag,
   flagsHelp,
@@ -364,14 +364,9 @@ const execute = async (context: {
     directory: directory.path,
     ended,
     step: trainer.stepCount(),
-    checkpoint: lastCheckpoint ?? readLatestPath(directory),
+    checkpoint: lastCheckpoint ?? listCheckpoints(directory.checkpoints).at(-1)?.path,
     alarms,
   }
-}
-
-const readLatestPath = (directory: RunDirectory): string | undefined => {
-  const latest = readLatestCheckpoint(directory.checkpoints)
-  return E.isRight(latest) ? latest.right.path : undefined
 }
 
 /**
@@ -418,6 +413,44 @@ export const startRun = async (
 }
 
 /**
+ * A run directory opened to continue: its recipe rebuilt from the manifest's arguments, the newest
+ * checkpoint read and checked against the directory, the backend selected, and a trainer restored
+ * from the checkpoint (the caller disposes it). `steps` overrides the step count in all.
+ *
+ * @since 0.1.0
+ * @category runs
+ */
+export const restoreRun = async (
+  path: string,
+  loadRecipe: (module: string) => Promise<Recipe>,
+  steps?: number,
+): Promise<{
+  readonly directory: RunDirectory
+  readonly run: RunConfig
+  readonly setup: RecipeSetup
+  readonly checkpoint: Checkpoint
+  readonly health: HealthState
+  readonly backend: BackendSelection
+  readonly trainer: Trainer
+}> => {
+  const directory = getOrThrow(openRunDirectory(path))
+  const recipe = await loadRecipe(directory.manifest.recipe.module)
+  const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
+  const run: RunConfig = { ...parsed.run, out: path, ...(steps === undefined ? {} : { steps }) }
+  const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
+  const checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
+  const where = `checkpoint(${checkpoint.path}).manifest.json.run`
+  const record = getOrThrow(decodeWithPaths(RunRecordCodec, checkpoint.run, where, 'CheckpointCorrupt'))
+  const recordErrors = checkRecord(record, directory.manifest, where)
+  if (recordErrors.length > 0) throw new GanException(recordErrors)
+  const backend = await selectBackend(run)
+  const trainer = getOrThrow(
+    createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot }),
+  )
+  return { directory, run, setup, checkpoint, health: record.health, backend, trainer }
+}
+
+/**
  * Continues the run in `path` from its newest checkpoint, to the step count it was started with
  * (or `steps` if given). `loadRecipe` finds the recipe from the manifest's `recipe.module`.
  *
@@ -429,20 +462,7 @@ export const resumeRun = async (
   loadRecipe: (module: string) => Promise<Recipe>,
   options: { readonly steps?: number; readonly events?: RunEvents; readonly signal?: AbortSignal } = {},
 ): Promise<RunSummary> => {
-  const directory = getOrThrow(openRunDirectory(path))
-  const recipe = await loadRecipe(directory.manifest.recipe.module)
-  const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
-  const run: RunConfig = { ...parsed.run, out: path, ...(options.steps === undefined ? {} : { steps: options.steps }) }
-  const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
-  const checkpoint: Checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
-  const where = `checkpoint(${checkpoint.path}).manifest.json.run`
-  const record = getOrThrow(decodeWithPaths(RunRecordCodec, checkpoint.run, where, 'CheckpointCorrupt'))
-  const recordErrors = checkRecord(record, directory.manifest, where)
-  if (recordErrors.length > 0) throw new GanException(recordErrors)
-  const backend = await selectBackend(run)
-  const trainer = getOrThrow(
-    createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot }),
-  )
+  const { directory, run, setup, checkpoint, health, backend, trainer } = await restoreRun(path, loadRecipe, options.steps)
   try {
     // The metrics of steps after the checkpoint are re-run, so their old lines go.
     const rows = getOrThrow(directory.readMetrics()).filter((row) => row.step <= checkpoint.step)
@@ -453,7 +473,7 @@ export const resumeRun = async (
       setup,
       run,
       backend,
-      health: record.health,
+      health,
       rows,
       resumed: true,
       events: options.events ?? {},

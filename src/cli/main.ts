@@ -16,18 +16,13 @@ import { Command, CommanderError } from 'commander'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
-import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
-import { compile } from '../compile/gan.ts'
+import { GanException, invalidConfig } from '../errors.ts'
 import { sampleLatent } from '../compile/gan.ts'
-import { useBackendOrThrow, type BackendChoice } from '../compile/backend.ts'
-import { readLatestCheckpoint } from '../io/checkpoint.ts'
 import { writeFileAtomic } from '../io/files.ts'
 import { intFlag, positiveIntFlag, stringFlag } from '../io/flags.ts'
-import { openRunDirectory } from '../io/run-directory.ts'
 import { Rng } from '../random.ts'
 import type { Recipe } from '../recipe.ts'
-import { parseRecipeArgs, resumeRun } from '../run.ts'
-import { createTrainer } from '../train/trainer.ts'
+import { restoreRun, resumeRun } from '../run.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
 
 /** The recipes that ship with ganfp, loaded only when named. */
@@ -72,14 +67,7 @@ const sample = async (path: string, options: { readonly n: string; readonly out:
   const n = decodeOption(positiveIntFlag, 'n', options.n)
   const seed = decodeOption(intFlag, 'seed', options.seed)
   const out = decodeOption(stringFlag, 'out', options.out)
-  const directory = getOrThrow(openRunDirectory(path))
-  const recipe = await loadRecipe(directory.manifest.recipe.module)
-  const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
-  const setup = getOrThrow(recipe.setup(parsed.recipeConfig as never))
-  const compiled = getOrThrow(compile(setup.gan))
-  const checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
-  await useBackendOrThrow(parsed.run.backend as BackendChoice, parsed.run.threads > 0 ? { wasmThreads: parsed.run.threads } : {})
-  const trainer = getOrThrow(createTrainer(compiled, setup.dataset, { seed: parsed.run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot }))
+  const { setup, checkpoint, trainer } = await restoreRun(path, loadRecipe)
   try {
     const samples = await trainer.generate(sampleLatent(setup.gan.latent, n, Rng.fromSeed(seed)))
     writeFileAtomic(out, setup.render(samples, n))

@@ -166,14 +166,9 @@ export const compileLayer = (shaped: ShapedLayer, local: string, activation?: Fu
             const shift = tf.sub(p[beta]!, tf.mul(p[movingMean]!, scale))
             return { output: activate(tf.add(tf.mul(x, scale), shift), fused), stateUpdates: [] }
           }
-          const { output, mean, variance } = (mode.twiceDifferentiable ? batchNormTrainingComposed : batchNormTraining)(
-            x,
-            p[gamma]!,
-            p[beta]!,
-            layer.epsilon,
-            fused,
-            neededGradients(mode),
-          )
+          const { output, mean, variance } = mode.twiceDifferentiable
+            ? batchNormTrainingComposed(x, p[gamma]!, p[beta]!, layer.epsilon, fused)
+            : batchNormTraining(x, p[gamma]!, p[beta]!, layer.epsilon, fused, neededGradients(mode))
           const blend = (old: Tensor, batch: Tensor): Tensor =>
             tf.add(tf.mul(old, layer.momentum), tf.mul(batch, 1 - layer.momentum))
           const stateUpdates: Array<readonly [string, Tensor]> = [
