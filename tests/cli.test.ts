@@ -117,6 +117,22 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
       expect([png.width, png.height]).toEqual([4 * 30 + 2, 4 * 30 + 2]) // 4×4 grid of 28 px + 2 px gutters
     }, 600_000)
 
+  it('trains, resumes and samples a recipe given as a module path', () => {
+    const out = join(scratch, 'module-recipe')
+    const trained = ganfp('bun', ['train', 'tests/support/tiny-recipe.ts', '--width', '12', '--steps', '10', '--out', out])
+    expect(trained.status).toBe(0)
+    expect(trained.stdout).toContain('completed 10 steps')
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))
+    expect(manifest.recipe).toEqual({ name: 'tiny-ring', module: join(root, 'tests/support/tiny-recipe.ts') })
+    expect(manifest.config.width).toBe(12)
+    const resumed = ganfp('bun', ['resume', out, '--steps', '20'])
+    expect(resumed.status).toBe(0)
+    expect(resumed.stdout).toContain('completed 20 steps')
+    const sampled = ganfp('bun', ['sample', out, '--n', '9', '--out', join(out, 'grid.png')])
+    expect(sampled.status).toBe(0)
+    expect(existsSync(join(out, 'grid.png'))).toBe(true)
+  })
+
   it('a bad option exits 2 with a message naming it, and creates no run directory', () => {
     const out = join(scratch, 'never')
     const r = ganfp('bun', ['train', 'dcgan', '--lr', '-1', '--steps', '0', '--out', out])
