@@ -143,8 +143,8 @@ export const dcganGan = (options: {
 
 const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v + 1) / 2)
 
-const grid = (values: Float32Array, count: number): Uint8Array =>
-  encodePng(imageGrid(toUnit(values), { count, height: 28, width: 28, channels: 1, columns: Math.ceil(Math.sqrt(count)) }))
+const grid = (values: Float32Array, count: number, columns = Math.ceil(Math.sqrt(count))): Uint8Array =>
+  encodePng(imageGrid(toUnit(values), { count, height: 28, width: 28, channels: 1, columns }))
 
 /**
  * The recipe: `ganfp train dcgan [options]`, or `deno run -A recipes/dcgan.ts [options]`. Besides
@@ -180,6 +180,7 @@ export const recipe = defineRecipe({
       dataset: imageDataset(train),
       batchSize: config.batch,
       render: grid,
+      toUnitImages: toUnit,
       finish: async ({ trainer, out, log }) => {
         writeFileAtomic(join(out, 'samples.png'), grid(await trainer.sample(64, { seed: 1 }), 64))
         const samples = new Float32Array(2000 * 784)

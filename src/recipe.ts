@@ -23,8 +23,16 @@ export interface RecipeSetup {
   readonly gan: Gan
   readonly dataset: Dataset
   readonly batchSize: number
-  /** A PNG of `count` generator samples (row-major, the generator's output shape): the run's grids. */
-  readonly render: (samples: Float32Array, count: number) => Uint8Array
+  /**
+   * A PNG of `count` generator samples (row-major, the generator's output shape): the run's grids;
+   * `columns` asks for that many per row (a strip, a table), the default being a square.
+   */
+  readonly render: (samples: Float32Array, count: number, columns?: number) => Uint8Array
+  /**
+   * For image GANs: generator samples mapped to images in [0, 1] (28×28×1 for the bundled sets),
+   * so that `ganfp eval` can score a run from its newest checkpoint.
+   */
+  readonly toUnitImages?: (samples: Float32Array) => Float32Array
   /**
    * Recipe-specific outputs once training has run its steps (samples for evaluation, a score):
    * written under `out`, reported through `log`.

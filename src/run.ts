@@ -415,7 +415,8 @@ export const startRun = async (
 /**
  * A run directory opened to continue: its recipe rebuilt from the manifest's arguments, the newest
  * checkpoint read and checked against the directory, the backend selected, and a trainer restored
- * from the checkpoint (the caller disposes it). `steps` overrides the step count in all.
+ * from the checkpoint (the caller disposes it). `steps` overrides the step count in all;
+ * `backend` the run's backend (evaluation need not run on the backend that trained).
  *
  * @since 0.1.0
  * @category runs
@@ -423,7 +424,7 @@ export const startRun = async (
 export const restoreRun = async (
   path: string,
   loadRecipe: (module: string) => Promise<Recipe>,
-  steps?: number,
+  overrides: { readonly steps?: number; readonly backend?: BackendChoice } = {},
 ): Promise<{
   readonly directory: RunDirectory
   readonly run: RunConfig
@@ -436,7 +437,7 @@ export const restoreRun = async (
   const directory = getOrThrow(openRunDirectory(path))
   const recipe = await loadRecipe(directory.manifest.recipe.module)
   const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
-  const run: RunConfig = { ...parsed.run, out: path, ...(steps === undefined ? {} : { steps }) }
+  const run: RunConfig = { ...parsed.run, out: path, ...overrides }
   const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
   const checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
   const where = `checkpoint(${checkpoint.path}).manifest.json.run`
@@ -462,7 +463,7 @@ export const resumeRun = async (
   loadRecipe: (module: string) => Promise<Recipe>,
   options: { readonly steps?: number; readonly events?: RunEvents; readonly signal?: AbortSignal } = {},
 ): Promise<RunSummary> => {
-  const { directory, run, setup, checkpoint, health, backend, trainer } = await restoreRun(path, loadRecipe, options.steps)
+  const { directory, run, setup, checkpoint, health, backend, trainer } = await restoreRun(path, loadRecipe, options.steps === undefined ? {} : { steps: options.steps })
   try {
     // The metrics of steps after the checkpoint are re-run, so their old lines go.
     const rows = getOrThrow(directory.readMetrics()).filter((row) => row.step <= checkpoint.step)

@@ -1,7 +1,17 @@
-// The provisional Q2 judge: a DSL classifier that learns MNIST and leaves no tensors behind.
+// A DSL classifier that learns MNIST, leaves no tensors behind, and rebuilds from its weights.
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { liveTensorCount, loadBundledImages, selectImages, shuffledIndices, splitHeldOut, trainImageClassifier, useBackend } from '../src/index.ts'
+import {
+  classifierFromWeights,
+  liveTensorCount,
+  loadBundledImages,
+  selectImages,
+  shuffledIndices,
+  smallClassifier,
+  splitHeldOut,
+  trainImageClassifier,
+  useBackend,
+} from '../src/index.ts'
 
 describe('image classifier', () => {
   beforeAll(async () => {
@@ -29,6 +39,10 @@ describe('image classifier', () => {
     const features = await judge.features(pixels.subarray(0, 10 * 784), 10)
     expect([features.count, features.dimension, features.values.length]).toEqual([10, 128, 1280])
     expect(Array.from(features.values).every((v) => v >= 0)).toBe(true)
+    // Exported weights rebuild the same classifier.
+    const rebuilt = classifierFromWeights([28, 28, 1], 10, smallClassifier(), await judge.weights())
+    expect(Array.from(await rebuilt.probabilities(pixels.subarray(0, 20 * 784), 20))).toEqual(Array.from(probabilities.subarray(0, 200)))
+    rebuilt.dispose()
     judge.dispose()
     expect(liveTensorCount()).toBe(before)
   })

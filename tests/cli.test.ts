@@ -115,6 +115,31 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
       expect(sampled.status).toBe(0)
       const png = pngjs.PNG.sync.read(readFileSync(grid))
       expect([png.width, png.height]).toEqual([4 * 30 + 2, 4 * 30 + 2]) // 4×4 grid of 28 px + 2 px gutters
+
+      // Q2 scores of the run from its newest checkpoint, with the floor, as a table and eval.json.
+      const evaluated = ganfp(runner, ['eval', cut])
+      expect(evaluated.status).toBe(0)
+      expect(evaluated.stdout).toMatch(/\| real-vs-real floor \| 2000 \| [\d.]+ \| 1\.0 \|/)
+      expect(evaluated.stdout).toMatch(/\| samples \| 2000 \| [\d.]+ \| [\d.]+ \|/)
+      const report = JSON.parse(readFileSync(join(cut, 'eval.json'), 'utf8'))
+      expect(report).toMatchObject({ dataset: 'fashion', floor: { count: 2000 }, samples: { count: 2000 } })
+      expect(report.samples.fd).toBeGreaterThan(report.floor.fd)
+      if (runner !== 'bun') return
+
+      // The latent tools on the same run.
+      const strip = join(scratch, 'strip.png')
+      expect(ganfp(runner, ['interpolate', cut, '--from', '3', '--to', '4', '--steps', '6', '--spherical', '--out', strip]).status).toBe(0)
+      expect([pngjs.PNG.sync.read(readFileSync(strip)).width, pngjs.PNG.sync.read(readFileSync(strip)).height]).toEqual([6 * 30 + 2, 30 + 2])
+      const attribute = ganfp(runner, ['attribute', cut, '--from-class', '0', '--to-class', '1', '--out', join(scratch, 'attribute.png')])
+      // A barely trained generator may not make both classes: then the error says so (exit 2).
+      if (attribute.status === 0) expect(attribute.stdout).toMatch(/\| 1\.5 \| [\d.]+% \| [\d.]+ \| [\d.]+% \|/)
+      else expect(attribute.stderr).toContain('--from-class/--to-class')
+      const truncation = ganfp(runner, ['truncation', cut, '--psi', '1,0.5'])
+      expect(truncation.status).toBe(0)
+      expect(truncation.stdout).toMatch(/\| 0\.5 \| [\d.]+ \| [\d.]+ \| [\d.]+ \|/)
+      const nearest = ganfp(runner, ['nearest', cut, '--n', '40', '--out', join(scratch, 'nearest.png')])
+      expect(nearest.status).toBe(0)
+      expect(nearest.stdout).toMatch(/generated \(40\): min [\d.]+, 1st percentile [\d.]+, median [\d.]+/)
     }, 600_000)
 
   it('trains, resumes and samples a recipe given as a module path', () => {

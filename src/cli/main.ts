@@ -4,7 +4,9 @@
  * - `ganfp train RECIPE [options]`: RECIPE is a built-in name (`ganfp recipes` lists them) or the
  *   path of a module exporting `recipe`; `ganfp train RECIPE --help` lists its options;
  * - `ganfp resume RUN_DIR [--steps N]`: continues a run from its newest checkpoint;
- * - `ganfp sample RUN_DIR [--n 64] [--out grid.png] [--seed S]`: a grid from the newest checkpoint.
+ * - `ganfp sample RUN_DIR [--n 64] [--out grid.png] [--seed S]`: a grid from the newest checkpoint;
+ * - `ganfp eval TARGET [--dataset mnist|fashion]`: protocol Q2's scores with the floor (`./evaluate.ts`);
+ * - `ganfp interpolate | attribute | truncation | nearest RUN_DIR`: latent-space tools (`./latent.ts`).
  *
  * Exit codes: 0 done (or stopped by Ctrl-C or the time budget, with a checkpoint), 2 a bad command,
  * option, recipe, config or checkpoint (nothing is written), 3 training stopped on non-finite
@@ -19,10 +21,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig } from '../errors.ts'
 import { sampleLatent } from '../compile/gan.ts'
 import { writeFileAtomic } from '../io/files.ts'
-import { intFlag, positiveIntFlag, stringFlag } from '../io/flags.ts'
+import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
+import { backendChoices, type BackendChoice } from '../compile/backend.ts'
 import { Rng } from '../random.ts'
 import type { Recipe } from '../recipe.ts'
 import { restoreRun, resumeRun } from '../run.ts'
+import { evaluateCommand } from './evaluate.ts'
+import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
 
 /** The recipes that ship with ganfp, loaded only when named. */
@@ -62,6 +67,8 @@ const decodeOption = <A>(codec: { decode: (s: string) => E.Either<unknown, A>; n
   if (E.isLeft(decoded)) throw new GanException([invalidConfig(`--${name}`, codec.name, JSON.stringify(raw))])
   return decoded.right
 }
+
+const backendOption = (raw: string): BackendChoice => decodeOption(oneOfFlag(backendChoices), 'backend', raw)
 
 const sample = async (path: string, options: { readonly n: string; readonly out: string; readonly seed: string }): Promise<void> => {
   const n = decodeOption(positiveIntFlag, 'n', options.n)
@@ -119,6 +126,56 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--out <file>', 'PNG to write', 'samples.png')
     .option('--seed <seed>', 'latent seed', '0')
     .action(sample)
+  program
+    .command('eval')
+    .description("protocol Q2 scores of a run (or a .npy of images) against held-out images, with the real-vs-real floor")
+    .argument('<target>', 'a run directory or a .npy file of float32 N×28×28 images in [0, 1]')
+    .option('--dataset <name>', "mnist or fashion (default: the run's dataset, else mnist)")
+    .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
+    .action((target: string, options: { readonly dataset?: string; readonly backend: BackendChoice }) => evaluateCommand(target, options, loadRecipe))
+  const number = (name: string, codec: typeof intFlag) => (raw: string) => decodeOption(codec, name, raw)
+  program
+    .command('interpolate')
+    .description('a strip of samples along the latent path between two seeds')
+    .argument('<run_dir>', 'the run directory')
+    .option('--from <seed>', 'seed of the first latent', number('from', intFlag), 1)
+    .option('--to <seed>', 'seed of the last latent', number('to', intFlag), 2)
+    .option('--steps <n>', 'samples along the path', number('steps', positiveIntFlag), 10)
+    .option('--spherical', 'along the great circle (slerp) rather than the straight line', false)
+    .option('--out <file>', 'PNG to write', 'interpolation.png')
+    .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
+    .action((path: string, options: { from: number; to: number; steps: number; spherical: boolean; out: string; backend: BackendChoice }) =>
+      interpolateCommand(path, options, loadRecipe),
+    )
+  program
+    .command('attribute')
+    .description("latent arithmetic: move class-A samples along the direction to class B, judged by the classifier")
+    .argument('<run_dir>', 'the run directory (a bundled image set)')
+    .requiredOption('--from-class <c>', 'class index A', number('from-class', nonNegativeIntFlag))
+    .requiredOption('--to-class <c>', 'class index B', number('to-class', nonNegativeIntFlag))
+    .option('--n <count>', 'samples drawn to find the classes', number('n', positiveIntFlag), 2000)
+    .option('--out <file>', 'PNG to write', 'attribute.png')
+    .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
+    .action((path: string, options: { fromClass: number; toClass: number; n: number; out: string; backend: BackendChoice }) =>
+      attributeCommand(path, options, loadRecipe),
+    )
+  program
+    .command('truncation')
+    .description('precision and recall of 2,000 samples with the latent scaled by each ψ')
+    .argument('<run_dir>', 'the run directory (a bundled image set)')
+    .option('--psi <list>', 'comma-separated scales in (0, 1]', '1,0.75,0.5,0.25')
+    .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
+    .action((path: string, options: { psi: string; backend: BackendChoice }) =>
+      truncationCommand(path, { psi: options.psi.split(',').map((p) => decodeOption(positiveNumberFlag, 'psi', p)), backend: options.backend }, loadRecipe),
+    )
+  program
+    .command('nearest')
+    .description("memorisation check: each sample's nearest training image, against held-out images'")
+    .argument('<run_dir>', 'the run directory (a bundled image set)')
+    .option('--n <count>', 'samples', number('n', positiveIntFlag), 500)
+    .option('--out <file>', 'PNG of the closest pairs', 'nearest.png')
+    .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
+    .action((path: string, options: { n: number; out: string; backend: BackendChoice }) => nearestCommand(path, options, loadRecipe))
   program.command('recipes').description('list the built-in recipes').action(async () => {
     for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await loadRecipe(name)).description}`)
   })

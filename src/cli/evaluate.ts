@@ -1,0 +1,86 @@
+/**
+ * `ganfp eval TARGET`: protocol Q2's scores of a run (2,000 samples from its newest checkpoint, or
+ * its `samples.npy`) or of a `.npy` file of images, against the held-out split with the
+ * real-vs-real floor, printed as a table and written as JSON beside the target.
+ *
+ * @since 0.1.0
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
+import type { BundledImageSet } from '../data/mnist.ts'
+import { evaluateImages, formatImageEvaluation } from '../eval/image-report.ts'
+import { writeFileAtomic } from '../io/files.ts'
+import { decodeNpy } from '../io/npy.ts'
+import { openRunDirectory } from '../io/run-directory.ts'
+import type { Recipe } from '../recipe.ts'
+import { restoreRun } from '../run.ts'
+import { useBackendOrThrow, type BackendChoice } from '../compile/backend.ts'
+
+const evaluationSize = 2000
+
+/** Images in [0, 1] from a `.npy` of float32 N×28×28 (or N×28×28×1). */
+const imagesFromNpy = (file: string): { readonly values: Float32Array; readonly count: number } => {
+  const decoded = decodeNpy(new Uint8Array(readFileSync(file)), file)
+  if (E.isLeft(decoded)) throw new GanException([decoded.left])
+  const array = decoded.right
+  const perImage = array.shape.slice(1).reduce((a, b) => a * b, 1)
+  if (perImage !== 784 || !(array.values instanceof Float32Array))
+    throw new GanException([invalidConfig(file, 'float32 images of N × 28 × 28', `${array.values.constructor.name} of shape (${array.shape.join(', ')})`)])
+  const count = Math.min(array.shape[0]!, evaluationSize)
+  return { values: array.values.subarray(0, count * 784), count }
+}
+
+/** 2,000 samples of a run: from its newest checkpoint when the recipe maps samples to images, else its samples.npy. */
+const imagesFromRun = async (
+  path: string,
+  loadRecipe: (module: string) => Promise<Recipe>,
+  backend: BackendChoice,
+  log: (line: string) => void,
+): Promise<{ readonly values: Float32Array; readonly count: number }> => {
+  const restored = await restoreRun(path, loadRecipe, { backend })
+  try {
+    const toUnit = restored.setup.toUnitImages
+    if (toUnit === undefined) {
+      const npy = join(path, 'samples.npy')
+      if (!existsSync(npy))
+        throw new GanException([invalidConfig('TARGET', 'a run whose recipe maps samples to images, or with a samples.npy', path)])
+      return imagesFromNpy(npy)
+    }
+    log(`sampling ${evaluationSize} images from the checkpoint of step ${restored.checkpoint.step}`)
+    const values = new Float32Array(evaluationSize * 784)
+    for (let i = 0; i < evaluationSize; i += 250) values.set(toUnit(await restored.trainer.sample(250, { seed: 2 + i })), i * 784)
+    return { values, count: evaluationSize }
+  } finally {
+    restored.trainer.dispose()
+  }
+}
+
+/**
+ * Runs `ganfp eval`.
+ *
+ * @since 0.1.0
+ * @category cli
+ */
+export const evaluateCommand = async (
+  target: string,
+  options: { readonly dataset?: string; readonly backend: BackendChoice },
+  loadRecipe: (module: string) => Promise<Recipe>,
+): Promise<void> => {
+  if (!existsSync(target)) throw new GanException([invalidConfig('TARGET', 'a run directory or a .npy file', `${target} (missing)`)])
+  const isRun = statSync(target).isDirectory()
+  const runDataset = isRun ? getOrThrow(openRunDirectory(target)).manifest.config['dataset'] : undefined
+  const dataset = options.dataset ?? (typeof runDataset === 'string' ? runDataset : 'mnist')
+  if (dataset !== 'mnist' && dataset !== 'fashion')
+    throw new GanException([invalidConfig('--dataset', 'one of mnist, fashion', JSON.stringify(dataset))])
+  const started = performance.now()
+  const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`)
+  const { values, count } = isRun ? await imagesFromRun(target, loadRecipe, options.backend, log) : imagesFromNpy(target)
+  if (!isRun) await useBackendOrThrow(options.backend)
+  const evaluation = getOrThrow(await evaluateImages(values, count, { dataset: dataset as BundledImageSet, progress: (stage) => log(stage) }))
+  console.log(`\n${formatImageEvaluation(evaluation)}`)
+  const out = isRun ? join(target, 'eval.json') : join(dirname(target), `${basename(target, '.npy')}.eval.json`)
+  writeFileAtomic(out, `${JSON.stringify({ target, ...evaluation }, null, 2)}\n`)
+  console.log(`\nwrote ${out}`)
+}

@@ -1,0 +1,211 @@
+/**
+ * The latent-space commands of `ganfp`, on a run's newest checkpoint:
+ *
+ * - `interpolate RUN --from S --to S [--steps 10] [--spherical] [--out strip.png]`: a strip of
+ *   samples along the path between the latents of two seeds;
+ * - `attribute RUN --from-class A --to-class B`: the direction from class A's latents to class
+ *   B's (classes by the judge), added to class-A latents in growing amounts: a grid, and how the
+ *   judge's verdict moves, as numbers;
+ * - `truncation RUN [--psi 1,0.75,0.5,0.25]`: precision and recall of 2,000 samples per ψ;
+ * - `nearest RUN`: each sample's nearest training image (a memorisation check), against the same
+ *   distance for held-out images.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
+import { sampleLatent } from '../compile/gan.ts'
+import { loadBundledImages, splitHeldOut, type BundledImageSet } from '../data/mnist.ts'
+import { evaluateImages } from '../eval/image-report.ts'
+import { loadJudge } from '../eval/judge.ts'
+import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents, truncateLatents } from '../eval/latent.ts'
+import { writeFileAtomic } from '../io/files.ts'
+import { imageGrid } from '../io/grid.ts'
+import { encodePng } from '../io/png.ts'
+import type { Recipe } from '../recipe.ts'
+import { Rng } from '../random.ts'
+import { restoreRun } from '../run.ts'
+import type { BackendChoice } from '../compile/backend.ts'
+
+type Restored = Awaited<ReturnType<typeof restoreRun>>
+
+/** Runs `f` on the run's restored trainer and frees it. */
+const withRun = async <A>(
+  path: string,
+  options: { readonly backend: BackendChoice },
+  loadRecipe: (module: string) => Promise<Recipe>,
+  f: (run: Restored) => Promise<A>,
+): Promise<A> => {
+  const restored = await restoreRun(path, loadRecipe, { backend: options.backend })
+  try {
+    return await f(restored)
+  } finally {
+    restored.trainer.dispose()
+  }
+}
+
+const latentDimension = (run: Restored): number => {
+  const latent = run.setup.gan.latent
+  if (latent._tag === 'Paired') throw new GanException([invalidConfig('RUN', 'a GAN with a sampled latent', 'pairedInput()')])
+  return latent.dim
+}
+
+const unitImages = (run: Restored) => {
+  const toUnit = run.setup.toUnitImages
+  if (toUnit === undefined) throw new GanException([invalidConfig('RUN', 'a recipe that maps samples to images (toUnitImages)', run.directory.manifest.recipe.name)])
+  return toUnit
+}
+
+const datasetOf = (run: Restored): BundledImageSet => {
+  const dataset = run.directory.manifest.config['dataset']
+  if (dataset !== 'mnist' && dataset !== 'fashion')
+    throw new GanException([invalidConfig('RUN', 'a run on a bundled image set (mnist or fashion)', JSON.stringify(dataset))])
+  return dataset
+}
+
+/** `ganfp interpolate`. */
+export const interpolateCommand = (
+  path: string,
+  options: {
+    readonly from: number
+    readonly to: number
+    readonly steps: number
+    readonly spherical: boolean
+    readonly out: string
+    readonly backend: BackendChoice
+  },
+  loadRecipe: (module: string) => Promise<Recipe>,
+) =>
+  withRun(path, options, loadRecipe, async (run) => {
+    const latent = run.setup.gan.latent
+    latentDimension(run)
+    const from = sampleLatent(latent, 1, Rng.fromSeed(options.from))
+    const to = sampleLatent(latent, 1, Rng.fromSeed(options.to))
+    const path = interpolateLatents(from, to, options.steps, options.spherical ? 'spherical' : 'linear')
+    const samples = await run.trainer.generate(path)
+    writeFileAtomic(options.out, run.setup.render(samples, options.steps, options.steps))
+    console.log(`wrote ${options.steps} samples from seed ${options.from} to seed ${options.to} (${options.spherical ? 'spherical' : 'linear'}) to ${options.out}`)
+  })
+
+/** Class probabilities of the samples of `latents`. */
+const classify = async (run: Restored, judge: Awaited<ReturnType<typeof loadJudge>>, latents: Float32Array) => {
+  const images = unitImages(run)(await run.trainer.generate(latents))
+  return judge.probabilities(images, latents.length / latentDimension(run))
+}
+
+/** `ganfp attribute`. */
+export const attributeCommand = (
+  path: string,
+  options: { readonly fromClass: number; readonly toClass: number; readonly n: number; readonly out: string; readonly backend: BackendChoice },
+  loadRecipe: (module: string) => Promise<Recipe>,
+) =>
+  withRun(path, options, loadRecipe, async (run) => {
+    const dim = latentDimension(run)
+    const judge = await loadJudge(datasetOf(run))
+    try {
+      const latents = sampleLatent(run.setup.gan.latent, options.n, Rng.fromSeed(11))
+      const probabilities = await classify(run, judge, latents)
+      const byClass = (c: number): Float32Array => {
+        const rows: Array<number> = []
+        for (let i = 0; i < options.n; i++) {
+          const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
+          if (row.indexOf(Math.max(...row)) === c) rows.push(i)
+        }
+        const out = new Float32Array(rows.length * dim)
+        rows.forEach((r, k) => out.set(latents.subarray(r * dim, (r + 1) * dim), k * dim))
+        return out
+      }
+      const source = byClass(options.fromClass)
+      const target = byClass(options.toClass)
+      if (source.length === 0 || target.length === 0)
+        throw new GanException([invalidConfig('--from-class/--to-class', `classes among the ${options.n} samples`, `${source.length / dim} of class ${options.fromClass}, ${target.length / dim} of class ${options.toClass}`)])
+      const direction = attributeDirection(target, source, dim)
+      const examples = source.subarray(0, Math.min(8, source.length / dim) * dim)
+      const scales = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5]
+      console.log(`${source.length / dim} samples of class ${options.fromClass}, ${target.length / dim} of class ${options.toClass}; direction norm ${Math.hypot(...direction).toFixed(2)}`)
+      console.log(`\n| α | judged class ${options.toClass} | mean P(${options.toClass}) | judged class ${options.fromClass} |\n|---|---|---|---|`)
+      const grid = new Float32Array(examples.length / dim * scales.length * run.trainer.compiled.generator.outputShape.reduce((a, b) => a * b, 1))
+      const rows = examples.length / dim
+      const size = grid.length / (rows * scales.length)
+      for (const [k, scale] of scales.entries()) {
+        // Measured on every class-A latent, drawn on the first eight.
+        const moved = shiftLatents(source, direction, scale)
+        const p = await classify(run, judge, moved)
+        const count = moved.length / dim
+        let judgedTo = 0
+        let judgedFrom = 0
+        let meanTo = 0
+        for (let i = 0; i < count; i++) {
+          const row = p.subarray(i * judge.classes, (i + 1) * judge.classes)
+          const best = row.indexOf(Math.max(...row))
+          if (best === options.toClass) judgedTo++
+          if (best === options.fromClass) judgedFrom++
+          meanTo += row[options.toClass]! / count
+        }
+        console.log(`| ${scale} | ${((100 * judgedTo) / count).toFixed(1)}% | ${meanTo.toFixed(3)} | ${((100 * judgedFrom) / count).toFixed(1)}% |`)
+        const drawn = await run.trainer.generate(moved.subarray(0, examples.length))
+        for (let r = 0; r < rows; r++) grid.set(drawn.subarray(r * size, (r + 1) * size), (r * scales.length + k) * size)
+      }
+      writeFileAtomic(options.out, run.setup.render(grid, rows * scales.length, scales.length))
+      console.log(`\nwrote ${options.out}: one row per class-${options.fromClass} sample, α = ${scales.join(', ')} left to right`)
+    } finally {
+      judge.dispose()
+    }
+  })
+
+/** `ganfp truncation`. */
+export const truncationCommand = (
+  path: string,
+  options: { readonly psi: ReadonlyArray<number>; readonly backend: BackendChoice },
+  loadRecipe: (module: string) => Promise<Recipe>,
+) =>
+  withRun(path, options, loadRecipe, async (run) => {
+    const dataset = datasetOf(run)
+    const toUnit = unitImages(run)
+    const judge = await loadJudge(dataset)
+    try {
+      const base = sampleLatent(run.setup.gan.latent, 2000, Rng.fromSeed(13))
+      console.log(`| ψ | FD | precision | recall | density | coverage |\n|---|---|---|---|---|---|`)
+      for (const psi of options.psi) {
+        const images = toUnit(await run.trainer.generate(truncateLatents(base, psi)))
+        const result = getOrThrow(await evaluateImages(images, 2000, { dataset, judge }))
+        const s = result.samples
+        console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |`)
+      }
+    } finally {
+      judge.dispose()
+    }
+  })
+
+/** `ganfp nearest`. */
+export const nearestCommand = (
+  path: string,
+  options: { readonly n: number; readonly out: string; readonly backend: BackendChoice },
+  loadRecipe: (module: string) => Promise<Recipe>,
+) =>
+  withRun(path, options, loadRecipe, async (run) => {
+    const loaded = loadBundledImages(datasetOf(run))
+    if (E.isLeft(loaded)) throw new GanException([loaded.left])
+    const { train, heldOut } = splitHeldOut(loaded.right)
+    const trainPixels = Float32Array.from(train.pixels, (p) => p / 255)
+    const samples = unitImages(run)(await run.trainer.sample(options.n, { seed: 17 }))
+    const generated = nearestNeighbours(samples, options.n, trainPixels, train.count)
+    const held = nearestNeighbours(Float32Array.from(heldOut.pixels.subarray(0, options.n * 784), (p) => p / 255), Math.min(options.n, heldOut.count), trainPixels, train.count)
+    const summary = (d: Float64Array) => {
+      const sorted = Float64Array.from(d).sort()
+      return `min ${sorted[0]!.toFixed(2)}, 1st percentile ${sorted[Math.floor(sorted.length / 100)]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}`
+    }
+    console.log(`distance to the nearest training image (pixels in [0, 1], L2 over 784):`)
+    console.log(`  generated (${options.n}): ${summary(generated.distances)}`)
+    console.log(`  held-out real (${held.distances.length}): ${summary(held.distances)}`)
+    console.log('  (a generator that copies its training data would sit far below the held-out images)')
+    // The eight closest generated samples beside their nearest training images.
+    const order = Array.from(generated.distances.keys()).sort((a, b) => generated.distances[a]! - generated.distances[b]!).slice(0, 8)
+    const pairs = new Float32Array(16 * 784)
+    order.forEach((s, k) => {
+      pairs.set(samples.subarray(s * 784, (s + 1) * 784), 2 * k * 784)
+      pairs.set(trainPixels.subarray(generated.indices[s]! * 784, (generated.indices[s]! + 1) * 784), (2 * k + 1) * 784)
+    })
+    writeFileAtomic(options.out, encodePng(imageGrid(pairs, { count: 16, height: 28, width: 28, channels: 1, columns: 2 })))
+    console.log(`wrote ${options.out}: the 8 closest samples (left) beside their nearest training images (right)`)
+  })

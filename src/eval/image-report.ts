@@ -1,0 +1,147 @@
+/**
+ * Protocol Q2's image evaluation in one call: generated images against the 2,000 held-out images
+ * of a bundled set, in the shipped judge's features, with the real-vs-real floor (a draw of the
+ * training split of the same size against the same held-out images) computed the same way.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { invalidData, type GanError } from '../errors.ts'
+import { loadBundledImages, selectImages, shuffledIndices, splitHeldOut, type BundledImageSet } from '../data/mnist.ts'
+import type { ImageClassifier } from './classifier.ts'
+import { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, type Features } from './feature-metrics.ts'
+import { loadJudge } from './judge.ts'
+
+/**
+ * The scores of one set of images.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface ImageScores {
+  readonly count: number
+  /** Fréchet distance in the judge's penultimate features. */
+  readonly fd: number
+  readonly kid: number
+  /** k = 3. */
+  readonly precision: number
+  readonly recall: number
+  /** k = 5. */
+  readonly density: number
+  readonly coverage: number
+  /** Share of the images the judge assigns to each class. */
+  readonly histogram: ReadonlyArray<number>
+  /** Entropy of the histogram in bits (log₂ 10 ≈ 3.32 when uniform over 10 classes). */
+  readonly entropy: number
+}
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export interface ImageEvaluation {
+  readonly dataset: BundledImageSet
+  readonly classNames: ReadonlyArray<string>
+  /** The real-vs-real floor: a score is read as a multiple of it. */
+  readonly floor: ImageScores
+  readonly samples: ImageScores
+}
+
+/**
+ * Entropy in bits of a histogram of shares.
+ *
+ * @example
+ * import { histogramEntropy } from 'ganfp'
+ * histogramEntropy([0.5, 0.5, 0, 0]) // 1
+ * @since 0.1.0
+ * @category metrics
+ */
+export const histogramEntropy = (histogram: ReadonlyArray<number>): number =>
+  histogram.reduce((entropy, p) => (p > 0 ? entropy - p * Math.log2(p) : entropy), 0)
+
+/**
+ * The label histogram of `count` images: each image to its most probable class.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const labelHistogram = async (judge: ImageClassifier, images: Float32Array, count: number): Promise<ReadonlyArray<number>> => {
+  const probabilities = await judge.probabilities(images, count)
+  const counts = new Array<number>(judge.classes).fill(0)
+  for (let i = 0; i < count; i++) {
+    const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
+    counts[row.indexOf(Math.max(...row))]! += 1
+  }
+  return counts.map((c) => c / count)
+}
+
+const scoreAgainst = async (judge: ImageClassifier, heldOut: Features, images: Float32Array, count: number): Promise<ImageScores> => {
+  const features = await judge.features(images, count)
+  const histogram = await labelHistogram(judge, images, count)
+  return {
+    count,
+    fd: frechetDistance(gaussianStatistics(features), gaussianStatistics(heldOut)),
+    kid: kernelDistance(features, heldOut),
+    ...manifoldMetrics(heldOut, features),
+    histogram,
+    entropy: histogramEntropy(histogram),
+  }
+}
+
+const unit = (pixels: Uint8Array): Float32Array => Float32Array.from(pixels, (p) => p / 255)
+
+/**
+ * Scores `count` generated images (28×28×1 values in [0, 1], row-major) against the held-out
+ * split of `dataset`, with the floor, on the active backend. `progress` hears each stage.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const evaluateImages = async (
+  images: Float32Array,
+  count: number,
+  options: { readonly dataset: BundledImageSet; readonly judge?: ImageClassifier; readonly progress?: (stage: string) => void },
+): Promise<E.Either<ReadonlyArray<GanError>, ImageEvaluation>> => {
+  const errors: Array<GanError> = []
+  if (!Number.isInteger(count) || count < 10) errors.push(invalidData('samples.count', 'at least 10 images', String(count)))
+  if (images.length !== count * 784) errors.push(invalidData('samples.values.length', `${count} × 28 × 28 = ${count * 784}`, String(images.length)))
+  const outside = images.findIndex((v) => !(v >= 0 && v <= 1))
+  if (outside >= 0) errors.push(invalidData(`samples.values[${outside}]`, 'a value in [0, 1]', String(images[outside])))
+  const loaded = loadBundledImages(options.dataset)
+  if (E.isLeft(loaded)) errors.push(loaded.left)
+  if (errors.length > 0 || E.isLeft(loaded)) return E.left(errors)
+  const { train, heldOut } = splitHeldOut(loaded.right)
+  const judge = options.judge ?? (await loadJudge(options.dataset))
+  try {
+    options.progress?.(`judge features of the ${heldOut.count} held-out images`)
+    const heldOutFeatures = await judge.features(unit(heldOut.pixels), heldOut.count)
+    options.progress?.(`the real-vs-real floor (${heldOut.count} training images)`)
+    const floorImages = selectImages(train, Array.from(shuffledIndices(train.count, 7).subarray(0, heldOut.count)))
+    const floor = await scoreAgainst(judge, heldOutFeatures, unit(floorImages.pixels), floorImages.count)
+    options.progress?.(`the ${count} samples`)
+    const samples = await scoreAgainst(judge, heldOutFeatures, images, count)
+    return E.right({ dataset: options.dataset, classNames: loaded.right.classNames, floor, samples })
+  } finally {
+    if (options.judge === undefined) judge.dispose()
+  }
+}
+
+/**
+ * The evaluation as a Markdown table (floor and samples) and the samples' label histogram.
+ *
+ * @since 0.1.0
+ * @category destructors
+ */
+export const formatImageEvaluation = (evaluation: ImageEvaluation): string => {
+  const row = (name: string, s: ImageScores) =>
+    `| ${name} | ${s.count} | ${s.fd.toFixed(3)} | ${(s.fd / evaluation.floor.fd).toFixed(1)} | ${s.kid.toFixed(4)} | ${s.precision.toFixed(3)} | ` +
+    `${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} | ${(100 * Math.min(...s.histogram)).toFixed(1)}% | ${s.entropy.toFixed(2)} |`
+  return [
+    `| ${evaluation.dataset} | images | FD | FD / floor | KID | precision | recall | density | coverage | smallest class | label entropy (bits) |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    row('real-vs-real floor', evaluation.floor),
+    row('samples', evaluation.samples),
+    '',
+    `label histogram of the samples: ${evaluation.samples.histogram.map((h, i) => `${evaluation.classNames[i]} ${(100 * h).toFixed(1)}%`).join(', ')}`,
+  ].join('\n')
+}
