@@ -69,7 +69,7 @@ export const runFlags = (recipe: Pick<Recipe, 'name' | 'runDefaults'>) => {
     out: flag(stringFlag, `runs/${recipe.name}`, 'run directory (must be new or empty)'),
     backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
     threads: flag(nonNegativeIntFlag, d.threads ?? 0, 'wasm threads (0: every core)'),
-    minutes: flag(nonNegativeNumberFlag, 0, 'wall-clock budget; out of time, the run checkpoints and stops (0: none)'),
+    minutes: flag(nonNegativeNumberFlag, 0, 'wall-clock budget; out of time, the run checkpoints, writes its final outputs and stops (0: none)'),
     'checkpoint-every': flag(positiveIntFlag, d.checkpointEvery ?? 500, 'steps between checkpoints'),
     keep: flag(positiveIntFlag, 3, 'checkpoints kept (the newest)'),
     'sample-every': flag(positiveIntFlag, d.sampleEvery ?? 200, 'steps between sample grids'),
@@ -359,7 +359,9 @@ const execute = async (context: {
   }
   plot(true)
   if (ended !== 'non-finite' && (await checkpoint()) === 'non-finite') ended = 'non-finite'
-  if (ended === 'completed') await setup.finish?.({ trainer, out: directory.path, log: (line) => events.message?.(line) })
+  // A spent time budget is a planned end too: the recipe's final outputs are written (the run can
+  // still be resumed for more steps).
+  if (ended === 'completed' || ended === 'out of time') await setup.finish?.({ trainer, out: directory.path, log: (line) => events.message?.(line) })
   return {
     directory: directory.path,
     ended,

@@ -1,13 +1,14 @@
 // The `ganfp` command as users run it: subprocesses under Deno and Bun, with exit codes, signals
 // and the run directory checked. Spawned from the Node suite only; the Deno and Bun suites skip it.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pngjs from 'pngjs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runtime } from './support/runtime.ts'
+import { Rng } from '../src/random.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
@@ -156,6 +157,25 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
     const sampled = ganfp('bun', ['sample', out, '--n', '9', '--out', join(out, 'grid.png')])
     expect(sampled.status).toBe(0)
     expect(existsSync(join(out, 'grid.png'))).toBe(true)
+  })
+
+  it('evaluates a folder of PNGs', () => {
+    const folder = join(scratch, 'pngs')
+    mkdirSync(folder)
+    const rng = Rng.fromSeed(4)
+    for (let i = 0; i < 12; i++) {
+      const png = new pngjs.PNG({ width: 28, height: 28 })
+      for (let p = 0; p < 784; p++) {
+        const v = Math.round(255 * rng.uniform())
+        png.data.set([v, v, v, 255], p * 4)
+      }
+      writeFileSync(join(folder, `${String(i).padStart(2, '0')}.png`), pngjs.PNG.sync.write(png))
+    }
+    const r = ganfp('bun', ['eval', folder, '--dataset', 'mnist'])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/\| samples \| 12 \|/)
+    expect(existsSync(join(folder, 'eval.json'))).toBe(true)
   })
 
   it('a bad option exits 2 with a message naming it, and creates no run directory', () => {

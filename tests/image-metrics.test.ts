@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   Rng,
+  conditionalAccuracy,
   evaluateImages,
   histogramEntropy,
   loadBundledImages,
@@ -92,6 +93,15 @@ describe('Q2 evaluation with the shipped judge', () => {
     expect(samples.entropy).toBe(0)
     expect(samples.fd).toBeGreaterThan(10 * floor.fd)
   }, 120_000)
+
+  it('conditional accuracy (Q3) of the held-out images at their true labels is the judge accuracy; at shifted labels, near 0', async () => {
+    const loaded = loadBundledImages('mnist')
+    if (E.isLeft(loaded)) throw new Error(loaded.left.actual)
+    const { heldOut } = splitHeldOut(loaded.right)
+    const images = Float32Array.from(heldOut.pixels, (p) => p / 255)
+    expect(await conditionalAccuracy(judge, images, heldOut.labels)).toBeGreaterThanOrEqual(0.98)
+    expect(await conditionalAccuracy(judge, images, heldOut.labels.map((l) => (l + 1) % 10))).toBeLessThan(0.02)
+  })
 
   it('images outside [0, 1] or of the wrong size are errors with paths, before the judge runs', async () => {
     const result = await evaluateImages(new Float32Array(20 * 784).fill(2), 21, { dataset: 'mnist', judge })

@@ -1,7 +1,8 @@
 /**
  * `ganfp eval TARGET`: protocol Q2's scores of a run (2,000 samples from its newest checkpoint, or
- * its `samples.npy`) or of a `.npy` file of images, against the held-out split with the
- * real-vs-real floor, printed as a table and written as JSON beside the target.
+ * its `samples.npy`), of a `.npy` file of images or of a folder of 28×28 PNGs, against the
+ * held-out split with the real-vs-real floor, printed as a table and written as JSON beside the
+ * target.
  *
  * @since 0.1.0
  */
@@ -13,6 +14,7 @@ import type { BundledImageSet } from '../data/mnist.ts'
 import { evaluateImages, formatImageEvaluation } from '../eval/image-report.ts'
 import { writeFileAtomic } from '../io/files.ts'
 import { decodeNpy } from '../io/npy.ts'
+import { loadImageFolder } from '../data/image-folder.ts'
 import { openRunDirectory } from '../io/run-directory.ts'
 import type { Recipe } from '../recipe.ts'
 import { restoreRun } from '../run.ts'
@@ -30,6 +32,13 @@ const imagesFromNpy = (file: string): { readonly values: Float32Array; readonly 
     throw new GanException([invalidConfig(file, 'float32 images of N × 28 × 28', `${array.values.constructor.name} of shape (${array.shape.join(', ')})`)])
   const count = Math.min(array.shape[0]!, evaluationSize)
   return { values: array.values.subarray(0, count * 784), count }
+}
+
+/** Images in [0, 1] from a folder of 28×28 grayscale PNGs (flat, or one sub-folder per class). */
+const imagesFromFolder = (folder: string): { readonly values: Float32Array; readonly count: number } => {
+  const images = getOrThrow(loadImageFolder(folder, { height: 28, width: 28, channels: 1 }))
+  const count = Math.min(images.count, evaluationSize)
+  return { values: Float32Array.from(images.pixels.subarray(0, count * 784), (p) => p / 255), count }
 }
 
 /** 2,000 samples of a run: from its newest checkpoint when the recipe maps samples to images, else its samples.npy. */
@@ -68,19 +77,24 @@ export const evaluateCommand = async (
   options: { readonly dataset?: string; readonly backend: BackendChoice },
   loadRecipe: (module: string) => Promise<Recipe>,
 ): Promise<void> => {
-  if (!existsSync(target)) throw new GanException([invalidConfig('TARGET', 'a run directory or a .npy file', `${target} (missing)`)])
-  const isRun = statSync(target).isDirectory()
+  if (!existsSync(target)) throw new GanException([invalidConfig('TARGET', 'a run directory, a .npy file or a folder of PNGs', `${target} (missing)`)])
+  const isDirectory = statSync(target).isDirectory()
+  const isRun = isDirectory && existsSync(join(target, 'manifest.json'))
   const runDataset = isRun ? getOrThrow(openRunDirectory(target)).manifest.config['dataset'] : undefined
   const dataset = options.dataset ?? (typeof runDataset === 'string' ? runDataset : 'mnist')
   if (dataset !== 'mnist' && dataset !== 'fashion')
     throw new GanException([invalidConfig('--dataset', 'one of mnist, fashion', JSON.stringify(dataset))])
   const started = performance.now()
   const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`)
-  const { values, count } = isRun ? await imagesFromRun(target, loadRecipe, options.backend, log) : imagesFromNpy(target)
+  const { values, count } = isRun
+    ? await imagesFromRun(target, loadRecipe, options.backend, log)
+    : isDirectory
+      ? imagesFromFolder(target)
+      : imagesFromNpy(target)
   if (!isRun) await useBackendOrThrow(options.backend)
   const evaluation = getOrThrow(await evaluateImages(values, count, { dataset: dataset as BundledImageSet, progress: (stage) => log(stage) }))
   console.log(`\n${formatImageEvaluation(evaluation)}`)
-  const out = isRun ? join(target, 'eval.json') : join(dirname(target), `${basename(target, '.npy')}.eval.json`)
+  const out = isDirectory ? join(target, 'eval.json') : join(dirname(target), `${basename(target, '.npy')}.eval.json`)
   writeFileAtomic(out, `${JSON.stringify({ target, ...evaluation }, null, 2)}\n`)
   console.log(`\nwrote ${out}`)
 }

@@ -129,7 +129,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
   program
     .command('eval')
     .description("protocol Q2 scores of a run (or a .npy of images) against held-out images, with the real-vs-real floor")
-    .argument('<target>', 'a run directory or a .npy file of float32 N×28×28 images in [0, 1]')
+    .argument('<target>', 'a run directory, a .npy file of float32 N×28×28 images in [0, 1], or a folder of 28×28 PNGs')
     .option('--dataset <name>', "mnist or fashion (default: the run's dataset, else mnist)")
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
     .action((target: string, options: { readonly dataset?: string; readonly backend: BackendChoice }) => evaluateCommand(target, options, loadRecipe))

@@ -75,6 +75,27 @@ export const labelHistogram = async (judge: ImageClassifier, images: Float32Arra
   return counts.map((c) => c / count)
 }
 
+/**
+ * Protocol Q3's score: the share of images the judge assigns to the class they were asked for.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const conditionalAccuracy = async (
+  judge: ImageClassifier,
+  images: Float32Array,
+  requested: ArrayLike<number>,
+): Promise<number> => {
+  const count = requested.length
+  const probabilities = await judge.probabilities(images, count)
+  let correct = 0
+  for (let i = 0; i < count; i++) {
+    const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
+    if (row.indexOf(Math.max(...row)) === requested[i]) correct++
+  }
+  return correct / count
+}
+
 const scoreAgainst = async (judge: ImageClassifier, heldOut: Features, images: Float32Array, count: number): Promise<ImageScores> => {
   const features = await judge.features(images, count)
   const histogram = await labelHistogram(judge, images, count)
