@@ -25,8 +25,7 @@ import {
   useBackendOrThrow,
   writeFileAtomic,
   GanException,
-  type ImageClassifier,
-  type LabelledImages,
+  conditionalAccuracy,
 } from '../src/index.ts'
 
 const judgeFlags = {
@@ -35,17 +34,6 @@ const judgeFlags = {
   shift: flag(nonNegativeIntFlag, 2, 'random translation of training images, in pixels'),
   seed: flag(intFlag, 1, 'seed'),
   threads: flag(nonNegativeIntFlag, 0, 'wasm threads (0: every core)'),
-}
-
-/** Accuracy of `judge` on `images`. */
-export const accuracy = async (judge: ImageClassifier, images: LabelledImages): Promise<number> => {
-  const probabilities = await judge.probabilities(Float32Array.from(images.pixels, (p) => p / 255), images.count)
-  let correct = 0
-  for (let i = 0; i < images.count; i++) {
-    const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
-    if (row.indexOf(Math.max(...row)) === images.labels[i]) correct++
-  }
-  return correct / images.count
 }
 
 export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
@@ -64,7 +52,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
     augmentShift: values.shift,
     onEpoch: (epoch) => console.log(`epoch ${epoch}/${values.epochs}  ${((performance.now() - started) / 1000).toFixed(0)} s`),
   })
-  const heldOutAccuracy = await accuracy(judge, heldOut)
+  const heldOutAccuracy = await conditionalAccuracy(judge, Float32Array.from(heldOut.pixels, (p) => p / 255), heldOut.labels)
   console.log(`held-out accuracy ${(heldOutAccuracy * 100).toFixed(2)}%  (${((performance.now() - started) / 1000).toFixed(0)} s)`)
   const path = join(import.meta.dirname ?? '.', '..', 'src', 'eval', 'judges', `${values.dataset}.generated.ts`)
   writeFileAtomic(

@@ -48,7 +48,7 @@ import {
   type Alarm,
   type HealthState,
 } from './train/health.ts'
-import type { TensorData, TrainerSnapshot } from './train/snapshot.ts'
+import { snapshotTensorGroups, type TrainerSnapshot } from './train/snapshot.ts'
 import { createTrainer, type StepReport, type Trainer } from './train/trainer.ts'
 import { libraryVersion } from './version.ts'
 
@@ -223,18 +223,10 @@ const selectBackend = (run: RunConfig): Promise<BackendSelection> =>
   useBackendOrThrow(run.backend as BackendChoice, run.threads > 0 ? { wasmThreads: run.threads } : {})
 
 /** Paths of non-finite parameter values, for the NonFinite alarm's message. */
-const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> => {
-  const groups: ReadonlyArray<readonly [string, Readonly<Record<string, TensorData>> | undefined]> = [
-    ['generator', snapshot.generator.params],
-    ['discriminator', snapshot.discriminator.params],
-    ['generator optimizer', snapshot.generator.optimizerSlots],
-    ['discriminator optimizer', snapshot.discriminator.optimizerSlots],
-    ['generator average', snapshot.generatorAverage],
-  ]
-  return groups.flatMap(([group, tensors]) =>
-    Object.entries(tensors ?? {}).flatMap(([path, t]) => (t.values.every(Number.isFinite) ? [] : [`${group} ${path}`])),
+const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
+  snapshotTensorGroups(snapshot).flatMap(([group, tensors]) =>
+    Object.entries(tensors).flatMap(([path, t]) => (t.values.every(Number.isFinite) ? [] : [`${group}.${path}`])),
   )
-}
 
 /**
  * The generator inputs of the run's grids: 64 latents from a fixed seed, or for paired data the

@@ -161,7 +161,7 @@ describe('health alarms', () => {
     const fatal = alarms.find((a) => a.fatal)!
     expect(fatal.kind).toBe('NonFinite')
     expect(fatal.message).toMatch(/(loss|gradient norm) is (NaN|-?Infinity)|non-finite values in/)
-    expect(fatal.message).toMatch(/(generator|discriminator) layers\[\d\]\.(kernel|bias)/)
+    expect(fatal.message).toMatch(/(generator|discriminator)\.params\.layers\[\d\]\.(kernel|bias)/)
     // Every checkpoint left is readable and finite; none is from the failing step.
     const checkpoints = listCheckpoints(join(out, 'checkpoints'))
     for (const { path, step } of checkpoints) {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   GanException,
   classifierFromWeights,
+  conditionalAccuracy,
   judgeArchitecture,
   judgeWeights,
   liveTensorCount,
@@ -16,15 +17,8 @@ import {
   type LabelledImages,
 } from '../src/index.ts'
 
-const accuracy = async (judge: ImageClassifier, images: LabelledImages): Promise<number> => {
-  const probabilities = await judge.probabilities(Float32Array.from(images.pixels, (p) => p / 255), images.count)
-  let correct = 0
-  for (let i = 0; i < images.count; i++) {
-    const row = probabilities.subarray(i * 10, i * 10 + 10)
-    if (row.indexOf(Math.max(...row)) === images.labels[i]) correct++
-  }
-  return correct / images.count
-}
+const accuracy = (judge: ImageClassifier, images: LabelledImages): Promise<number> =>
+  conditionalAccuracy(judge, Float32Array.from(images.pixels, (p) => p / 255), images.labels)
 
 describe('the shipped judges', () => {
   beforeAll(async () => {

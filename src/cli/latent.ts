@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
 import { sampleLatent } from '../compile/gan.ts'
 import { loadBundledImages, splitHeldOut, type BundledImageSet } from '../data/mnist.ts'
-import { evaluateImages } from '../eval/image-report.ts'
+import { evaluateImages, predictedClasses } from '../eval/image-report.ts'
 import { loadJudge } from '../eval/judge.ts'
 import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents, truncateLatents } from '../eval/latent.ts'
 import { writeFileAtomic } from '../io/files.ts'
@@ -87,11 +87,9 @@ export const interpolateCommand = (
     console.log(`wrote ${options.steps} samples from seed ${options.from} to seed ${options.to} (${options.spherical ? 'spherical' : 'linear'}) to ${options.out}`)
   })
 
-/** Class probabilities of the samples of `latents`. */
-const classify = async (run: Restored, judge: Awaited<ReturnType<typeof loadJudge>>, latents: Float32Array) => {
-  const images = unitImages(run)(await run.trainer.generate(latents))
-  return judge.probabilities(images, latents.length / latentDimension(run))
-}
+/** The judge's class for the sample of each latent. */
+const classify = async (run: Restored, judge: Awaited<ReturnType<typeof loadJudge>>, latents: Float32Array) =>
+  predictedClasses(judge, unitImages(run)(await run.trainer.generate(latents)), latents.length / latentDimension(run))
 
 /** `ganfp attribute`. */
 export const attributeCommand = (
@@ -104,13 +102,10 @@ export const attributeCommand = (
     const judge = await loadJudge(datasetOf(run))
     try {
       const latents = sampleLatent(run.setup.gan.latent, options.n, Rng.fromSeed(11))
-      const probabilities = await classify(run, judge, latents)
+      const classes = await classify(run, judge, latents)
       const byClass = (c: number): Float32Array => {
         const rows: Array<number> = []
-        for (let i = 0; i < options.n; i++) {
-          const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
-          if (row.indexOf(Math.max(...row)) === c) rows.push(i)
-        }
+        for (let i = 0; i < options.n; i++) if (classes[i] === c) rows.push(i)
         const out = new Float32Array(rows.length * dim)
         rows.forEach((r, k) => out.set(latents.subarray(r * dim, (r + 1) * dim), k * dim))
         return out
@@ -123,26 +118,16 @@ export const attributeCommand = (
       const examples = source.subarray(0, Math.min(8, source.length / dim) * dim)
       const scales = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5]
       console.log(`${source.length / dim} samples of class ${options.fromClass}, ${target.length / dim} of class ${options.toClass}; direction norm ${Math.hypot(...direction).toFixed(2)}`)
-      console.log(`\n| α | judged class ${options.toClass} | mean P(${options.toClass}) | judged class ${options.fromClass} |\n|---|---|---|---|`)
+      console.log(`\n| α | judged class ${options.toClass} | judged class ${options.fromClass} |\n|---|---|---|`)
       const grid = new Float32Array(examples.length / dim * scales.length * run.trainer.compiled.generator.outputShape.reduce((a, b) => a * b, 1))
       const rows = examples.length / dim
       const size = grid.length / (rows * scales.length)
       for (const [k, scale] of scales.entries()) {
         // Measured on every class-A latent, drawn on the first eight.
         const moved = shiftLatents(source, direction, scale)
-        const p = await classify(run, judge, moved)
-        const count = moved.length / dim
-        let judgedTo = 0
-        let judgedFrom = 0
-        let meanTo = 0
-        for (let i = 0; i < count; i++) {
-          const row = p.subarray(i * judge.classes, (i + 1) * judge.classes)
-          const best = row.indexOf(Math.max(...row))
-          if (best === options.toClass) judgedTo++
-          if (best === options.fromClass) judgedFrom++
-          meanTo += row[options.toClass]! / count
-        }
-        console.log(`| ${scale} | ${((100 * judgedTo) / count).toFixed(1)}% | ${meanTo.toFixed(3)} | ${((100 * judgedFrom) / count).toFixed(1)}% |`)
+        const judged = await classify(run, judge, moved)
+        const share = (c: number) => ((100 * judged.filter((k) => k === c).length) / judged.length).toFixed(1)
+        console.log(`| ${scale} | ${share(options.toClass)}% | ${share(options.fromClass)}% |`)
         const drawn = await run.trainer.generate(moved.subarray(0, examples.length))
         for (let r = 0; r < rows; r++) grid.set(drawn.subarray(r * size, (r + 1) * size), (r * scales.length + k) * size)
       }

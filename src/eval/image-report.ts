@@ -66,13 +66,23 @@ export const histogramEntropy = (histogram: ReadonlyArray<number>): number =>
  * @category metrics
  */
 export const labelHistogram = async (judge: ImageClassifier, images: Float32Array, count: number): Promise<ReadonlyArray<number>> => {
-  const probabilities = await judge.probabilities(images, count)
   const counts = new Array<number>(judge.classes).fill(0)
-  for (let i = 0; i < count; i++) {
-    const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
-    counts[row.indexOf(Math.max(...row))]! += 1
-  }
+  for (const c of await predictedClasses(judge, images, count)) counts[c]! += 1
   return counts.map((c) => c / count)
+}
+
+/**
+ * The judge's most probable class for each of `count` images.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const predictedClasses = async (judge: ImageClassifier, images: Float32Array, count: number): Promise<Int32Array> => {
+  const probabilities = await judge.probabilities(images, count)
+  return Int32Array.from({ length: count }, (_, i) => {
+    const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
+    return row.indexOf(Math.max(...row))
+  })
 }
 
 /**
@@ -86,14 +96,8 @@ export const conditionalAccuracy = async (
   images: Float32Array,
   requested: ArrayLike<number>,
 ): Promise<number> => {
-  const count = requested.length
-  const probabilities = await judge.probabilities(images, count)
-  let correct = 0
-  for (let i = 0; i < count; i++) {
-    const row = probabilities.subarray(i * judge.classes, (i + 1) * judge.classes)
-    if (row.indexOf(Math.max(...row)) === requested[i]) correct++
-  }
-  return correct / count
+  const predicted = await predictedClasses(judge, images, requested.length)
+  return predicted.filter((c, i) => c === requested[i]).length / requested.length
 }
 
 const scoreAgainst = async (judge: ImageClassifier, heldOut: Features, images: Float32Array, count: number): Promise<ImageScores> => {

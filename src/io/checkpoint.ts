@@ -30,7 +30,7 @@ import { basename, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { checkpointCorrupt, checkpointMismatch, type GanError } from '../errors.ts'
-import type { TensorData, TrainerSnapshot } from '../train/snapshot.ts'
+import { snapshotTensorGroups, type TensorData, type TrainerSnapshot } from '../train/snapshot.ts'
 import { libraryVersion } from '../version.ts'
 import { decodeWithPaths, NonNegativeInt, Uint32 } from './decode.ts'
 import { writeAndFlush } from './files.ts'
@@ -131,26 +131,18 @@ const flushDirectory = (path: string): void => {
   }
 }
 
-const groupsOf = (snapshot: TrainerSnapshot): ReadonlyArray<readonly [TensorEntry['group'], Readonly<Record<string, TensorData>>]> => [
-  ['generator.params', snapshot.generator.params],
-  ['generator.optimizer', snapshot.generator.optimizerSlots],
-  ['discriminator.params', snapshot.discriminator.params],
-  ['discriminator.optimizer', snapshot.discriminator.optimizerSlots],
-  ...(snapshot.generatorAverage === undefined ? [] : [['generatorAverage', snapshot.generatorAverage] as const]),
-]
-
 /** The manifest and the tensor bytes of a snapshot. */
 const encodeCheckpoint = (snapshot: TrainerSnapshot, run: unknown): { readonly manifest: Manifest; readonly tensors: Uint8Array } => {
   const entries: Array<TensorEntry> = []
   let offset = 0
-  for (const [group, tensors] of groupsOf(snapshot))
+  for (const [group, tensors] of snapshotTensorGroups(snapshot))
     for (const [path, tensor] of Object.entries(tensors)) {
       entries.push({ group, path, shape: [...tensor.shape], offset, byteLength: tensor.values.byteLength })
       offset += tensor.values.byteLength
     }
   const bytes = new Uint8Array(offset)
   let i = 0
-  for (const [, tensors] of groupsOf(snapshot))
+  for (const [, tensors] of snapshotTensorGroups(snapshot))
     for (const tensor of Object.values(tensors)) {
       bytes.set(new Uint8Array(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength), entries[i]!.offset)
       i++

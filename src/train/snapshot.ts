@@ -115,3 +115,26 @@ export const checkSnapshot = (compiled: CompiledGan, snapshot: TrainerSnapshot):
         : checkTensors('generatorAverage', compiled.generator.paramSpecs, snapshot.generatorAverage)
   return [...player('generator'), ...player('discriminator'), ...average]
 }
+
+/**
+ * A snapshot's tensors in named groups, in a fixed order: both networks' parameters and optimizer
+ * slots, then the generator's moving average when there is one (checkpoints store them so).
+ *
+ * @since 0.1.0
+ * @category destructors
+ */
+export const snapshotTensorGroups = (
+  snapshot: TrainerSnapshot,
+): ReadonlyArray<readonly [TensorGroup, Readonly<Record<string, TensorData>>]> => [
+  ['generator.params', snapshot.generator.params],
+  ['generator.optimizer', snapshot.generator.optimizerSlots],
+  ['discriminator.params', snapshot.discriminator.params],
+  ['discriminator.optimizer', snapshot.discriminator.optimizerSlots],
+  ...(snapshot.generatorAverage === undefined ? [] : [['generatorAverage', snapshot.generatorAverage] as const]),
+]
+
+/**
+ * @since 0.1.0
+ * @category model
+ */
+export type TensorGroup = 'generator.params' | 'generator.optimizer' | 'discriminator.params' | 'discriminator.optimizer' | 'generatorAverage'
