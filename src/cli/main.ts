@@ -92,7 +92,7 @@ const sample = async (path: string, options: { readonly n: string; readonly out:
  */
 export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
   const program = new Command('ganfp')
-    .description('GANs as typed values: train, resume and sample runs')
+    .description('GANs as typed values: train, resume, sample and evaluate runs; explore their latent space')
     .exitOverride()
     // Usage errors come back as GanErrors (exit 2), printed once by runMain.
     .configureOutput({ writeErr: () => {} })
