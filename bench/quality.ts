@@ -24,6 +24,7 @@ import {
   positiveNumberFlag,
   runMain,
   startRun,
+  stringFlag,
   useBackendOrThrow,
   GanException,
 } from '../src/index.ts'
@@ -34,12 +35,12 @@ import { trainVanilla, vanillaDefaults } from '../recipes/vanilla.ts'
 const qualityFlags = {
   seeds: flag(positiveIntFlag, 3, 'seeds per Q1 mixture'),
   'q2-minutes': flag(positiveNumberFlag, 20, 'DCGAN training budget for Q2'),
+  protocols: flag(stringFlag, 'q1,q2,q3,q4,q5', 'which protocols, comma-separated'),
 }
 
 type Row = readonly [protocol: string, ours: string, target: string, anchor: string]
 
 const q1 = async (seeds: number): Promise<ReadonlyArray<Row>> => {
-  await useBackendOrThrow('wasm', { wasmThreads: 1 })
   const rows: Array<Row> = []
   for (const dataset of ['ring', 'grid'] as const) {
     const results: Array<string> = []
@@ -64,14 +65,20 @@ const q1 = async (seeds: number): Promise<ReadonlyArray<Row>> => {
 const q2 = async (minutes: number): Promise<Row> => {
   const out = join(mkdtempSync(join(tmpdir(), 'ganfp-quality-')), 'dcgan')
   try {
-    const summary = await startRun(dcgan, 'builtin:dcgan', ['--dataset', 'mnist', '--minutes', String(minutes), '--steps', '10000000', '--out', out, '--checkpoint-every', '100000'])
+    let backend = ''
+    const summary = await startRun(
+      dcgan,
+      'builtin:dcgan',
+      ['--dataset', 'mnist', '--minutes', String(minutes), '--steps', '10000000', '--out', out, '--checkpoint-every', '100000'],
+      { started: (info) => void (backend = `${info.backend.name}, ${info.backend.reason}`) },
+    )
     if (summary === 'help') throw new Error('unexpected help')
     const decoded = decodeNpy(new Uint8Array(readFileSync(join(out, 'samples.npy'))), 'samples.npy')
     if (decoded._tag === 'Left') throw new GanException([decoded.left])
     const evaluation = getOrThrow(await evaluateImages(decoded.right.values as Float32Array, 2000, { dataset: 'mnist' }))
     const s = evaluation.samples
     const ours =
-      `${summary.step} steps: FD ${s.fd.toFixed(1)} = ${(s.fd / evaluation.floor.fd).toFixed(1)}× floor (${evaluation.floor.fd.toFixed(2)}), ` +
+      `${summary.step} steps (${backend}): FD ${s.fd.toFixed(1)} = ${(s.fd / evaluation.floor.fd).toFixed(1)}× floor (${evaluation.floor.fd.toFixed(2)}), ` +
       `precision ${s.precision.toFixed(2)}, recall ${s.recall.toFixed(2)}, smallest class ${(100 * Math.min(...s.histogram)).toFixed(1)}%`
     console.log(`Q2 ${ours}`)
     return [
@@ -86,7 +93,6 @@ const q2 = async (minutes: number): Promise<Row> => {
 }
 
 const q5 = async (): Promise<Row> => {
-  await useBackendOrThrow('wasm', { wasmThreads: 1 })
   const r = await trainSlantedLand({ steps: 300, batch: 32, learningRate: 0.05, seed: 1 })
   const ours = `${(100 * r.faceFraction).toFixed(1)}% faces, D separates faces from noise ${(100 * r.discriminatorAccuracy).toFixed(1)}%`
   console.log(`Q5 ${ours}`)
@@ -97,12 +103,17 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values } = getOrThrow(parseFlags(qualityFlags, argv))
   if (help) return console.log(flagsHelp('quality', 'protocols Q1–Q5 end to end', qualityFlags))
   const started = performance.now()
-  const rows: Array<Row> = [...(await q1(values.seeds))]
+  const wanted = new Set(values.protocols.split(','))
+  // The wasm backend keeps the thread count it first starts with: every core, for the DCGAN's
+  // convolutions (the MLP protocols run slower on two threads than on one, but finish in minutes).
   await useBackendOrThrow('wasm')
-  rows.push(await q2(values['q2-minutes']))
-  rows.push(['Q3 conditional MNIST', 'not yet measured: needs the CGAN recipe (issue 6)', '≥ 95% label accuracy, precision ≥ 0.7', '—'])
-  rows.push(['Q4 4× super-resolution', 'not yet measured: needs the SRGAN recipe (issue 6)', 'MSE model ≥ bicubic + 3 dB', 'Set5: bicubic 28.43, SRResNet 32.05, SRGAN 29.40 dB'])
-  rows.push(await q5())
+  const rows: Array<Row> = []
+  if (wanted.has('q1')) rows.push(...(await q1(values.seeds)))
+  if (wanted.has('q2')) rows.push(await q2(values['q2-minutes']))
+  if (wanted.has('q3')) rows.push(['Q3 conditional MNIST', 'not yet measured: needs the CGAN recipe (issue 6)', '≥ 95% label accuracy, precision ≥ 0.7', '—'])
+  if (wanted.has('q4'))
+    rows.push(['Q4 4× super-resolution', 'not yet measured: needs the SRGAN recipe (issue 6)', 'MSE model ≥ bicubic + 3 dB', 'Set5: bicubic 28.43, SRResNet 32.05, SRGAN 29.40 dB'])
+  if (wanted.has('q5')) rows.push(await q5())
   console.log(`\n| protocol | ours | target | published anchor |\n|---|---|---|---|`)
   for (const row of rows) console.log(`| ${row.join(' | ')} |`)
   console.log(`\n(${((performance.now() - started) / 60000).toFixed(1)} min)`)
