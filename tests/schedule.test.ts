@@ -182,6 +182,13 @@ describe('schedule algebra', () => {
     ])
     expect(E.isLeft(result) && result.left[1]!.expected).toContain('featureMatching')
     expect(E.isLeft(checkGan(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1), schedule: alternating({ phases: [] }) })))).toBe(true)
+    // A phase whose generator loss is a constant: both weights off.
+    const idle = checkGan(
+      gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1), schedule: alternating({ phases: [adversarial({ adversarialWeight: 0 })] }) }),
+    )
+    expect(E.isLeft(idle) && idle.left.map((e) => [e.path, e.expected])).toEqual([
+      ['schedule.phases[0].adversarialWeight', 'a number > 0 when the phase has no weighted content loss'],
+    ])
   })
 
   it('paired latents need paired data of the generator input shape', () => {

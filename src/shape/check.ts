@@ -184,6 +184,9 @@ const checkPhases = (phases: ReadonlyArray<Phase>, gan: Gan): ReadonlyArray<GanE
       if (phase.content !== undefined) errors.push(...checkContentLoss(phase.content, `${path}.content`, gan))
       for (const key of ['contentWeight', 'adversarialWeight'] as const)
         if (!isFiniteNumber(phase[key]) || phase[key] < 0) errors.push(invalidConfig(`${path}.${key}`, 'a number ≥ 0', describeValue(phase[key])))
+      // With both terms off the generator's loss is a constant: nothing to learn, no gradient.
+      if (phase.adversarialWeight === 0 && (phase.content === undefined || phase.contentWeight === 0))
+        errors.push(invalidConfig(`${path}.adversarialWeight`, 'a number > 0 when the phase has no weighted content loss', '0'))
     }
     return errors
   })
