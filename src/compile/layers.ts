@@ -5,6 +5,8 @@
  */
 import type { ShapedLayer } from '../shape/check.ts'
 import { compileConvLayer } from './conv.ts'
+import { compileGraphLeaf } from './graph-layers.ts'
+import { GanException, invalidConfig } from '../errors.ts'
 import { batchNormTraining, batchNormTrainingComposed } from './batch-norm.ts'
 import { activate, activateTwiceDifferentiable, fusedDense, tanhTwiceDifferentiable, type FusedActivation } from './fusion.ts'
 import type { ParamSpec, Params } from './params.ts'
@@ -65,6 +67,17 @@ export const neededGradients = (mode: ForwardMode): NeededGradients => ({
   twice: mode.twiceDifferentiable ?? false,
 })
 
+/**
+ * What a layer may read besides its input: the network's labels (int32 `[n]`), when it has a
+ * label input.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface LayerContext {
+  readonly labels?: Tensor
+}
+
 /** One layer's forward result: its output and the new values of any state it keeps. */
 export interface LayerOutput {
   readonly output: Tensor
@@ -74,7 +87,7 @@ export interface LayerOutput {
 /** A layer compiled: its parameters and its forward function. */
 export interface CompiledLayer {
   readonly params: ReadonlyArray<ParamSpec>
-  readonly forward: (x: Tensor, params: Params, mode: ForwardMode, index: number) => LayerOutput
+  readonly forward: (x: Tensor, params: Params, mode: ForwardMode, index: number, context: LayerContext) => LayerOutput
 }
 
 const linear: FusedActivation = { name: 'linear' }
@@ -186,5 +199,16 @@ export const compileLayer = (shaped: ShapedLayer, local: string, activation?: Fu
     case 'Upsample':
     case 'AvgPool':
       return compileConvLayer({ ...shaped, layer }, local, activation)
+    case 'PixelShuffle':
+    case 'Prelu':
+    case 'Embedding':
+    case 'OneHot':
+    case 'Projection':
+    case 'TileSpatial':
+      return compileGraphLeaf({ ...shaped, layer }, local)
+    case 'Residual':
+    case 'Concat':
+      // They hold chains: compileChain (chain.ts) compiles them.
+      throw new GanException([invalidConfig(shaped.path, 'a single layer (compileChain compiles residual and concat)', layer._tag)])
   }
 }

@@ -24,6 +24,7 @@ export type Params = Readonly<Record<string, Tensor>>
 export type Initializer =
   | { readonly _tag: 'GlorotUniform'; readonly fanIn: number; readonly fanOut: number }
   | { readonly _tag: 'Constant'; readonly value: number }
+  | { readonly _tag: 'Normal'; readonly std: number }
 
 /**
  * One parameter: where it lives, its shape, whether the optimizer trains it (batch-norm moving
@@ -48,6 +49,8 @@ const initialValues = (spec: ParamSpec, rng: Rng): Float32Array => {
     }
     case 'Constant':
       return new Float32Array(size).fill(spec.init.value)
+    case 'Normal':
+      return rng.normals(size, 0, spec.init.std)
   }
 }
 

@@ -24,12 +24,15 @@ export interface PenaltyInputs {
   readonly fake: Tensor
   readonly epsilon: Tensor
   readonly seed: number
+  /** A conditional discriminator's labels for the real and the generated examples. */
+  readonly realLabels?: Tensor
+  readonly fakeLabels?: Tensor
 }
 
 /** Per-sample squared L2 norm of D's input gradient at `x`. */
-const squaredGradientNorms = (discriminator: CompiledNetwork, params: Params, x: Tensor, seed: number): Tensor => {
+const squaredGradientNorms = (discriminator: CompiledNetwork, params: Params, x: Tensor, seed: number, labels: Tensor | undefined): Tensor => {
   const gradient = tf.grad((input: Tensor) =>
-    tf.sum(discriminator.apply(params, input, { training: true, seed, twiceDifferentiable: true })),
+    tf.sum(discriminator.apply(params, input, { training: true, seed, twiceDifferentiable: true }, labels)),
   )(x)
   return tf.sum(tf.reshape(tf.square(gradient), [x.shape[0]!, -1]), 1)
 }
@@ -43,16 +46,17 @@ const squaredGradientNorms = (discriminator: CompiledNetwork, params: Params, x:
 export const penaltyValue = (penalty: Penalty, discriminator: CompiledNetwork, params: Params, inputs: PenaltyInputs): Tensor => {
   switch (penalty._tag) {
     case 'GradientPenalty': {
+      // Conditional: the interpolates are judged with the real examples' labels.
       const n = inputs.real.shape[0]!
       const epsilon = tf.reshape(inputs.epsilon, [n, ...Array.from({ length: inputs.real.rank - 1 }, () => 1)])
       const interpolated = tf.add(tf.mul(epsilon, inputs.real), tf.mul(tf.sub(1, epsilon), inputs.fake))
       // √(s + 10⁻¹²): the norm's gradient is finite even where the input gradient vanishes.
-      const norms = tf.sqrt(tf.add(squaredGradientNorms(discriminator, params, interpolated, inputs.seed), 1e-12))
+      const norms = tf.sqrt(tf.add(squaredGradientNorms(discriminator, params, interpolated, inputs.seed, inputs.realLabels), 1e-12))
       return tf.mul(tf.mean(tf.square(tf.sub(norms, penalty.target))), penalty.weight)
     }
     case 'R1':
-      return tf.mul(tf.mean(squaredGradientNorms(discriminator, params, inputs.real, inputs.seed)), penalty.gamma / 2)
+      return tf.mul(tf.mean(squaredGradientNorms(discriminator, params, inputs.real, inputs.seed, inputs.realLabels)), penalty.gamma / 2)
     case 'R2':
-      return tf.mul(tf.mean(squaredGradientNorms(discriminator, params, inputs.fake, inputs.seed)), penalty.gamma / 2)
+      return tf.mul(tf.mean(squaredGradientNorms(discriminator, params, inputs.fake, inputs.seed, inputs.fakeLabels)), penalty.gamma / 2)
   }
 }

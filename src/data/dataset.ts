@@ -21,6 +21,8 @@ export interface Batch {
    * row-major); `values` are their targets.
    */
   readonly pairedInput?: Float32Array
+  /** For labelled data (`Dataset.numClasses` set): each example's class, in [0, numClasses). */
+  readonly labels?: Int32Array
 }
 
 /**
@@ -35,6 +37,8 @@ export interface Dataset {
   readonly exampleShape: Shape
   /** Set for paired data (see `Batch.pairedInput`): the shape of one generator input. */
   readonly pairedInputShape?: Shape
+  /** Set for labelled data: every batch carries `labels` in [0, numClasses) (conditional GANs). */
+  readonly numClasses?: number
   readonly batches: (options: { readonly batchSize: number; readonly seed: number }) => AsyncIterable<Batch>
 }
 
@@ -95,6 +99,41 @@ export const fromPairedSampler = (
       for (;;) {
         const { inputs, targets } = draw(batchSize, rng)
         yield { values: targets, shape: [batchSize, ...exampleShape], pairedInput: inputs }
+      }
+    },
+  }),
+})
+
+/**
+ * Labelled data from a function that draws one batch of examples with their classes
+ * synchronously from a seeded stream (`labels` in [0, numClasses)), for conditional GANs.
+ *
+ * @example
+ * import { fromLabelledSampler } from 'ganfp'
+ * const signs = fromLabelledSampler('signs', [1], 2, (n, rng) => {
+ *   const labels = Int32Array.from({ length: n }, () => rng.int(2))
+ *   return { values: Float32Array.from(labels, (k) => (k === 0 ? -1 : 1)), labels }
+ * })
+ * signs.numClasses // 2
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromLabelledSampler = (
+  name: string,
+  exampleShape: Shape,
+  numClasses: number,
+  draw: (batchSize: number, rng: Rng) => { readonly values: Float32Array; readonly labels: Int32Array },
+): Dataset => ({
+  name,
+  exampleShape,
+  numClasses,
+  batches: ({ batchSize, seed }) => ({
+    async *[Symbol.asyncIterator]() {
+      const rng = Rng.fromSeed(seed)
+      for (;;) {
+        const { values, labels } = draw(batchSize, rng)
+        yield { values, shape: [batchSize, ...exampleShape], labels }
       }
     },
   }),

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { fromSampler, type Dataset } from './dataset.ts'
+import { fromLabelledSampler, fromSampler, type Dataset } from './dataset.ts'
 
 /**
  * A mixture of equal-weight isotropic Gaussians in the plane.
@@ -65,6 +65,29 @@ export const mixtureDataset = (mixture: Mixture2d): Dataset =>
       out[2 * i + 1] = y + mixture.std * rng.normal()
     }
     return out
+  })
+
+/**
+ * Samples of a mixture labelled with their mode's index: the data of a conditional GAN that must
+ * put each class in its own mode.
+ *
+ * @example
+ * import { labelledMixtureDataset, ringMixture } from 'ganfp'
+ * labelledMixtureDataset(ringMixture).numClasses // 8
+ * @since 0.1.0
+ * @category constructors
+ */
+export const labelledMixtureDataset = (mixture: Mixture2d): Dataset =>
+  fromLabelledSampler(`${mixture.name}-labelled`, [2], mixture.modes.length, (batchSize, rng) => {
+    const values = new Float32Array(batchSize * 2)
+    const labels = new Int32Array(batchSize)
+    for (let i = 0; i < batchSize; i++) {
+      labels[i] = rng.int(mixture.modes.length)
+      const [x, y] = mixture.modes[labels[i]!]!
+      values[2 * i] = x + mixture.std * rng.normal()
+      values[2 * i + 1] = y + mixture.std * rng.normal()
+    }
+    return { values, labels }
   })
 
 /**

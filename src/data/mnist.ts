@@ -212,8 +212,8 @@ export const shuffledIndices = (n: number, seed: number): Uint32Array => {
 
 /**
  * Images as a training dataset: examples of shape [height, width, channels] scaled to [−1, 1] (the range
- * of a tanh generator), one epoch per `batches` call in a seeded shuffled order, the last partial
- * batch dropped.
+ * of a tanh generator) with their class labels, one epoch per `batches` call in a seeded shuffled
+ * order, the last partial batch dropped.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -228,16 +228,19 @@ export const imageDataset = (images: LabelledImages): Dataset => {
   return {
     name: images.name,
     exampleShape: [images.height, images.width, images.channels],
+    numClasses: images.classNames.length,
     batches: ({ batchSize, seed }) => ({
       async *[Symbol.asyncIterator]() {
         const order = shuffledIndices(images.count, seed)
         for (let start = 0; start + batchSize <= images.count; start += batchSize) {
           const values = new Float32Array(batchSize * size)
+          const labels = new Int32Array(batchSize)
           for (let b = 0; b < batchSize; b++) {
+            labels[b] = images.labels[order[start + b]!]!
             const offset = order[start + b]! * size
             for (let p = 0; p < size; p++) values[b * size + p] = images.pixels[offset + p]! / 127.5 - 1
           }
-          yield { values, shape: [batchSize, images.height, images.width, images.channels] }
+          yield { values, shape: [batchSize, images.height, images.width, images.channels], labels }
         }
       },
     }),

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type { AvgPool, Conv2d, Conv2dTranspose, Upsample } from './conv.ts'
+import type { Concat, Embedding, OneHot, PixelShuffle, Prelu, Projection, Residual, TileSpatial } from './graph.ts'
 
 /**
  * A fully connected layer: `x · kernel + bias`.
@@ -88,6 +89,14 @@ export type Layer =
   | Conv2dTranspose
   | Upsample
   | AvgPool
+  | PixelShuffle
+  | Prelu
+  | Embedding
+  | OneHot
+  | Projection
+  | TileSpatial
+  | Residual
+  | Concat
 
 /**
  * The tags of every layer, for checking values that come from untyped code.
@@ -108,6 +117,14 @@ export const layerTags: ReadonlyArray<Layer['_tag']> = [
   'Conv2dTranspose',
   'Upsample',
   'AvgPool',
+  'PixelShuffle',
+  'Prelu',
+  'Embedding',
+  'OneHot',
+  'Projection',
+  'TileSpatial',
+  'Residual',
+  'Concat',
 ]
 
 /**

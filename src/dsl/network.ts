@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type { LabelInput } from './graph.ts'
 import type { Layer } from './layer.ts'
 
 /**
@@ -21,6 +22,8 @@ export interface Network {
   readonly _tag: 'Network'
   readonly inputShape: Shape
   readonly layers: ReadonlyArray<Layer>
+  /** A second input, one class label per example (conditional GANs); see `withLabelInput`. */
+  readonly labelInput?: LabelInput
 }
 
 /**
@@ -81,6 +84,23 @@ export const andThen =
 export const andThenAll =
   (layers: ReadonlyArray<Layer>) =>
   (network: Network): Network => ({ ...network, layers: [...network.layers, ...layers] })
+
+/**
+ * Gives the network a second input, one class label of `numClasses` per example; `fromLabel`
+ * branches, `embedding`, `oneHot` and `projection` read it.
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { input, withLabelInput, andThen, concat, fromLabel, embedding, dense } from 'ganfp'
+ * const g = pipe(input([100]), withLabelInput(10), andThen(concat([[], fromLabel([embedding(10, 10)])])), andThen(dense(784)))
+ * g.labelInput // { _tag: 'ClassLabel', numClasses: 10 }
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withLabelInput =
+  (numClasses: number) =>
+  (network: Network): Network => ({ ...network, labelInput: { _tag: 'ClassLabel', numClasses } })
 
 /**
  * A multilayer perceptron: `hidden` dense layers each followed by `activation`, then a linear

@@ -8,7 +8,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
 import type { Gan } from '../dsl/gan.ts'
-import type { Layer } from '../dsl/layer.ts'
 import type { Latent } from '../dsl/latent.ts'
 import type { GanLoss } from '../dsl/loss.ts'
 import type { Network, Shape } from '../dsl/network.ts'
@@ -17,20 +16,9 @@ import type { Penalty } from '../dsl/penalty.ts'
 import type { Phase, Schedule } from '../dsl/schedule.ts'
 import { needsPairs, type ContentLoss } from '../dsl/content.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from './describe.ts'
-import { inferLayer } from './infer.ts'
+import { inferChain, type ShapedLayer } from './graph.ts'
 
-/**
- * A layer with its place and shapes known.
- *
- * @since 0.1.0
- * @category model
- */
-export interface ShapedLayer {
-  readonly layer: Layer
-  readonly path: string
-  readonly inputShape: Shape
-  readonly outputShape: Shape
-}
+export type { ShapedLayer } from './graph.ts'
 
 /**
  * A network whose every layer has a known shape.
@@ -44,6 +32,8 @@ export interface CheckedNetwork {
   readonly layers: ReadonlyArray<ShapedLayer>
   readonly inputShape: Shape
   readonly outputShape: Shape
+  /** The classes of the network's label input, when it has one. */
+  readonly labelClasses?: number
 }
 
 /**
@@ -78,22 +68,21 @@ const inferNetwork = (network: Network, path: string): NetworkInference => {
     errors.push(
       invalidConfig(`${path}.inputShape`, 'a non-empty list of positive integers', describeValue(network.inputShape)),
     )
-  let shape: Shape | undefined = inputOk ? network.inputShape : undefined
-  let outputPath = `${path}.inputShape`
-  const layers: Array<ShapedLayer> = []
-  network.layers.forEach((layer, i) => {
-    const layerPath = `${path}.layers[${i}]`
-    const inference = inferLayer(layer, shape, layerPath)
-    errors.push(...inference.errors)
-    if (shape !== undefined && inference.outputShape !== undefined && inference.errors.length === 0)
-      layers.push({ layer, path: layerPath, inputShape: shape, outputShape: inference.outputShape })
-    shape = inference.outputShape
-    outputPath = layerPath
+  const label = network.labelInput
+  if (label !== undefined && (typeof label !== 'object' || label === null || label._tag !== 'ClassLabel' || !isPositiveInt(label.numClasses) || label.numClasses < 2))
+    errors.push(invalidConfig(`${path}.labelInput`, 'classLabel(numClasses) with numClasses ≥ 2', describeValue(label)))
+  const labelClasses = label === undefined || errors.length > 0 ? undefined : label.numClasses
+  const chain = inferChain(network.layers, inputOk ? network.inputShape : undefined, `${path}.layers`, `${path}.inputShape`, {
+    ...(labelClasses === undefined ? {} : { labelClasses }),
   })
+  errors.push(...chain.errors)
+  const layers = chain.layers
+  const shape = chain.output?.shape
+  const outputPath = chain.output?.path ?? `${path}.inputShape`
   const output = shape === undefined ? undefined : { shape, path: outputPath }
   const checked =
     errors.length === 0 && shape !== undefined
-      ? { network, path, layers, inputShape: network.inputShape, outputShape: shape }
+      ? { network, path, layers, inputShape: network.inputShape, outputShape: shape, ...(labelClasses === undefined ? {} : { labelClasses }) }
       : undefined
   return { errors, checked, output }
 }
@@ -314,6 +303,16 @@ const checkContracts = (gan: Gan, generator: NetworkInference, discriminator: Ne
         discriminator.output.path,
         '[1] (the discriminator ends in one logit)',
         formatShape(discriminator.output.shape),
+      ),
+    )
+  const generatorClasses = gan.generator?.labelInput?.numClasses
+  const discriminatorClasses = gan.discriminator?.labelInput?.numClasses
+  if (isPositiveInt(generatorClasses) && isPositiveInt(discriminatorClasses) && generatorClasses !== discriminatorClasses)
+    errors.push(
+      invalidConfig(
+        'discriminator.labelInput.numClasses',
+        `${generatorClasses} (generator.labelInput.numClasses: both networks see the same labels)`,
+        String(discriminatorClasses),
       ),
     )
   const layers = gan.discriminator?.layers

@@ -9,6 +9,7 @@ import { layerTags, type Layer } from '../dsl/layer.ts'
 import type { Shape } from '../dsl/network.ts'
 import { inferConvLayer } from './conv.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt } from './describe.ts'
+import { inferLabelLayer, isLabelShape, type InferenceContext } from './label-layers.ts'
 
 /**
  * What inference says of one layer: its problems, and its output shape when it could be known.
@@ -78,7 +79,8 @@ const inferReshape = (target: ReadonlyArray<number>, input: Shape | undefined, p
 
 /**
  * Infers one layer's output shape; `input` is `undefined` when an earlier layer already failed,
- * in which case only the layer's own parameters are checked.
+ * in which case only the layer's own parameters are checked. `residual` and `concat` hold chains
+ * of their own: `inferChain` (shape/graph.ts) infers them.
  *
  * @example
  * import { inferLayer, dense } from 'ganfp'
@@ -87,9 +89,19 @@ const inferReshape = (target: ReadonlyArray<number>, input: Shape | undefined, p
  * @since 0.1.0
  * @category inference
  */
-export const inferLayer = (layer: Layer, input: Shape | undefined, path: string): LayerInference => {
+export const inferLayer = (
+  layer: Layer,
+  input: Shape | undefined,
+  path: string,
+  context: InferenceContext = {},
+): LayerInference => {
   const tagError = checkLayerTag(layer, path)
   if (tagError !== undefined) return { errors: [tagError], outputShape: undefined }
+  if (input !== undefined && isLabelShape(input) && layer._tag !== 'Embedding' && layer._tag !== 'OneHot')
+    return {
+      errors: [invalidConfig(path, 'embedding(numClasses, dim) or oneHot(numClasses) first (a label is a class index)', layer._tag)],
+      outputShape: undefined,
+    }
   // Shape-preserving layers pass their input shape on even when a parameter is wrong, so the
   // layers after them are still checked.
   const same = (errors: ReadonlyArray<GanError>): LayerInference => ({ errors, outputShape: input })
@@ -130,5 +142,15 @@ export const inferLayer = (layer: Layer, input: Shape | undefined, path: string)
     case 'Upsample':
     case 'AvgPool':
       return inferConvLayer(layer, input, path)
+    case 'PixelShuffle':
+    case 'Prelu':
+    case 'Embedding':
+    case 'OneHot':
+    case 'Projection':
+    case 'TileSpatial':
+      return inferLabelLayer(layer, input, path, context)
+    case 'Residual':
+    case 'Concat':
+      return { errors: [invalidConfig(path, 'a single layer (inferChain infers residual and concat)', layer._tag)], outputShape: undefined }
   }
 }

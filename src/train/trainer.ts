@@ -74,6 +74,18 @@ export interface TrainerOptions {
 }
 
 /**
+ * How to sample: `seed` fixes the latents; for a conditional generator, `labels` are the classes
+ * asked for, one per sample or one for all (default: 0, 1, …, k − 1, 0, 1, … in turn).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface SampleOptions {
+  readonly seed?: number
+  readonly labels?: number | ArrayLike<number>
+}
+
+/**
  * A training run in progress.
  *
  * @since 0.1.0
@@ -91,14 +103,17 @@ export interface Trainer {
    * `n` generator samples in inference mode, flattened row-major; `seed` fixes the latents. They
    * come from the generator's moving average when the schedule keeps one.
    */
-  readonly sample: (n: number, options?: { readonly seed?: number }) => Promise<Float32Array>
-  /** The generator's output for given inputs (`n × generator.inputShape`, row-major: latents, or paired inputs). */
-  readonly generate: (latents: Float32Array) => Promise<Float32Array>
+  readonly sample: (n: number, options?: SampleOptions) => Promise<Float32Array>
+  /**
+   * The generator's output for given inputs (`n × generator.inputShape`, row-major: latents, or
+   * paired inputs); `labels` (n classes) for a generator with a label input.
+   */
+  readonly generate: (latents: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
   /**
    * D(x) for examples `x` (row-major), in inference mode: probabilities for the log losses, raw
    * critic scores otherwise (the scale of `StepReport.realScore`).
    */
-  readonly discriminate: (examples: Float32Array) => Promise<Float32Array>
+  readonly discriminate: (examples: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
   /**
    * The current parameters (owned by the trainer: do not dispose); `generatorAverage` is the
    * moving average that sampling uses when the schedule asks for one.
@@ -148,6 +163,61 @@ const checkPairs = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanE
     : [shapeMismatch(path, `${formatShape(expected)} (generator.inputShape)`, formatShape(dataset.pairedInputShape))]
 }
 
+/** A conditional GAN (a network with a label input) needs data labelled with as many classes. */
+const checkLabels = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanError> => {
+  const classes = labelClasses(compiled)
+  if (classes === undefined || compiled.discriminator.labelClasses === undefined) return []
+  return dataset.numClasses === classes
+    ? []
+    : [
+        invalidData(
+          `data(${dataset.name}).numClasses`,
+          `${classes} (the networks' label classes)`,
+          dataset.numClasses === undefined ? 'none: the data has no labels' : String(dataset.numClasses),
+        ),
+      ]
+}
+
+/**
+ * The class count of a conditional GAN (either network has a label input), else `undefined`.
+ *
+ * @example
+ * import { compileOrThrow, gan, mlp, relu, labelClasses } from 'ganfp'
+ * labelClasses(compileOrThrow(gan({ generator: mlp([4], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }))) // undefined
+ * @since 0.1.0
+ * @category model
+ */
+export const labelClasses = (compiled: CompiledGan): number | undefined =>
+  compiled.generator.labelClasses ?? compiled.discriminator.labelClasses
+
+/**
+ * Labels for `n` samples from what a caller asked (one class for all, or one per sample), every
+ * one checked against the class count; `undefined` asks for 0, 1, …, k − 1 in turn.
+ *
+ * @example
+ * import { requestedLabels } from 'ganfp'
+ * Array.from(requestedLabels(undefined, 5, 3)) // [0, 1, 2, 0, 1]
+ * @since 0.1.0
+ * @category sampling
+ */
+export const requestedLabels = (labels: number | ArrayLike<number> | undefined, n: number, classes: number): Int32Array => {
+  const out =
+    labels === undefined
+      ? Int32Array.from({ length: n }, (_, i) => i % classes)
+      : typeof labels === 'number'
+        ? new Int32Array(n).fill(labels)
+        : Int32Array.from(labels)
+  const problems: Array<GanError> = []
+  if (out.length !== n) problems.push(invalidData('labels.length', String(n), String(out.length)))
+  out.forEach((label, i) => {
+    const asked = typeof labels === 'object' ? labels[i] : labels
+    if (problems.length < 10 && (!Number.isInteger(asked ?? label) || label < 0 || label >= classes))
+      problems.push(invalidData(typeof labels === 'object' ? `labels[${i}]` : 'label', `a class in [0, ${classes})`, String(asked)))
+  })
+  if (problems.length > 0) throw new GanException(problems)
+  return out
+}
+
 const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean => a.length === b.length && a.every((d, i) => d === b[i])
 
 const checkValues = (values: Float32Array | undefined, size: number, path: string): void => {
@@ -162,6 +232,7 @@ const checkBatch = (
   batch: Batch,
   expectedShape: ReadonlyArray<number>,
   pairedShape: ReadonlyArray<number> | undefined,
+  classes: number | undefined,
   dataset: string,
   index: number,
 ): void => {
@@ -170,6 +241,14 @@ const checkBatch = (
     throw new GanException([invalidData(`${path}.shape`, formatShape(expectedShape), formatShape(batch.shape))])
   checkValues(batch.values, expectedShape.reduce((a, b) => a * b, 1), `${path}.values`)
   if (pairedShape !== undefined) checkValues(batch.pairedInput, pairedShape.reduce((a, b) => a * b, 1), `${path}.pairedInput`)
+  if (classes !== undefined) {
+    const n = expectedShape[0]!
+    if (batch.labels === undefined || batch.labels.length !== n)
+      throw new GanException([invalidData(`${path}.labels.length`, String(n), batch.labels === undefined ? 'none' : String(batch.labels.length))])
+    batch.labels.forEach((label, i) => {
+      if (!(label >= 0 && label < classes)) throw new GanException([invalidData(`${path}.labels[${i}]`, `a class in [0, ${classes})`, String(label))])
+    })
+  }
 }
 
 const snapshotTensors = async (params: Params): Promise<Record<string, TensorData>> => {
@@ -214,6 +293,7 @@ export const createTrainer = (
     ...checkOptions(options),
     ...checkDatasetShape(compiled, dataset),
     ...checkPairs(compiled, dataset),
+    ...checkLabels(compiled, dataset),
     ...(options.resumeFrom === undefined ? [] : checkSnapshot(compiled, options.resumeFrom)),
   ]
   if (errors.length > 0) return E.left(errors)
@@ -239,6 +319,10 @@ export const createTrainer = (
   const paired = spec.latent._tag === 'Paired'
   const generatorInputShape = [batchSize, ...G.inputShape]
   const pairedShape = paired ? generatorInputShape : undefined
+  const classes = labelClasses(compiled)
+  // The data's labels are read (and checked) only when the discriminator sees them or a paired
+  // generator takes them from the data.
+  const dataClasses = D.labelClasses ?? (paired ? G.labelClasses : undefined)
   const averageDecay = spec.schedule.generatorAverageDecay
   let generatorAverage: Params | undefined =
     averageDecay === undefined
@@ -272,7 +356,7 @@ export const createTrainer = (
       }
       const next = await realBatches.next()
       if (!next.done) {
-        checkBatch(next.value, batchShape, pairedShape, dataset.name, batchesSeen)
+        checkBatch(next.value, batchShape, pairedShape, dataClasses, dataset.name, batchesSeen)
         batchesSeen++
         cursor = { epochSeed: cursor.epochSeed, batchesIntoEpoch: cursor.batchesIntoEpoch + 1 }
         return next.value
@@ -293,6 +377,10 @@ export const createTrainer = (
    */
   const discriminatorUpdate = (real: Batch, noiseStd: number): Tensor => {
     const z = generatorInput(real)
+    const fakeLabels = generatorLabels(real)
+    const realLabels = D.labelClasses === undefined ? undefined : tf.tensor1d(real.labels!, 'int32')
+    // An unconditional generator's fakes are shown to a conditional discriminator as random classes.
+    const fakeLabelsForD = D.labelClasses === undefined ? undefined : (fakeLabels ?? sampledLabels())
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32(), noiseRng.nextUint32()]
     const update = disc.optimizer.updates + 1
     const due = spec.penalties.filter((penalty) => update % penalty.every === 0)
@@ -300,18 +388,18 @@ export const createTrainer = (
     const penaltySeed = due.length > 0 ? noiseRng.nextUint32() : 0
     const epsilon = due.some((penalty) => penalty._tag === 'GradientPenalty') ? tf.tensor1d(noiseRng.uniforms(batchSize)) : tf.zeros([0])
     const realBatch = withInstanceNoise(tf.tensor(real.values, [...real.shape]), noiseStd)
-    const fake = withInstanceNoise(tf.tidy(() => G.apply(gen.params, z, { training: true, seed: seeds[0]! })), noiseStd)
+    const fake = withInstanceNoise(tf.tidy(() => G.apply(gen.params, z, { training: true, seed: seeds[0]! }, fakeLabels)), noiseStd)
     z.dispose()
     const { player, report } = gradientUpdate(disc, D.trainablePaths, spec.optimizers.discriminator, (params) => {
       // Neither the data nor the (constant) fakes need an input gradient.
-      const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]!, inputGradient: false })
-      const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]!, inputGradient: false })
+      const onReal = D.forward(params, realBatch, { training: true, seed: seeds[1]!, inputGradient: false }, realLabels)
+      const onFake = D.forward({ ...params, ...onReal.stateUpdates }, fake, { training: true, seed: seeds[2]!, inputGradient: false }, fakeLabelsForD)
       const adversarial = discriminatorLoss(spec.loss, onReal.output, onFake.output)
       const penalty =
         due.length === 0
           ? tf.scalar(0)
           : tf.addN(
-              due.map((p) => tf.mul(penaltyValue(p, D, params, { real: realBatch, fake, epsilon, seed: penaltySeed }), p.every)),
+              due.map((p) => tf.mul(penaltyValue(p, D, params, { real: realBatch, fake, epsilon, seed: penaltySeed, realLabels, fakeLabels: fakeLabelsForD }), p.every)),
             )
       return {
         loss: due.length === 0 ? adversarial : tf.add(adversarial, penalty),
@@ -319,9 +407,7 @@ export const createTrainer = (
         metrics: tf.stack([tf.mean(asScore(onReal.output)), tf.mean(asScore(onFake.output)), penalty]),
       }
     })
-    realBatch.dispose()
-    fake.dispose()
-    epsilon.dispose()
+    for (const t of [realBatch, fake, epsilon, realLabels, fakeLabels, fakeLabelsForD]) t?.dispose()
     const clipped = clipWeights(player)
     disposeReplaced(disc, clipped)
     disc = clipped
@@ -338,6 +424,17 @@ export const createTrainer = (
     for (const path of D.trainablePaths) player.params[path]!.dispose()
     return { ...player, params: { ...player.params, ...clippedParams } }
   }
+
+  /** Uniformly drawn classes for a batch, from the latent stream (conditional GANs only draw them). */
+  const sampledLabels = (): Tensor => {
+    const labels = new Int32Array(batchSize)
+    for (let i = 0; i < batchSize; i++) labels[i] = latentRng.int(classes!)
+    return tf.tensor1d(labels, 'int32')
+  }
+
+  /** A conditional generator's classes for a batch: the data's for paired data, else drawn. */
+  const generatorLabels = (real: Batch | undefined): Tensor | undefined =>
+    G.labelClasses === undefined ? undefined : paired ? tf.tensor1d(real!.labels!, 'int32') : sampledLabels()
 
   /** The generator's inputs for a batch: its paired inputs, or fresh latents. */
   const generatorInput = (real: Batch | undefined): Tensor =>
@@ -359,6 +456,9 @@ export const createTrainer = (
    */
   const generatorUpdate = (phase: Phase, real: Batch | undefined, noiseStd: number): Tensor => {
     const z = generatorInput(real)
+    const fakeLabels = generatorLabels(real)
+    const fakeLabelsForD = D.labelClasses === undefined ? undefined : (fakeLabels ?? sampledLabels())
+    const realLabels = D.labelClasses === undefined || real === undefined ? undefined : tf.tensor1d(real.labels!, 'int32')
     const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32()]
     const content = phase._tag === 'Pretrain' ? phase.loss : phase.content
     const contentWeight = phase._tag === 'Pretrain' ? 1 : phase.contentWeight
@@ -366,7 +466,7 @@ export const createTrainer = (
     const noise = noiseStd === 0 ? undefined : tf.tensor(noiseRng.normals(batchSize * D.inputShape.reduce((a, b) => a * b, 1), 0, noiseStd), batchShape)
     const target = content === undefined ? undefined : tf.tensor(real!.values, batchShape)
     const { player, report } = gradientUpdate(gen, G.trainablePaths, spec.optimizers.generator, (params) => {
-      const generated = G.forward(params, z, { training: true, seed: seeds[0]!, inputGradient: false })
+      const generated = G.forward(params, z, { training: true, seed: seeds[0]!, inputGradient: false }, fakeLabels)
       // The discriminator's own batch-norm statistics are updated in its own step only, and its
       // parameters are constants here: only input gradients flow through it.
       const adversarial =
@@ -375,11 +475,12 @@ export const createTrainer = (
           : tf.mul(
               generatorLoss(
                 spec.loss,
-                D.apply(disc.params, noise === undefined ? generated.output : tf.add(generated.output, noise), {
-                  training: true,
-                  seed: seeds[1]!,
-                  paramGradients: false,
-                }),
+                D.apply(
+                  disc.params,
+                  noise === undefined ? generated.output : tf.add(generated.output, noise),
+                  { training: true, seed: seeds[1]!, paramGradients: false },
+                  fakeLabelsForD,
+                ),
               ),
               adversarialWeight,
             )
@@ -387,7 +488,7 @@ export const createTrainer = (
         content === undefined
           ? tf.scalar(0)
           : contentLossValue(content, generated.output, target!, (x, asConstant) =>
-              D.features(disc.params, x, { training: true, seed: seeds[1]!, paramGradients: false, inputGradient: !asConstant }, content._tag === 'FeatureMatching' ? content.layer : 0),
+              D.features(disc.params, x, { training: true, seed: seeds[1]!, paramGradients: false, inputGradient: !asConstant }, content._tag === 'FeatureMatching' ? content.layer : 0, asConstant ? realLabels : fakeLabelsForD),
             )
       return {
         loss: content === undefined ? adversarial : tf.add(adversarial, tf.mul(contentValue, contentWeight)),
@@ -395,7 +496,7 @@ export const createTrainer = (
         metrics: tf.reshape(contentValue, [1]),
       }
     })
-    for (const t of [z, noise, target]) t?.dispose()
+    for (const t of [z, noise, target, fakeLabels, fakeLabelsForD, realLabels]) t?.dispose()
     disposeReplaced(gen, player)
     gen = player
     return report
@@ -466,7 +567,9 @@ export const createTrainer = (
     flat: Float32Array,
     exampleShape: ReadonlyArray<number>,
     what: string,
-    f: (batch: Tensor) => Tensor,
+    f: (batch: Tensor, labels: Tensor | undefined) => Tensor,
+    labelClassCount?: number,
+    labels?: ArrayLike<number>,
   ): Promise<Float32Array> => {
     assertLive()
     const exampleSize = exampleShape.reduce((a, b) => a * b, 1)
@@ -475,17 +578,19 @@ export const createTrainer = (
       throw new GanException([
         invalidData(`${what}.length`, `a multiple of ${formatShape(exampleShape)} (${exampleSize})`, String(flat.length)),
       ])
-    const output = tf.tidy(() => f(tf.tensor(flat, [n, ...exampleShape])))
+    // Labels are checked before any tensor exists; a network without a label input ignores them.
+    const classes = labelClassCount === undefined ? undefined : requestedLabels(labels, n, labelClassCount)
+    const output = tf.tidy(() => f(tf.tensor(flat, [n, ...exampleShape]), classes === undefined ? undefined : tf.tensor1d(classes, 'int32')))
     const values = (await output.data()) as Float32Array
     output.dispose()
     return values
   }
 
-  const generate = (latents: Float32Array): Promise<Float32Array> =>
-    infer(latents, G.inputShape, 'latents', (z) => G.apply(generatorAverage ?? gen.params, z, { training: false }))
+  const generate = (latents: Float32Array, labels?: ArrayLike<number>): Promise<Float32Array> =>
+    infer(latents, G.inputShape, 'latents', (z, y) => G.apply(generatorAverage ?? gen.params, z, { training: false }, y), G.labelClasses, labels)
 
-  const discriminate = (examples: Float32Array): Promise<Float32Array> =>
-    infer(examples, D.inputShape, 'examples', (x) => asScore(D.apply(disc.params, x, { training: false })))
+  const discriminate = (examples: Float32Array, labels?: ArrayLike<number>): Promise<Float32Array> =>
+    infer(examples, D.inputShape, 'examples', (x, y) => asScore(D.apply(disc.params, x, { training: false }, y)), D.labelClasses, labels)
 
   return E.right({
     compiled,
@@ -496,8 +601,10 @@ export const createTrainer = (
         for (let i = 0; i < count && signal?.aborted !== true; i++) yield await step()
       },
     }),
-    sample: (n, sampleOptions = {}) =>
-      generate(sampleLatent(spec.latent, n, sampleOptions.seed === undefined ? latentRng : Rng.fromSeed(sampleOptions.seed))),
+    sample: async (n, sampleOptions = {}) => {
+      const labels = G.labelClasses === undefined ? undefined : requestedLabels(sampleOptions.labels, n, G.labelClasses)
+      return generate(sampleLatent(spec.latent, n, sampleOptions.seed === undefined ? latentRng : Rng.fromSeed(sampleOptions.seed)), labels)
+    },
     generate,
     discriminate,
     snapshot: async () => {

@@ -2,10 +2,11 @@
 // the layer and convolution gradient tests.
 import * as E from 'fp-ts/lib/Either.js'
 import { tf, type Tensor } from '../../src/compile/tf.ts'
-import { checkNetwork, compileNetwork, sequential, Rng, type Layer, type Params } from '../../src/index.ts'
+import { checkNetwork, compileNetwork, sequential, withLabelInput, Rng, type Layer, type Params } from '../../src/index.ts'
 
-const compiled = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>) => {
-  const checked = checkNetwork(sequential(inputShape, layers), 'net')
+const compiled = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>, labelClasses: number | undefined) => {
+  const network = sequential(inputShape, layers)
+  const checked = checkNetwork(labelClasses === undefined ? network : withLabelInput(labelClasses)(network), 'net')
   if (E.isLeft(checked)) throw new Error(JSON.stringify(checked.left))
   return compileNetwork(checked.right)
 }
@@ -17,9 +18,16 @@ const compiled = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer
 export const checkGradients = async (
   inputShape: ReadonlyArray<number>,
   layers: ReadonlyArray<Layer>,
-  options: { readonly training?: boolean; readonly seed?: number; readonly epsilon?: number; readonly batch?: number } = {},
+  options: {
+    readonly training?: boolean
+    readonly seed?: number
+    readonly epsilon?: number
+    readonly batch?: number
+    /** Gives the network a label input of this many classes; example i has class i mod classes. */
+    readonly labelClasses?: number
+  } = {},
 ): Promise<number> => {
-  const net = compiled(inputShape, layers)
+  const net = compiled(inputShape, layers, options.labelClasses)
   const batch = options.batch ?? 3
   const rng = Rng.fromSeed(options.seed ?? 11)
   const inputSize = batch * inputShape.reduce((a, b) => a * b, 1)
@@ -29,7 +37,9 @@ export const checkGradients = async (
   const weights = tf.tensor(rng.uniforms(outputSize, -1, 1), [batch, ...net.outputShape])
   const mode = { training: options.training ?? false, seed: 3 }
   const trainable = net.trainablePaths
-  const objective = (p: Params, x: Tensor): Tensor => tf.sum(tf.mul(net.apply(p, x, mode), weights))
+  const classes = options.labelClasses
+  const labels = classes === undefined ? undefined : tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % classes), 'int32')
+  const objective = (p: Params, x: Tensor): Tensor => tf.sum(tf.mul(net.apply(p, x, mode, labels), weights))
 
   const x = tf.tensor(xValues, [batch, ...inputShape])
   const analytic = tf.grads((xIn: Tensor, ...ts: Array<Tensor>) =>
@@ -70,7 +80,7 @@ export const checkGradients = async (
       compare(analyticValues[k + 1]![i]!, ((await shifted(epsilon)) - (await shifted(-epsilon))) / (2 * epsilon))
     }
   }
-  for (const t of [x, weights, ...analytic, ...Object.values(params)]) t.dispose()
+  for (const t of [x, weights, labels, ...analytic, ...Object.values(params)]) t?.dispose()
   return worst
 }
 

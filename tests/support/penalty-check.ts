@@ -4,15 +4,16 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { tf, type Tensor } from '../../src/compile/tf.ts'
 import { penaltyValue } from '../../src/compile/penalty.ts'
-import { checkNetwork, compileNetwork, sequential, Rng, type Layer, type Params, type Penalty } from '../../src/index.ts'
+import { checkNetwork, compileNetwork, sequential, withLabelInput, Rng, type Layer, type Params, type Penalty } from '../../src/index.ts'
 
 export const checkPenaltyGradients = async (
   inputShape: ReadonlyArray<number>,
   layers: ReadonlyArray<Layer>,
   penalty: Penalty,
-  options: { readonly batch?: number; readonly seed?: number } = {},
+  options: { readonly batch?: number; readonly seed?: number; readonly labelClasses?: number } = {},
 ): Promise<{ readonly worst: number; readonly checked: number; readonly skipped: number }> => {
-  const checked = checkNetwork(sequential(inputShape, layers), 'D')
+  const network = sequential(inputShape, layers)
+  const checked = checkNetwork(options.labelClasses === undefined ? network : withLabelInput(options.labelClasses)(network), 'D')
   if (E.isLeft(checked)) throw new Error(JSON.stringify(checked.left))
   const net = compileNetwork(checked.right)
   const params = net.init(options.seed ?? 3)
@@ -24,6 +25,12 @@ export const checkPenaltyGradients = async (
     fake: tf.tensor(rng.uniforms(size, -1, 1), [n, ...inputShape]),
     epsilon: tf.tensor1d(rng.uniforms(n)),
     seed: 7,
+    ...(options.labelClasses === undefined
+      ? {}
+      : {
+          realLabels: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => i % options.labelClasses!), 'int32'),
+          fakeLabels: tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (i + 1) % options.labelClasses!), 'int32'),
+        }),
   }
   const value = (p: Params): Tensor => penaltyValue(penalty, net, p, inputs)
   const paths = net.trainablePaths
@@ -62,7 +69,7 @@ export const checkPenaltyGradients = async (
       worst = Math.max(worst, Math.abs(a[i]! - narrow) / Math.max(1, Math.abs(narrow)))
     }
   }
-  for (const t of [...analytic, ...Object.values(params), inputs.real, inputs.fake, inputs.epsilon]) t.dispose()
+  for (const t of [...analytic, ...Object.values(params), inputs.real, inputs.fake, inputs.epsilon, inputs.realLabels, inputs.fakeLabels]) t?.dispose()
   return { worst, checked: count, skipped }
 }
 
