@@ -4,10 +4,15 @@
  *
  * - Q1: the vanilla recipe on the ring and the grid, `--seeds` seeds each (defaults: 12,000 steps).
  * - Q2: the DCGAN recipe on MNIST for `--q2-minutes`, scored by the shipped judge with the floor.
- * - Q3, Q4: need the CGAN and SRGAN recipes (issue 6); reported as not yet measured.
+ * - Q3: the CGAN recipe on MNIST for `--q3-minutes`: judge accuracy on the requested labels of
+ *   10,000 samples, and the Q2 scores of 2,000 of them.
+ * - Q4: the SRGAN recipe on MNIST (its default steps, or `--q4-minutes`): PSNR and SSIM of bicubic,
+ *   the MSE-pretrained and the adversarial generator on the 2,000 held-out digits.
  * - Q5: the slanted-land recipe.
  *
- * Run: `bun run bench/quality.ts` (≈ 30 minutes on 2 cores; `--q2-minutes 2 --seeds 1` for a quick look).
+ * Run: `bun run bench/quality.ts` (≈ 75 minutes on 2 cores; `--protocols q3,q4` for the conditional
+ * and super-resolution rows alone; `--q2-minutes 2 --q3-minutes 2 --q4-minutes 2 --seeds 1` for a
+ * quick look).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -27,14 +32,20 @@ import {
   stringFlag,
   useBackendOrThrow,
   GanException,
+  type ImageEvaluation,
+  type Recipe,
 } from '../src/index.ts'
+import { recipe as cgan } from '../recipes/cgan.ts'
 import { recipe as dcgan } from '../recipes/dcgan.ts'
+import { recipe as srgan } from '../recipes/srgan.ts'
 import { trainSlantedLand } from '../recipes/slanted-land.ts'
 import { trainVanilla, vanillaDefaults } from '../recipes/vanilla.ts'
 
 const qualityFlags = {
   seeds: flag(positiveIntFlag, 3, 'seeds per Q1 mixture'),
   'q2-minutes': flag(positiveNumberFlag, 20, 'DCGAN training budget for Q2'),
+  'q3-minutes': flag(positiveNumberFlag, 20, 'CGAN training budget for Q3'),
+  'q4-minutes': flag(positiveNumberFlag, 20, 'SRGAN training budget for Q4 (it stops earlier at its default steps)'),
   protocols: flag(stringFlag, 'q1,q2,q3,q4,q5', 'which protocols, comma-separated'),
 }
 
@@ -92,6 +103,45 @@ const q2 = async (minutes: number): Promise<Row> => {
   }
 }
 
+/** Trains `recipe` into a temporary run directory and reads back a file its `finish` wrote. */
+const runAndRead = async (recipe: Recipe, argv: ReadonlyArray<string>, file: string): Promise<{ readonly steps: number; readonly backend: string; readonly json: unknown }> => {
+  const out = join(mkdtempSync(join(tmpdir(), 'ganfp-quality-')), recipe.name)
+  try {
+    let backend = ''
+    const summary = await startRun(recipe, `builtin:${recipe.name}`, [...argv, '--out', out, '--checkpoint-every', '100000'], {
+      started: (info) => void (backend = `${info.backend.name}, ${info.backend.reason}`),
+      message: (line) => console.log(line),
+    })
+    if (summary === 'help') throw new Error('unexpected help')
+    return { steps: summary.step, backend, json: JSON.parse(readFileSync(join(out, file), 'utf8')) }
+  } finally {
+    rmSync(join(out, '..'), { recursive: true, force: true })
+  }
+}
+
+const q3 = async (minutes: number): Promise<Row> => {
+  const { steps, backend, json } = await runAndRead(cgan, ['--dataset', 'mnist', '--minutes', String(minutes), '--steps', '10000000'], 'q3.json')
+  const { conditionalAccuracy, samples, q2 } = json as { conditionalAccuracy: number; samples: number; q2: ImageEvaluation }
+  const ours =
+    `${steps} steps (${backend}): ${(100 * conditionalAccuracy).toFixed(2)}% of ${samples} samples judged as the requested label; ` +
+    `FD ${(q2.samples.fd / q2.floor.fd).toFixed(1)}× floor, precision ${q2.samples.precision.toFixed(2)}, recall ${q2.samples.recall.toFixed(2)}`
+  console.log(`Q3 ${ours}`)
+  return [`Q3 conditional MNIST (CGAN recipe, ${minutes} min)`, ours, '≥ 95% label accuracy, precision ≥ 0.7', '—']
+}
+
+const q4 = async (minutes: number): Promise<Row> => {
+  const { steps, backend, json } = await runAndRead(srgan, ['--dataset', 'mnist', '--minutes', String(minutes)], 'q4.json')
+  const { scores } = json as { scores: Record<string, { psnr: number | null; ssim: number; judgeAccuracy: number | null }> }
+  const ours =
+    `${steps} steps (${backend}): ` +
+    Object.entries(scores)
+      .filter(([, s]) => s.psnr !== null)
+      .map(([name, s]) => `${name} ${s.psnr!.toFixed(2)} dB / SSIM ${s.ssim.toFixed(3)} / judge ${(100 * (s.judgeAccuracy ?? 0)).toFixed(1)}%`)
+      .join('; ')
+  console.log(`Q4 ${ours}`)
+  return ['Q4 4× super-resolution, MNIST held-out (SRGAN recipe)', ours, 'MSE model ≥ bicubic + 3 dB; SRGAN above bicubic', 'Set5: bicubic 28.43, SRResNet 32.05, SRGAN 29.40 dB']
+}
+
 const q5 = async (): Promise<Row> => {
   const r = await trainSlantedLand({ steps: 300, batch: 32, learningRate: 0.05, seed: 1 })
   const ours = `${(100 * r.faceFraction).toFixed(1)}% faces, D separates faces from noise ${(100 * r.discriminatorAccuracy).toFixed(1)}%`
@@ -110,9 +160,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const rows: Array<Row> = []
   if (wanted.has('q1')) rows.push(...(await q1(values.seeds)))
   if (wanted.has('q2')) rows.push(await q2(values['q2-minutes']))
-  if (wanted.has('q3')) rows.push(['Q3 conditional MNIST', 'not yet measured: needs the CGAN recipe (issue 6)', '≥ 95% label accuracy, precision ≥ 0.7', '—'])
-  if (wanted.has('q4'))
-    rows.push(['Q4 4× super-resolution', 'not yet measured: needs the SRGAN recipe (issue 6)', 'MSE model ≥ bicubic + 3 dB', 'Set5: bicubic 28.43, SRResNet 32.05, SRGAN 29.40 dB'])
+  if (wanted.has('q3')) rows.push(await q3(values['q3-minutes']))
+  if (wanted.has('q4')) rows.push(await q4(values['q4-minutes']))
   if (wanted.has('q5')) rows.push(await q5())
   console.log(`\n| protocol | ours | target | published anchor |\n|---|---|---|---|`)
   for (const row of rows) console.log(`| ${row.join(' | ')} |`)

@@ -57,6 +57,7 @@ import {
   type FlagValues,
   type Gan,
   type GanLoss,
+  type Layer,
   type Penalty,
 } from '../src/index.ts'
 
@@ -86,6 +87,34 @@ const losses: Record<DcganConfig['loss'], GanLoss> = {
 /** The recipe's configuration: its flags' values. */
 export type DcganConfig = FlagValues<typeof dcganFlags>
 
+/** The DCGAN generator's layers after its input: dense → 7×7 → transposed convolutions → 28×28×1 tanh. */
+export const dcganGeneratorLayers = (w: number): ReadonlyArray<Layer> => [
+  dense(7 * 7 * 4 * w, { useBias: false }),
+  batchNorm(),
+  leakyRelu(0.2),
+  reshape([7, 7, 4 * w]),
+  conv2dTranspose(2 * w, 5, { useBias: false }),
+  batchNorm(),
+  leakyRelu(0.2),
+  conv2dTranspose(w, 5, { stride: 2, useBias: false }),
+  batchNorm(),
+  leakyRelu(0.2),
+  conv2dTranspose(1, 5, { stride: 2 }),
+  tanh,
+]
+
+/** The DCGAN discriminator's layers for 28×28 input: strided convolutions, then `output` (a logit). */
+export const dcganDiscriminatorLayers = (w: number, output: Layer = dense(1)): ReadonlyArray<Layer> => [
+  conv2d(w, 5, { stride: 2 }),
+  leakyRelu(0.2),
+  dropout(0.3),
+  conv2d(2 * w, 5, { stride: 2 }),
+  leakyRelu(0.2),
+  dropout(0.3),
+  flatten,
+  output,
+]
+
 /** The DCGAN for 28×28×1 images; `width` is the channel count of the last generator block. */
 export const dcganGan = (options: {
   readonly width: number
@@ -100,36 +129,8 @@ export const dcganGan = (options: {
   const optimizer = adam({ learningRate: options.learningRate ?? 2e-4, beta1: options.beta1 ?? 0.5 })
   const w = options.width
   return gan({
-    generator: sequential(
-      [options.latentDim],
-      [
-        dense(7 * 7 * 4 * w, { useBias: false }),
-        batchNorm(),
-        leakyRelu(0.2),
-        reshape([7, 7, 4 * w]),
-        conv2dTranspose(2 * w, 5, { useBias: false }),
-        batchNorm(),
-        leakyRelu(0.2),
-        conv2dTranspose(w, 5, { stride: 2, useBias: false }),
-        batchNorm(),
-        leakyRelu(0.2),
-        conv2dTranspose(1, 5, { stride: 2 }),
-        tanh,
-      ],
-    ),
-    discriminator: sequential(
-      [28, 28, 1],
-      [
-        conv2d(w, 5, { stride: 2 }),
-        leakyRelu(0.2),
-        dropout(0.3),
-        conv2d(2 * w, 5, { stride: 2 }),
-        leakyRelu(0.2),
-        dropout(0.3),
-        flatten,
-        dense(1),
-      ],
-    ),
+    generator: sequential([options.latentDim], dcganGeneratorLayers(w)),
+    discriminator: sequential([28, 28, 1], dcganDiscriminatorLayers(w)),
     latent: normalLatent(options.latentDim),
     schedule: alternating({
       generatorAverageDecay: 'generatorAverageDecay' in options ? options.generatorAverageDecay : 0.999,
@@ -141,9 +142,11 @@ export const dcganGan = (options: {
   })
 }
 
-const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v + 1) / 2)
+/** Generator outputs in [−1, 1] to images in [0, 1]. */
+export const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v + 1) / 2)
 
-const grid = (values: Float32Array, count: number, columns = Math.ceil(Math.sqrt(count))): Uint8Array =>
+/** A PNG grid of `count` 28×28×1 generator outputs. */
+export const grid = (values: Float32Array, count: number, columns = Math.ceil(Math.sqrt(count))): Uint8Array =>
   encodePng(imageGrid(toUnit(values), { count, height: 28, width: 28, channels: 1, columns }))
 
 /**

@@ -34,6 +34,16 @@ export interface RecipeSetup {
    */
   readonly toUnitImages?: (samples: Float32Array) => Float32Array
   /**
+   * Recipe-specific outputs when a schedule phase has run its last step (the generator as it left
+   * MSE pretraining, say), written under `out`.
+   */
+  readonly phaseEnded?: (context: {
+    readonly trainer: Trainer
+    readonly phase: number
+    readonly out: string
+    readonly log: (line: string) => void
+  }) => Promise<void>
+  /**
    * Recipe-specific outputs once training has run its steps (samples for evaluation, a score):
    * written under `out`, reported through `log`.
    */

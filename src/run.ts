@@ -229,15 +229,18 @@ const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
   )
 
 /**
- * The generator inputs of the run's grids: 64 latents from a fixed seed, or for paired data the
- * paired inputs of a first batch drawn with that seed.
+ * `n` generator inputs from `seed`: latents, or for paired data the paired inputs of a first
+ * batch drawn with that seed (the run's grids, `ganfp sample`).
+ *
+ * @since 0.1.0
+ * @category sampling
  */
-const fixedGeneratorInputs = async (setup: RecipeSetup, seed: number): Promise<Float32Array> => {
-  if (setup.gan.latent._tag !== 'Paired') return sampleLatent(setup.gan.latent, 64, Rng.fromSeed(seed))
-  const first = await setup.dataset.batches({ batchSize: 64, seed })[Symbol.asyncIterator]().next()
+export const generatorInputs = async (setup: RecipeSetup, n: number, seed: number): Promise<Float32Array> => {
+  if (setup.gan.latent._tag !== 'Paired') return sampleLatent(setup.gan.latent, n, Rng.fromSeed(seed))
+  const first = await setup.dataset.batches({ batchSize: n, seed })[Symbol.asyncIterator]().next()
   const inputs = first.done === true ? undefined : first.value.pairedInput
   if (inputs === undefined)
-    throw new GanException([invalidConfig(`data(${setup.dataset.name})`, 'a first batch of 64 paired examples (for the grids)', 'none')])
+    throw new GanException([invalidConfig(`data(${setup.dataset.name})`, `a first batch of ${n} paired examples`, 'none')])
   return inputs
 }
 
@@ -260,7 +263,7 @@ const execute = async (context: {
   const { directory, trainer, setup, run, events } = context
   const spec = trainer.compiled.spec
   const scoreLabel = outputIsLogit(spec.loss) ? 'D(x), D(G(z))' : 'critic scores on real and generated'
-  const fixedLatents = await fixedGeneratorInputs(setup, run.seed + 1)
+  const fixedLatents = await generatorInputs(setup, 64, run.seed + 1)
   const rows = [...context.rows]
   let health = context.health
   const alarms: Array<Alarm> = []
@@ -340,6 +343,8 @@ const execute = async (context: {
       plot(false)
     }
     events.step?.(report, { stepsPerSecond, activeAlarms: health.active })
+    if (fatal === undefined && setup.phaseEnded !== undefined && phaseAt(spec.schedule, report.step + 1).index !== report.phase)
+      await setup.phaseEnded({ trainer, phase: report.phase, out: directory.path, log: (line) => events.message?.(line) })
     if (fatal !== undefined) {
       ended = 'non-finite'
       break

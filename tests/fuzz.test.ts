@@ -18,6 +18,9 @@ import {
   flatten,
   gan,
   hinge,
+  l1,
+  mse,
+  weightedSum,
   mlp,
   readCheckpoint,
   relu,
@@ -31,6 +34,8 @@ import {
   type GanError,
 } from '../src/index.ts'
 import { dcganGan, recipe as dcgan } from '../recipes/dcgan.ts'
+import { cganGan } from '../recipes/cgan.ts'
+import { srganGan } from '../recipes/srgan.ts'
 
 /** Values no field of a spec accepts: wrong types, NaN, infinities. */
 const junk: ReadonlyArray<unknown> = [Number.NaN, 'bogus', null, {}, Number.NEGATIVE_INFINITY, [Number.NaN], () => 1]
@@ -65,7 +70,7 @@ describe('fuzzing the boundaries', () => {
   })
   afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-  it('300 malformed specs: each is a Left of GanErrors naming a path, never a throw', () => {
+  it('500 malformed specs: each is a Left of GanErrors naming a path, never a throw', () => {
     const bases = [
       dcganGan({ width: 4, latentDim: 8 }),
       gan({
@@ -76,10 +81,14 @@ describe('fuzzing the boundaries', () => {
         optimizers: { generator: adam({ learningRate: 1e-3, schedule: warmUp({ steps: 10, then: cosineDecay({ steps: 100 }) }) }) },
       }),
       gan({ generator: mlp([3], [8], relu, 16), discriminator: sequential([4, 4, 1], [conv2d(2, 3), relu, flatten, { _tag: 'Dense', units: 1, useBias: true }]) }),
+      // Graphs: label inputs, embeddings, concatenated branches, a projection output …
+      cganGan({ width: 2, latentDim: 8, embeddingDim: 4, labelIn: 'both', learningRate: 1e-3, beta1: 0.5, generatorAverageDecay: 0.99 }),
+      // … residual blocks inside a global skip, PReLU, pixel shuffle, phases with a weighted content loss.
+      srganGan({ highShape: [28, 28, 1], filters: 4, blocks: 2, pretrainSteps: 10, content: weightedSum([[mse(), 1], [l1(), 0.5]]), adversarialWeight: 1e-3, learningRate: 1e-3 }),
     ]
     const rng = Rng.fromSeed(2026)
     let accepted = 0
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 500; i++) {
       const base = bases[i % bases.length]!
       const candidates = paths(base).filter((p) => p.length > 0)
       // One to three nodes replaced by junk.
@@ -97,7 +106,7 @@ describe('fuzzing the boundaries', () => {
       expect(result.left.every(isGanError)).toBe(true)
       accepted++
     }
-    expect(accepted).toBe(300)
+    expect(accepted).toBe(500)
   })
 
   it('200 malformed command lines: each is a GanException and no run directory appears', async () => {

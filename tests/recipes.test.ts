@@ -17,8 +17,13 @@ const runners = {
 }
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-recipes-'))
 
-const run = (runner: keyof typeof runners, script: string, args: ReadonlyArray<string>) => {
-  const [command, argv] = runners[runner](script, args)
+const run = (runner: keyof typeof runners, script: string, args: ReadonlyArray<string>) => spawn(...runners[runner](script, args))
+
+/** The ganfp command itself (no backend flag: the CLI's sampling commands pick theirs). */
+const cli = (runner: keyof typeof runners, args: ReadonlyArray<string>) =>
+  spawn(bin(runner), runner === 'deno' ? ['run', '-A', 'src/cli.ts', ...args] : ['run', 'src/cli.ts', ...args])
+
+const spawn = (command: string, argv: ReadonlyArray<string>) => {
   const result = spawnSync(command, argv, {
     cwd: root,
     encoding: 'utf8',
@@ -85,6 +90,49 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
       const values = new Float32Array(npy.buffer.slice(npy.byteOffset + 10 + headerLength, npy.byteOffset + npy.length))
       expect(values).toHaveLength(2000 * 784)
       expect(values.every((v) => v >= 0 && v <= 1)).toBe(true)
+    }, 300_000)
+
+  const npyHeader = (file: string): string => {
+    const npy = readFileSync(file)
+    return npy.subarray(10, 10 + npy.readUInt16LE(8)).toString()
+  }
+
+  for (const runner of ['deno', 'bun'] as const)
+    it(`${runner} runs cgan.ts (tiny size): a row per class, samples.npy + labels.npy, the Q3 figure; ganfp sample --label`, () => {
+      const out = join(scratch, `${runner}-cgan`)
+      const r = run(runner, 'recipes/cgan.ts', ['--steps', '2', '--width', '2', '--batch', '4', '--per-class', '20', '--sample-every', '2', '--out', out])
+      expect(r.stderr).not.toMatch(/error/i)
+      expect(r.status).toBe(0)
+      const classes = pngjs.PNG.sync.read(readFileSync(join(out, 'classes.png')))
+      expect([classes.width, classes.height]).toEqual([10 * 30 + 2, 10 * 30 + 2])
+      expect(npyHeader(join(out, 'samples.npy'))).toContain("'descr': '<f4', 'fortran_order': False, 'shape': (200, 28, 28)")
+      expect(npyHeader(join(out, 'labels.npy'))).toContain("'descr': '<i4', 'fortran_order': False, 'shape': (200,)")
+      expect(r.stdout).toMatch(/Q3: the judge classifies [\d.]+% of 200 samples as their requested label/)
+      expect(r.stdout).toContain('| real-vs-real floor |')
+      const grid = join(out, 'sevens.png')
+      const sampled = cli(runner, ['sample', out, '--label', '7', '--n', '4', '--out', grid])
+      expect(sampled.status).toBe(0)
+      expect(pngjs.PNG.sync.read(readFileSync(grid)).width).toBe(2 * 30 + 2)
+      const wrong = cli(runner, ['sample', out, '--label', '10'])
+      expect(wrong.status).toBe(2)
+      expect(wrong.stderr).toContain('InvalidConfig at --label: expected a class in [0, 10), found 10')
+    }, 300_000)
+
+  for (const runner of ['deno', 'bun'] as const)
+    it(`${runner} runs srgan.ts (tiny size): comparison grid, lr/sr/hr arrays, PSNR and SSIM of bicubic, pretrained and SRGAN`, () => {
+      const out = join(scratch, `${runner}-srgan`)
+      const r = run(runner, 'recipes/srgan.ts', ['--steps', '4', '--pretrain-steps', '2', '--filters', '4', '--blocks', '1', '--batch', '4', '--eval-images', '40', '--out', out])
+      expect(r.stderr).not.toMatch(/error/i)
+      expect(r.status).toBe(0)
+      expect(r.stdout).toMatch(/MSE pretraining done: PSNR [\d.]+ dB on 40 held-out images/)
+      for (const row of ['bicubic', 'MSE-pretrained generator', 'SRGAN (adversarial)']) expect(r.stdout).toMatch(new RegExp(`\\| ${row.replace(/[()]/g, '\\$&')} \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+% \\|`))
+      expect(npyHeader(join(out, 'lr.npy'))).toContain("'shape': (40, 7, 7, 1)")
+      for (const name of ['sr', 'hr', 'sr-pretrained']) expect(npyHeader(join(out, `${name}.npy`))).toContain("'shape': (40, 28, 28, 1)")
+      const comparison = pngjs.PNG.sync.read(readFileSync(join(out, 'comparison.png')))
+      expect([comparison.width, comparison.height]).toEqual([5 * 30 + 2, 16 * 30 + 2])
+      // Paired runs sample from held-out inputs.
+      const sampled = cli(runner, ['sample', out, '--n', '4', '--out', join(out, 'sampled.png')])
+      expect(sampled.status).toBe(0)
     }, 300_000)
 
   it('reports every bad flag at once and exits 2, writing nothing', () => {

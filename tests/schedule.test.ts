@@ -20,6 +20,9 @@ import {
   liveTensorCount,
   mlp,
   mse,
+  perceptual,
+  weightedSum,
+  type Perceptual,
   pairedInput,
   phaseAt,
   pretrain,
@@ -70,15 +73,19 @@ describe('schedule algebra', () => {
   it('content losses match hand values', async () => {
     const generated = () => tf.tensor([[1, 2], [3, 5]])
     const target = () => tf.tensor([[0, 2], [1, 1]])
-    const none = () => tf.zeros([0])
+    const none = { discriminator: () => tf.zeros([0]), frozen: () => tf.zeros([0]) }
     expect(await values(() => contentLossValue(mse(), generated(), target(), none))).toEqual([(1 + 0 + 4 + 16) / 4])
     expect(await values(() => contentLossValue(l1(), generated(), target(), none))).toEqual([(1 + 0 + 2 + 4) / 4])
     // Feature matching with identity features: the squared distance between the batch means,
     // (2, 3.5) against (0.5, 1.5), averaged over the two features.
-    const identity = (x: tf.Tensor) => x
+    const identity = { discriminator: (x: tf.Tensor) => x, frozen: (loss: Perceptual, x: tf.Tensor) => tf.add(tf.mul(x, loss.inputScale), loss.inputShift) }
     expect(await values(() => contentLossValue(featureMatching({ layer: 0 }), generated(), target(), identity))).toEqual([
       (1.5 ** 2 + 2 ** 2) / 2,
     ])
+    // A perceptual loss on features 2x + 1: the pixel MSE times 4, per pair (not per batch mean).
+    const doubling = perceptual({ network: sequential([2], [dense(2)]), weights: {}, inputScale: 2, inputShift: 1 })
+    expect(await values(() => contentLossValue(doubling, generated(), target(), identity))).toEqual([(4 * (1 + 0 + 4 + 16)) / 4])
+    expect(await values(() => contentLossValue(weightedSum([[mse(), 1], [l1(), 0.5]]), generated(), target(), none))).toEqual([21 / 4 + (0.5 * 7) / 4])
   })
 
   it('phases: pretraining steps run no discriminator update, then the game runs k per step', async () => {

@@ -22,6 +22,16 @@ import {
   r1,
   tanh,
   upsample,
+  concat,
+  embedding,
+  flatten,
+  fromLabel,
+  oneHot,
+  pixelShuffle,
+  prelu,
+  projection,
+  residual,
+  tileSpatial,
   type CompiledGan,
   type Layer,
 } from '../src/index.ts'
@@ -130,6 +140,18 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
     ]
     for (const [shape, layers, options] of cases)
       expect(await checkGradients(shape, layers, options)).toBeLessThan(gradientTolerance)
+  }, 300_000)
+
+  it('computes the graph layers\' gradients (residual, concat with a label, pixel shuffle, PReLU, projection) like finite differences', async () => {
+    await useBackend('webgpu')
+    const cases: ReadonlyArray<readonly [ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean; labelClasses?: number; epsilon?: number }?]> = [
+      [[4], [residual([dense(4), tanh]), dense(2)]],
+      [[3, 3, 2], [conv2d(8, 3), pixelShuffle(2), prelu({ initialAlpha: 0.1 }), flatten, dense(2)], { epsilon: 1e-3 }],
+      [[4, 4, 1], [concat([[], fromLabel([oneHot(3), tileSpatial(4, 4)])]), conv2d(2, 3), flatten, dense(1)], { labelClasses: 3 }],
+      [[5], [concat([[dense(3)], fromLabel([embedding(3, 2)])]), tanh, projection], { labelClasses: 3 }],
+    ]
+    for (const [shape, layers, options] of cases)
+      expect(await checkGradients(shape, layers, { batch: 4, ...options })).toBeLessThan(gradientTolerance)
   }, 300_000)
 
   it('differentiates gradient penalties twice, matching finite differences', async () => {

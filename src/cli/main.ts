@@ -4,7 +4,8 @@
  * - `ganfp train RECIPE [options]`: RECIPE is a built-in name (`ganfp recipes` lists them) or the
  *   path of a module exporting `recipe`; `ganfp train RECIPE --help` lists its options;
  * - `ganfp resume RUN_DIR [--steps N]`: continues a run from its newest checkpoint;
- * - `ganfp sample RUN_DIR [--n 64] [--out grid.png] [--seed S]`: a grid from the newest checkpoint;
+ * - `ganfp sample RUN_DIR [--n 64] [--out grid.png] [--seed S] [--label K]`: a grid from the newest
+ *   checkpoint (class K only, for a conditional run; paired runs draw their inputs from the data);
  * - `ganfp eval TARGET [--dataset mnist|fashion]`: protocol Q2's scores with the floor (`./evaluate.ts`);
  * - `ganfp interpolate | attribute | truncation | nearest RUN_DIR`: latent-space tools (`./latent.ts`).
  *
@@ -19,13 +20,11 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig } from '../errors.ts'
-import { sampleLatent } from '../compile/gan.ts'
 import { writeFileAtomic } from '../io/files.ts'
 import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
 import { backendChoices, type BackendChoice } from '../compile/backend.ts'
-import { Rng } from '../random.ts'
 import type { Recipe } from '../recipe.ts'
-import { restoreRun, resumeRun } from '../run.ts'
+import { generatorInputs, restoreRun, resumeRun } from '../run.ts'
 import { evaluateCommand } from './evaluate.ts'
 import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
@@ -33,6 +32,8 @@ import { report, trainCommand, withProgress } from './train-command.ts'
 /** The recipes that ship with ganfp, loaded only when named. */
 const builtinRecipes: Readonly<Record<string, () => Promise<{ readonly recipe: Recipe }>>> = {
   dcgan: () => import('../../recipes/dcgan.ts'),
+  cgan: () => import('../../recipes/cgan.ts'),
+  srgan: () => import('../../recipes/srgan.ts'),
 }
 
 const isRecipe = (value: unknown): value is Recipe =>
@@ -70,13 +71,23 @@ const decodeOption = <A>(codec: { decode: (s: string) => E.Either<unknown, A>; n
 
 const backendOption = (raw: string): BackendChoice => decodeOption(oneOfFlag(backendChoices), 'backend', raw)
 
-const sample = async (path: string, options: { readonly n: string; readonly out: string; readonly seed: string }): Promise<void> => {
+const sample = async (
+  path: string,
+  options: { readonly n: string; readonly out: string; readonly seed: string; readonly label?: string },
+): Promise<void> => {
   const n = decodeOption(positiveIntFlag, 'n', options.n)
   const seed = decodeOption(intFlag, 'seed', options.seed)
   const out = decodeOption(stringFlag, 'out', options.out)
+  const label = options.label === undefined ? undefined : decodeOption(intFlag, 'label', options.label)
   const { setup, checkpoint, trainer } = await restoreRun(path, loadRecipe)
   try {
-    const samples = await trainer.generate(sampleLatent(setup.gan.latent, n, Rng.fromSeed(seed)))
+    const classes = trainer.compiled.generator.labelClasses
+    if (label !== undefined && (classes === undefined || label < 0 || label >= classes))
+      throw new GanException([
+        invalidConfig('--label', classes === undefined ? 'no label: this run is not conditional' : `a class in [0, ${classes})`, String(label)),
+      ])
+    // Conditional runs without --label show the classes in turn.
+    const samples = await trainer.generate(await generatorInputs(setup, n, seed), label === undefined ? undefined : new Int32Array(n).fill(label))
     writeFileAtomic(out, setup.render(samples, n))
     console.log(`wrote ${n} samples from step ${checkpoint.step} to ${out}`)
   } finally {
@@ -125,6 +136,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--n <count>', 'samples', '64')
     .option('--out <file>', 'PNG to write', 'samples.png')
     .option('--seed <seed>', 'latent seed', '0')
+    .option('--label <class>', 'the class to draw, for a conditional run (default: every class in turn)')
     .action(sample)
   program
     .command('eval')

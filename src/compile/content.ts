@@ -3,34 +3,48 @@
  *
  * @since 0.1.0
  */
-import type { ContentLoss } from '../dsl/content.ts'
+import type { ContentLoss, Perceptual } from '../dsl/content.ts'
 import { tf, type Tensor } from './tf.ts'
 
 /**
+ * What a content loss may look through: the discriminator's activations after a layer, and the
+ * frozen networks of perceptual losses. `asConstant` marks inputs (the real targets) whose
+ * gradient nobody needs.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface ContentFeatures {
+  readonly discriminator: (x: Tensor, layer: number, asConstant: boolean) => Tensor
+  readonly frozen: (loss: Perceptual, x: Tensor, asConstant: boolean) => Tensor
+}
+
+const meanSquare = (a: Tensor, b: Tensor): Tensor => tf.mean(tf.square(tf.sub(a, b)))
+
+/**
  * The content loss of a generated batch: against `target` (the paired targets, same shape) for
- * the pixel losses; for feature matching, between the mean of `features(real)` (a constant) and
- * of `features(generated)`.
+ * the pixel and perceptual losses; for feature matching, between the mean of the discriminator's
+ * features on `target` (real examples, a constant) and on the generated batch.
  *
  * @since 0.1.0
  * @category compiler
  */
-export const contentLossValue = (
-  loss: ContentLoss,
-  generated: Tensor,
-  real: Tensor,
-  features: (x: Tensor, asConstant: boolean) => Tensor,
-): Tensor => {
+export const contentLossValue = (loss: ContentLoss, generated: Tensor, target: Tensor, features: ContentFeatures): Tensor => {
   switch (loss._tag) {
     case 'Mse':
-      return tf.mean(tf.square(tf.sub(generated, real)))
+      return meanSquare(generated, target)
     case 'L1':
-      return tf.mean(tf.abs(tf.sub(generated, real)))
+      return tf.mean(tf.abs(tf.sub(generated, target)))
     case 'FeatureMatching': {
       const meanFeatures = (x: Tensor, asConstant: boolean) => {
-        const f = features(x, asConstant)
+        const f = features.discriminator(x, loss.layer, asConstant)
         return tf.mean(tf.reshape(f, [f.shape[0]!, -1]), 0)
       }
-      return tf.mean(tf.square(tf.sub(meanFeatures(real, true), meanFeatures(generated, false))))
+      return meanSquare(meanFeatures(target, true), meanFeatures(generated, false))
     }
+    case 'Perceptual':
+      return meanSquare(features.frozen(loss, generated, false), features.frozen(loss, target, true))
+    case 'WeightedSum':
+      return tf.addN(loss.terms.map((term) => tf.mul(contentLossValue(term.loss, generated, target, features), term.weight)))
   }
 }

@@ -12,6 +12,7 @@ import type { Latent } from '../dsl/latent.ts'
 import type { Rng } from '../random.ts'
 import { checkGan, type CheckedGan } from '../shape/check.ts'
 import { compileNetwork, type CompiledNetwork } from './network.ts'
+import { compileFrozenNetworks, type FrozenNetwork } from './frozen.ts'
 
 /**
  * A GAN ready to train: the spec, its checked shapes, and both compiled networks.
@@ -24,6 +25,8 @@ export interface CompiledGan {
   readonly checked: CheckedGan
   readonly generator: CompiledNetwork
   readonly discriminator: CompiledNetwork
+  /** The frozen networks of the schedule's perceptual losses. */
+  readonly frozen: ReadonlyArray<FrozenNetwork>
 }
 
 /**
@@ -52,12 +55,18 @@ export interface CompileOptions {
 export const compile = (gan: Gan, options: CompileOptions = {}): E.Either<ReadonlyArray<GanError>, CompiledGan> =>
   pipe(
     checkGan(gan),
-    E.map((checked) => ({
-      spec: gan,
-      checked,
-      generator: compileNetwork(checked.generator, options),
-      discriminator: compileNetwork(checked.discriminator, options),
-    })),
+    E.chain((checked) =>
+      pipe(
+        compileFrozenNetworks(gan, options),
+        E.map((frozen) => ({
+          spec: gan,
+          checked,
+          generator: compileNetwork(checked.generator, options),
+          discriminator: compileNetwork(checked.discriminator, options),
+          frozen,
+        })),
+      ),
+    ),
   )
 
 /**

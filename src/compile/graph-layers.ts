@@ -20,8 +20,12 @@ const labelsOf = (context: LayerContext, path: string): Tensor => {
   return context.labels
 }
 
-/** The label as float one-hot rows `[n, classes]`: a matrix product with it is an embedding lookup. */
-const oneHotRows = (labels: Tensor, classes: number): Tensor => tf.oneHot(labels as tf.Tensor1D, classes, 1, 0, 'float32')
+/**
+ * The label as float one-hot rows `[n, classes]`: a matrix product with it is an embedding lookup.
+ * Made as int32 and cast: tfjs-wasm's OneHot asked for float32 writes the int32 bits of 1 (a
+ * denormal, 1.4e-45), which silently cut every label out of the network.
+ */
+const oneHotRows = (labels: Tensor, classes: number): Tensor => tf.cast(tf.oneHot(labels as tf.Tensor1D, classes), 'float32')
 
 /**
  * Depth to space by one rank-4 transpose: `[n, h, w, r·r·c]` → `[n·h, w, r, r·c]` → swap `w` and

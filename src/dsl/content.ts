@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import type { Network } from './network.ts'
 
 /**
  * @since 0.1.0
@@ -22,6 +23,35 @@ export type ContentLoss =
    * layers, before the last), d its size.
    */
   | { readonly _tag: 'FeatureMatching'; readonly layer: number }
+  | Perceptual
+  /** Σ weight · term: several content losses in one phase. */
+  | { readonly _tag: 'WeightedSum'; readonly terms: ReadonlyArray<{ readonly loss: ContentLoss; readonly weight: number }> }
+
+/**
+ * Trained weights of a frozen network, by parameter path (plain data: no tensors in the DSL).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type FrozenWeights = Readonly<Record<string, { readonly shape: ReadonlyArray<number>; readonly values: Float32Array }>>
+
+/**
+ * A perceptual loss (Johnson et al.; SRGAN's VGG loss): the mean squared difference between a
+ * frozen network's activations after `layer` on G(input) and on its paired target. Inputs are
+ * mapped by `x · inputScale + inputShift` first (a tanh generator's [−1, 1] to the network's
+ * range).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface Perceptual {
+  readonly _tag: 'Perceptual'
+  readonly network: Network
+  readonly weights: FrozenWeights
+  readonly layer: number
+  readonly inputScale: number
+  readonly inputShift: number
+}
 
 /**
  * @example
@@ -60,4 +90,60 @@ export const featureMatching = (options: { readonly layer: number }): ContentLos
  * @since 0.1.0
  * @category destructors
  */
-export const needsPairs = (loss: ContentLoss): boolean => loss._tag === 'Mse' || loss._tag === 'L1'
+export const needsPairs = (loss: ContentLoss): boolean =>
+  loss._tag === 'WeightedSum'
+    ? Array.isArray(loss.terms) && loss.terms.some((t) => typeof t?.loss === 'object' && t.loss !== null && needsPairs(t.loss))
+    : loss._tag === 'Mse' || loss._tag === 'L1' || loss._tag === 'Perceptual'
+
+/**
+ * A perceptual loss on a frozen network's features (see `Perceptual`); `layer` defaults to the
+ * network's last.
+ *
+ * @example
+ * import { perceptual, sequential, dense, relu } from 'ganfp'
+ * const features = sequential([2], [dense(2), relu])
+ * const weights = { 'layers[0].kernel': { shape: [2, 2], values: new Float32Array([1, 0, 0, 1]) }, 'layers[0].bias': { shape: [2], values: new Float32Array(2) } }
+ * perceptual({ network: features, weights }).layer // 1
+ * @since 0.1.0
+ * @category constructors
+ */
+export const perceptual = (options: {
+  readonly network: Network
+  readonly weights: FrozenWeights
+  readonly layer?: number
+  readonly inputScale?: number
+  readonly inputShift?: number
+}): ContentLoss => ({
+  _tag: 'Perceptual',
+  network: options.network,
+  weights: options.weights,
+  layer: options.layer ?? options.network.layers.length - 1,
+  inputScale: options.inputScale ?? 1,
+  inputShift: options.inputShift ?? 0,
+})
+
+/**
+ * Several content losses, weighted, as one.
+ *
+ * @example
+ * import { weightedSum, mse, l1 } from 'ganfp'
+ * weightedSum([[mse(), 1], [l1(), 0.5]]).terms.length // 2
+ * @since 0.1.0
+ * @category combinators
+ */
+export const weightedSum = (terms: ReadonlyArray<readonly [ContentLoss, number]>): ContentLoss & { readonly _tag: 'WeightedSum' } => ({
+  _tag: 'WeightedSum',
+  terms: terms.map(([loss, weight]) => ({ loss, weight })),
+})
+
+/**
+ * Every perceptual loss inside a content loss (sums opened), for whoever holds their weights.
+ *
+ * @example
+ * import { perceptualTerms, mse } from 'ganfp'
+ * perceptualTerms(mse()).length // 0
+ * @since 0.1.0
+ * @category destructors
+ */
+export const perceptualTerms = (loss: ContentLoss | undefined): ReadonlyArray<Perceptual> =>
+  loss === undefined ? [] : loss._tag === 'Perceptual' ? [loss] : loss._tag === 'WeightedSum' ? loss.terms.flatMap((t) => perceptualTerms(t.loss)) : []

@@ -7,6 +7,8 @@
  * @since 0.1.0
  */
 import type { BundledImageSet } from '../data/mnist.ts'
+import { perceptual, type ContentLoss } from '../dsl/content.ts'
+import { sequential } from '../dsl/network.ts'
 import type { TensorData } from '../train/snapshot.ts'
 import { classifierFromWeights, judgeArchitecture, type ImageClassifier } from './classifier.ts'
 
@@ -91,3 +93,26 @@ export const judgeWeights = async (dataset: BundledImageSet): Promise<JudgeWeigh
  */
 export const loadJudge = async (dataset: BundledImageSet): Promise<ImageClassifier> =>
   classifierFromWeights([28, 28, 1], 10, judgeArchitecture(), decode(await judgeWeights(dataset)))
+
+/**
+ * A perceptual content loss on a judge's activations after feature layer `layer` (default 7: the
+ * 7×7×64 map of its fourth convolution), for generators of 28×28×1 images in [−1, 1]: the offline
+ * stand-in for SRGAN's VGG loss. Scores from the same judge are then not independent of the
+ * training signal; PSNR and SSIM are.
+ *
+ * @example
+ * import { judgePerceptual, judgeWeights } from 'ganfp'
+ * const loss = judgePerceptual(await judgeWeights('mnist'))
+ * loss._tag // 'Perceptual'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const judgePerceptual = (weights: JudgeWeights, options: { readonly layer?: number } = {}): ContentLoss =>
+  perceptual({
+    network: sequential([28, 28, 1], judgeArchitecture().featureLayers),
+    weights: decode(weights),
+    layer: options.layer ?? 7,
+    // [−1, 1] (tanh) to the judge's [0, 1].
+    inputScale: 0.5,
+    inputShift: 0.5,
+  })

@@ -14,7 +14,7 @@ import type { Network, Shape } from '../dsl/network.ts'
 import type { LearningRateSchedule, Optimizer } from '../dsl/optimizer.ts'
 import type { Penalty } from '../dsl/penalty.ts'
 import type { Phase, Schedule } from '../dsl/schedule.ts'
-import { needsPairs, type ContentLoss } from '../dsl/content.ts'
+import { needsPairs, type ContentLoss, type Perceptual } from '../dsl/content.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from './describe.ts'
 import { inferChain, type ShapedLayer } from './graph.ts'
 
@@ -143,18 +143,45 @@ const checkLoss = (loss: GanLoss): ReadonlyArray<GanError> => {
 }
 
 const checkContentLoss = (loss: ContentLoss, path: string, gan: Gan): ReadonlyArray<GanError> => {
-  if (typeof loss !== 'object' || loss === null || !['Mse', 'L1', 'FeatureMatching'].includes(loss._tag))
-    return [invalidConfig(path, 'mse(), l1() or featureMatching({ layer })', describeValue(loss))]
+  const tags = ['Mse', 'L1', 'FeatureMatching', 'Perceptual', 'WeightedSum']
+  if (typeof loss !== 'object' || loss === null || !tags.includes(loss._tag))
+    return [invalidConfig(path, 'mse(), l1(), featureMatching({ layer }), perceptual({ ... }) or weightedSum([...])', describeValue(loss))]
+  if (loss._tag === 'WeightedSum') {
+    if (!Array.isArray(loss.terms) || loss.terms.length === 0)
+      return [invalidConfig(`${path}.terms`, 'a non-empty list of [loss, weight]', describeValue(loss.terms))]
+    return loss.terms.flatMap((term, i) => [
+      ...checkContentLoss(term?.loss, `${path}.terms[${i}].loss`, gan),
+      ...(isFiniteNumber(term?.weight) && term.weight >= 0 ? [] : [invalidConfig(`${path}.terms[${i}].weight`, 'a number ≥ 0', describeValue(term?.weight))]),
+    ])
+  }
   if (needsPairs(loss) && gan.latent?._tag !== 'Paired')
     return [
-      invalidConfig(path, 'a loss this GAN has: featureMatching (mse and l1 compare with paired targets)', `${loss._tag} with latent ${describeValue(gan.latent)}, not pairedInput()`),
+      invalidConfig(path, 'a loss this GAN has: featureMatching (mse, l1 and perceptual compare with paired targets)', `${loss._tag} with latent ${describeValue(gan.latent)}, not pairedInput()`),
     ]
   if (loss._tag === 'FeatureMatching') {
     const layers = Array.isArray(gan.discriminator?.layers) ? gan.discriminator.layers.length : 0
     if (!Number.isInteger(loss.layer) || loss.layer < 0 || loss.layer > layers - 2)
       return [invalidConfig(`${path}.layer`, `a discriminator layer index in [0, ${layers - 2}] (not the output layer)`, describeValue(loss.layer))]
   }
+  if (loss._tag === 'Perceptual') return checkPerceptual(loss, path, gan)
   return []
+}
+
+/** A perceptual loss's network reads what the generator makes; its weights are checked when it is compiled. */
+const checkPerceptual = (loss: Perceptual, path: string, gan: Gan): ReadonlyArray<GanError> => {
+  const network = inferNetwork(loss.network, `${path}.network`)
+  const errors: Array<GanError> = [...network.errors]
+  const target = gan.discriminator?.inputShape
+  if (isShape(target) && isShape(loss.network?.inputShape) && !sameShape(loss.network.inputShape, target))
+    errors.push(shapeMismatch(`${path}.network.inputShape`, `${formatShape(target)} (what the generator makes)`, formatShape(loss.network.inputShape)))
+  const layers = Array.isArray(loss.network?.layers) ? loss.network.layers.length : 0
+  if (!Number.isInteger(loss.layer) || loss.layer < 0 || loss.layer >= layers)
+    errors.push(invalidConfig(`${path}.layer`, `a layer index in [0, ${layers - 1}]`, describeValue(loss.layer)))
+  for (const key of ['inputScale', 'inputShift'] as const)
+    if (!isFiniteNumber(loss[key])) errors.push(invalidConfig(`${path}.${key}`, 'a finite number', describeValue(loss[key])))
+  if (typeof loss.weights !== 'object' || loss.weights === null)
+    errors.push(invalidConfig(`${path}.weights`, 'the network\'s weights by parameter path', describeValue(loss.weights)))
+  return errors
 }
 
 const checkPhases = (phases: ReadonlyArray<Phase>, gan: Gan): ReadonlyArray<GanError> => {

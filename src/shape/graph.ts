@@ -11,7 +11,7 @@ import type { Layer } from '../dsl/layer.ts'
 import type { Shape } from '../dsl/network.ts'
 import { describeValue, formatShape } from './describe.ts'
 import { inferLayer } from './infer.ts'
-import { isLabelShape, labelShape, type InferenceContext } from './label-layers.ts'
+import { isLabelShape, labelShape, type InferenceContext } from './graph-layers.ts'
 
 /**
  * A layer with its place and shapes known; `chains` are the inner chains of a `residual` (block,

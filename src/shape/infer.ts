@@ -9,7 +9,7 @@ import { layerTags, type Layer } from '../dsl/layer.ts'
 import type { Shape } from '../dsl/network.ts'
 import { inferConvLayer } from './conv.ts'
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt } from './describe.ts'
-import { inferLabelLayer, isLabelShape, type InferenceContext } from './label-layers.ts'
+import { inferGraphLeaf, isLabelShape, type InferenceContext } from './graph-layers.ts'
 
 /**
  * What inference says of one layer: its problems, and its output shape when it could be known.
@@ -148,7 +148,7 @@ export const inferLayer = (
     case 'OneHot':
     case 'Projection':
     case 'TileSpatial':
-      return inferLabelLayer(layer, input, path, context)
+      return inferGraphLeaf(layer, input, path, context)
     case 'Residual':
     case 'Concat':
       return { errors: [invalidConfig(path, 'a single layer (inferChain infers residual and concat)', layer._tag)], outputShape: undefined }

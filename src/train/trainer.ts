@@ -12,6 +12,7 @@ import { sampleLatent, type CompiledGan } from '../compile/gan.ts'
 import { discriminatorLoss, generatorLoss } from '../compile/loss.ts'
 import { penaltyValue } from '../compile/penalty.ts'
 import { contentLossValue } from '../compile/content.ts'
+import { frozenParams } from '../compile/frozen.ts'
 import { instanceNoiseStd, phaseAt, type Phase } from '../dsl/schedule.ts'
 import { outputIsLogit } from '../dsl/loss.ts'
 import { disposeParams, mapParams, type Params } from '../compile/params.ts'
@@ -330,6 +331,8 @@ export const createTrainer = (
       : resumed?.generatorAverage !== undefined
         ? restoreTensors(resumed.generatorAverage)
         : tf.tidy(() => mapParams(gen.params, (t) => tf.clone(t)))
+  // Perceptual losses' networks: constants for the trainer's life.
+  const frozen = new Map(compiled.frozen.map((f) => [f.loss, { network: f.network, params: frozenParams(f) }] as const))
   let steps = resumed?.step ?? 0
   let batchesSeen = resumed?.batchesSeen ?? 0
   let disposed = false
@@ -487,9 +490,15 @@ export const createTrainer = (
       const contentValue =
         content === undefined
           ? tf.scalar(0)
-          : contentLossValue(content, generated.output, target!, (x, asConstant) =>
-              D.features(disc.params, x, { training: true, seed: seeds[1]!, paramGradients: false, inputGradient: !asConstant }, content._tag === 'FeatureMatching' ? content.layer : 0, asConstant ? realLabels : fakeLabelsForD),
-            )
+          : contentLossValue(content, generated.output, target!, {
+              discriminator: (x, layer, asConstant) =>
+                D.features(disc.params, x, { training: true, seed: seeds[1]!, paramGradients: false, inputGradient: !asConstant }, layer, asConstant ? realLabels : fakeLabelsForD),
+              frozen: (loss, x, asConstant) => {
+                const { network, params } = frozen.get(loss)!
+                const mapped = tf.add(tf.mul(x, loss.inputScale), loss.inputShift)
+                return network.features(params, mapped, { training: false, paramGradients: false, inputGradient: !asConstant }, loss.layer)
+              },
+            })
       return {
         loss: content === undefined ? adversarial : tf.add(adversarial, tf.mul(contentValue, contentWeight)),
         stateUpdates: generated.stateUpdates,
@@ -626,6 +635,7 @@ export const createTrainer = (
       for (const player of [gen, disc])
         for (const t of [...Object.values(player.params), ...Object.values(player.optimizer.slots)]) t.dispose()
       if (generatorAverage !== undefined) disposeParams(generatorAverage)
+      for (const { params } of frozen.values()) disposeParams(params)
     },
   })
 }

@@ -66,12 +66,12 @@ const readLabel = (
  * Infers one of this module's layers.
  *
  * @example
- * import { inferLabelLayer, pixelShuffle } from 'ganfp'
- * inferLabelLayer(pixelShuffle(2), [7, 7, 64], 'g.layers[4]', {}).outputShape // [14, 14, 16]
+ * import { inferGraphLeaf, pixelShuffle } from 'ganfp'
+ * inferGraphLeaf(pixelShuffle(2), [7, 7, 64], 'g.layers[4]', {}).outputShape // [14, 14, 16]
  * @since 0.1.0
  * @category inference
  */
-export const inferLabelLayer = (
+export const inferGraphLeaf = (
   layer: Embedding | OneHot | PixelShuffle | Prelu | Projection | TileSpatial,
   input: Shape | undefined,
   path: string,

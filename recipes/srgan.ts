@@ -1,0 +1,334 @@
+/**
+ * SRGAN (Ledig et al.) scaled to small images, ×4:
+ * - generator: a 3×3 convolution and PReLU, then `--blocks` residual blocks (conv, batch norm,
+ *   PReLU, conv, batch norm, skip) and a conv + batch norm, all inside a global skip; then two
+ *   ×2 sub-pixel upsamplings (conv to 4× the channels, pixel shuffle, PReLU) and a conv to the
+ *   image channels, tanh;
+ * - discriminator: strided 3×3 convolutions with batch norm and leaky ReLU, a dense layer, a logit;
+ * - schedule: `--pretrain-steps` of MSE pretraining (SRResNet), then the adversarial phase:
+ *   content + 10⁻³ × adversarial, as in the paper.
+ *
+ * The paper's content loss compares VGG features, whose weights cannot be downloaded here. This
+ * recipe's stand-in is a perceptual loss on the project's own judge classifier (the 7×7×64 map of
+ * its fourth convolution, `judgePerceptual`) plus the pixel MSE (`--content`). The judge's
+ * accuracy on super-resolved digits is then not an independent score; PSNR and SSIM are.
+ *
+ * Data (protocol Q4): 28×28 MNIST / Fashion images as high resolution, their 7×7 box (area
+ * average) downsample as input; or `--dataset folder --folder DIR`: square crops of `--crop`
+ * pixels from the user's PNGs (any size; 90% for training, 10% held out), the input their box
+ * downsample by 4.
+ *
+ * A completed run writes `OUT/comparison.png` (LR | bicubic | MSE-pretrained | SRGAN | HR rows),
+ * `OUT/lr.npy`, `OUT/sr.npy`, `OUT/sr-pretrained.npy`, `OUT/hr.npy` (float32 in [0, 1]) for the
+ * held-out images, and prints PSNR and SSIM of bicubic, the pretrained and the adversarial
+ * generator.
+ *
+ * Run: `ganfp train srgan --out runs/sr`, or `deno run -A recipes/srgan.ts --out out/srgan` (or
+ * `bun run`); `ganfp sample runs/sr` super-resolves held-out inputs.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  adam,
+  adversarial,
+  alternating,
+  batchNorm,
+  bicubicUpsample,
+  boxDownsample,
+  comparisonGrid,
+  conditionalAccuracy,
+  conv2d,
+  decodeNpy,
+  defineRecipe,
+  dense,
+  encodeNpy,
+  encodePng,
+  flag,
+  flatten,
+  gan,
+  imageGrid,
+  invalidConfig,
+  isMain,
+  judgePerceptual,
+  judgeWeights,
+  leakyRelu,
+  loadBundledImages,
+  loadImageFolderCrops,
+  loadJudge,
+  mse,
+  nearestUpsample,
+  nonNegativeNumberFlag,
+  oneOfFlag,
+  pairedInput,
+  pixelShuffle,
+  positiveIntFlag,
+  positiveNumberFlag,
+  prelu,
+  pretrain,
+  psnr,
+  residual,
+  runMain,
+  selectImages,
+  sequential,
+  shuffledIndices,
+  splitHeldOut,
+  ssim,
+  stringFlag,
+  superResolutionDataset,
+  tanh,
+  trainCommand,
+  weightedSum,
+  writeFileAtomic,
+  type ContentLoss,
+  type FlagValues,
+  type Gan,
+  type GanError,
+  type ImageBatch,
+  type LabelledImages,
+  type Layer,
+  type Trainer,
+} from '../src/index.ts'
+
+/** The recipe's own options; the run options (`--steps`, `--out`, …) come on top. */
+export const srganFlags = {
+  dataset: flag(oneOfFlag(['mnist', 'fashion', 'folder'] as const), 'mnist', 'bundled image set, or folder (--folder)'),
+  folder: flag(stringFlag, 'images', 'with --dataset folder: a folder of PNGs of any size (flat, or one sub-folder per class)'),
+  crop: flag(positiveIntFlag, 32, 'with --dataset folder: high-resolution crop size (a multiple of 4)'),
+  'crops-per-image': flag(positiveIntFlag, 16, 'with --dataset folder: crops cut from each image'),
+  channels: flag(oneOfFlag(['1', '3'] as const), '1', 'with --dataset folder: 1 (luminance) or 3 (RGB)'),
+  batch: flag(positiveIntFlag, 32, 'examples per batch'),
+  filters: flag(positiveIntFlag, 32, 'channels of the residual trunk (SRGAN: 64)'),
+  blocks: flag(positiveIntFlag, 4, 'residual blocks (SRGAN: 16)'),
+  'pretrain-steps': flag(positiveIntFlag, 1500, 'steps of MSE pretraining before the adversarial phase'),
+  content: flag(oneOfFlag(['mse+perceptual', 'mse', 'perceptual'] as const), 'mse+perceptual', 'content loss of the adversarial phase (perceptual: judge features; bundled sets only)'),
+  'perceptual-weight': flag(nonNegativeNumberFlag, 0.01, 'weight of the perceptual term in mse+perceptual'),
+  'adversarial-weight': flag(positiveNumberFlag, 1e-3, 'weight of the adversarial loss (SRGAN: 10⁻³)'),
+  'eval-images': flag(positiveIntFlag, 2000, 'held-out images super-resolved and scored at the end (protocol Q4: 2,000)'),
+  lr: flag(positiveNumberFlag, 1e-3, 'Adam learning rate of the pretraining; the adversarial phase uses a tenth of it'),
+}
+
+/** The recipe's configuration: its flags' values. */
+export type SrganConfig = FlagValues<typeof srganFlags>
+
+const factor = 4
+
+/** The SRGAN generator: low-resolution `[h, w, c]` in, `[4h, 4w, c]` out, in [−1, 1]. */
+export const srganGenerator = (lowShape: readonly [number, number, number], filters: number, blocks: number) => {
+  const block = (): Layer => residual([conv2d(filters, 3, { useBias: false }), batchNorm(), prelu(), conv2d(filters, 3, { useBias: false }), batchNorm()])
+  const upsampling = (): ReadonlyArray<Layer> => [conv2d(4 * filters, 3), pixelShuffle(2), prelu()]
+  return sequential(lowShape, [
+    conv2d(filters, 3),
+    prelu(),
+    // The global skip: the trunk learns a residual over its first features.
+    residual([...Array.from({ length: blocks }, block), conv2d(filters, 3, { useBias: false }), batchNorm()]),
+    ...upsampling(),
+    ...upsampling(),
+    conv2d(lowShape[2], 3),
+    tanh,
+  ])
+}
+
+/** The SRGAN discriminator for `[h, w, c]` images. */
+export const srganDiscriminator = (highShape: readonly [number, number, number], filters: number) =>
+  sequential(highShape, [
+    conv2d(filters, 3),
+    leakyRelu(0.2),
+    conv2d(filters, 3, { stride: 2, useBias: false }),
+    batchNorm(),
+    leakyRelu(0.2),
+    conv2d(2 * filters, 3, { useBias: false }),
+    batchNorm(),
+    leakyRelu(0.2),
+    conv2d(2 * filters, 3, { stride: 2, useBias: false }),
+    batchNorm(),
+    leakyRelu(0.2),
+    flatten,
+    dense(128),
+    leakyRelu(0.2),
+    dense(1),
+  ])
+
+/** The whole GAN: pretraining on MSE, then the weighted game. */
+export const srganGan = (options: {
+  readonly highShape: readonly [number, number, number]
+  readonly filters: number
+  readonly blocks: number
+  readonly pretrainSteps: number
+  readonly content: ContentLoss
+  readonly adversarialWeight: number
+  readonly learningRate: number
+}): Gan => {
+  const [h, w, c] = options.highShape
+  return gan({
+    generator: srganGenerator([h / factor, w / factor, c], options.filters, options.blocks),
+    discriminator: srganDiscriminator(options.highShape, options.filters),
+    latent: pairedInput(),
+    schedule: alternating({
+      phases: [
+        pretrain({ steps: options.pretrainSteps, loss: mse() }),
+        adversarial({ content: options.content, contentWeight: 1, adversarialWeight: options.adversarialWeight }),
+      ],
+    }),
+    optimizers: {
+      // The paper's schedule in small: pretraining at the full rate, the game at a tenth.
+      generator: adam({ learningRate: options.learningRate, beta1: 0.9 }),
+      discriminator: adam({ learningRate: options.learningRate / 10, beta1: 0.9 }),
+    },
+  })
+}
+
+/** Training and held-out images: the Q4 split for the bundled sets; for a folder, 10% of its crops. */
+const loadImages = (config: SrganConfig): E.Either<ReadonlyArray<GanError>, { train: LabelledImages; heldOut: LabelledImages }> => {
+  if (config.dataset !== 'folder') {
+    const images = loadBundledImages(config.dataset)
+    return E.isLeft(images) ? E.left([images.left]) : E.right(splitHeldOut(images.right))
+  }
+  const crops = loadImageFolderCrops(config.folder, {
+    cropSize: config.crop,
+    cropsPerImage: config['crops-per-image'],
+    channels: config.channels === '3' ? 3 : 1,
+    seed: 1,
+  })
+  if (E.isLeft(crops)) return crops
+  const count = crops.right.count
+  const heldOut = Math.max(1, Math.floor(count / 10))
+  const indices = Array.from({ length: count }, (_, i) => i)
+  return E.right({ train: selectImages(crops.right, indices.slice(0, count - heldOut)), heldOut: selectImages(crops.right, indices.slice(count - heldOut)) })
+}
+
+const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v + 1) / 2)
+
+/**
+ * The recipe: `ganfp train srgan [options]`, or `deno run -A recipes/srgan.ts [options]`.
+ */
+export const recipe = defineRecipe({
+  name: 'srgan',
+  description: 'SRGAN ×4: residual generator with pixel shuffle, MSE pretraining then content + adversarial (protocol Q4)',
+  flags: srganFlags,
+  runDefaults: { steps: 3000, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
+  setup: (config) => {
+    const problems: Array<GanError> = []
+    if (config.dataset === 'folder' && config.crop % factor !== 0) problems.push(invalidConfig('--crop', `a multiple of ${factor}`, String(config.crop)))
+    if (config.dataset === 'folder' && config.content !== 'mse')
+      problems.push(invalidConfig('--content', 'mse with --dataset folder (the perceptual loss uses a 28×28 digit judge)', config.content))
+    if (problems.length > 0) return E.left(problems)
+    const loaded = loadImages(config)
+    if (E.isLeft(loaded)) return loaded
+    const { train, heldOut } = loaded.right
+    const highShape = [train.height, train.width, train.channels] as const
+    const perceptualLoss = config.dataset === 'folder' ? undefined : judgePerceptual(judges[config.dataset])
+    const content: ContentLoss =
+      config.content === 'mse' || perceptualLoss === undefined
+        ? mse()
+        : config.content === 'perceptual'
+          ? perceptualLoss
+          : weightedSum([[mse(), 1], [perceptualLoss, config['perceptual-weight']]])
+    const evaluation = heldOutSet(heldOut, config['eval-images'])
+    const render = (samples: Float32Array, count: number, columns = Math.ceil(Math.sqrt(count))): Uint8Array =>
+      encodePng(imageGrid(toUnit(samples), { count, height: highShape[0], width: highShape[1], channels: highShape[2], columns }))
+    return E.right({
+      gan: srganGan({
+        highShape,
+        filters: config.filters,
+        blocks: config.blocks,
+        pretrainSteps: config['pretrain-steps'],
+        content,
+        adversarialWeight: config['adversarial-weight'],
+        learningRate: config.lr,
+      }),
+      dataset: superResolutionDataset(train, factor),
+      batchSize: config.batch,
+      render,
+      ...(highShape[0] === 28 && highShape[2] === 1 ? { toUnitImages: toUnit } : {}),
+      phaseEnded: async ({ trainer, phase, out, log }) => {
+        if (phase !== 0) return
+        const sr = await superResolve(trainer, evaluation)
+        writeFileAtomic(join(out, 'sr-pretrained.npy'), encodeNpy(sr, [evaluation.high.count, ...highShape]))
+        log(`MSE pretraining done: PSNR ${psnr(batchOf(sr, evaluation.high), evaluation.high).toFixed(2)} dB on ${evaluation.high.count} held-out images (wrote sr-pretrained.npy)`)
+      },
+      finish: async ({ trainer, out, log }) => {
+        const { high, low } = evaluation
+        const shape = [high.count, ...highShape]
+        const bicubic = batchOf(bicubicUpsample(low, factor), high)
+        const sr = batchOf(await superResolve(trainer, evaluation), high)
+        const pretrainedFile = join(out, 'sr-pretrained.npy')
+        const pretrained = existsSync(pretrainedFile) ? decodeNpy(readFileSync(pretrainedFile), pretrainedFile) : undefined
+        const pretrainedBatch = pretrained !== undefined && E.isRight(pretrained) ? batchOf(Float32Array.from(pretrained.right.values), high) : undefined
+        writeFileAtomic(join(out, 'lr.npy'), encodeNpy(Float32Array.from(low.values), [low.count, low.height, low.width, low.channels]))
+        writeFileAtomic(join(out, 'hr.npy'), encodeNpy(Float32Array.from(high.values), shape))
+        writeFileAtomic(join(out, 'sr.npy'), encodeNpy(Float32Array.from(sr.values), shape))
+        const shown = Math.min(16, high.count)
+        const columns = [batchOf(nearestUpsample(low, factor), high), bicubic, ...(pretrainedBatch === undefined ? [] : [pretrainedBatch]), sr, high]
+        const grid = comparisonGrid(columns.map((images) => ({ images })), shown)
+        if (E.isRight(grid)) writeFileAtomic(join(out, 'comparison.png'), encodePng(grid.right))
+        const judge = config.dataset === 'folder' ? undefined : await loadJudge(config.dataset)
+        const accuracy = async (images: ImageBatch): Promise<number | undefined> =>
+          judge === undefined ? undefined : await conditionalAccuracy(judge, Float32Array.from(images.values), evaluation.labels)
+        const rows: Array<readonly [string, ImageBatch]> = [
+          ['bicubic', bicubic],
+          ...(pretrainedBatch === undefined ? [] : [['MSE-pretrained generator', pretrainedBatch] as const]),
+          ['SRGAN (adversarial)', sr],
+          ['high resolution (reference)', high],
+        ]
+        const table = ['| ×4 on held-out | PSNR (dB) | SSIM | judge accuracy |', '|---|---|---|---|']
+        const scores: Record<string, { readonly psnr: number | null; readonly ssim: number; readonly judgeAccuracy: number | null }> = {}
+        for (const [name, images] of rows) {
+          const score = { psnr: images === high ? null : psnr(images, high), ssim: ssim(images, high), judgeAccuracy: (await accuracy(images)) ?? null }
+          scores[name] = score
+          const percent = score.judgeAccuracy === null ? 'n/a' : `${(100 * score.judgeAccuracy).toFixed(1)}%`
+          table.push(`| ${name} | ${score.psnr === null ? '∞' : score.psnr.toFixed(2)} | ${score.ssim.toFixed(4)} | ${percent} |`)
+        }
+        judge?.dispose()
+        writeFileAtomic(join(out, 'q4.json'), new TextEncoder().encode(JSON.stringify({ images: high.count, scores }, null, 2)))
+        log(`wrote comparison.png (LR | bicubic | ${pretrainedBatch === undefined ? '' : 'pretrained | '}SRGAN | HR), lr.npy, sr.npy, hr.npy in ${out}`)
+        log(`Q4 on ${high.count} held-out images (target: pretrained ≥ bicubic + 3 dB; SRGAN above bicubic):\n${table.join('\n')}`)
+      },
+    })
+  },
+})
+
+// The judge's weights for the perceptual loss, loaded with the module (setup is synchronous).
+const judges = { mnist: await judgeWeights('mnist'), fashion: await judgeWeights('fashion') }
+
+
+interface HeldOut {
+  readonly high: ImageBatch
+  readonly low: ImageBatch
+  /** The generator's inputs: `low` in [−1, 1]. */
+  readonly inputs: Float32Array
+  readonly labels: Int32Array
+}
+
+const heldOutSet = (all: LabelledImages, limit: number): HeldOut => {
+  // A fixed shuffle, so that a smaller evaluation (and the comparison grid) mixes the classes.
+  const count = Math.min(limit, all.count)
+  const images = selectImages(all, Array.from(shuffledIndices(all.count, 3).subarray(0, count)))
+  const { height, width, channels } = images
+  const size = height * width * channels
+  const high = { values: Float32Array.from(images.pixels.subarray(0, count * size), (p) => p / 255), count, height, width, channels }
+  const lowValues = boxDownsample(high.values, high, factor)
+  return {
+    high,
+    low: { values: lowValues, count, height: height / factor, width: width / factor, channels },
+    inputs: lowValues.map((v) => 2 * v - 1),
+    labels: Int32Array.from(images.labels.subarray(0, count)),
+  }
+}
+
+const batchOf = (values: Float32Array, like: ImageBatch): ImageBatch => ({ ...like, values })
+
+/** The generator's output for every held-out input, in [0, 1], in chunks. */
+const superResolve = async (trainer: Trainer, evaluation: HeldOut): Promise<Float32Array> => {
+  const { high, low, inputs } = evaluation
+  const lowSize = low.height * low.width * low.channels
+  const highSize = high.height * high.width * high.channels
+  const out = new Float32Array(high.count * highSize)
+  for (let i = 0; i < high.count; i += 250) {
+    const n = Math.min(250, high.count - i)
+    out.set(toUnit(await trainer.generate(inputs.subarray(i * lowSize, (i + n) * lowSize))), i * highSize)
+  }
+  return out
+}
+
+if (isMain(import.meta)) await runMain((argv) => trainCommand(recipe, 'builtin:srgan', argv))

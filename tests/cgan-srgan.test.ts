@@ -1,0 +1,76 @@
+// The CGAN and SRGAN recipes in process, on whichever runtime runs the suite (Node, Bun, Deno):
+// they build, train a few steps at a tiny size without leaking, cross SRGAN's phase boundary, and
+// sample what they are asked for.
+import * as E from 'fp-ts/lib/Either.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { tf } from '../src/compile/tf.ts'
+import { compileOrThrow, createTrainerOrThrow, parseRecipeArgs, useBackend, type Recipe, type RecipeSetup } from '../src/index.ts'
+import { recipe as cgan } from '../recipes/cgan.ts'
+import { recipe as srgan } from '../recipes/srgan.ts'
+
+const setupOf = (recipe: Recipe, argv: ReadonlyArray<string>): RecipeSetup => {
+  const parsed = parseRecipeArgs(recipe, argv)
+  if (E.isLeft(parsed)) throw new Error(JSON.stringify(parsed.left))
+  const setup = recipe.setup(parsed.right.recipeConfig as never)
+  if (E.isLeft(setup)) throw new Error(JSON.stringify(setup.left))
+  return setup.right
+}
+
+const leakFree = async (setup: RecipeSetup, steps: { readonly first: number; readonly more: number }) => {
+  const trainer = createTrainerOrThrow(compileOrThrow(setup.gan), setup.dataset, { seed: 1, batchSize: setup.batchSize })
+  const phases = new Set<number>()
+  for await (const r of trainer.run({ steps: steps.first })) phases.add(r.phase)
+  const early = tf.memory().numTensors
+  for await (const r of trainer.run({ steps: steps.more })) {
+    phases.add(r.phase)
+    expect(Number.isFinite(r.generatorLoss)).toBe(true)
+  }
+  return { trainer, phases, early, late: tf.memory().numTensors }
+}
+
+describe('the CGAN and SRGAN recipes in process', () => {
+  beforeAll(async () => {
+    await useBackend('cpu')
+  })
+
+  it('CGAN: trains without leaks and samples each class asked for', async () => {
+    const setup = setupOf(cgan, ['--width', '2', '--batch', '4', '--latent-dim', '8'])
+    const { trainer, early, late } = await leakFree(setup, { first: 3, more: 12 })
+    expect(late).toBe(early)
+    expect(trainer.compiled.generator.labelClasses).toBe(10)
+    const sevens = await trainer.sample(3, { seed: 1, labels: 7 })
+    expect(sevens.length).toBe(3 * 784)
+    // The label reaches the generator: other classes, other images from the same latents.
+    expect(Array.from(await trainer.sample(3, { seed: 1, labels: 2 }))).not.toEqual(Array.from(sevens))
+    trainer.dispose()
+  })
+
+  it('CGAN: every discriminator conditioning builds and steps (input map, projection, both)', async () => {
+    for (const labelIn of ['input', 'projection', 'both']) {
+      const setup = setupOf(cgan, ['--width', '2', '--batch', '4', '--label-in', labelIn])
+      const trainer = createTrainerOrThrow(compileOrThrow(setup.gan), setup.dataset, { seed: 1, batchSize: 4 })
+      const report = await trainer.step()
+      expect(Number.isFinite(report.discriminatorLoss)).toBe(true)
+      trainer.dispose()
+    }
+  })
+
+  it('SRGAN: pretrains on MSE, crosses into the adversarial phase without leaks, and upsamples ×4', async () => {
+    const setup = setupOf(srgan, ['--filters', '4', '--blocks', '1', '--batch', '4', '--pretrain-steps', '4'])
+    const { trainer, phases, early, late } = await leakFree(setup, { first: 2, more: 6 })
+    expect([...phases]).toEqual([0, 1])
+    expect(late).toBe(early)
+    expect(trainer.compiled.generator.inputShape).toEqual([7, 7, 1])
+    expect(trainer.compiled.generator.outputShape).toEqual([28, 28, 1])
+    const upsampled = await trainer.generate(new Float32Array(2 * 49))
+    expect(upsampled.length).toBe(2 * 784)
+    trainer.dispose()
+  })
+
+  it('SRGAN: a folder crop size that 4 does not divide is an error before anything is built', () => {
+    const parsed = parseRecipeArgs(srgan, ['--dataset', 'folder', '--crop', '30', '--content', 'perceptual'])
+    if (E.isLeft(parsed)) throw new Error('flags should parse')
+    const setup = srgan.setup(parsed.right.recipeConfig as never)
+    expect(E.isLeft(setup) && setup.left.map((e) => e.path)).toEqual(['--crop', '--content'])
+  })
+})
