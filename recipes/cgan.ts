@@ -134,8 +134,8 @@ export const recipe = defineRecipe({
       }),
       dataset: imageDataset(train),
       batchSize: config.batch,
-      // Grids draw the classes in turn: with 8 columns the classes run diagonally.
-      render: grid,
+      // Grids draw the classes in turn: ten columns make each column one class.
+      render: (values, count, columns = count < classes ? Math.ceil(Math.sqrt(count)) : classes) => grid(values, count, columns),
       toUnitImages: toUnit,
       finish: async ({ trainer, out, log }) => {
         const rows = Int32Array.from({ length: classes * classes }, (_, i) => Math.floor(i / classes))

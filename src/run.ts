@@ -131,7 +131,7 @@ const RunRecordCodec = t.type({
     wonStreak: NonNegativeInt,
     peakSpread: t.number,
     gradientNormAverage: t.type({ generator: t.number, discriminator: t.number }),
-    averagedSteps: NonNegativeInt,
+    averagedSteps: t.type({ generator: NonNegativeInt, discriminator: NonNegativeInt }),
     active: t.readonlyArray(t.keyof({ NonFinite: null, DiscriminatorWon: null, Collapse: null, ExplodingGradients: null })),
   }),
 })

@@ -193,6 +193,34 @@ describe('health alarms', () => {
     ])
   })
 
+  it('a discriminator that sat out a pretraining phase is judged against its own history only', () => {
+    const report = (step: number, discriminatorUpdates: number, discriminatorGradientNorm: number) => ({
+      step,
+      phase: discriminatorUpdates === 0 ? 0 : 1,
+      discriminatorUpdates,
+      contentLoss: 0,
+      discriminatorLoss: discriminatorUpdates === 0 ? 0 : 1.3,
+      generatorLoss: 0.7,
+      realScore: 0.5,
+      fakeScore: 0.5,
+      discriminatorPenalty: 0,
+      discriminatorGradientNorm,
+      generatorGradientNorm: 1,
+    })
+    let state = initialHealthState
+    const raised: Array<string> = []
+    const observe = (r: ReturnType<typeof report>) => {
+      const observed = observeStep(state, r, nonSaturating())
+      state = observed.state
+      raised.push(...observed.alarms.map((a) => `${a.step} ${a.kind}`))
+    }
+    for (let step = 1; step <= 300; step++) observe(report(step, 0, 0)) // pretraining: no D updates
+    for (let step = 301; step <= 400; step++) observe(report(step, 1, 8)) // the game starts at norm 8
+    expect(raised).toEqual([])
+    observe(report(401, 1, 8 * 1000)) // a real explosion is still caught
+    expect(raised).toEqual(['401 ExplodingGradients'])
+  })
+
   it('sample spread is the mean distance from the mean sample', () => {
     // Four corners of a 2×2 square around (1, 1): each √2 from the centre.
     expect(sampleSpread(new Float32Array([0, 0, 2, 0, 0, 2, 2, 2]), 4)).toBeCloseTo(Math.SQRT2, 6)

@@ -78,7 +78,7 @@ export interface HealthState {
   readonly peakSpread: number
   /** Running averages of each network's gradient norm, and how many steps they cover. */
   readonly gradientNormAverage: { readonly generator: number; readonly discriminator: number }
-  readonly averagedSteps: number
+  readonly averagedSteps: { readonly generator: number; readonly discriminator: number }
   /** Alarms already raised (each kind is raised once per episode, not every step). */
   readonly active: ReadonlyArray<AlarmKind>
 }
@@ -91,7 +91,7 @@ export const initialHealthState: HealthState = {
   wonStreak: 0,
   peakSpread: 0,
   gradientNormAverage: { generator: 0, discriminator: 0 },
-  averagedSteps: 0,
+  averagedSteps: { generator: 0, discriminator: 0 },
   active: [],
 }
 
@@ -159,10 +159,11 @@ export const observeStep = (
   }))
 
   const averages = state.gradientNormAverage
-  const judged = state.averagedSteps >= thresholds.explosionWarmUp
+  // Each network is judged against its own history: a discriminator that sat out a pretraining
+  // phase has none yet when the game starts.
   const exploded = (['generator', 'discriminator'] as const).filter(
     (net) =>
-      judged &&
+      state.averagedSteps[net] >= thresholds.explosionWarmUp &&
       (net === 'generator' || discriminatorRan) &&
       report[net === 'generator' ? 'generatorGradientNorm' : 'discriminatorGradientNorm'] > thresholds.explosionFactor * averages[net],
   )
@@ -179,17 +180,20 @@ export const observeStep = (
   }))
   // An explosion is kept out of the average it is judged against; otherwise a simple running
   // mean early on, then an exponential one (about the last 100 steps).
-  const rate = Math.max(1 / (state.averagedSteps + 1), 0.01)
-  const blend = (old: number, value: number) => (exploded.length > 0 ? old : old + rate * (value - old))
+  const blend = (net: 'generator' | 'discriminator', value: number) => {
+    const rate = Math.max(1 / (state.averagedSteps[net] + 1), 0.01)
+    return exploded.length > 0 ? averages[net] : averages[net] + rate * (value - averages[net])
+  }
+  const counted = (net: 'generator' | 'discriminator', ran: boolean) => (exploded.length > 0 || !ran ? state.averagedSteps[net] : state.averagedSteps[net] + 1)
   return {
     state: {
       wonStreak,
       peakSpread: state.peakSpread,
       gradientNormAverage: {
-        generator: blend(averages.generator, report.generatorGradientNorm),
-        discriminator: discriminatorRan ? blend(averages.discriminator, report.discriminatorGradientNorm) : averages.discriminator,
+        generator: blend('generator', report.generatorGradientNorm),
+        discriminator: discriminatorRan ? blend('discriminator', report.discriminatorGradientNorm) : averages.discriminator,
       },
-      averagedSteps: exploded.length > 0 ? state.averagedSteps : state.averagedSteps + 1,
+      averagedSteps: { generator: counted('generator', true), discriminator: counted('discriminator', discriminatorRan) },
       active: explosionLatch.active,
     },
     alarms: [...wonLatch.raised, ...explosionLatch.raised],
