@@ -232,6 +232,10 @@ const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
  * `n` generator inputs from `seed`: latents, or for paired data the paired inputs of a first
  * batch drawn with that seed (the run's grids, `ganfp sample`).
  *
+ * @example
+ * import { generatorInputs } from 'ganfp'
+ * import { recipe } from './recipes/dcgan.ts'
+ * // const setup = ...recipe.setup(config); (await generatorInputs(setup, 4, 1)).length // 4 × 64
  * @since 0.1.0
  * @category sampling
  */

@@ -84,6 +84,9 @@ export const compileFrozenNetworks = (gan: Gan, options: { readonly fuse?: boole
 /**
  * A frozen network's parameters as tensors (the caller disposes them).
  *
+ * @example
+ * import { compileFrozenNetworks, frozenParams } from 'ganfp'
+ * // for (const f of compiledGan.frozen) { const params = frozenParams(f); … ; disposeParams(params) }
  * @since 0.1.0
  * @category compiler
  */

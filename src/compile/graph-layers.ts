@@ -31,6 +31,10 @@ const oneHotRows = (labels: Tensor, classes: number): Tensor => tf.cast(tf.oneHo
  * Depth to space by one rank-4 transpose: `[n, h, w, r·r·c]` → `[n·h, w, r, r·c]` → swap `w` and
  * the first `r` → `[n, h·r, w·r, c]`; the channel order is TensorFlow's `depth_to_space`.
  *
+ * @example
+ * import { depthToSpace } from 'ganfp'
+ * import { tf } from './src/compile/tf.ts'
+ * depthToSpace(tf.zeros([1, 7, 7, 16]), 2).shape // [1, 14, 14, 4]
  * @since 0.1.0
  * @category compiler
  */
