@@ -164,10 +164,17 @@ const checkPairs = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanE
     : [shapeMismatch(path, `${formatShape(expected)} (generator.inputShape)`, formatShape(dataset.pairedInputShape))]
 }
 
-/** A conditional GAN (a network with a label input) needs data labelled with as many classes. */
+/**
+ * The classes the data's labels must carry, when the trainer reads them: for a conditional
+ * discriminator, or for a conditional generator whose inputs come from the data (paired).
+ */
+const dataLabelClasses = (compiled: CompiledGan): number | undefined =>
+  compiled.discriminator.labelClasses ?? (compiled.spec.latent._tag === 'Paired' ? compiled.generator.labelClasses : undefined)
+
+/** A conditional GAN that reads labels from its data needs data labelled with as many classes. */
 const checkLabels = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanError> => {
-  const classes = labelClasses(compiled)
-  if (classes === undefined || compiled.discriminator.labelClasses === undefined) return []
+  const classes = dataLabelClasses(compiled)
+  if (classes === undefined) return []
   return dataset.numClasses === classes
     ? []
     : [
@@ -321,9 +328,7 @@ export const createTrainer = (
   const generatorInputShape = [batchSize, ...G.inputShape]
   const pairedShape = paired ? generatorInputShape : undefined
   const classes = labelClasses(compiled)
-  // The data's labels are read (and checked) only when the discriminator sees them or a paired
-  // generator takes them from the data.
-  const dataClasses = D.labelClasses ?? (paired ? G.labelClasses : undefined)
+  const dataClasses = dataLabelClasses(compiled)
   const averageDecay = spec.schedule.generatorAverageDecay
   let generatorAverage: Params | undefined =
     averageDecay === undefined
