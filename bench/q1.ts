@@ -4,10 +4,16 @@
  *
  * Run: `bun run bench/q1.ts --dataset ring --seeds 1,2,3` (any vanilla flag is accepted too).
  */
-import { flag, getOrThrow, parseFlags, runMain, stringFlag, useBackendOrThrow } from '../src/index.ts'
+import { backendChoices, flag, getOrThrow, oneOfFlag, parseFlags, positiveIntFlag, runMain, stringFlag, useBackendOrThrow } from '../src/index.ts'
 import { trainVanilla, vanillaFlags } from '../recipes/vanilla.ts'
 
-const benchFlags = { ...vanillaFlags, seeds: flag(stringFlag, '1,2,3', 'comma-separated seeds') }
+const benchFlags = {
+  ...vanillaFlags,
+  steps: flag(positiveIntFlag, 12000, 'generator steps'),
+  batch: flag(positiveIntFlag, 256, 'examples per batch'),
+  backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
+  seeds: flag(stringFlag, '1,2,3', 'comma-separated seeds'),
+}
 
 const anchors = {
   ring: 'PacGAN table 1, plain GAN: 6.3/8 modes, 98.2% HQ; target: 8/8, ≥ 98% HQ, 3 seeds of 3',

@@ -35,9 +35,9 @@ import {
   type ImageEvaluation,
   type Recipe,
 } from '../src/index.ts'
-import { recipe as cgan } from '../recipes/cgan.ts'
-import { recipe as dcgan } from '../recipes/dcgan.ts'
-import { recipe as srgan } from '../recipes/srgan.ts'
+import cgan from '../recipes/cgan.ts'
+import dcgan from '../recipes/dcgan.ts'
+import srgan from '../recipes/srgan.ts'
 import { trainSlantedLand } from '../recipes/slanted-land.ts'
 import { trainVanilla, vanillaDefaults } from '../recipes/vanilla.ts'
 
@@ -57,7 +57,7 @@ const q1 = async (seeds: number): Promise<ReadonlyArray<Row>> => {
     const results: Array<string> = []
     for (let seed = 1; seed <= seeds; seed++) {
       const started = performance.now()
-      const { report } = await trainVanilla({ ...vanillaDefaults, dataset, seed })
+      const { report } = await trainVanilla({ ...vanillaDefaults, dataset, seed, steps: 12000, batch: 256 })
       results.push(
         `seed ${seed}: ${report.modesCaptured}/${report.modes}, ${(100 * report.highQualityFraction).toFixed(1)}% HQ, KL ${report.reverseKl.toFixed(3)} ` +
           `(${((performance.now() - started) / 1000).toFixed(0)} s)`,
@@ -103,8 +103,8 @@ const q2 = async (minutes: number): Promise<Row> => {
   }
 }
 
-/** Trains `recipe` into a temporary run directory and reads back a file its `finish` wrote. */
-const runAndRead = async (recipe: Recipe, argv: ReadonlyArray<string>, file: string): Promise<{ readonly steps: number; readonly backend: string; readonly json: unknown }> => {
+/** Trains `recipe` into a temporary run directory and reads back the scores its `evaluate` returned. */
+const runAndRead = async (recipe: Recipe, argv: ReadonlyArray<string>): Promise<{ readonly steps: number; readonly backend: string; readonly json: unknown }> => {
   const out = join(mkdtempSync(join(tmpdir(), 'ganfp-quality-')), recipe.name)
   try {
     let backend = ''
@@ -113,14 +113,14 @@ const runAndRead = async (recipe: Recipe, argv: ReadonlyArray<string>, file: str
       message: (line) => console.log(line),
     })
     if (summary === 'help') throw new Error('unexpected help')
-    return { steps: summary.step, backend, json: JSON.parse(readFileSync(join(out, file), 'utf8')) }
+    return { steps: summary.step, backend, json: JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8')).scores }
   } finally {
     rmSync(join(out, '..'), { recursive: true, force: true })
   }
 }
 
 const q3 = async (minutes: number): Promise<Row> => {
-  const { steps, backend, json } = await runAndRead(cgan, ['--dataset', 'mnist', '--minutes', String(minutes), '--steps', '10000000'], 'q3.json')
+  const { steps, backend, json } = await runAndRead(cgan, ['--dataset', 'mnist', '--minutes', String(minutes), '--steps', '10000000'])
   const { conditionalAccuracy, samples, q2 } = json as { conditionalAccuracy: number; samples: number; q2: ImageEvaluation }
   const ours =
     `${steps} steps (${backend}): ${(100 * conditionalAccuracy).toFixed(2)}% of ${samples} samples judged as the requested label; ` +
@@ -130,7 +130,7 @@ const q3 = async (minutes: number): Promise<Row> => {
 }
 
 const q4 = async (minutes: number): Promise<Row> => {
-  const { steps, backend, json } = await runAndRead(srgan, ['--dataset', 'mnist', '--minutes', String(minutes)], 'q4.json')
+  const { steps, backend, json } = await runAndRead(srgan, ['--dataset', 'mnist', '--minutes', String(minutes)])
   const { scores } = json as { scores: Record<string, { psnr: number | null; ssim: number; judgeAccuracy: number | null }> }
   const ours =
     `${steps} steps (${backend}): ` +

@@ -15,6 +15,8 @@
  * Run: `ganfp train cgan --minutes 20 --out runs/cgan`, or
  * `deno run -A recipes/cgan.ts --dataset mnist --minutes 20 --out out/cgan` (or `bun run`); then
  * `ganfp sample runs/cgan --label 7`.
+ *
+ * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { join } from 'node:path'
@@ -32,9 +34,8 @@ import {
   formatImageEvaluation,
   fromLabel,
   gan,
-  imageDataset,
-  isMain,
-  loadBundledImages,
+  bundledTrainingSet,
+  configCodec,
   loadJudge,
   normalLatent,
   oneOfFlag,
@@ -42,25 +43,24 @@ import {
   positiveNumberFlag,
   projection,
   reshape,
-  runMain,
+  runIfMain,
   sequential,
-  splitHeldOut,
-  trainCommand,
   unitIntervalFlag,
   oneHot,
   tileSpatial,
   withLabelInput,
   writeFileAtomic,
+  getOrThrow,
   type FlagValues,
   type Gan,
   type Layer,
+  type Trainer,
 } from '../src/index.ts'
 import { dcganDiscriminatorLayers, dcganGeneratorLayers, grid, toUnit } from './dcgan.ts'
 
-/** The recipe's own options; the run options (`--steps`, `--out`, …) come on top. */
+/** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const cganFlags = {
   dataset: flag(oneOfFlag(['mnist', 'fashion'] as const), 'mnist', 'bundled image set'),
-  batch: flag(positiveIntFlag, 64, 'examples per batch'),
   width: flag(positiveIntFlag, 16, 'channels of the last generator block (64: the classic DCGAN size)'),
   'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
   'embedding-dim': flag(positiveIntFlag, 16, "size of the generator's label embedding"),
@@ -109,68 +109,60 @@ export const cganGan = (options: {
   })
 }
 
+/** Per-class samples of a trained CGAN: `perClass` of each class in turn, in [0, 1]. */
+const samplesPerClass = async (trainer: Trainer, perClass: number) => {
+  const total = perClass * classes
+  const samples = new Float32Array(total * 784)
+  const labels = Int32Array.from({ length: total }, (_, i) => i % classes)
+  for (let i = 0; i < total; i += 500) {
+    const n = Math.min(500, total - i)
+    samples.set(toUnit(await trainer.sample(n, { seed: 2 + i, labels: labels.subarray(i, i + n) })), i * 784)
+  }
+  return { samples, labels, total }
+}
+
 /**
  * The recipe: `ganfp train cgan [options]`, or `deno run -A recipes/cgan.ts [options]`.
  */
-export const recipe = defineRecipe({
+const recipe = defineRecipe({
   name: 'cgan',
   description: 'conditional DCGAN on bundled MNIST / Fashion-MNIST: both networks see the class',
-  flags: cganFlags,
-  runDefaults: { steps: 3000, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
-  setup: (config) => {
-    const images = loadBundledImages(config.dataset)
-    if (E.isLeft(images)) return E.left([images.left])
-    const { train } = splitHeldOut(images.right)
-    const decay = config['average-decay']
-    return E.right({
-      gan: cganGan({
-        width: config.width,
-        latentDim: config['latent-dim'],
-        embeddingDim: config['embedding-dim'],
-        labelIn: config['label-in'],
-        learningRate: config.lr,
-        beta1: config.beta1,
-        generatorAverageDecay: decay === 0 ? undefined : decay,
-      }),
-      dataset: imageDataset(train),
-      batchSize: config.batch,
-      // Grids draw the classes in turn: ten columns make each column one class.
-      render: (values, count, columns = count < classes ? Math.ceil(Math.sqrt(count)) : classes) => grid(values, count, columns),
-      toUnitImages: toUnit,
-      finish: async ({ trainer, out, log }) => {
-        const rows = Int32Array.from({ length: classes * classes }, (_, i) => Math.floor(i / classes))
-        writeFileAtomic(join(out, 'classes.png'), grid(await trainer.sample(rows.length, { seed: 1, labels: rows }), rows.length, classes))
-        const perClass = config['per-class']
-        const total = perClass * classes
-        const samples = new Float32Array(total * 784)
-        const labels = Int32Array.from({ length: total }, (_, i) => i % classes)
-        for (let i = 0; i < total; i += 500) {
-          const n = Math.min(500, total - i)
-          samples.set(toUnit(await trainer.sample(n, { seed: 2 + i, labels: labels.subarray(i, i + n) })), i * 784)
-        }
-        writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [total, 28, 28]))
-        writeFileAtomic(join(out, 'labels.npy'), encodeNpy(labels, [total]))
-        log(`wrote ${join(out, 'classes.png')} (one row per class), samples.npy and labels.npy (${perClass} per class)`)
-        const judge = await loadJudge(config.dataset)
-        try {
-          const accuracy = await conditionalAccuracy(judge, samples, labels)
-          // The first 2,000 samples hold 200 of each class, like the held-out split.
-          const scored = Math.min(2000, total)
-          const evaluation = await evaluateImages(samples.subarray(0, scored * 784), scored, { dataset: config.dataset, judge })
-          log(`Q3: the judge classifies ${(100 * accuracy).toFixed(2)}% of ${total} samples as their requested label (target ≥ 95%)`)
-          if (E.isRight(evaluation)) {
-            log(`Q2 scores of ${scored} samples (target precision ≥ 0.7):\n${formatImageEvaluation(evaluation.right)}`)
-            writeFileAtomic(
-              join(out, 'q3.json'),
-              new TextEncoder().encode(JSON.stringify({ conditionalAccuracy: accuracy, samples: total, q2: evaluation.right }, null, 2)),
-            )
-          }
-        } finally {
-          judge.dispose()
-        }
-      },
-    })
+  config: configCodec(cganFlags),
+  runDefaults: { steps: 3000, batch: 64, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
+  build: (config) =>
+    cganGan({
+      width: config.width,
+      latentDim: config['latent-dim'],
+      embeddingDim: config['embedding-dim'],
+      labelIn: config['label-in'],
+      learningRate: config.lr,
+      beta1: config.beta1,
+      generatorAverageDecay: config['average-decay'] === 0 ? undefined : config['average-decay'],
+    }),
+  data: (config) => bundledTrainingSet(config.dataset),
+  // Grids draw the classes in turn: ten columns make each column one class.
+  render: (values, { count }) => grid(values, count, count < classes ? Math.ceil(Math.sqrt(count)) : classes),
+  evaluate: async ({ config, trainer, out, log }) => {
+    const rows = Int32Array.from({ length: classes * classes }, (_, i) => Math.floor(i / classes))
+    writeFileAtomic(join(out, 'classes.png'), grid(await trainer.sample(rows.length, { seed: 1, labels: rows }), rows.length, classes))
+    const { samples, labels, total } = await samplesPerClass(trainer, config['per-class'])
+    writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [total, 28, 28]))
+    writeFileAtomic(join(out, 'labels.npy'), encodeNpy(labels, [total]))
+    log(`wrote ${join(out, 'classes.png')} (one row per class), samples.npy and labels.npy (${config['per-class']} per class)`)
+    const judge = await loadJudge(config.dataset)
+    try {
+      const accuracy = await conditionalAccuracy(judge, samples, labels)
+      // The first 2,000 samples hold 200 of each class, like the held-out split.
+      const scored = Math.min(2000, total)
+      const evaluation = getOrThrow(await evaluateImages(samples.subarray(0, scored * 784), scored, { dataset: config.dataset, judge }))
+      log(`Q3: the judge classifies ${(100 * accuracy).toFixed(2)}% of ${total} samples as their requested label (target ≥ 95%)`)
+      log(`Q2 scores of ${scored} samples (target precision ≥ 0.7):\n${formatImageEvaluation(evaluation)}`)
+      return { conditionalAccuracy: accuracy, samples: total, q2: evaluation }
+    } finally {
+      judge.dispose()
+    }
   },
 })
+export default recipe
 
-if (isMain(import.meta)) await runMain((argv) => trainCommand(recipe, 'builtin:cgan', argv))
+runIfMain(import.meta, recipe)

@@ -14,6 +14,8 @@
  *
  * Run: `ganfp train dcgan --dataset fashion --steps 2000 --out runs/f`, or
  * `deno run -A recipes/dcgan.ts --dataset mnist --minutes 20 --out out/dcgan` (or `bun run`).
+ *
+ * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { join } from 'node:path'
@@ -21,6 +23,7 @@ import {
   adam,
   alternating,
   batchNorm,
+  configCodec,
   conv2d,
   conv2dTranspose,
   defineRecipe,
@@ -33,12 +36,10 @@ import {
   gan,
   gradientPenalty,
   hinge,
-  imageDataset,
+  bundledTrainingSet,
   imageGrid,
-  isMain,
   leakyRelu,
   leastSquares,
-  loadBundledImages,
   nonSaturating,
   normalLatent,
   oneOfFlag,
@@ -46,25 +47,23 @@ import {
   positiveNumberFlag,
   r1,
   reshape,
-  runMain,
+  runIfMain,
   sequential,
-  splitHeldOut,
   tanh,
-  trainCommand,
   unitIntervalFlag,
   wasserstein,
   writeFileAtomic,
   type FlagValues,
   type Gan,
+
   type GanLoss,
   type Layer,
   type Penalty,
 } from '../src/index.ts'
 
-/** The recipe's own options; the run options (`--steps`, `--out`, …) come on top. */
+/** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const dcganFlags = {
   dataset: flag(oneOfFlag(['mnist', 'fashion'] as const), 'mnist', 'bundled image set'),
-  batch: flag(positiveIntFlag, 64, 'examples per batch'),
   width: flag(positiveIntFlag, 16, 'channels of the last generator block (64: the classic DCGAN size)'),
   'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
   lr: flag(positiveNumberFlag, 2e-4, 'Adam learning rate of both networks'),
@@ -154,45 +153,36 @@ export const grid = (values: Float32Array, count: number, columns = Math.ceil(Ma
  * the run directory's grids, a completed run writes `OUT/samples.png` and `OUT/samples.npy`
  * (2,000 samples, float32 N×28×28 in [0, 1]) for protocol Q2.
  */
-export const recipe = defineRecipe({
+const recipe = defineRecipe({
   name: 'dcgan',
   description: 'DCGAN on bundled MNIST / Fashion-MNIST (28×28)',
-  flags: dcganFlags,
-  runDefaults: { steps: 2000, sampleEvery: 200, checkpointEvery: 500, logEvery: 10 },
-  setup: (config) => {
-    const images = loadBundledImages(config.dataset)
-    if (E.isLeft(images)) return E.left([images.left])
-    const { train } = splitHeldOut(images.right)
-    const decay = config['average-decay']
-    return E.right({
-      gan: dcganGan({
-        width: config.width,
-        latentDim: config['latent-dim'],
-        learningRate: config.lr,
-        beta1: config.beta1,
-        generatorAverageDecay: decay === 0 ? undefined : decay,
-        loss: losses[config.loss],
-        penalties:
-          config.penalty === 'gp'
-            ? [gradientPenalty({ weight: config['penalty-weight'], every: config['penalty-every'] })]
-            : config.penalty === 'r1'
-              ? [r1({ gamma: config['penalty-weight'], every: config['penalty-every'] })]
-              : [],
-        criticSteps: config['critic-steps'],
-      }),
-      dataset: imageDataset(train),
-      batchSize: config.batch,
-      render: grid,
-      toUnitImages: toUnit,
-      finish: async ({ trainer, out, log }) => {
-        writeFileAtomic(join(out, 'samples.png'), grid(await trainer.sample(64, { seed: 1 }), 64))
-        const samples = new Float32Array(2000 * 784)
-        for (let i = 0; i < 2000; i += 250) samples.set(toUnit(await trainer.sample(250, { seed: 2 + i })), i * 784)
-        writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [2000, 28, 28]))
-        log(`wrote ${join(out, 'samples.png')} and ${join(out, 'samples.npy')} (2,000 samples for protocol Q2)`)
-      },
-    })
+  config: configCodec(dcganFlags),
+  runDefaults: { steps: 2000, batch: 64, sampleEvery: 200, checkpointEvery: 500, logEvery: 10 },
+  build: (config) =>
+    dcganGan({
+      width: config.width,
+      latentDim: config['latent-dim'],
+      learningRate: config.lr,
+      beta1: config.beta1,
+      generatorAverageDecay: config['average-decay'] === 0 ? undefined : config['average-decay'],
+      loss: losses[config.loss],
+      penalties:
+        config.penalty === 'gp'
+          ? [gradientPenalty({ weight: config['penalty-weight'], every: config['penalty-every'] })]
+          : config.penalty === 'r1'
+            ? [r1({ gamma: config['penalty-weight'], every: config['penalty-every'] })]
+            : [],
+      criticSteps: config['critic-steps'],
+    }),
+  data: (config) => bundledTrainingSet(config.dataset),
+  evaluate: async ({ trainer, out, log }) => {
+    writeFileAtomic(join(out, 'samples.png'), grid(await trainer.sample(64, { seed: 1 }), 64))
+    const samples = new Float32Array(2000 * 784)
+    for (let i = 0; i < 2000; i += 250) samples.set(toUnit(await trainer.sample(250, { seed: 2 + i })), i * 784)
+    writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [2000, 28, 28]))
+    log(`wrote ${join(out, 'samples.png')} and ${join(out, 'samples.npy')} (2,000 samples for protocol Q2; score them with ganfp eval)`)
   },
 })
+export default recipe
 
-if (isMain(import.meta)) await runMain((argv) => trainCommand(recipe, 'builtin:dcgan', argv))
+runIfMain(import.meta, recipe)

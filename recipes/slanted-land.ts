@@ -10,51 +10,45 @@
  * stretch (measured: faces 100%, D accuracy 95.5–99.2% for seeds 1–5; by 600 steps D has drifted
  * towards ½ and its accuracy falls to 65–69%).
  *
- * Run: `deno run -A recipes/slanted-land.ts` or `bun run recipes/slanted-land.ts` (`--help` for flags).
+ * Run: `deno run -A recipes/slanted-land.ts`, `bun run recipes/slanted-land.ts` or
+ * `ganfp train slanted-land` (`--help` for options).
+ *
+ * @since 0.1.0
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import {
-  backendChoices,
   compileOrThrow,
+  configCodec,
   createTrainerOrThrow,
+  defineRecipe,
   dense,
+  encodePng,
   flag,
-  flagsHelp,
   gan,
-  getOrThrow,
+  imageGrid,
   input,
   andThen,
-  intFlag,
-  nonNegativeIntFlag,
   isFace,
   oneOfFlag,
-  parseFlags,
-  positiveIntFlag,
   positiveNumberFlag,
   readParams,
-  isMain,
-  runMain,
+  runIfMain,
   sgd,
   minimax,
   nonSaturating,
   sigmoid,
   slantedLandFaces,
   uniformLatent,
-  useBackendOrThrow,
   Rng,
   type Gan,
+  type Trainer,
 } from '../src/index.ts'
 
-/** The recipe's options; `--help` prints them. */
+/** The recipe's own options; the run options (`--steps`, `--batch`, `--seed`, …) come on top. */
 export const slantedLandFlags = {
-  steps: flag(positiveIntFlag, 300, 'generator steps'),
-  batch: flag(positiveIntFlag, 32, 'examples per batch'),
   'learning-rate': flag(positiveNumberFlag, 0.05, 'generator gradient-descent step size'),
   loss: flag(oneOfFlag(['minimax', 'non-saturating'] as const), 'non-saturating', 'generator loss'),
   'd-learning-rate': flag(positiveNumberFlag, 0.05, 'discriminator step size'),
-  seed: flag(intFlag, 1, 'seed of the whole run'),
-  backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
-  threads: flag(nonNegativeIntFlag, 1, 'wasm threads (0: every core; 1 suits a model this small)'),
 }
 
 /** The seed's GAN: z ~ U[0, 1) → dense(4) → sigmoid; image → dense(1) logit. */
@@ -79,7 +73,28 @@ export interface SlantedLandResult {
   readonly weights: Record<string, Float32Array>
 }
 
-/** Trains and measures; the caller picks the backend first. */
+/** Protocol Q5's measures of a trained trainer: faces among 1,000 samples, D on faces vs noise. */
+export const measureSlantedLand = async (trainer: Trainer, seed: number): Promise<SlantedLandResult> => {
+  const samples = await trainer.sample(1000, { seed: seed + 1 })
+  let faces = 0
+  for (let i = 0; i < 1000; i++) if (isFace(samples.subarray(4 * i, 4 * i + 4))) faces++
+  // The judge: real faces should score above 1/2, uniform noise below.
+  const rng = Rng.fromSeed(seed + 2)
+  const first = await slantedLandFaces().batches({ batchSize: 1000, seed: seed + 3 })[Symbol.asyncIterator]().next()
+  const realFaces = first.value!.values
+  const noise = rng.uniforms(4000)
+  const onFaces = await trainer.discriminate(realFaces)
+  const onNoise = await trainer.discriminate(noise)
+  const correct = onFaces.filter((p) => p > 0.5).length + onNoise.filter((p) => p <= 0.5).length
+  const params = trainer.params()
+  const weights = {
+    ...(await readParams(params.generator)),
+    ...Object.fromEntries(Object.entries(await readParams(params.discriminator)).map(([k, v]) => [`d.${k}`, v])),
+  }
+  return { faceFraction: faces / 1000, discriminatorAccuracy: correct / 2000, samples, weights }
+}
+
+/** Trains and measures outside a run directory (what the tests call); the caller picks the backend first. */
 export const trainSlantedLand = async (options: {
   readonly steps: number
   readonly batch: number
@@ -92,25 +107,7 @@ export const trainSlantedLand = async (options: {
   const trainer = createTrainerOrThrow(compiled, slantedLandFaces(), { seed: options.seed, batchSize: options.batch })
   try {
     for await (const _ of trainer.run({ steps: options.steps }));
-    const samples = await trainer.sample(1000, { seed: options.seed + 1 })
-    let faces = 0
-    for (let i = 0; i < 1000; i++) if (isFace(samples.subarray(4 * i, 4 * i + 4))) faces++
-    // The judge: real faces should score above 1/2, uniform noise below.
-    const rng = Rng.fromSeed(options.seed + 2)
-    const realFaces = await (async () => {
-      const it = slantedLandFaces().batches({ batchSize: 1000, seed: options.seed + 3 })[Symbol.asyncIterator]()
-      return (await it.next()).value!.values
-    })()
-    const noise = rng.uniforms(4000)
-    const onFaces = await trainer.discriminate(realFaces)
-    const onNoise = await trainer.discriminate(noise)
-    const correct = onFaces.filter((p) => p > 0.5).length + onNoise.filter((p) => p <= 0.5).length
-    const params = trainer.params()
-    const weights = {
-      ...(await readParams(params.generator)),
-      ...Object.fromEntries(Object.entries(await readParams(params.discriminator)).map(([k, v]) => [`d.${k}`, v])),
-    }
-    return { faceFraction: faces / 1000, discriminatorAccuracy: correct / 2000, samples, weights }
+    return await measureSlantedLand(trainer, options.seed)
   } finally {
     trainer.dispose()
   }
@@ -121,28 +118,49 @@ const shade = (v: number): string => ' .:-=+*#%@'[Math.max(0, Math.min(9, Math.r
 const formatRow = (values: Float32Array): string =>
   Array.from(values, (v) => v.toFixed(2).padStart(6)).join(' ')
 
-export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
-  const { help, values } = getOrThrow(parseFlags(slantedLandFlags, argv))
-  if (help) return console.log(flagsHelp('slanted-land', 'the seed toy GAN on 2×2 faces (protocol Q5)', slantedLandFlags))
-  const backend = await useBackendOrThrow(values.backend, values.threads > 0 ? { wasmThreads: values.threads } : {})
-  console.log(`backend: ${backend.name} (${backend.reason})`)
-  const started = performance.now()
-  const result = await trainSlantedLand({ ...values, learningRate: values['learning-rate'], discriminatorLearningRate: values['d-learning-rate'] })
-  const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  const w = result.weights
-  console.log(`trained ${values.steps} steps in ${seconds} s`)
-  console.log('generator weights (z → TL TR BL BR):', formatRow(w['layers[0].kernel']!))
-  console.log('generator biases:                    ', formatRow(w['layers[0].bias']!))
-  console.log('discriminator weights (TL TR BL BR):', formatRow(w['d.layers[0].kernel']!))
-  console.log('discriminator bias:                 ', formatRow(w['d.layers[0].bias']!))
-  console.log('a few generated faces (darker = larger):')
-  for (let i = 0; i < 4; i++) {
-    const px = result.samples.subarray(4 * i, 4 * i + 4)
-    console.log(`  |${shade(px[0]!)}${shade(px[1]!)}|   ${formatRow(px.subarray(0, 2))}`)
-    console.log(`  |${shade(px[2]!)}${shade(px[3]!)}|   ${formatRow(px.subarray(2, 4))}\n`)
-  }
-  console.log(`faces among 1000 samples: ${(result.faceFraction * 100).toFixed(1)}% (Q5 target ≥ 95%)`)
-  console.log(`discriminator accuracy, faces vs noise: ${(result.discriminatorAccuracy * 100).toFixed(1)}% (Q5 target ≥ 95%)`)
+/** Faces drawn 16× larger than their 2×2 pixels, so a grid of them can be seen. */
+const renderFaces = (samples: Float32Array, count: number, columns: number): Uint8Array => {
+  const scale = 16
+  const big = new Float32Array(count * 4 * scale * scale)
+  for (let n = 0; n < count; n++)
+    for (let y = 0; y < 2 * scale; y++)
+      for (let x = 0; x < 2 * scale; x++)
+        // Darker is larger, as in the seed's pictures.
+        big[(n * 2 * scale + y) * 2 * scale + x] = 1 - samples[4 * n + 2 * Math.floor(y / scale) + Math.floor(x / scale)]!
+  return encodePng(imageGrid(big, { count, height: 2 * scale, width: 2 * scale, channels: 1, columns }))
 }
 
-if (isMain(import.meta)) await runMain(main)
+/**
+ * The recipe: `ganfp train slanted-land`, or `deno run -A recipes/slanted-land.ts`. At the end it
+ * prints the learned weights, a few faces, and protocol Q5's measures.
+ */
+const recipe = defineRecipe({
+  name: 'slanted-land',
+  description: 'the seed toy GAN on 2×2 faces (protocol Q5)',
+  config: configCodec(slantedLandFlags),
+  // One wasm thread suits a model this small.
+  runDefaults: { steps: 300, batch: 32, threads: 1, sampleEvery: 100, checkpointEvery: 100, logEvery: 10 },
+  build: (config) => slantedLandGan(config['learning-rate'], config.loss, config['d-learning-rate']),
+  data: () => slantedLandFaces(),
+  render: (samples, { count, columns }) => renderFaces(samples, count, columns),
+  evaluate: async ({ trainer, seed, log }) => {
+    const result = await measureSlantedLand(trainer, seed)
+    const w = result.weights
+    log(`generator weights (z → TL TR BL BR): ${formatRow(w['layers[0].kernel']!)}`)
+    log(`generator biases:                    ${formatRow(w['layers[0].bias']!)}`)
+    log(`discriminator weights (TL TR BL BR): ${formatRow(w['d.layers[0].kernel']!)}`)
+    log(`discriminator bias:                  ${formatRow(w['d.layers[0].bias']!)}`)
+    log('a few generated faces (darker = larger):')
+    for (let i = 0; i < 4; i++) {
+      const px = result.samples.subarray(4 * i, 4 * i + 4)
+      log(`  |${shade(px[0]!)}${shade(px[1]!)}|   ${formatRow(px.subarray(0, 2))}`)
+      log(`  |${shade(px[2]!)}${shade(px[3]!)}|   ${formatRow(px.subarray(2, 4))}\n`)
+    }
+    log(`faces among 1000 samples: ${(result.faceFraction * 100).toFixed(1)}% (Q5 target ≥ 95%)`)
+    log(`discriminator accuracy, faces vs noise: ${(result.discriminatorAccuracy * 100).toFixed(1)}% (Q5 target ≥ 95%)`)
+    return { faceFraction: result.faceFraction, discriminatorAccuracy: result.discriminatorAccuracy }
+  },
+})
+export default recipe
+
+runIfMain(import.meta, recipe)

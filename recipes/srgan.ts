@@ -25,6 +25,8 @@
  *
  * Run: `ganfp train srgan --out runs/sr`, or `deno run -A recipes/srgan.ts --out out/srgan` (or
  * `bun run`); `ganfp sample runs/sr` super-resolves held-out inputs.
+ *
+ * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { existsSync, readFileSync } from 'node:fs'
@@ -43,13 +45,13 @@ import {
   defineRecipe,
   dense,
   encodeNpy,
+  configCodec,
   encodePng,
   flag,
   flatten,
+  getOrThrow,
   gan,
-  imageGrid,
   invalidConfig,
-  isMain,
   judgePerceptual,
   judgeWeights,
   leakyRelu,
@@ -68,7 +70,7 @@ import {
   pretrain,
   psnr,
   residual,
-  runMain,
+  runIfMain,
   selectImages,
   sequential,
   shuffledIndices,
@@ -77,7 +79,6 @@ import {
   stringFlag,
   superResolutionDataset,
   tanh,
-  trainCommand,
   weightedSum,
   writeFileAtomic,
   type ContentLoss,
@@ -87,17 +88,17 @@ import {
   type ImageBatch,
   type LabelledImages,
   type Layer,
+  type RecipeContext,
   type Trainer,
 } from '../src/index.ts'
 
-/** The recipe's own options; the run options (`--steps`, `--out`, …) come on top. */
+/** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const srganFlags = {
   dataset: flag(oneOfFlag(['mnist', 'fashion', 'folder'] as const), 'mnist', 'bundled image set, or folder (--folder)'),
   folder: flag(stringFlag, 'images', 'with --dataset folder: a folder of PNGs of any size (flat, or one sub-folder per class)'),
   crop: flag(positiveIntFlag, 32, 'with --dataset folder: high-resolution crop size (a multiple of 4)'),
   'crops-per-image': flag(positiveIntFlag, 16, 'with --dataset folder: crops cut from each image'),
   channels: flag(oneOfFlag(['1', '3'] as const), '1', 'with --dataset folder: 1 (luminance) or 3 (RGB)'),
-  batch: flag(positiveIntFlag, 32, 'examples per batch'),
   filters: flag(positiveIntFlag, 32, 'channels of the residual trunk (SRGAN: 64)'),
   blocks: flag(positiveIntFlag, 4, 'residual blocks (SRGAN: 16)'),
   'pretrain-steps': flag(positiveIntFlag, 1500, 'steps of MSE pretraining before the adversarial phase'),
@@ -178,6 +179,18 @@ export const srganGan = (options: {
   })
 }
 
+/** The options that rule each other out: a folder's crop must divide by 4, and the judge's loss needs digits. */
+const checkOptions = (config: SrganConfig): ReadonlyArray<GanError> => [
+  ...(config.dataset === 'folder' && config.crop % factor !== 0 ? [invalidConfig('--crop', `a multiple of ${factor}`, String(config.crop))] : []),
+  ...(config.dataset === 'folder' && config.content !== 'mse'
+    ? [invalidConfig('--content', 'mse with --dataset folder (the perceptual loss uses a 28×28 digit judge)', config.content)]
+    : []),
+]
+
+/** The high-resolution image shape a configuration trains on (known before any image is read). */
+const highShapeOf = (config: SrganConfig): readonly [number, number, number] =>
+  config.dataset === 'folder' ? [config.crop, config.crop, config.channels === '3' ? 3 : 1] : [28, 28, 1]
+
 /** Training and held-out images: the Q4 split for the bundled sets; for a folder, 10% of its crops. */
 const loadImages = (config: SrganConfig): E.Either<ReadonlyArray<GanError>, { train: LabelledImages; heldOut: LabelledImages }> => {
   if (config.dataset !== 'folder') {
@@ -197,100 +210,101 @@ const loadImages = (config: SrganConfig): E.Either<ReadonlyArray<GanError>, { tr
   return E.right({ train: selectImages(crops.right, indices.slice(0, count - heldOut)), heldOut: selectImages(crops.right, indices.slice(count - heldOut)) })
 }
 
+/** The held-out set a configuration is scored on (read once per configuration: the hooks share it). */
+const heldOutOf = (() => {
+  const cache = new Map<string, HeldOut>()
+  return (config: SrganConfig): HeldOut => {
+    const key = JSON.stringify(config)
+    const cached = cache.get(key)
+    if (cached !== undefined) return cached
+    const made = heldOutSet(getOrThrow(loadImages(config)).heldOut, config['eval-images'])
+    cache.set(key, made)
+    return made
+  }
+})()
+
 const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v + 1) / 2)
+
+/** The content loss of the adversarial phase; the judge's weights are read only when it is used. */
+const contentLoss = async (config: SrganConfig): Promise<ContentLoss> => {
+  if (config.content === 'mse' || config.dataset === 'folder') return mse()
+  const perceptualLoss = judgePerceptual(await judgeWeights(config.dataset))
+  return config.content === 'perceptual' ? perceptualLoss : weightedSum([[mse(), 1], [perceptualLoss, config['perceptual-weight']]])
+}
+
+/** PSNR, SSIM and judge accuracy of bicubic, the pretrained and the final generator; comparison.png and the .npy files. */
+const evaluate = async ({ config, trainer, out, log }: RecipeContext<SrganConfig>) => {
+  const evaluation = heldOutOf(config)
+  const { high, low } = evaluation
+  const highShape = highShapeOf(config)
+  const shape = [high.count, ...highShape]
+  const bicubic = batchOf(bicubicUpsample(low, factor), high)
+  const sr = batchOf(await superResolve(trainer, evaluation), high)
+  const pretrainedFile = join(out, 'sr-pretrained.npy')
+  const pretrained = existsSync(pretrainedFile) ? decodeNpy(readFileSync(pretrainedFile), pretrainedFile) : undefined
+  const pretrainedBatch = pretrained !== undefined && E.isRight(pretrained) ? batchOf(Float32Array.from(pretrained.right.values), high) : undefined
+  writeFileAtomic(join(out, 'lr.npy'), encodeNpy(Float32Array.from(low.values), [low.count, low.height, low.width, low.channels]))
+  writeFileAtomic(join(out, 'hr.npy'), encodeNpy(Float32Array.from(high.values), shape))
+  writeFileAtomic(join(out, 'sr.npy'), encodeNpy(Float32Array.from(sr.values), shape))
+  const shown = Math.min(16, high.count)
+  const columns = [batchOf(nearestUpsample(low, factor), high), bicubic, ...(pretrainedBatch === undefined ? [] : [pretrainedBatch]), sr, high]
+  const grid = comparisonGrid(columns.map((images) => ({ images })), shown)
+  if (E.isRight(grid)) writeFileAtomic(join(out, 'comparison.png'), encodePng(grid.right))
+  const judge = config.dataset === 'folder' ? undefined : await loadJudge(config.dataset)
+  const accuracy = async (images: ImageBatch): Promise<number | undefined> =>
+    judge === undefined ? undefined : await conditionalAccuracy(judge, Float32Array.from(images.values), evaluation.labels)
+  const rows: Array<readonly [string, ImageBatch]> = [
+    ['bicubic', bicubic],
+    ...(pretrainedBatch === undefined ? [] : [['MSE-pretrained generator', pretrainedBatch] as const]),
+    ['SRGAN (adversarial)', sr],
+    ['high resolution (reference)', high],
+  ]
+  const table = ['| ×4 on held-out | PSNR (dB) | SSIM | judge accuracy |', '|---|---|---|---|']
+  const scores: Record<string, { readonly psnr: number | null; readonly ssim: number; readonly judgeAccuracy: number | null }> = {}
+  try {
+    for (const [name, images] of rows) {
+      const score = { psnr: images === high ? null : psnr(images, high), ssim: ssim(images, high), judgeAccuracy: (await accuracy(images)) ?? null }
+      scores[name] = score
+      const percent = score.judgeAccuracy === null ? 'n/a' : `${(100 * score.judgeAccuracy).toFixed(1)}%`
+      table.push(`| ${name} | ${score.psnr === null ? '∞' : score.psnr.toFixed(2)} | ${score.ssim.toFixed(4)} | ${percent} |`)
+    }
+  } finally {
+    judge?.dispose()
+  }
+  log(`wrote comparison.png (LR | bicubic | ${pretrainedBatch === undefined ? '' : 'pretrained | '}SRGAN | HR), lr.npy, sr.npy, hr.npy in ${out}`)
+  log(`Q4 on ${high.count} held-out images (target: pretrained ≥ bicubic + 3 dB; SRGAN above bicubic):\n${table.join('\n')}`)
+  return { images: high.count, scores }
+}
 
 /**
  * The recipe: `ganfp train srgan [options]`, or `deno run -A recipes/srgan.ts [options]`.
  */
-export const recipe = defineRecipe({
+const recipe = defineRecipe({
   name: 'srgan',
   description: 'SRGAN ×4: residual generator with pixel shuffle, MSE pretraining then content + adversarial (protocol Q4)',
-  flags: srganFlags,
-  runDefaults: { steps: 3000, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
-  setup: (config) => {
-    const problems: Array<GanError> = []
-    if (config.dataset === 'folder' && config.crop % factor !== 0) problems.push(invalidConfig('--crop', `a multiple of ${factor}`, String(config.crop)))
-    if (config.dataset === 'folder' && config.content !== 'mse')
-      problems.push(invalidConfig('--content', 'mse with --dataset folder (the perceptual loss uses a 28×28 digit judge)', config.content))
-    if (problems.length > 0) return E.left(problems)
-    const loaded = loadImages(config)
-    if (E.isLeft(loaded)) return loaded
-    const { train, heldOut } = loaded.right
-    const highShape = [train.height, train.width, train.channels] as const
-    const perceptualLoss = config.dataset === 'folder' ? undefined : judgePerceptual(judges[config.dataset])
-    const content: ContentLoss =
-      config.content === 'mse' || perceptualLoss === undefined
-        ? mse()
-        : config.content === 'perceptual'
-          ? perceptualLoss
-          : weightedSum([[mse(), 1], [perceptualLoss, config['perceptual-weight']]])
-    const evaluation = heldOutSet(heldOut, config['eval-images'])
-    const render = (samples: Float32Array, count: number, columns = Math.ceil(Math.sqrt(count))): Uint8Array =>
-      encodePng(imageGrid(toUnit(samples), { count, height: highShape[0], width: highShape[1], channels: highShape[2], columns }))
-    return E.right({
-      gan: srganGan({
-        highShape,
-        filters: config.filters,
-        blocks: config.blocks,
-        pretrainSteps: config['pretrain-steps'],
-        content,
-        adversarialWeight: config['adversarial-weight'],
-        learningRate: config.lr,
-      }),
-      dataset: superResolutionDataset(train, factor),
-      batchSize: config.batch,
-      render,
-      ...(highShape[0] === 28 && highShape[2] === 1 ? { toUnitImages: toUnit } : {}),
-      phaseEnded: async ({ trainer, phase, out, log }) => {
-        if (phase !== 0) return
-        const sr = await superResolve(trainer, evaluation)
-        writeFileAtomic(join(out, 'sr-pretrained.npy'), encodeNpy(sr, [evaluation.high.count, ...highShape]))
-        log(`MSE pretraining done: PSNR ${psnr(batchOf(sr, evaluation.high), evaluation.high).toFixed(2)} dB on ${evaluation.high.count} held-out images (wrote sr-pretrained.npy)`)
-      },
-      finish: async ({ trainer, out, log }) => {
-        const { high, low } = evaluation
-        const shape = [high.count, ...highShape]
-        const bicubic = batchOf(bicubicUpsample(low, factor), high)
-        const sr = batchOf(await superResolve(trainer, evaluation), high)
-        const pretrainedFile = join(out, 'sr-pretrained.npy')
-        const pretrained = existsSync(pretrainedFile) ? decodeNpy(readFileSync(pretrainedFile), pretrainedFile) : undefined
-        const pretrainedBatch = pretrained !== undefined && E.isRight(pretrained) ? batchOf(Float32Array.from(pretrained.right.values), high) : undefined
-        writeFileAtomic(join(out, 'lr.npy'), encodeNpy(Float32Array.from(low.values), [low.count, low.height, low.width, low.channels]))
-        writeFileAtomic(join(out, 'hr.npy'), encodeNpy(Float32Array.from(high.values), shape))
-        writeFileAtomic(join(out, 'sr.npy'), encodeNpy(Float32Array.from(sr.values), shape))
-        const shown = Math.min(16, high.count)
-        const columns = [batchOf(nearestUpsample(low, factor), high), bicubic, ...(pretrainedBatch === undefined ? [] : [pretrainedBatch]), sr, high]
-        const grid = comparisonGrid(columns.map((images) => ({ images })), shown)
-        if (E.isRight(grid)) writeFileAtomic(join(out, 'comparison.png'), encodePng(grid.right))
-        const judge = config.dataset === 'folder' ? undefined : await loadJudge(config.dataset)
-        const accuracy = async (images: ImageBatch): Promise<number | undefined> =>
-          judge === undefined ? undefined : await conditionalAccuracy(judge, Float32Array.from(images.values), evaluation.labels)
-        const rows: Array<readonly [string, ImageBatch]> = [
-          ['bicubic', bicubic],
-          ...(pretrainedBatch === undefined ? [] : [['MSE-pretrained generator', pretrainedBatch] as const]),
-          ['SRGAN (adversarial)', sr],
-          ['high resolution (reference)', high],
-        ]
-        const table = ['| ×4 on held-out | PSNR (dB) | SSIM | judge accuracy |', '|---|---|---|---|']
-        const scores: Record<string, { readonly psnr: number | null; readonly ssim: number; readonly judgeAccuracy: number | null }> = {}
-        for (const [name, images] of rows) {
-          const score = { psnr: images === high ? null : psnr(images, high), ssim: ssim(images, high), judgeAccuracy: (await accuracy(images)) ?? null }
-          scores[name] = score
-          const percent = score.judgeAccuracy === null ? 'n/a' : `${(100 * score.judgeAccuracy).toFixed(1)}%`
-          table.push(`| ${name} | ${score.psnr === null ? '∞' : score.psnr.toFixed(2)} | ${score.ssim.toFixed(4)} | ${percent} |`)
-        }
-        judge?.dispose()
-        writeFileAtomic(join(out, 'q4.json'), new TextEncoder().encode(JSON.stringify({ images: high.count, scores }, null, 2)))
-        log(`wrote comparison.png (LR | bicubic | ${pretrainedBatch === undefined ? '' : 'pretrained | '}SRGAN | HR), lr.npy, sr.npy, hr.npy in ${out}`)
-        log(`Q4 on ${high.count} held-out images (target: pretrained ≥ bicubic + 3 dB; SRGAN above bicubic):\n${table.join('\n')}`)
-      },
-    })
+  config: configCodec(srganFlags, checkOptions),
+  runDefaults: { steps: 3000, batch: 32, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
+  build: async (config) =>
+    srganGan({
+      highShape: highShapeOf(config),
+      filters: config.filters,
+      blocks: config.blocks,
+      pretrainSteps: config['pretrain-steps'],
+      content: await contentLoss(config),
+      adversarialWeight: config['adversarial-weight'],
+      learningRate: config.lr,
+    }),
+  data: (config) => E.map(({ train }: { train: LabelledImages }) => superResolutionDataset(train, factor))(loadImages(config)),
+  phaseEnded: async ({ config, trainer, phase, out, log }) => {
+    if (phase !== 0) return
+    const evaluation = heldOutOf(config)
+    const sr = await superResolve(trainer, evaluation)
+    writeFileAtomic(join(out, 'sr-pretrained.npy'), encodeNpy(sr, [evaluation.high.count, ...highShapeOf(config)]))
+    log(`MSE pretraining done: PSNR ${psnr(batchOf(sr, evaluation.high), evaluation.high).toFixed(2)} dB on ${evaluation.high.count} held-out images (wrote sr-pretrained.npy)`)
   },
+  evaluate,
 })
-
-// The judge's weights for the perceptual loss, loaded with the module (setup is synchronous).
-const judges = { mnist: await judgeWeights('mnist'), fashion: await judgeWeights('fashion') }
-
+export default recipe
 
 interface HeldOut {
   readonly high: ImageBatch
@@ -331,4 +345,4 @@ const superResolve = async (trainer: Trainer, evaluation: HeldOut): Promise<Floa
   return out
 }
 
-if (isMain(import.meta)) await runMain((argv) => trainCommand(recipe, 'builtin:srgan', argv))
+runIfMain(import.meta, recipe)

@@ -44,9 +44,18 @@ export interface GanError {
   readonly note?: string
 }
 
+/**
+ * What the constructors below share: the error's path, what was expected, what was found and an
+ * optional note.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type GanErrorConstructor = (path: string, expected: string, actual: string, note?: string) => GanError
+
 const make =
-  (tag: GanErrorTag) =>
-  (path: string, expected: string, actual: string, note?: string): GanError =>
+  (tag: GanErrorTag): GanErrorConstructor =>
+  (path, expected, actual, note) =>
     note === undefined
       ? { _tag: tag, path, expected, actual }
       : { _tag: tag, path, expected, actual, note }
@@ -58,7 +67,7 @@ const make =
  * @since 0.1.0
  * @category constructors
  */
-export const shapeMismatch = make('ShapeMismatch')
+export const shapeMismatch: GanErrorConstructor = make('ShapeMismatch')
 /**
  * @example
  * import { invalidConfig } from 'ganfp'
@@ -66,7 +75,7 @@ export const shapeMismatch = make('ShapeMismatch')
  * @since 0.1.0
  * @category constructors
  */
-export const invalidConfig = make('InvalidConfig')
+export const invalidConfig: GanErrorConstructor = make('InvalidConfig')
 /**
  * @example
  * import { unknownLayer } from 'ganfp'
@@ -74,7 +83,7 @@ export const invalidConfig = make('InvalidConfig')
  * @since 0.1.0
  * @category constructors
  */
-export const unknownLayer = make('UnknownLayer')
+export const unknownLayer: GanErrorConstructor = make('UnknownLayer')
 /**
  * @example
  * import { backendUnavailable } from 'ganfp'
@@ -82,7 +91,7 @@ export const unknownLayer = make('UnknownLayer')
  * @since 0.1.0
  * @category constructors
  */
-export const backendUnavailable = make('BackendUnavailable')
+export const backendUnavailable: GanErrorConstructor = make('BackendUnavailable')
 /**
  * @example
  * import { invalidData } from 'ganfp'
@@ -90,7 +99,7 @@ export const backendUnavailable = make('BackendUnavailable')
  * @since 0.1.0
  * @category constructors
  */
-export const invalidData = make('InvalidData')
+export const invalidData: GanErrorConstructor = make('InvalidData')
 
 /**
  * A checkpoint that cannot be read: truncated, corrupted, or not a checkpoint.
@@ -101,7 +110,7 @@ export const invalidData = make('InvalidData')
  * @since 0.1.0
  * @category constructors
  */
-export const checkpointCorrupt = make('CheckpointCorrupt')
+export const checkpointCorrupt: GanErrorConstructor = make('CheckpointCorrupt')
 /**
  * A readable checkpoint that belongs to something else: another architecture, optimizer or
  * library version.
@@ -112,7 +121,7 @@ export const checkpointCorrupt = make('CheckpointCorrupt')
  * @since 0.1.0
  * @category constructors
  */
-export const checkpointMismatch = make('CheckpointMismatch')
+export const checkpointMismatch: GanErrorConstructor = make('CheckpointMismatch')
 
 /**
  * One line per error: tag, path, expectation, finding.

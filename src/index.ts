@@ -2,6 +2,7 @@
  * ganfp: GANs as typed values. Compose networks, losses and schedules as data; `compile` checks
  * them and compiles them to tfjs-core; `createTrainer` runs the min-max loop.
  *
+ * @module
  * @since 0.1.0
  */
 export * from './errors.ts'
@@ -48,6 +49,7 @@ export * from './io/checkpoint.ts'
 export * from './io/png.ts'
 export * from './io/scatter.ts'
 export * from './io/flags.ts'
+export * from './io/config.ts'
 export * from './io/main.ts'
 export * from './data/image-folder.ts'
 export * from './data/png-files.ts'
@@ -67,5 +69,6 @@ export * from './io/loss-plot.ts'
 export * from './io/run-directory.ts'
 export * from './recipe.ts'
 export * from './run.ts'
-export * from './cli/train-command.ts'
+export { runIfMain, trainCommand } from './cli/train-command.ts'
+export { loadRecipe } from './cli/main.ts'
 export { progressBar } from './cli/progress.ts'

@@ -1,67 +1,76 @@
 /**
- * A recipe is an ordinary module that says how to build one kind of run: its options (flags with
- * io-ts codecs, defaults and descriptions) and a function from their values to a GAN, a dataset
- * and a way to draw samples. `ganfp train RECIPE` (or running the recipe module itself) does the
- * rest: validation, the run directory, checkpoints, progress and alarms.
+ * A recipe is an ordinary module whose default export says how to build one kind of run: its
+ * configuration (an io-ts codec of options with defaults and descriptions), the GAN it builds
+ * from that configuration, the data it trains on, and optionally how it scores the result.
+ * `ganfp train RECIPE` (or running the module itself, see `runIfMain`) does the rest: validation,
+ * the run directory, checkpoints, sample grids, progress and alarms. Built-in recipes are written
+ * with nothing else.
  *
  * @since 0.1.0
  */
-import type * as E from 'fp-ts/lib/Either.js'
-import type { GanError } from './errors.ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { GanException, invalidConfig, type GanError } from './errors.ts'
 import type { Gan } from './dsl/gan.ts'
 import type { Dataset } from './data/dataset.ts'
+import type { ConfigCodec } from './io/config.ts'
 import type { FlagValues, Flags } from './io/flags.ts'
 import type { Trainer } from './train/trainer.ts'
 
 /**
- * What a recipe builds from its configuration.
+ * What a recipe function may return: the value, the value or errors, or a promise of either.
  *
  * @since 0.1.0
  * @category model
  */
-export interface RecipeSetup {
-  readonly gan: Gan
-  readonly dataset: Dataset
-  readonly batchSize: number
-  /**
-   * A PNG of `count` generator samples (row-major, the generator's output shape): the run's grids;
-   * `columns` asks for that many per row (a strip, a table), the default being a square.
-   */
-  readonly render: (samples: Float32Array, count: number, columns?: number) => Uint8Array
-  /**
-   * For image GANs: generator samples mapped to images in [0, 1] (28×28×1 for the bundled sets),
-   * so that `ganfp eval` can score a run from its newest checkpoint.
-   */
-  readonly toUnitImages?: (samples: Float32Array) => Float32Array
-  /**
-   * Recipe-specific outputs when a schedule phase has run its last step (the generator as it left
-   * MSE pretraining, say), written under `out`.
-   */
-  readonly phaseEnded?: (context: {
-    readonly trainer: Trainer
-    readonly phase: number
-    readonly out: string
-    readonly log: (line: string) => void
-  }) => Promise<void>
-  /**
-   * Recipe-specific outputs once training has run its steps (samples for evaluation, a score):
-   * written under `out`, reported through `log`.
-   */
-  readonly finish?: (context: {
-    readonly trainer: Trainer
-    readonly out: string
-    readonly log: (line: string) => void
-  }) => Promise<void>
+export type RecipeResult<A> = A | E.Either<ReadonlyArray<GanError>, A> | Promise<A | E.Either<ReadonlyArray<GanError>, A>>
+
+/**
+ * What a recipe's hooks get: the trained (or training) run.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RecipeContext<C> {
+  readonly config: C
+  /** The run's seed (`--seed`): evaluation draws that depend on it differ between seeds, as the run does. */
+  readonly seed: number
+  readonly trainer: Trainer
+  /** The run directory: where the recipe writes its own outputs. */
+  readonly out: string
+  /** Reports a line to whoever watches the run (the progress display). */
+  readonly log: (line: string) => void
 }
 
 /**
- * Defaults a recipe may give the run options (`--steps`, `--sample-every`, …).
+ * Scores a recipe's `evaluate` returns: JSON values, written to `OUT/evaluation.json`.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type EvaluationScores = Readonly<Record<string, unknown>>
+
+/**
+ * How a grid of samples is drawn: `count` samples (row-major, the generator's output shape
+ * `shape`) in rows of `columns`.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RenderRequest {
+  readonly count: number
+  readonly columns: number
+  readonly shape: ReadonlyArray<number>
+}
+
+/**
+ * Defaults a recipe may give the run options (`--steps`, `--batch`, `--sample-every`, …).
  *
  * @since 0.1.0
  * @category model
  */
 export interface RunDefaults {
   readonly steps?: number
+  readonly batch?: number
   readonly sampleEvery?: number
   readonly checkpointEvery?: number
   readonly logEvery?: number
@@ -69,40 +78,134 @@ export interface RunDefaults {
 }
 
 /**
+ * A recipe. Only `name`, `description`, `config`, `build` and `data` are required; image
+ * generators (output `[h, w, c]`, values in `outputRange`) get sample grids and `ganfp eval`
+ * without more, other outputs say how to draw themselves with `render`.
+ *
+ * Plain `Recipe` is a recipe of any configuration: what loaders and the run take. (An io-ts codec
+ * is invariant in its value type, so the erased form cannot be `Recipe<Flags>`.)
+ *
  * @since 0.1.0
  * @category model
  */
-export interface Recipe<F extends Flags = Flags> {
+// deno-lint-ignore no-explicit-any
+export interface Recipe<F extends Flags = any> {
+  /** Short, lower-case, no spaces: the default run directory is `runs/NAME`. */
   readonly name: string
   readonly description: string
-  /** The recipe's own options; the run options (steps, seed, out, …) come on top. */
-  readonly flags: F
+  /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
+  readonly config: ConfigCodec<F>
   readonly runDefaults?: RunDefaults
+  /** The GAN for a configuration; errors with paths (or a thrown `GanException`) if it cannot be. */
+  build(config: FlagValues<F>): RecipeResult<Gan>
+  /** The training data for a configuration. */
+  data(config: FlagValues<F>): RecipeResult<Dataset>
   /**
-   * Builds the run; a configuration that cannot work is errors with paths, before any tensor
-   * exists. (Method syntax on purpose: a `Recipe<F>` is then usable where any `Recipe` is.)
+   * The quality check once training has run its steps (or its time): writes what it likes under
+   * `out`, returns scores for `OUT/evaluation.json`.
    */
-  setup(config: FlagValues<F>): E.Either<ReadonlyArray<GanError>, RecipeSetup>
+  evaluate?(context: RecipeContext<FlagValues<F>>): Promise<EvaluationScores | void>
+  /** Outputs when a schedule phase has run its last step (the generator as it left pretraining). */
+  phaseEnded?(context: RecipeContext<FlagValues<F>> & { readonly phase: number }): Promise<void>
+  /** A PNG of samples; the default draws image outputs as a grid and 2-D points as a scatter plot. */
+  render?(samples: Float32Array, request: RenderRequest, config: FlagValues<F>): Uint8Array
+  /** The range of image outputs, mapped to [0, 1] for grids and evaluation; default [−1, 1] (tanh). */
+  readonly outputRange?: readonly [number, number]
 }
 
 /**
- * Declares a recipe (an identity that fixes the type of its flags for `setup`).
+ * Declares a recipe: an identity that ties the configuration's type to `build` and `data`. A
+ * recipe module exports it as its default and may end with `runIfMain(import.meta, recipe)`.
  *
  * @example
- * import * as E from 'fp-ts/lib/Either.js'
- * import { defineRecipe, encodePng, flag, gan, mixtureScatter, mlp, positiveIntFlag, relu, ring, ringMixture } from 'ganfp'
- * export const recipe = defineRecipe({
+ * import { configCodec, defineRecipe, flag, gan, mlp, positiveIntFlag, relu, ring } from 'ganfp'
+ * const recipe = defineRecipe({
  *   name: 'tiny-ring',
  *   description: 'a small MLP GAN on the ring',
- *   flags: { width: flag(positiveIntFlag, 32, 'hidden units') },
- *   setup: (config) => E.right({
- *     gan: gan({ generator: mlp([2], [config.width], relu, 2), discriminator: mlp([2], [config.width], relu, 1) }),
- *     dataset: ring(),
- *     batchSize: 64,
- *     render: (samples) => encodePng(mixtureScatter(ringMixture, samples)),
- *   }),
+ *   config: configCodec({ width: flag(positiveIntFlag, 32, 'hidden units') }),
+ *   runDefaults: { steps: 500, batch: 64 },
+ *   build: (config) => gan({ generator: mlp([2], [config.width], relu, 2), discriminator: mlp([2], [config.width], relu, 1) }),
+ *   data: () => ring(),
  * })
+ * recipe.config.decode({}) // { _tag: 'Right', right: { width: 32 } }
  * @since 0.1.0
  * @category constructors
  */
 export const defineRecipe = <F extends Flags>(recipe: Recipe<F>): Recipe<F> => recipe
+
+const isEither = (value: unknown): value is E.Either<ReadonlyArray<GanError>, unknown> =>
+  typeof value === 'object' && value !== null && ((value as { _tag?: unknown })._tag === 'Left' || (value as { _tag?: unknown })._tag === 'Right')
+
+/**
+ * A recipe function's result as an `Either`: awaited, and a thrown `GanException` as its errors.
+ *
+ * @example
+ * import { recipeResult } from 'ganfp'
+ * await recipeResult(() => 3) // { _tag: 'Right', right: 3 }
+ * @since 0.1.0
+ * @category destructors
+ */
+export const recipeResult = async <A>(run: () => RecipeResult<A>): Promise<E.Either<ReadonlyArray<GanError>, A>> => {
+  try {
+    const value = await run()
+    return isEither(value) ? (value as E.Either<ReadonlyArray<GanError>, A>) : E.right(value as A)
+  } catch (error) {
+    if (error instanceof GanException) return E.left(error.errors)
+    throw error
+  }
+}
+
+const describeFound = (value: unknown): string =>
+  value === undefined ? 'nothing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? JSON.stringify(value) : typeof value
+
+/**
+ * What is wrong with `value` as a recipe, every problem at once, with paths under `where` (the
+ * module, say): the shape of the value, and a configuration codec that rejects its own defaults.
+ * Empty when it is one.
+ *
+ * @example
+ * import { recipeProblems } from 'ganfp'
+ * recipeProblems({ name: 'x' }, 'my-recipe.ts').map((e) => e.path)
+ * // ['my-recipe.ts.description', 'my-recipe.ts.config', 'my-recipe.ts.build', 'my-recipe.ts.data']
+ * @since 0.1.0
+ * @category destructors
+ */
+export const recipeProblems = (value: unknown, where: string): ReadonlyArray<GanError> => {
+  if (typeof value !== 'object' || value === null)
+    return [invalidConfig(where, 'a recipe (an object made with defineRecipe)', describeFound(value))]
+  const r = value as Record<string, unknown>
+  const problems: Array<GanError> = []
+  if (typeof r['name'] !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(r['name']))
+    problems.push(invalidConfig(`${where}.name`, 'a lower-case name without spaces (letters, digits, . _ -)', describeFound(r['name'])))
+  if (typeof r['description'] !== 'string') problems.push(invalidConfig(`${where}.description`, 'a string', describeFound(r['description'])))
+  const config = r['config'] as Partial<ConfigCodec<Flags>> | undefined
+  if (typeof config !== 'object' || config === null || typeof config.decode !== 'function' || typeof config.options !== 'object' || typeof config.check !== 'function')
+    problems.push(invalidConfig(`${where}.config`, 'a configuration codec made with configCodec({...})', describeFound(config)))
+  else {
+    // The defaults must pass the codec: a recipe whose defaults are invalid cannot be run as is.
+    const defaults = (config as ConfigCodec<Flags>).decode({})
+    if (E.isLeft(defaults))
+      problems.push(
+        invalidConfig(`${where}.config`, 'a codec that accepts its own defaults', defaults.left.map((e) => e.message ?? 'a failure').join('; ')),
+      )
+  }
+  for (const key of ['build', 'data'] as const)
+    if (typeof r[key] !== 'function') problems.push(invalidConfig(`${where}.${key}`, 'a function of the configuration', describeFound(r[key])))
+  for (const key of ['evaluate', 'phaseEnded', 'render'] as const)
+    if (r[key] !== undefined && typeof r[key] !== 'function') problems.push(invalidConfig(`${where}.${key}`, 'a function, or nothing', describeFound(r[key])))
+  const range = r['outputRange']
+  if (range !== undefined && !(Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] < range[1]))
+    problems.push(invalidConfig(`${where}.outputRange`, '[low, high] with low < high', JSON.stringify(range)))
+  const defaults = r['runDefaults']
+  if (defaults !== undefined) {
+    if (typeof defaults !== 'object' || defaults === null) problems.push(invalidConfig(`${where}.runDefaults`, 'an object', describeFound(defaults)))
+    else
+      for (const [key, v] of Object.entries(defaults as Record<string, unknown>)) {
+        const known = ['steps', 'batch', 'sampleEvery', 'checkpointEvery', 'logEvery', 'threads']
+        if (!known.includes(key)) problems.push(invalidConfig(`${where}.runDefaults.${key}`, `one of ${known.join(', ')}`, 'an unknown default'))
+        else if (!(Number.isInteger(v) && (v as number) >= (key === 'threads' ? 0 : 1)))
+          problems.push(invalidConfig(`${where}.runDefaults.${key}`, key === 'threads' ? 'an integer ≥ 0' : 'a positive integer', describeFound(v) === 'number' ? String(v) : describeFound(v)))
+      }
+  }
+  return problems
+}

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
@@ -33,11 +33,20 @@ import {
   parseFlags,
   positiveIntFlag,
   stringFlag,
+  type Flag,
   type FlagValues,
   type Flags,
 } from './io/flags.ts'
 import { createRunDirectory, openRunDirectory, type MetricsRow, type RunDirectory, type RunManifest } from './io/run-directory.ts'
-import type { Recipe, RecipeSetup } from './recipe.ts'
+import { recipeResult, type Recipe } from './recipe.ts'
+import type { Gan } from './dsl/gan.ts'
+import type { Dataset } from './data/dataset.ts'
+import type { CompiledGan } from './compile/gan.ts'
+import { decodeConfig } from './io/config.ts'
+import { writeFileAtomic } from './io/files.ts'
+import { encodePng } from './io/png.ts'
+import { imageGrid } from './io/grid.ts'
+import { pointsScatter } from './io/scatter.ts'
 import { Rng } from './random.ts'
 import {
   defaultHealthThresholds,
@@ -55,16 +64,39 @@ import { libraryVersion } from './version.ts'
 /**
  * The options every run takes, on top of the recipe's own.
  *
+ * @since 0.1.0
+ * @category model
+ */
+// A type alias, not an interface: it must fit `Flags`, whose index signature interfaces lack.
+export type RunFlags = {
+  readonly steps: Flag<number>
+  readonly batch: Flag<number>
+  readonly seed: Flag<number>
+  readonly out: Flag<string>
+  readonly backend: Flag<BackendChoice>
+  readonly threads: Flag<number>
+  readonly minutes: Flag<number>
+  readonly 'checkpoint-every': Flag<number>
+  readonly keep: Flag<number>
+  readonly 'sample-every': Flag<number>
+  readonly 'log-every': Flag<number>
+}
+
+/**
+ * The options every run takes, on top of the recipe's own, with the recipe's run defaults.
+ *
  * @example
  * import { runFlags } from 'ganfp'
- * runFlags('dcgan').out.defaultValue // 'runs/dcgan'
+ * runFlags({ name: 'dcgan' }).out.defaultValue // 'runs/dcgan'
+ * runFlags({ name: 'x', runDefaults: { batch: 32 } }).batch.defaultValue // 32
  * @since 0.1.0
  * @category constructors
  */
-export const runFlags = (recipe: Pick<Recipe, 'name' | 'runDefaults'>) => {
+export const runFlags = (recipe: Pick<Recipe, 'name' | 'runDefaults'>): RunFlags => {
   const d = recipe.runDefaults ?? {}
   return {
     steps: flag(positiveIntFlag, d.steps ?? 2000, 'generator steps in all'),
+    batch: flag(positiveIntFlag, d.batch ?? 64, 'examples per batch'),
     seed: flag(intFlag, 1, 'seed of the whole run'),
     out: flag(stringFlag, `runs/${recipe.name}`, 'run directory (must be new or empty)'),
     backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
@@ -74,7 +106,7 @@ export const runFlags = (recipe: Pick<Recipe, 'name' | 'runDefaults'>) => {
     keep: flag(positiveIntFlag, 3, 'checkpoints kept (the newest)'),
     'sample-every': flag(positiveIntFlag, d.sampleEvery ?? 200, 'steps between sample grids'),
     'log-every': flag(positiveIntFlag, d.logEvery ?? 10, 'steps between lines of metrics.jsonl'),
-  } satisfies Flags
+  }
 }
 
 /**
@@ -82,7 +114,7 @@ export const runFlags = (recipe: Pick<Recipe, 'name' | 'runDefaults'>) => {
  * @since 0.1.0
  * @category model
  */
-export type RunConfig = FlagValues<ReturnType<typeof runFlags>>
+export type RunConfig = FlagValues<RunFlags>
 
 /**
  * What a run tells whoever watches it (the CLI draws a progress bar from these).
@@ -154,14 +186,20 @@ const checkRecord = (record: RunRecord, manifest: RunManifest, where: string): R
 
 const recipeFlagsWithRun = (recipe: Recipe): E.Either<ReadonlyArray<GanError>, Flags> => {
   const run = runFlags(recipe)
-  const clashes = Object.keys(recipe.flags).filter((key) => key in run || key === 'help')
+  const options = recipe.config.options
+  const clashes = Object.keys(options).filter((key) => key in run || key === 'help')
   return clashes.length > 0
-    ? E.left(clashes.map((key) => invalidConfig(`recipe(${recipe.name}).flags.${key}`, 'a name no run option has', `--${key}`)))
-    : E.right({ ...recipe.flags, ...run })
+    ? E.left(clashes.map((key) => invalidConfig(`recipe(${recipe.name}).config.options.${key}`, 'a name no run option has', `--${key}`)))
+    : E.right({ ...options, ...run })
 }
 
 /**
  * `--help` text for a recipe: its own options and the run options, with types and defaults.
+ *
+ * @example
+ * import { recipeHelp } from 'ganfp'
+ * import dcgan from './recipes/dcgan.ts'
+ * recipeHelp(dcgan).includes('--latent-dim') // true
  *
  * @since 0.1.0
  * @category destructors
@@ -169,14 +207,21 @@ const recipeFlagsWithRun = (recipe: Recipe): E.Either<ReadonlyArray<GanError>, F
 export const recipeHelp = (recipe: Recipe): string => {
   const run = runFlags(recipe)
   // One help text over both sets, so the columns line up; the run options under their own heading.
-  const lines = flagsHelp(`ganfp train ${recipe.name}`, recipe.description, { ...recipe.flags, ...run }).split('\n')
-  const firstRun = 3 + Object.keys(recipe.flags).length
+  const options = recipe.config.options
+  const lines = flagsHelp(`ganfp train ${recipe.name}`, recipe.description, { ...options, ...run }).split('\n')
+  const firstRun = 3 + Object.keys(options).length
   return [...lines.slice(0, firstRun), '', 'Run options (every recipe):', ...lines.slice(firstRun)].join('\n')
 }
 
 /**
  * The recipe's and the run's options decoded from `argv`, every problem at once, before anything
  * is built or written.
+ *
+ * @example
+ * import { parseRecipeArgs } from 'ganfp'
+ * import dcgan from './recipes/dcgan.ts'
+ * parseRecipeArgs(dcgan, ['--width', '8', '--steps', '10'])
+ * // Right({ help: false, recipeConfig: { width: 8, dataset: 'mnist', … }, run: { steps: 10, batch: 64, … } })
  *
  * @since 0.1.0
  * @category parsing
@@ -191,25 +236,95 @@ export const parseRecipeArgs = (
   if (E.isLeft(parsed)) return parsed
   const values = parsed.right.values as Record<string, unknown>
   const runKeys = Object.keys(runFlags(recipe))
+  const recipeConfig = Object.fromEntries(Object.entries(values).filter(([key]) => !runKeys.includes(key)))
+  // Checks across the recipe's options (help needs none: it is asked for before a config is whole).
+  const problems = parsed.right.help ? [] : recipe.config.check(recipeConfig as never)
+  if (problems.length > 0) return E.left(problems)
   return E.right({
     help: parsed.right.help,
-    recipeConfig: Object.fromEntries(Object.entries(values).filter(([key]) => !runKeys.includes(key))),
+    recipeConfig,
     run: Object.fromEntries(runKeys.map((key) => [key, values[key]])) as RunConfig,
   })
 }
 
-/** The recipe built and compiled; every error at once, nothing allocated. */
-const prepare = (recipe: Recipe, recipeConfig: Record<string, unknown>) => {
-  let setup: E.Either<ReadonlyArray<GanError>, RecipeSetup>
-  try {
-    setup = recipe.setup(recipeConfig as never)
-  } catch (error) {
-    if (error instanceof GanException) return E.left(error.errors)
-    throw error
+/**
+ * A recipe set up for one configuration: what the run loop, `ganfp sample`, `ganfp eval` and the
+ * latent tools need from it.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RecipeSetup {
+  readonly recipe: Recipe
+  /** The recipe's decoded configuration. */
+  readonly config: Readonly<Record<string, unknown>>
+  readonly gan: Gan
+  readonly dataset: Dataset
+  readonly batchSize: number
+  /** A PNG of `count` samples in rows of `columns` (default a square); undefined when the recipe cannot draw them. */
+  readonly render: ((samples: Float32Array, count: number, columns?: number) => Uint8Array) | undefined
+  /** For 28×28×1 image outputs (the judges' shape): samples mapped to [0, 1] for evaluation. */
+  readonly toUnitImages: ((samples: Float32Array) => Float32Array) | undefined
+}
+
+const product = (shape: ReadonlyArray<number>): number => shape.reduce((a, b) => a * b, 1)
+
+/** The default drawing of samples: image outputs as a grid, 2-D points as a scatter plot. */
+const defaultRender = (shape: ReadonlyArray<number>, toUnit: (values: Float32Array) => Float32Array) => {
+  const [height, width, channels] = shape
+  if (shape.length === 3 && (channels === 1 || channels === 3))
+    return (samples: Float32Array, count: number, columns: number): Uint8Array =>
+      encodePng(imageGrid(toUnit(samples), { count, height: height!, width: width!, channels: channels!, columns }))
+  if (shape.length === 1 && shape[0] === 2) return (samples: Float32Array): Uint8Array => encodePng(pointsScatter(samples))
+  return undefined
+}
+
+/**
+ * Builds `recipe` for a configuration (option values as text or typed, missing ones at their
+ * defaults) and compiles its GAN: every error at once (configuration, GAN, data), before any
+ * tensor exists.
+ *
+ * @example
+ * import { prepareRecipe } from 'ganfp'
+ * import recipe from './recipes/dcgan.ts'
+ * // const prepared = await prepareRecipe(recipe, { width: 8 }, 32) // Right({ setup, compiled })
+ * @since 0.1.0
+ * @category runs
+ */
+export const prepareRecipe = async (
+  recipe: Recipe,
+  configInput: unknown,
+  batchSize: number,
+): Promise<E.Either<ReadonlyArray<GanError>, { readonly setup: RecipeSetup; readonly compiled: CompiledGan }>> => {
+  const config = decodeConfig(recipe.config, configInput)
+  if (E.isLeft(config)) return config
+  const [built, data] = await Promise.all([recipeResult(() => recipe.build(config.right)), recipeResult(() => recipe.data(config.right))])
+  const errors = [...(E.isLeft(built) ? built.left : []), ...(E.isLeft(data) ? data.left : [])]
+  if (E.isLeft(built) || E.isLeft(data)) return E.left(errors)
+  const compiled = compile(built.right)
+  if (E.isLeft(compiled)) return compiled
+  const shape = compiled.right.generator.outputShape
+  const [low, high] = recipe.outputRange ?? [-1, 1]
+  const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v - low) / (high - low))
+  const custom = recipe.render
+  const square = (count: number): number => Math.ceil(Math.sqrt(count))
+  const draw =
+    custom !== undefined
+      ? (samples: Float32Array, count: number, columns = square(count)) => custom.call(recipe, samples, { count, columns, shape }, config.right)
+      : (() => {
+          const render = defaultRender(shape, toUnit)
+          return render === undefined ? undefined : (samples: Float32Array, count: number, columns = square(count)) => render(samples, count, columns)
+        })()
+  const setup: RecipeSetup = {
+    recipe,
+    config: config.right,
+    gan: built.right,
+    dataset: data.right,
+    batchSize,
+    render: draw,
+    toUnitImages: shape.length === 3 && product(shape) === 784 && shape[2] === 1 ? toUnit : undefined,
   }
-  if (E.isLeft(setup)) return setup
-  const compiled = compile(setup.right.gan)
-  return E.isLeft(compiled) ? compiled : E.right({ setup: setup.right, compiled: compiled.right })
+  return E.right({ setup, compiled: compiled.right })
 }
 
 const runtimeInfo = (): { readonly name: string; readonly version: string } => {
@@ -233,9 +348,10 @@ const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
  * batch drawn with that seed (the run's grids, `ganfp sample`).
  *
  * @example
- * import { generatorInputs } from 'ganfp'
- * import { recipe } from './recipes/dcgan.ts'
- * // const setup = ...recipe.setup(config); (await generatorInputs(setup, 4, 1)).length // 4 × 64
+ * import { generatorInputs, getOrThrow, prepareRecipe } from 'ganfp'
+ * import recipe from './recipes/dcgan.ts'
+ * const { setup } = getOrThrow(await prepareRecipe(recipe, {}, 64))
+ * (await generatorInputs(setup, 4, 1)).length // 256: 4 latents of 64
  * @since 0.1.0
  * @category sampling
  */
@@ -265,6 +381,7 @@ const execute = async (context: {
   readonly signal: AbortSignal | undefined
 }): Promise<RunSummary> => {
   const { directory, trainer, setup, run, events } = context
+  const log = (line: string): void => events.message?.(line)
   const spec = trainer.compiled.spec
   const scoreLabel = outputIsLogit(spec.loss) ? 'D(x), D(G(z))' : 'critic scores on real and generated'
   const fixedLatents = await generatorInputs(setup, 64, run.seed + 1)
@@ -298,7 +415,7 @@ const execute = async (context: {
   }
   const writeGrid = async (step: number): Promise<ReadonlyArray<Alarm>> => {
     const samples = await trainer.generate(fixedLatents)
-    directory.writeGrid(step, setup.render(samples, 64))
+    if (setup.render !== undefined) directory.writeGrid(step, setup.render(samples, 64))
     const observed = observeSpread(health, sampleSpread(samples, 64), step, defaultHealthThresholds)
     health = observed.state
     return observed.alarms
@@ -347,8 +464,8 @@ const execute = async (context: {
       plot(false)
     }
     events.step?.(report, { stepsPerSecond, activeAlarms: health.active })
-    if (fatal === undefined && setup.phaseEnded !== undefined && phaseAt(spec.schedule, report.step + 1).index !== report.phase)
-      await setup.phaseEnded({ trainer, phase: report.phase, out: directory.path, log: (line) => events.message?.(line) })
+    if (fatal === undefined && setup.recipe.phaseEnded !== undefined && phaseAt(spec.schedule, report.step + 1).index !== report.phase)
+      await setup.recipe.phaseEnded?.({ config: setup.config as never, seed: run.seed, trainer, phase: report.phase, out: directory.path, log })
     if (fatal !== undefined) {
       ended = 'non-finite'
       break
@@ -362,7 +479,14 @@ const execute = async (context: {
   if (ended !== 'non-finite' && (await checkpoint()) === 'non-finite') ended = 'non-finite'
   // A spent time budget is a planned end too: the recipe's final outputs are written (the run can
   // still be resumed for more steps).
-  if (ended === 'completed' || ended === 'out of time') await setup.finish?.({ trainer, out: directory.path, log: (line) => events.message?.(line) })
+  if ((ended === 'completed' || ended === 'out of time') && setup.recipe.evaluate !== undefined) {
+    const scores = await setup.recipe.evaluate({ config: setup.config as never, seed: run.seed, trainer, out: directory.path, log })
+    if (scores !== undefined) {
+      const file = join(directory.path, 'evaluation.json')
+      writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify({ step: trainer.stepCount(), scores }, null, 2)}\n`))
+      log(`wrote ${file}`)
+    }
+  }
   return {
     directory: directory.path,
     ended,
@@ -373,10 +497,44 @@ const execute = async (context: {
 }
 
 /**
- * Starts a new run of `recipe` with command-line `argv`; `module` is how `ganfp resume` finds the
- * recipe again (`builtin:NAME` or a module path). Bad options are a `GanException` before any
- * directory is created.
+ * How a manifest names a recipe module so that `ganfp resume` finds it again: `builtin:NAME` and
+ * package names as given, paths and `file:` URLs as absolute paths.
+ */
+const recipeModuleReference = (module: string): string =>
+  module.startsWith('builtin:')
+    ? module
+    : module.startsWith('file:')
+      ? fileURLToPath(module)
+      : isAbsolute(module)
+        ? module
+        : isModulePath(module)
+          ? resolve(module)
+          : module
+
+/**
+ * Whether a recipe reference is a file path (`./my-recipe.ts`, `recipes/x.js`) rather than a
+ * package name (`ganfp-recipe-lsgan`, `@me/recipes`).
  *
+ * @example
+ * import { isModulePath } from 'ganfp'
+ * isModulePath('./my-recipe.ts') // true
+ * isModulePath('@me/gan-recipes') // false
+ * @since 0.1.0
+ * @category runs
+ */
+export const isModulePath = (reference: string): boolean =>
+  reference.startsWith('.') || reference.startsWith('/') || isAbsolute(reference) || /\.[cm]?[jt]sx?$/.test(reference)
+
+/**
+ * Starts a new run of `recipe` with command-line `argv`; `module` is how `ganfp resume` finds the
+ * recipe again (`builtin:NAME`, a module path or a package name). Bad options are a
+ * `GanException` before any directory is created; `'help'` when `argv` asks for `--help`.
+ *
+ * @example
+ * import { startRun } from 'ganfp'
+ * import vanilla from './recipes/vanilla.ts'
+ * const summary = await startRun(vanilla, 'builtin:vanilla', ['--steps', '100', '--out', 'runs/ring'])
+ * // { directory: 'runs/ring', ended: 'completed', step: 100, checkpoint: 'runs/ring/checkpoints/step-00000100', alarms: [] }
  * @since 0.1.0
  * @category runs
  */
@@ -389,14 +547,14 @@ export const startRun = async (
 ): Promise<RunSummary | 'help'> => {
   const parsed = getOrThrow(parseRecipeArgs(recipe, argv))
   if (parsed.help) return 'help'
-  const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
+  const { setup, compiled } = getOrThrow(await prepareRecipe(recipe, parsed.recipeConfig, parsed.run.batch))
   const backend = await selectBackend(parsed.run)
   const manifest: RunManifest = {
     format: 'ganfp-run',
     formatVersion: 1,
     recipe: {
       name: recipe.name,
-      module: module.startsWith('builtin:') ? module : module.startsWith('file:') ? fileURLToPath(module) : isAbsolute(module) ? module : resolve(module),
+      module: recipeModuleReference(module),
     },
     argv: [...argv],
     config: { ...parsed.recipeConfig, ...parsed.run },
@@ -421,6 +579,11 @@ export const startRun = async (
  * from the checkpoint (the caller disposes it). `steps` overrides the step count in all;
  * `backend` the run's backend (evaluation need not run on the backend that trained).
  *
+ * @example
+ * import { loadRecipe, restoreRun } from 'ganfp'
+ * const { trainer, checkpoint } = await restoreRun('runs/ring', loadRecipe, { backend: 'cpu' })
+ * checkpoint.step // 100
+ * trainer.dispose()
  * @since 0.1.0
  * @category runs
  */
@@ -441,7 +604,7 @@ export const restoreRun = async (
   const recipe = await loadRecipe(directory.manifest.recipe.module)
   const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
   const run: RunConfig = { ...parsed.run, out: path, ...overrides }
-  const { setup, compiled } = getOrThrow(prepare(recipe, parsed.recipeConfig))
+  const { setup, compiled } = getOrThrow(await prepareRecipe(recipe, parsed.recipeConfig, run.batch))
   const checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
   const where = `checkpoint(${checkpoint.path}).manifest.json.run`
   const record = getOrThrow(decodeWithPaths(RunRecordCodec, checkpoint.run, where, 'CheckpointCorrupt'))
@@ -458,6 +621,10 @@ export const restoreRun = async (
  * Continues the run in `path` from its newest checkpoint, to the step count it was started with
  * (or `steps` if given). `loadRecipe` finds the recipe from the manifest's `recipe.module`.
  *
+ * @example
+ * import { loadRecipe, resumeRun } from 'ganfp'
+ * const summary = await resumeRun('runs/ring', loadRecipe, { steps: 200 })
+ * summary.step // 200: steps 101–200 log what an uninterrupted run would have
  * @since 0.1.0
  * @category runs
  */

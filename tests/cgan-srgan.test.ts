@@ -4,16 +4,16 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../src/compile/tf.ts'
-import { compileOrThrow, createTrainerOrThrow, parseRecipeArgs, useBackend, type Recipe, type RecipeSetup } from '../src/index.ts'
-import { recipe as cgan } from '../recipes/cgan.ts'
-import { recipe as srgan } from '../recipes/srgan.ts'
+import { compileOrThrow, createTrainerOrThrow, parseRecipeArgs, prepareRecipe, useBackend, type Recipe, type RecipeSetup } from '../src/index.ts'
+import cgan from '../recipes/cgan.ts'
+import srgan from '../recipes/srgan.ts'
 
-const setupOf = (recipe: Recipe, argv: ReadonlyArray<string>): RecipeSetup => {
+const setupOf = async (recipe: Recipe, argv: ReadonlyArray<string>): Promise<RecipeSetup> => {
   const parsed = parseRecipeArgs(recipe, argv)
   if (E.isLeft(parsed)) throw new Error(JSON.stringify(parsed.left))
-  const setup = recipe.setup(parsed.right.recipeConfig as never)
-  if (E.isLeft(setup)) throw new Error(JSON.stringify(setup.left))
-  return setup.right
+  const prepared = await prepareRecipe(recipe, parsed.right.recipeConfig, parsed.right.run.batch)
+  if (E.isLeft(prepared)) throw new Error(JSON.stringify(prepared.left))
+  return prepared.right.setup
 }
 
 const leakFree = async (setup: RecipeSetup, steps: { readonly first: number; readonly more: number }) => {
@@ -34,7 +34,7 @@ describe('the CGAN and SRGAN recipes in process', () => {
   })
 
   it('CGAN: trains without leaks and samples each class asked for', async () => {
-    const setup = setupOf(cgan, ['--width', '2', '--batch', '4', '--latent-dim', '8'])
+    const setup = await setupOf(cgan, ['--width', '2', '--batch', '4', '--latent-dim', '8'])
     const { trainer, early, late } = await leakFree(setup, { first: 3, more: 12 })
     expect(late).toBe(early)
     expect(trainer.compiled.generator.labelClasses).toBe(10)
@@ -47,7 +47,7 @@ describe('the CGAN and SRGAN recipes in process', () => {
 
   it('CGAN: every discriminator conditioning builds and steps (input map, projection, both)', async () => {
     for (const labelIn of ['input', 'projection', 'both']) {
-      const setup = setupOf(cgan, ['--width', '2', '--batch', '4', '--label-in', labelIn])
+      const setup = await setupOf(cgan, ['--width', '2', '--batch', '4', '--label-in', labelIn])
       const trainer = createTrainerOrThrow(compileOrThrow(setup.gan), setup.dataset, { seed: 1, batchSize: 4 })
       const report = await trainer.step()
       expect(Number.isFinite(report.discriminatorLoss)).toBe(true)
@@ -56,7 +56,7 @@ describe('the CGAN and SRGAN recipes in process', () => {
   })
 
   it('SRGAN: pretrains on MSE, crosses into the adversarial phase without leaks, and upsamples ×4', async () => {
-    const setup = setupOf(srgan, ['--filters', '4', '--blocks', '1', '--batch', '4', '--pretrain-steps', '4'])
+    const setup = await setupOf(srgan, ['--filters', '4', '--blocks', '1', '--batch', '4', '--pretrain-steps', '4'])
     const { trainer, phases, early, late } = await leakFree(setup, { first: 2, more: 6 })
     expect([...phases]).toEqual([0, 1])
     expect(late).toBe(early)
@@ -67,10 +67,11 @@ describe('the CGAN and SRGAN recipes in process', () => {
     trainer.dispose()
   })
 
-  it('SRGAN: a folder crop size that 4 does not divide is an error before anything is built', () => {
+  it('SRGAN: a folder crop size that 4 does not divide is an error before anything is built', async () => {
     const parsed = parseRecipeArgs(srgan, ['--dataset', 'folder', '--crop', '30', '--content', 'perceptual'])
-    if (E.isLeft(parsed)) throw new Error('flags should parse')
-    const setup = srgan.setup(parsed.right.recipeConfig as never)
-    expect(E.isLeft(setup) && setup.left.map((e) => e.path)).toEqual(['--crop', '--content'])
+    expect(E.isLeft(parsed) && parsed.left.map((e) => e.path)).toEqual(['--crop', '--content'])
+    // The same check when the configuration comes from code.
+    const prepared = await prepareRecipe(srgan, { dataset: 'folder', crop: 30, content: 'perceptual' }, 4)
+    expect(E.isLeft(prepared) && prepared.left.map((e) => e.path)).toEqual(['--crop', '--content'])
   })
 })

@@ -33,7 +33,7 @@ import {
   writeCheckpoint,
   type GanError,
 } from '../src/index.ts'
-import { dcganGan, recipe as dcgan } from '../recipes/dcgan.ts'
+import dcgan, { dcganGan } from '../recipes/dcgan.ts'
 import { cganGan } from '../recipes/cgan.ts'
 import { srganGan } from '../recipes/srgan.ts'
 

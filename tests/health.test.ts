@@ -8,6 +8,7 @@ import {
   compileOrThrow,
   createTrainerOrThrow,
   defaultHealthThresholds,
+  configCodec,
   defineRecipe,
   dense,
   flag,
@@ -137,18 +138,16 @@ describe('health alarms', () => {
     const exploding = defineRecipe({
       name: 'exploding',
       description: 'an MLP GAN with a learning rate that overflows float32',
-      flags: { lr: flag(positiveNumberFlag, 1e25, 'SGD learning rate') },
-      setup: (config) =>
-        E.right({
-          gan: gan({
-            generator: mlp([2], [16], relu, 2),
-            discriminator: mlp([2], [16], leakyRelu(0.2), 1),
-            optimizers: { generator: sgd({ learningRate: config.lr }), discriminator: sgd({ learningRate: config.lr }) },
-          }),
-          dataset: farPoint,
-          batchSize: 16,
-          render: () => new Uint8Array(0),
+      config: configCodec({ lr: flag(positiveNumberFlag, 1e25, 'SGD learning rate') }),
+      runDefaults: { batch: 16 },
+      build: (config) =>
+        gan({
+          generator: mlp([2], [16], relu, 2),
+          discriminator: mlp([2], [16], leakyRelu(0.2), 1),
+          optimizers: { generator: sgd({ learningRate: config.lr }), discriminator: sgd({ learningRate: config.lr }) },
         }),
+      data: () => farPoint,
+      render: () => new Uint8Array(0),
     })
     const out = join(directory, 'non-finite')
     const alarms: Array<Alarm> = []

@@ -45,24 +45,28 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
   for (const runner of ['deno', 'bun'] as const) {
-    it(`${runner} runs vanilla.ts and writes samples.csv and samples.png`, () => {
+    it(`${runner} runs vanilla.ts as a recipe: a run directory, samples.csv, samples.png and the Q1 figures`, () => {
       const out = join(scratch, `${runner}-ring`)
       const r = run(runner, 'recipes/vanilla.ts', ['--dataset', 'ring', '--steps', '40', '--log-every', '20', '--out', out])
       expect(r.stderr).not.toMatch(/error/i)
       expect(r.status).toBe(0)
-      expect(r.stdout).toMatch(/step 40 {2}D loss \d/)
-      if (runner === 'deno' && denoBackend.length > 0) expect(r.stdout).toContain('backend webgpu (requested)')
+      expect(r.stdout).toContain(`completed 40 steps in ${out}`)
+      if (runner === 'deno' && denoBackend.length > 0) expect(r.stdout).toContain('on webgpu (requested)')
       expect(r.stdout).toMatch(/Q1 ring: modes captured \d\/8, high quality [\d.]+%, reverse KL/)
+      expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step)).toEqual([1, 20, 40])
       const csv = readFileSync(join(out, 'samples.csv'), 'utf8').trim().split('\n')
       expect(csv[0]).toBe('x,y')
       expect(csv).toHaveLength(2501)
       expect(csv.slice(1).every((line) => line.split(',').map(Number).every(Number.isFinite))).toBe(true)
-      const png = readFileSync(join(out, 'samples.png'))
-      expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG')
+      const evaluation = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8'))
+      expect(evaluation).toMatchObject({ step: 40, scores: { mixture: 'ring', samples: 2500, modes: 8 } })
+      expect(evaluation.scores.modesCaptured).toBeLessThanOrEqual(8)
+      for (const png of [join(out, 'samples.png'), join(out, 'samples', 'step-00000040.png')])
+        expect(pngjs.PNG.sync.read(readFileSync(png)).width).toBe(512)
     }, 300_000)
 
     it(`${runner} runs slanted-land.ts and meets Q5`, () => {
-      const r = run(runner, 'recipes/slanted-land.ts', [])
+      const r = run(runner, 'recipes/slanted-land.ts', ['--out', join(scratch, `${runner}-slanted`)])
       expect(r.status).toBe(0)
       expect(r.stdout).toContain('generator weights')
       const faces = Number(/faces among 1000 samples: ([\d.]+)%/.exec(r.stdout)?.[1])
@@ -148,6 +152,8 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
   it('prints its options with --help', () => {
     const r = run('bun', 'recipes/vanilla.ts', ['--help'])
     expect(r.status).toBe(0)
-    for (const f of ['--dataset', '--steps', '--seed', '--backend', '--out']) expect(r.stdout).toContain(f)
+    for (const f of ['--dataset', '--steps', '--batch', '--seed', '--backend', '--out']) expect(r.stdout).toContain(f)
+    expect(r.stdout).toMatch(/--steps +generator steps in all \(a positive integer; default 12000\)/)
+    expect(r.stdout).toMatch(/--batch +examples per batch \(a positive integer; default 256\)/)
   })
 })

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   GanException,
   alternating,
+  configCodec,
   defineRecipe,
   encodePng,
   flag,
@@ -28,19 +29,16 @@ import {
 const ringRecipe = defineRecipe({
   name: 'tiny-ring',
   description: 'a small MLP GAN on the Q1 ring',
-  flags: { width: flag(positiveIntFlag, 16, 'hidden units') },
-  runDefaults: { steps: 30, checkpointEvery: 10, sampleEvery: 10, logEvery: 5 },
-  setup: (config) =>
-    E.right({
-      gan: gan({
-        generator: mlp([2], [config.width], relu, 2),
-        discriminator: mlp([2], [config.width], leakyRelu(0.2), 1),
-        schedule: alternating({ generatorAverageDecay: 0.99 }),
-      }),
-      dataset: ring(),
-      batchSize: 32,
-      render: (samples) => encodePng(mixtureScatter(ringMixture, samples, 64)),
+  config: configCodec({ width: flag(positiveIntFlag, 16, 'hidden units') }),
+  runDefaults: { steps: 30, batch: 32, checkpointEvery: 10, sampleEvery: 10, logEvery: 5 },
+  build: (config) =>
+    gan({
+      generator: mlp([2], [config.width], relu, 2),
+      discriminator: mlp([2], [config.width], leakyRelu(0.2), 1),
+      schedule: alternating({ generatorAverageDecay: 0.99 }),
     }),
+  data: () => ring(),
+  render: (samples) => encodePng(mixtureScatter(ringMixture, samples, 64)),
 })
 
 const loadRecipe = async () => ringRecipe

@@ -191,7 +191,7 @@ describe('training loop', () => {
   })
 
   it('captures all 8 ring modes in a short run of the vanilla recipe', async () => {
-    const { report } = await trainVanilla({ ...vanillaDefaults, steps: 2000, batch: 128 })
+    const { report } = await trainVanilla({ ...vanillaDefaults, steps: 2000, batch: 128, seed: 1 })
     expect(report.modesCaptured).toBe(8)
   }, 600_000)
 })

@@ -56,6 +56,12 @@ const unitImages = (run: Restored) => {
   return toUnit
 }
 
+const renderOf = (run: Restored) => {
+  const render = run.setup.render
+  if (render === undefined) throw new GanException([invalidConfig('RUN', 'a recipe that draws its samples (image or 2-D outputs, or render)', run.directory.manifest.recipe.name)])
+  return render
+}
+
 const datasetOf = (run: Restored): BundledImageSet => {
   const dataset = run.directory.manifest.config['dataset']
   if (dataset !== 'mnist' && dataset !== 'fashion')
@@ -83,7 +89,7 @@ export const interpolateCommand = (
     const to = sampleLatent(latent, 1, Rng.fromSeed(options.to))
     const path = interpolateLatents(from, to, options.steps, options.spherical ? 'spherical' : 'linear')
     const samples = await run.trainer.generate(path)
-    writeFileAtomic(options.out, run.setup.render(samples, options.steps, options.steps))
+    writeFileAtomic(options.out, renderOf(run)(samples, options.steps, options.steps))
     console.log(`wrote ${options.steps} samples from seed ${options.from} to seed ${options.to} (${options.spherical ? 'spherical' : 'linear'}) to ${options.out}`)
   })
 
@@ -131,7 +137,7 @@ export const attributeCommand = (
         const drawn = await run.trainer.generate(moved.subarray(0, examples.length))
         for (let r = 0; r < rows; r++) grid.set(drawn.subarray(r * size, (r + 1) * size), (r * scales.length + k) * size)
       }
-      writeFileAtomic(options.out, run.setup.render(grid, rows * scales.length, scales.length))
+      writeFileAtomic(options.out, renderOf(run)(grid, rows * scales.length, scales.length))
       console.log(`\nwrote ${options.out}: one row per class-${options.fromClass} sample, α = ${scales.join(', ')} left to right`)
     } finally {
       judge.dispose()

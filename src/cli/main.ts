@@ -1,8 +1,9 @@
 /**
  * The `ganfp` command, on commander:
  *
- * - `ganfp train RECIPE [options]`: RECIPE is a built-in name (`ganfp recipes` lists them) or the
- *   path of a module exporting `recipe`; `ganfp train RECIPE --help` lists its options;
+ * - `ganfp train RECIPE [options]`: RECIPE is a built-in name (`ganfp recipes` lists them), the
+ *   path of a recipe module, or an installed package, whose default export is the recipe;
+ *   `ganfp train RECIPE --help` lists its options;
  * - `ganfp resume RUN_DIR [--steps N]`: continues a run from its newest checkpoint;
  * - `ganfp sample RUN_DIR [--n 64] [--out grid.png] [--seed S] [--label K]`: a grid from the newest
  *   checkpoint (class K only, for a conditional run; paired runs draw their inputs from the data);
@@ -16,51 +17,119 @@
  * @since 0.1.0
  */
 import { Command, CommanderError } from 'commander'
-import { resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import process from 'node:process'
 import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig } from '../errors.ts'
 import { writeFileAtomic } from '../io/files.ts'
 import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
 import { backendChoices, type BackendChoice } from '../compile/backend.ts'
-import type { Recipe } from '../recipe.ts'
-import { generatorInputs, restoreRun, resumeRun } from '../run.ts'
+import { recipeProblems, type Recipe } from '../recipe.ts'
+import { generatorInputs, isModulePath, restoreRun, resumeRun } from '../run.ts'
 import { evaluateCommand } from './evaluate.ts'
 import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
 
 /** The recipes that ship with ganfp, loaded only when named. */
-const builtinRecipes: Readonly<Record<string, () => Promise<{ readonly recipe: Recipe }>>> = {
+const builtinRecipes: Readonly<Record<string, () => Promise<{ readonly default: unknown }>>> = {
+  'slanted-land': () => import('../../recipes/slanted-land.ts'),
+  vanilla: () => import('../../recipes/vanilla.ts'),
   dcgan: () => import('../../recipes/dcgan.ts'),
   cgan: () => import('../../recipes/cgan.ts'),
   srgan: () => import('../../recipes/srgan.ts'),
 }
 
-const isRecipe = (value: unknown): value is Recipe =>
-  typeof value === 'object' && value !== null && typeof (value as Recipe).name === 'string' && typeof (value as Recipe).setup === 'function'
+/**
+ * The module a package name refers to, resolved from the working directory (where the user
+ * installed it) rather than from ganfp's own location; `import()` of the bare name is the fallback.
+ */
+const packageEntry = (name: string, from: string): string => {
+  const match = /^((?:@[^/]+\/)?[^/]+)(\/.*)?$/.exec(name)
+  const packageName = match?.[1] ?? name
+  const subpath = match?.[2] === undefined ? '.' : `.${match[2]}`
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const root = join(dir, 'node_modules', packageName)
+    const manifestFile = join(root, 'package.json')
+    if (existsSync(manifestFile)) {
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { exports?: unknown; module?: string; main?: string }
+      const target = exportTarget(manifest.exports, subpath) ?? (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath)
+      return pathToFileURL(join(root, target)).href
+    }
+    if (dirname(dir) === dir) return name
+  }
+}
+
+/** The ESM target of `subpath` in a package's `exports` (the conditions Deno, Bun and Node share). */
+const exportTarget = (exports: unknown, subpath: string): string | undefined => {
+  const pick = (entry: unknown): string | undefined => {
+    if (typeof entry === 'string') return entry
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined
+    const conditions = entry as Record<string, unknown>
+    for (const condition of ['deno', 'bun', 'import', 'module', 'node', 'default'])
+      if (condition in conditions) {
+        const found = pick(conditions[condition])
+        if (found !== undefined) return found
+      }
+    return undefined
+  }
+  if (typeof exports === 'string' || (typeof exports === 'object' && exports !== null && !Object.keys(exports).some((k) => k.startsWith('.'))))
+    return subpath === '.' ? pick(exports) : undefined
+  return typeof exports === 'object' && exports !== null ? pick((exports as Record<string, unknown>)[subpath]) : undefined
+}
+
+const importFailure = (reference: string, error: unknown): string => {
+  const message = error instanceof Error ? error.message : String(error)
+  const code = (error as { code?: unknown } | undefined)?.code
+  // Node before 22.6 cannot import TypeScript at all: say what works instead.
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(reference))
+    return `${reference}: this Node cannot import TypeScript (run ganfp with Bun or Deno, or import the recipe's compiled .js)`
+  return `${reference}: ${message.split('\n')[0]}`
+}
 
 /**
- * A recipe by built-in name, `builtin:NAME`, or module path (the module exports `recipe`).
+ * A recipe by built-in name (`builtin:NAME` too), module path, or package name (paths and packages
+ * found from `cwd`, by default the working directory): the module's
+ * default export, checked (its shape, and a configuration codec that accepts its own defaults);
+ * anything else is a `GanException` naming the module and every problem.
  *
+ * @example
+ * import { loadRecipe } from 'ganfp'
+ * (await loadRecipe('dcgan')).name // 'dcgan'
+ * // await loadRecipe('./my-recipe.ts'); await loadRecipe('ganfp-recipe-lsgan')
  * @since 0.1.0
  * @category cli
  */
-export const loadRecipe = async (reference: string): Promise<Recipe> => {
+export const loadRecipe = async (reference: string, options: { readonly cwd?: string } = {}): Promise<Recipe> => {
+  const cwd = options.cwd ?? process.cwd()
   const name = reference.startsWith('builtin:') ? reference.slice('builtin:'.length) : reference
   const builtin = builtinRecipes[name]
-  if (builtin !== undefined) return (await builtin()).recipe
-  if (!/[/\\]|\.[cm]?[jt]s$/.test(reference))
-    throw new GanException([invalidConfig('RECIPE', `a built-in recipe (${Object.keys(builtinRecipes).join(', ')}) or a module path`, JSON.stringify(reference))])
+  if (reference.startsWith('builtin:') && builtin === undefined)
+    throw new GanException([invalidConfig('RECIPE', `a built-in recipe (${Object.keys(builtinRecipes).join(', ')})`, JSON.stringify(name))])
+  const where = builtin !== undefined ? `builtin:${name}` : reference
   let module: Record<string, unknown>
   try {
-    module = (await import(pathToFileURL(resolve(reference)).href)) as Record<string, unknown>
+    module = (await (builtin !== undefined
+      ? builtin()
+      : import(isModulePath(reference) ? pathToFileURL(resolve(cwd, reference)).href : packageEntry(reference, cwd)))) as Record<string, unknown>
   } catch (error) {
-    throw new GanException([invalidConfig('RECIPE', 'an importable module', `${reference}: ${error instanceof Error ? error.message : String(error)}`)])
+    const expected = isModulePath(reference)
+      ? 'an importable module'
+      : `a built-in recipe (${Object.keys(builtinRecipes).join(', ')}), a module path, or an installed package`
+    throw new GanException([invalidConfig('RECIPE', expected, importFailure(reference, error))])
   }
-  const recipe = module['recipe'] ?? module['default']
-  if (!isRecipe(recipe))
-    throw new GanException([invalidConfig(`${reference}.recipe`, 'an exported recipe (see defineRecipe)', recipe === undefined ? 'no `recipe` export' : typeof recipe)])
-  return recipe
+  if (!('default' in module) || module['default'] === undefined)
+    throw new GanException([
+      invalidConfig(
+        `${where}.default`,
+        'a recipe as the default export (export default defineRecipe({...}))',
+        Object.keys(module).length === 0 ? 'no exports' : `no default export (exports: ${Object.keys(module).join(', ')})`,
+      ),
+    ])
+  const problems = recipeProblems(module['default'], `${where}.default`)
+  if (problems.length > 0) throw new GanException(problems)
+  return module['default'] as Recipe
 }
 
 const decodeOption = <A>(codec: { decode: (s: string) => E.Either<unknown, A>; name: string }, name: string, raw: string): A => {
@@ -87,6 +156,8 @@ const sample = async (
         invalidConfig('--label', classes === undefined ? 'no label: this run is not conditional' : `a class in [0, ${classes})`, String(label)),
       ])
     // Conditional runs without --label show the classes in turn.
+    if (setup.render === undefined)
+      throw new GanException([invalidConfig('RUN_DIR', 'a run whose recipe draws its samples (image or 2-D outputs, or a render function)', setup.recipe.name)])
     const samples = await trainer.generate(await generatorInputs(setup, n, seed), label === undefined ? undefined : new Int32Array(n).fill(label))
     writeFileAtomic(out, setup.render(samples, n))
     console.log(`wrote ${n} samples from step ${checkpoint.step} to ${out}`)
@@ -110,8 +181,8 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .enablePositionalOptions()
   program
     .command('train')
-    .description('train a recipe (a built-in name or a module path) into a new run directory')
-    .argument('<recipe>', 'built-in recipe name or path to a recipe module')
+    .description('train a recipe (a built-in name, a module path or a package name) into a new run directory')
+    .argument('<recipe>', 'built-in recipe name, path to a recipe module, or an installed recipe package')
     .argument('[options...]', 'the recipe\'s options; see `ganfp train RECIPE --help`')
     .helpOption(false)
     .allowUnknownOption()

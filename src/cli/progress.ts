@@ -8,6 +8,7 @@
  */
 import cliProgress from 'cli-progress'
 import process from 'node:process'
+import type { WriteStream } from 'node:tty'
 import type { RunEvents } from '../run.ts'
 
 const format = (n: number, digits = 3): string => (Number.isFinite(n) ? n.toFixed(digits) : String(n))
@@ -15,10 +16,16 @@ const format = (n: number, digits = 3): string => (Number.isFinite(n) ? n.toFixe
 /**
  * Run events that draw a progress bar, and `stop` to finish it.
  *
+ * @example
+ * import { progressBar, startRun } from 'ganfp'
+ * import vanilla from './recipes/vanilla.ts'
+ * const events = progressBar()
+ * try { await startRun(vanilla, 'builtin:vanilla', ['--steps', '500'], events) } finally { events.stop() }
+ *
  * @since 0.1.0
  * @category io
  */
-export const progressBar = (options: { readonly stream?: NodeJS.WriteStream } = {}): RunEvents & { readonly stop: () => void } => {
+export const progressBar = (options: { readonly stream?: WriteStream } = {}): RunEvents & { readonly stop: () => void } => {
   const stream = options.stream ?? process.stdout
   const bars = new cliProgress.MultiBar(
     {

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import process from 'node:process'
+import { isMain, runMain } from '../io/main.ts'
 import type { Recipe } from '../recipe.ts'
 import { recipeHelp, startRun, type RunSummary } from '../run.ts'
 import { progressBar } from './progress.ts'
@@ -47,9 +48,9 @@ export const report = (summary: RunSummary): void => {
  * module's `import.meta.url`.
  *
  * @example
- * import { isMain, runMain, trainCommand } from 'ganfp'
- * // at the end of a recipe module:
- * // if (isMain(import.meta)) await runMain((argv) => trainCommand(recipe, import.meta.url, argv))
+ * import { trainCommand } from 'ganfp'
+ * import recipe from './recipes/vanilla.ts'
+ * await trainCommand(recipe, 'builtin:vanilla', ['--help']) // prints the recipe's options
  * @since 0.1.0
  * @category cli
  */
@@ -57,4 +58,23 @@ export const trainCommand = async (recipe: Recipe, module: string, argv: Readonl
   const summary = await withProgress((events, signal) => startRun(recipe, module, argv, events, signal))
   if (summary === 'help') console.log(recipeHelp(recipe))
   else report(summary)
+}
+
+/**
+ * Makes a recipe module runnable: when the module is the program (`deno run -A my-recipe.ts`,
+ * `bun run my-recipe.ts`, `node my-recipe.js`) it trains the recipe with the command line, as
+ * `ganfp train my-recipe.ts` would; when imported, it does nothing. Errors become exit codes
+ * (2: bad options, 3: non-finite values). Not awaited: a recipe module has no top-level await,
+ * so it also bundles to CommonJS; the pending run keeps the program alive.
+ *
+ * @example
+ * import { runIfMain } from 'ganfp'
+ * import recipe from './recipes/vanilla.ts'
+ * // the last line of a recipe module, after `export default recipe`:
+ * runIfMain(import.meta, recipe) // nothing happens here: this module is imported
+ * @since 0.1.0
+ * @category cli
+ */
+export const runIfMain = async (meta: ImportMeta, recipe: Recipe): Promise<void> => {
+  if (isMain(meta)) await runMain((argv) => trainCommand(recipe, meta.url, argv))
 }

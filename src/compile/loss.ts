@@ -12,6 +12,11 @@ import { tf, type Tensor } from './tf.ts'
  * Mean sigmoid cross-entropy of `logits` against a constant `target` in [0, 1]:
  * −[t·log σ(l) + (1 − t)·log(1 − σ(l))] = softplus(l) − t·l.
  *
+ * @example
+ * import { tensor1d } from '@tensorflow/tfjs-core'
+ * import { sigmoidCrossEntropy } from 'ganfp'
+ * sigmoidCrossEntropy(tensor1d([0, 0]), 1).dataSync()[0]!.toFixed(4) // '0.6931' (log 2)
+ *
  * @since 0.1.0
  * @category losses
  */
@@ -29,7 +34,10 @@ const halfMeanSquaredDistance = (scores: Tensor, target: number): Tensor =>
  * E[max(0, 1 − D(x))] + E[max(0, 1 + D(G(z)))].
  *
  * @example
- * // with zero logits both cross-entropy terms are log 2: the log losses give 2·log 2 ≈ 1.386
+ * import { zeros } from '@tensorflow/tfjs-core'
+ * import { discriminatorLoss, nonSaturating } from 'ganfp'
+ * // with zero logits both cross-entropy terms are log 2: the log losses give 2·log 2
+ * discriminatorLoss(nonSaturating(), zeros([4, 1]), zeros([4, 1])).dataSync()[0]!.toFixed(3) // '1.386'
  *
  * @since 0.1.0
  * @category losses
@@ -52,6 +60,11 @@ export const discriminatorLoss = (loss: GanLoss, realOutputs: Tensor, fakeOutput
  * The generator's loss on the discriminator's outputs for its samples.
  * Minimax: mean log(1 − D(G(z))) = −mean softplus(l). Non-saturating: −mean log D(G(z)) =
  * mean softplus(−l). Least squares: ½E[(D(G(z)) − 1)²]. Wasserstein and hinge: −E[D(G(z))].
+ *
+ * @example
+ * import { tensor1d } from '@tensorflow/tfjs-core'
+ * import { generatorLoss, wasserstein } from 'ganfp'
+ * generatorLoss(wasserstein(), tensor1d([1, 3])).dataSync()[0] // -2
  *
  * @since 0.1.0
  * @category losses

@@ -24,6 +24,9 @@ export interface Forward {
 }
 
 /**
+ * A network compiled to tfjs-core: its parameters as specs and a pure `apply(params, x, mode)`;
+ * `init(seed)` makes the parameters, which the caller owns and disposes.
+ *
  * @since 0.1.0
  * @category model
  */

@@ -246,3 +246,20 @@ export const imageDataset = (images: LabelledImages): Dataset => {
     }),
   }
 }
+
+/**
+ * The training split of a bundled image set (all but protocol Q2's 200 held-out images per
+ * class) as a dataset in [−1, 1] with labels: what image recipes train on.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { bundledTrainingSet } from 'ganfp'
+ * const fashion = bundledTrainingSet('fashion')
+ * E.isRight(fashion) && fashion.right.numClasses // 10
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bundledTrainingSet = (set: BundledImageSet): E.Either<ReadonlyArray<GanError>, Dataset> => {
+  const images = loadBundledImages(set)
+  return E.isLeft(images) ? E.left([images.left]) : E.right(imageDataset(splitHeldOut(images.right).train))
+}

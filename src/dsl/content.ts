@@ -10,6 +10,9 @@
 import type { Network } from './network.ts'
 
 /**
+ * A content term of the generator's loss: against paired targets (`mse`, `l1`), on the
+ * discriminator's features (`featureMatching`) or on a frozen network's (`perceptual`).
+ *
  * @since 0.1.0
  * @category model
  */

@@ -12,6 +12,9 @@ import type { Penalty } from './penalty.ts'
 import { alternating, type Schedule } from './schedule.ts'
 
 /**
+ * A whole GAN as data: both networks, the latent, the loss, the schedule, the optimizers and the
+ * penalties. Made by `gan` and the `with…` combinators; `compile` checks and compiles it.
+ *
  * @since 0.1.0
  * @category model
  */

@@ -5,6 +5,9 @@
  */
 
 /**
+ * Where the generator's input comes from: a normal or uniform latent of `dim` values per sample,
+ * or the data's paired inputs.
+ *
  * @since 0.1.0
  * @category model
  */

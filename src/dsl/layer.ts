@@ -18,20 +18,36 @@ export interface Dense {
   readonly units: number
   readonly useBias: boolean
 }
-/** @since 0.1.0 @category model */
+/**
+ * The rectified linear unit: max(0, x) elementwise.
+ * @since 0.1.0
+ * @category model
+ */
 export interface Relu {
   readonly _tag: 'Relu'
 }
-/** @since 0.1.0 @category model */
+/**
+ * The leaky ReLU: x for x ≥ 0, `alpha`·x below.
+ * @since 0.1.0
+ * @category model
+ */
 export interface LeakyRelu {
   readonly _tag: 'LeakyRelu'
   readonly alpha: number
 }
-/** @since 0.1.0 @category model */
+/**
+ * The hyperbolic tangent, elementwise: a generator's last layer for data in [−1, 1].
+ * @since 0.1.0
+ * @category model
+ */
 export interface Tanh {
   readonly _tag: 'Tanh'
 }
-/** @since 0.1.0 @category model */
+/**
+ * The logistic sigmoid 1 / (1 + e^(−x)), elementwise.
+ * @since 0.1.0
+ * @category model
+ */
 export interface Sigmoid {
   readonly _tag: 'Sigmoid'
 }
@@ -65,7 +81,11 @@ export interface Reshape {
   readonly _tag: 'Reshape'
   readonly shape: ReadonlyArray<number>
 }
-/** @since 0.1.0 @category model */
+/**
+ * Flattens each example to one dimension (batch dimension kept).
+ * @since 0.1.0
+ * @category model
+ */
 export interface Flatten {
   readonly _tag: 'Flatten'
 }
@@ -100,6 +120,10 @@ export type Layer =
 
 /**
  * The tags of every layer, for checking values that come from untyped code.
+ *
+ * @example
+ * import { layerTags } from 'ganfp'
+ * layerTags.includes('Dense') // true
  * @since 0.1.0
  * @category model
  */

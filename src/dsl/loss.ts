@@ -11,6 +11,9 @@
  */
 
 /**
+ * The adversarial game both networks play; the discriminator's last layer is a raw score (a logit
+ * for the log losses).
+ *
  * @since 0.1.0
  * @category model
  */

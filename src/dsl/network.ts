@@ -15,6 +15,9 @@ import type { Layer } from './layer.ts'
 export type Shape = ReadonlyArray<number>
 
 /**
+ * A network as data: an input shape (batch dimension excluded), its layers in order and, for
+ * conditional GANs, a label input. Made by `input`, `sequential` or `mlp`.
+ *
  * @since 0.1.0
  * @category model
  */

@@ -20,6 +20,9 @@ export type LearningRateSchedule =
   | { readonly _tag: 'WarmUp'; readonly steps: number; readonly then: LearningRateSchedule }
 
 /**
+ * How a network's parameters are updated: Adam, SGD (with optional momentum) or RMSProp, each with
+ * a learning rate and a schedule of it.
+ *
  * @since 0.1.0
  * @category model
  */

@@ -8,6 +8,9 @@
  */
 
 /**
+ * A regulariser added to the discriminator's loss, on the gradient of its output with respect to
+ * its input; `every: n` applies it every n-th update, scaled by n.
+ *
  * @since 0.1.0
  * @category model
  */

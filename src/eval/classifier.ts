@@ -57,6 +57,9 @@ export interface ClassifierArchitecture {
 /**
  * A small convnet: two stride-2 convolutions and a dense feature layer.
  *
+ * @example
+ * import { smallClassifier } from 'ganfp'
+ * smallClassifier(64).featureDimension // 64
  * @since 0.1.0
  * @category constructors
  */
@@ -69,6 +72,9 @@ export const smallClassifier = (featureDimension = 128): ClassifierArchitecture 
  * The judge's architecture: five 3×3 convolutions (32, 32, 64, 64, 64 channels; three of them
  * stride 2, the last unpadded), then 128 features: ≈ 177,000 parameters, 0.7 MB of float32.
  *
+ * @example
+ * import { judgeArchitecture } from 'ganfp'
+ * judgeArchitecture().featureDimension // 128
  * @since 0.1.0
  * @category constructors
  */
@@ -161,6 +167,17 @@ const fillBatch = (images: LabelledImages, indices: ArrayLike<number>, out: Floa
  * learning rate decaying along a cosine to 0), on the active backend; `augmentShift` translates
  * each training image by up to that many pixels.
  *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { loadBundledImages, selectImages, smallClassifier, trainImageClassifier, useBackend } from 'ganfp'
+ * await useBackend('cpu')
+ * const mnist = loadBundledImages('mnist')
+ * if (E.isRight(mnist)) {
+ *   const firstImages = selectImages(mnist.right, Array.from({ length: 128 }, (_, i) => i))
+ *   const classifier = await trainImageClassifier(firstImages, { epochs: 1, batchSize: 32, architecture: smallClassifier(16) })
+ *   classifier.classes // 10
+ *   classifier.dispose()
+ * }
  * @since 0.1.0
  * @category constructors
  */
@@ -217,6 +234,11 @@ export const trainImageClassifier = async (
  * A classifier rebuilt from exported weights; weights that do not fit the architecture are a
  * `ShapeMismatch` naming the parameter.
  *
+ * @example
+ * import { classifierFromWeights, judgeArchitecture, loadJudge } from 'ganfp'
+ * const judge = await loadJudge('mnist')
+ * const copy = classifierFromWeights([28, 28, 1], 10, judgeArchitecture(), await judge.weights())
+ * copy.featureDimension // 128
  * @since 0.1.0
  * @category constructors
  */

@@ -36,6 +36,9 @@ export interface ImageScores {
 }
 
 /**
+ * Protocol Q2's result: the scores of the samples and of the real-vs-real floor, with the class
+ * names of the bundled set they were judged against.
+ *
  * @since 0.1.0
  * @category model
  */
@@ -62,6 +65,11 @@ export const histogramEntropy = (histogram: ReadonlyArray<number>): number =>
 /**
  * The label histogram of `count` images: each image to its most probable class.
  *
+ * @example
+ * import { labelHistogram, loadJudge } from 'ganfp'
+ * const judge = await loadJudge('mnist')
+ * const histogram = await labelHistogram(judge, new Float32Array(4 * 784), 4) // four blank images
+ * histogram.reduce((a, b) => a + b) // 1
  * @since 0.1.0
  * @category metrics
  */
@@ -74,6 +82,15 @@ export const labelHistogram = async (judge: ImageClassifier, images: Float32Arra
 /**
  * The judge's most probable class for each of `count` images.
  *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { loadBundledImages, loadJudge, predictedClasses, selectImages } from 'ganfp'
+ * const judge = await loadJudge('mnist')
+ * const mnist = loadBundledImages('mnist')
+ * if (E.isRight(mnist)) {
+ *   const three = selectImages(mnist.right, [0, 5000, 9999]) // the bundled images are in class order
+ *   Array.from(await predictedClasses(judge, Float32Array.from(three.pixels, (p) => p / 255), 3)) // [0, 4, 9]
+ * }
  * @since 0.1.0
  * @category metrics
  */
@@ -88,6 +105,17 @@ export const predictedClasses = async (judge: ImageClassifier, images: Float32Ar
 /**
  * Protocol Q3's score: the share of images the judge assigns to the class they were asked for.
  *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { conditionalAccuracy, loadBundledImages, loadJudge, selectImages } from 'ganfp'
+ * const judge = await loadJudge('mnist')
+ * const mnist = loadBundledImages('mnist')
+ * if (E.isRight(mnist)) {
+ *   const three = selectImages(mnist.right, [0, 5000, 9999]) // a 0, a 4 and a 9
+ *   const images = Float32Array.from(three.pixels, (p) => p / 255)
+ *   await conditionalAccuracy(judge, images, [0, 4, 9]) // 1
+ *   await conditionalAccuracy(judge, images, [9, 9, 9]) // 0.3333333333333333
+ * }
  * @since 0.1.0
  * @category metrics
  */
@@ -119,6 +147,12 @@ const unit = (pixels: Uint8Array): Float32Array => Float32Array.from(pixels, (p)
  * Scores `count` generated images (28×28×1 values in [0, 1], row-major) against the held-out
  * split of `dataset`, with the floor, on the active backend. `progress` hears each stage.
  *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { evaluateImages } from 'ganfp'
+ * // with `samples` from a trainer: evaluateImages(samples, 1000, { dataset: 'fashion', progress: console.log })
+ * const tooFew = await evaluateImages(new Float32Array(5 * 784), 5, { dataset: 'mnist' })
+ * E.isLeft(tooFew) && tooFew.left.map((e) => e.path) // ['samples.count']
  * @since 0.1.0
  * @category metrics
  */
@@ -154,6 +188,11 @@ export const evaluateImages = async (
 /**
  * The evaluation as a Markdown table (floor and samples) and the samples' label histogram.
  *
+ * @example
+ * import { formatImageEvaluation } from 'ganfp'
+ * const s = { count: 10, fd: 1, kid: 0, precision: 1, recall: 1, density: 1, coverage: 1, histogram: [0.5, 0.5], entropy: 1 }
+ * formatImageEvaluation({ dataset: 'mnist', classNames: ['zero', 'one'], floor: s, samples: s }).split('\n').at(-1)
+ * // 'label histogram of the samples: zero 50.0%, one 50.0%'
  * @since 0.1.0
  * @category destructors
  */

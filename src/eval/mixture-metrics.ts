@@ -7,6 +7,9 @@
 import type { Mixture2d } from '../data/mixtures.ts'
 
 /**
+ * Protocol Q1's scores of 2-D samples against a Gaussian mixture: modes captured, the share of
+ * high-quality samples and the balance among modes.
+ *
  * @since 0.1.0
  * @category model
  */

@@ -174,6 +174,13 @@ const encodeCheckpoint = (snapshot: TrainerSnapshot, run: unknown): { readonly m
  * atomically, and removes all but the newest `keep`. A checkpoint of the same step already there
  * is kept as it is: a deterministic run has the same state at the same step. Returns its path.
  *
+ * @example
+ * import { compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring, writeCheckpoint } from 'ganfp'
+ * const compiled = compileOrThrow(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
+ * const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 8 })
+ * await trainer.step()
+ * writeCheckpoint('runs/a/checkpoints', await trainer.snapshot(), { keep: 3 }) // 'runs/a/checkpoints/step-00000001'
+ * trainer.dispose()
  * @since 0.1.0
  * @category io
  */

@@ -45,10 +45,14 @@ export const decodeWithPaths = <A>(
 
 /**
  * A non-negative safe integer.
+ *
+ * @example
+ * import { NonNegativeInt } from 'ganfp'
+ * [NonNegativeInt.is(0), NonNegativeInt.is(-1), NonNegativeInt.is(1.5)] // [true, false, false]
  * @since 0.1.0
  * @category codecs
  */
-export const NonNegativeInt = new t.Type<number, number, unknown>(
+export const NonNegativeInt: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
   'an integer ≥ 0',
   (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
   (u, c) => (typeof u === 'number' && Number.isSafeInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
@@ -57,10 +61,14 @@ export const NonNegativeInt = new t.Type<number, number, unknown>(
 
 /**
  * An unsigned 32-bit integer (an RNG state word).
+ *
+ * @example
+ * import { Uint32 } from 'ganfp'
+ * [Uint32.is(0xffffffff), Uint32.is(2 ** 32)] // [true, false]
  * @since 0.1.0
  * @category codecs
  */
-export const Uint32 = new t.Type<number, number, unknown>(
+export const Uint32: t.Type<number, number, unknown> = new t.Type<number, number, unknown>(
   'an unsigned 32-bit integer',
   (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff,
   (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= 0xffffffff ? t.success(u) : t.failure(u, c)),

@@ -52,7 +52,7 @@ const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Typ
  * @since 0.1.0
  * @category codecs
  */
-export const positiveIntFlag = fromString('a positive integer', (s) =>
+export const positiveIntFlag: t.Type<number, string, string> = fromString('a positive integer', (s) =>
   /^\d+$/.test(s) && Number(s) > 0 ? Number(s) : undefined,
 )
 
@@ -63,7 +63,7 @@ export const positiveIntFlag = fromString('a positive integer', (s) =>
  * @since 0.1.0
  * @category codecs
  */
-export const nonNegativeIntFlag = fromString('an integer ≥ 0', (s) => (/^\d+$/.test(s) ? Number(s) : undefined))
+export const nonNegativeIntFlag: t.Type<number, string, string> = fromString('an integer ≥ 0', (s) => (/^\d+$/.test(s) ? Number(s) : undefined))
 
 /**
  * @example
@@ -72,7 +72,7 @@ export const nonNegativeIntFlag = fromString('an integer ≥ 0', (s) => (/^\d+$/
  * @since 0.1.0
  * @category codecs
  */
-export const intFlag = fromString('an integer', (s) => (/^-?\d+$/.test(s) ? Number(s) : undefined))
+export const intFlag: t.Type<number, string, string> = fromString('an integer', (s) => (/^-?\d+$/.test(s) ? Number(s) : undefined))
 
 /**
  * @example
@@ -81,7 +81,7 @@ export const intFlag = fromString('an integer', (s) => (/^-?\d+$/.test(s) ? Numb
  * @since 0.1.0
  * @category codecs
  */
-export const positiveNumberFlag = fromString('a number > 0', (s) => {
+export const positiveNumberFlag: t.Type<number, string, string> = fromString('a number > 0', (s) => {
   const n = Number(s)
   return s.trim() !== '' && Number.isFinite(n) && n > 0 ? n : undefined
 })
@@ -93,7 +93,7 @@ export const positiveNumberFlag = fromString('a number > 0', (s) => {
  * @since 0.1.0
  * @category codecs
  */
-export const nonNegativeNumberFlag = fromString('a number ≥ 0', (s) => {
+export const nonNegativeNumberFlag: t.Type<number, string, string> = fromString('a number ≥ 0', (s) => {
   const n = Number(s)
   return s.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined
 })
@@ -105,7 +105,7 @@ export const nonNegativeNumberFlag = fromString('a number ≥ 0', (s) => {
  * @since 0.1.0
  * @category codecs
  */
-export const unitIntervalFlag = fromString('a number in [0, 1)', (s) => {
+export const unitIntervalFlag: t.Type<number, string, string> = fromString('a number in [0, 1)', (s) => {
   const n = Number(s)
   return s.trim() !== '' && n >= 0 && n < 1 ? n : undefined
 })
@@ -117,7 +117,7 @@ export const unitIntervalFlag = fromString('a number in [0, 1)', (s) => {
  * @since 0.1.0
  * @category codecs
  */
-export const stringFlag = fromString('a non-empty string', (s) => (s === '' ? undefined : s))
+export const stringFlag: t.Type<string, string, string> = fromString('a non-empty string', (s) => (s === '' ? undefined : s))
 
 /**
  * @example
@@ -126,7 +126,7 @@ export const stringFlag = fromString('a non-empty string', (s) => (s === '' ? un
  * @since 0.1.0
  * @category codecs
  */
-export const oneOfFlag = <const A extends string>(choices: ReadonlyArray<A>) =>
+export const oneOfFlag = <const A extends string>(choices: ReadonlyArray<A>): t.Type<A, string, string> =>
   fromString<A>(`one of ${choices.join(', ')}`, (s) => (choices.includes(s as A) ? (s as A) : undefined))
 
 /**

@@ -3,7 +3,10 @@
  *
  * @since 0.1.0
  */
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
 import process from 'node:process'
+import { fileURLToPath } from 'node:url'
 import { GanException } from '../errors.ts'
 
 /**
@@ -30,9 +33,9 @@ export const runMain = async (main: (argv: ReadonlyArray<string>) => Promise<voi
 }
 
 /**
- * Whether the module owning `meta` is the program's entry point (`deno run` or `bun run` on it),
- * so a recipe runs when launched and stays a plain module when imported. Node has no
- * `import.meta.main`: there, recipes are imported, not run.
+ * Whether the module owning `meta` is the program's entry point (`deno run`, `bun run` or `node`
+ * on it), so a recipe runs when launched and stays a plain module when imported. Deno and Bun say
+ * so in `import.meta.main`; Node (before 24) does not, so there the script path is compared.
  *
  * @example
  * import { isMain } from 'ganfp'
@@ -40,4 +43,17 @@ export const runMain = async (main: (argv: ReadonlyArray<string>) => Promise<voi
  * @since 0.1.0
  * @category io
  */
-export const isMain = (meta: ImportMeta): boolean => (meta as { readonly main?: unknown }).main === true
+export const isMain = (meta: ImportMeta): boolean => {
+  const main = (meta as { readonly main?: unknown }).main
+  if (typeof main === 'boolean') return main
+  const script = process.argv[1]
+  if (script === undefined || !meta.url.startsWith('file:')) return false
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path)
+    } catch {
+      return path
+    }
+  }
+  return real(resolve(script)) === real(fileURLToPath(meta.url))
+}

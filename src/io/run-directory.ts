@@ -21,7 +21,30 @@ import { decodeWithPaths, NonNegativeInt } from './decode.ts'
 import { writeFileAtomic } from './files.ts'
 import { lossPlotSvg, type PlotPoint } from './loss-plot.ts'
 
-const RunManifestCodec = t.type(
+/**
+ * What `manifest.json` holds. `recipe.module` is `builtin:NAME` for a recipe that ships with
+ * ganfp, otherwise the recipe module's absolute path.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RunManifest {
+  format: 'ganfp-run'
+  formatVersion: 1
+  recipe: { name: string; module: string }
+  /** The command-line arguments the run was started with. */
+  argv: Array<string>
+  /** The recipe's decoded configuration. */
+  config: { [key: string]: unknown }
+  seed: number
+  backend: { requested: string; name: string; reason: string }
+  runtime: { name: string; version: string }
+  versions: { [name: string]: string }
+  createdAt: string
+}
+
+// Annotated (not inferred) so the public types need no inference from io-ts (JSR's "slow types").
+const RunManifestCodec: t.Type<RunManifest, RunManifest, unknown> = t.type(
   {
     format: t.literal('ganfp-run'),
     formatVersion: t.literal(1),
@@ -36,15 +59,6 @@ const RunManifestCodec = t.type(
   },
   'a ganfp run manifest',
 )
-
-/**
- * What `manifest.json` holds. `recipe.module` is `builtin:NAME` for a recipe that ships with
- * ganfp, otherwise the recipe module's absolute path.
- *
- * @since 0.1.0
- * @category model
- */
-export type RunManifest = t.TypeOf<typeof RunManifestCodec>
 
 /**
  * One line of `metrics.jsonl`. JSON has no NaN: a non-finite value is written as `null`.
@@ -124,6 +138,15 @@ const open = (path: string, manifest: RunManifest): RunDirectory => {
  * Creates the directory of a new run and writes its manifest. `path` must not exist or be empty:
  * a run is never written over another.
  *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { createRunDirectory, libraryVersion } from 'ganfp'
+ * const run = createRunDirectory('runs/example', {
+ *   format: 'ganfp-run', formatVersion: 1, recipe: { name: 'vanilla', module: 'builtin:vanilla' }, argv: [], config: {}, seed: 1,
+ *   backend: { requested: 'cpu', name: 'cpu', reason: 'requested' }, runtime: { name: 'node', version: process.version },
+ *   versions: { ganfp: libraryVersion }, createdAt: new Date().toISOString(),
+ * })
+ * E.isRight(run) && run.right.checkpoints // 'runs/example/checkpoints'
  * @since 0.1.0
  * @category io
  */
@@ -143,6 +166,12 @@ export const createRunDirectory = (path: string, manifest: RunManifest): E.Eithe
 /**
  * Opens an existing run directory, checking its manifest.
  *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { openRunDirectory } from 'ganfp'
+ * const run = openRunDirectory('runs/example') // made as in `createRunDirectory`'s example
+ * E.isRight(run) && run.right.manifest.recipe.name // 'vanilla'
+ * E.isLeft(openRunDirectory('runs/none')) // true: no manifest.json
  * @since 0.1.0
  * @category io
  */

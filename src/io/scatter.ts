@@ -31,3 +31,28 @@ export const mixtureScatter = (mixture: Mixture2d, points: ArrayLike<number>, si
   for (const [x, y] of mixture.modes) strokeCircle(c, toPixel(x), size - 1 - toPixel(y), radius, [220, 30, 30])
   return c
 }
+
+/**
+ * Samples in blue on a square view framing them all (the view the samples alone decide): how 2-D
+ * outputs are drawn when no reference is known.
+ *
+ * @example
+ * import { pointsScatter } from 'ganfp'
+ * pointsScatter(new Float32Array([0, 0, 1, 1]), 64).height // 64
+ * @since 0.1.0
+ * @category drawing
+ */
+export const pointsScatter = (points: ArrayLike<number>, size = 512): Canvas => {
+  let extent = 1e-6
+  for (let i = 0; i < points.length; i++) if (Number.isFinite(points[i]!)) extent = Math.max(extent, Math.abs(points[i]!))
+  extent *= 1.2
+  const toPixel = (v: number): number => ((v + extent) / (2 * extent)) * (size - 1)
+  const c = canvas(size, size, [255, 255, 255])
+  const axis = Math.round(toPixel(0))
+  for (let i = 0; i < size; i++) {
+    c.rgba.set([225, 225, 225], 4 * (axis * size + i))
+    c.rgba.set([225, 225, 225], 4 * (i * size + axis))
+  }
+  for (let i = 0; i + 1 < points.length; i += 2) fillDisc(c, toPixel(points[i]!), size - 1 - toPixel(points[i + 1]!), 1.2, [40, 90, 200])
+  return c
+}

@@ -26,6 +26,9 @@ export interface InferenceContext {
 /**
  * The shape inference gives a label: one integer per example.
  *
+ * @example
+ * import { isLabelShape, labelShape } from 'ganfp'
+ * isLabelShape(labelShape) // true
  * @since 0.1.0
  * @category inference
  */

@@ -19,12 +19,17 @@ import type { GanLoss } from '../dsl/loss.ts'
 import type { StepReport } from './trainer.ts'
 
 /**
+ * What the health monitor watches for: non-finite losses, a discriminator that has won, a
+ * collapse of the samples' spread, exploding gradients.
+ *
  * @since 0.1.0
  * @category model
  */
 export type AlarmKind = 'NonFinite' | 'DiscriminatorWon' | 'Collapse' | 'ExplodingGradients'
 
 /**
+ * One alarm raised by the health monitor at `step`, with a message for the log.
+ *
  * @since 0.1.0
  * @category model
  */
@@ -56,6 +61,14 @@ export interface HealthThresholds {
 }
 
 /**
+ * The thresholds runs use: the discriminator has won after 200 straight steps with D(x) above 0.99
+ * and D(G(z)) below 0.01; a collapse is a sample spread under 0.2 of its peak; an explosion is a
+ * gradient norm 50 times its running average (judged after 50 steps).
+ *
+ * @example
+ * import { defaultHealthThresholds } from 'ganfp'
+ * const strict = { ...defaultHealthThresholds, wonSteps: 50 } // pass to observeStep
+ * strict.wonScore // 0.99
  * @since 0.1.0
  * @category constructors
  */
@@ -84,6 +97,11 @@ export interface HealthState {
 }
 
 /**
+ * The monitor's state before a run's first step (a resumed run continues from its checkpoint's).
+ *
+ * @example
+ * import { initialHealthState } from 'ganfp'
+ * initialHealthState.active // []
  * @since 0.1.0
  * @category constructors
  */

@@ -10,6 +10,9 @@ import type { Params } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 
 /**
+ * An optimizer's running state: the update count and its slots (flat tensors such as Adam's `m`
+ * and `v`), which checkpoints store.
+ *
  * @since 0.1.0
  * @category model
  */
@@ -24,6 +27,11 @@ export interface OptimizerState {
  * at `paths` concatenated in that order. Adam keeps `m` and `v`, RMSProp `v`, SGD with momentum
  * `b`; plain SGD keeps nothing.
  *
+ * @example
+ * import { adam, initOptimizerState, initParams } from 'ganfp'
+ * const params = initParams([{ path: 'w', shape: [2, 3], trainable: true, init: { _tag: 'Constant', value: 0 } }], 1)
+ * const state = initOptimizerState(adam(), params, ['w'])
+ * state.slots['m']!.shape // [6]
  * @since 0.1.0
  * @category constructors
  */
@@ -65,6 +73,13 @@ export const initOptimizerSlotNames = (optimizer: Optimizer, trainableCount: num
  * step rather than once per parameter tensor, which is most of a small network's step (the MLP
  * GAN: ≈ 200 kernels fewer with Adam). The concatenation and the split back cost one pass each.
  *
+ * @example
+ * import { tensor1d } from '@tensorflow/tfjs-core'
+ * import { applyOptimizer, initOptimizerState, sgd } from 'ganfp'
+ * const optimizer = sgd({ learningRate: 0.5 })
+ * const params = { w: tensor1d([1, 2]) }
+ * const next = applyOptimizer(optimizer, params, { w: tensor1d([1, 1]) }, initOptimizerState(optimizer, params, ['w']))
+ * Array.from(next.params['w']!.dataSync()) // [0.5, 1.5]
  * @since 0.1.0
  * @category combinators
  */

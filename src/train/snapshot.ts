@@ -48,6 +48,10 @@ export interface DataCursor {
 }
 
 /**
+ * Everything a trainer needs to continue exactly: the step, the random streams, the data cursor,
+ * both players' parameters and optimizer slots and the generator's moving average, as plain
+ * data (see `Trainer.snapshot`, `writeCheckpoint`).
+ *
  * @since 0.1.0
  * @category model
  */
@@ -88,6 +92,15 @@ const checkTensors = (
  * Whether `snapshot` belongs to `compiled`: every parameter, optimizer slot and average tensor
  * present with its shape, and nothing else. Every difference is reported, before anything loads.
  *
+ * @example
+ * import { checkSnapshot, compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring } from 'ganfp'
+ * const compiled = compileOrThrow(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
+ * const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 8 })
+ * await trainer.step()
+ * const snapshot = await trainer.snapshot()
+ * checkSnapshot(compiled, snapshot) // []
+ * const wider = compileOrThrow(gan({ generator: mlp([2], [16], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
+ * checkSnapshot(wider, snapshot)[0]!.path // 'generator.params.layers[0].kernel'
  * @since 0.1.0
  * @category validation
  */
@@ -120,6 +133,13 @@ export const checkSnapshot = (compiled: CompiledGan, snapshot: TrainerSnapshot):
  * A snapshot's tensors in named groups, in a fixed order: both networks' parameters and optimizer
  * slots, then the generator's moving average when there is one (checkpoints store them so).
  *
+ * @example
+ * import { compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring, snapshotTensorGroups } from 'ganfp'
+ * const compiled = compileOrThrow(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
+ * const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 8 })
+ * await trainer.step()
+ * snapshotTensorGroups(await trainer.snapshot()).map(([group]) => group)
+ * // ['generator.params', 'generator.optimizer', 'discriminator.params', 'discriminator.optimizer']
  * @since 0.1.0
  * @category destructors
  */
@@ -134,6 +154,8 @@ export const snapshotTensorGroups = (
 ]
 
 /**
+ * The groups of tensors in a snapshot, named as checkpoints name them.
+ *
  * @since 0.1.0
  * @category model
  */

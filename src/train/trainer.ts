@@ -61,6 +61,9 @@ export interface StepReport {
 }
 
 /**
+ * How `createTrainer` starts a run: the seed of all its randomness, the batch size and, to
+ * continue one, a snapshot.
+ *
  * @since 0.1.0
  * @category model
  */
