@@ -194,7 +194,8 @@ const recipeFlagsWithRun = (recipe: Recipe): E.Either<ReadonlyArray<GanError>, F
 }
 
 /**
- * `--help` text for a recipe: its own options and the run options, with types and defaults.
+ * `--help` text for a recipe: its own options and the run options, with types and defaults, under
+ * the command that runs it (`ganfp train NAME` unless said otherwise).
  *
  * @example
  * import { recipeHelp } from 'ganfp'
@@ -204,11 +205,11 @@ const recipeFlagsWithRun = (recipe: Recipe): E.Either<ReadonlyArray<GanError>, F
  * @since 0.1.0
  * @category destructors
  */
-export const recipeHelp = (recipe: Recipe): string => {
+export const recipeHelp = (recipe: Recipe, command = `ganfp train ${recipe.name}`): string => {
   const run = runFlags(recipe)
   // One help text over both sets, so the columns line up; the run options under their own heading.
   const options = recipe.config.options
-  const lines = flagsHelp(`ganfp train ${recipe.name}`, recipe.description, { ...options, ...run }).split('\n')
+  const lines = flagsHelp(command, recipe.description, { ...options, ...run }).split('\n')
   const firstRun = 3 + Object.keys(options).length
   return [...lines.slice(0, firstRun), '', 'Run options (every recipe):', ...lines.slice(firstRun)].join('\n')
 }

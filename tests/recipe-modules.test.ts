@@ -208,7 +208,7 @@ describe.skipIf(runtime !== 'node')("a user's recipe file, as users run it", () 
       const r = spawn(bin(runner), [...args, 'train', './examples/my-recipe.ts', '--help'])
       expect(r.stderr).toBe('')
       expect(r.status).toBe(0)
-      expect(r.stdout).toContain('ganfp train wgan-gp-grid: WGAN-GP with MLPs on the 25-mode grid')
+      expect(r.stdout).toContain('ganfp train ./examples/my-recipe.ts: WGAN-GP with MLPs on the 25-mode grid')
       expect(r.stdout).toMatch(/--critic-steps +critic updates per generator update \(a positive integer; default 5\)/)
       // The recipe's run defaults show among the run options.
       expect(r.stdout).toMatch(/--batch +examples per batch \(a positive integer; default 128\)/)
@@ -232,6 +232,36 @@ describe.skipIf(runtime !== 'node')("a user's recipe file, as users run it", () 
       expect(existsSync(join(out, 'samples', 'step-00000003.png'))).toBe(true)
     }
   }, 300_000)
+
+  it('a built JavaScript recipe runs itself under plain Node (runIfMain without import.meta.main)', () => {
+    if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('no dist/: run `npm run build` first (`npm test` builds before testing)')
+    const file = join(scratch, 'node-recipe.mjs')
+    writeFileSync(
+      file,
+      [
+        `import { configCodec, defineRecipe, flag, gan, mlp, positiveIntFlag, relu, ring, runIfMain } from ${JSON.stringify(join(root, 'dist', 'index.js'))}`,
+        "const recipe = defineRecipe({ name: 'node-ring', description: 'an MLP GAN on the ring', config: configCodec({ width: flag(positiveIntFlag, 8, 'hidden units') }),",
+        '  build: (c) => gan({ generator: mlp([2], [c.width], relu, 2), discriminator: mlp([2], [c.width], relu, 1) }), data: () => ring() })',
+        'export default recipe',
+        'runIfMain(import.meta, recipe)',
+      ].join('\n'),
+    )
+    const out = join(scratch, 'node-recipe-run')
+    const r = spawn(process.execPath, [file, '--steps', '3', '--batch', '8', '--backend', 'cpu', '--out', out])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain(`completed 3 steps in ${out}`)
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).recipe).toEqual({ name: 'node-ring', module: file })
+    // Imported rather than run, the same module does nothing.
+    const imported = spawn(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(file)}); console.log('imported')`])
+    expect(imported.stdout.trim()).toBe('imported')
+  }, 300_000)
+
+  it.skipIf(Number(process.versions.node.split('.')[0]) >= 22)('on a Node that cannot import TypeScript, a .ts recipe is an error that says what works', () => {
+    const r = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'train', './examples/my-recipe.ts', '--help'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain("InvalidConfig at RECIPE: expected an importable module, found ./examples/my-recipe.ts: this Node cannot import TypeScript (run ganfp with Bun or Deno, or import the recipe's compiled .js)")
+  })
 
   it('a module that is not a recipe exits 2 naming the module', () => {
     const r = spawn(bin('bun'), ['run', 'src/cli.ts', 'train', 'tests/support/broken-recipe.ts'])

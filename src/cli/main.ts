@@ -61,29 +61,45 @@ const packageEntry = (name: string, from: string): string => {
   }
 }
 
-/** The ESM target of `subpath` in a package's `exports` (the conditions Deno, Bun and Node share). */
+/**
+ * The conditions this runtime matches in a package's `exports`, as its own resolver does (Deno and
+ * Bun also read `node`; all three are ESM importers here).
+ */
+const activeConditions = (): ReadonlySet<string> => {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown }
+  return new Set(g.Deno !== undefined ? ['deno', 'node', 'import', 'default'] : g.Bun !== undefined ? ['bun', 'node', 'import', 'module', 'default'] : ['node', 'import', 'default'])
+}
+
+/** The target of `subpath` in a package's `exports`: the first matching condition in key order, as Node resolves. */
 const exportTarget = (exports: unknown, subpath: string): string | undefined => {
+  const conditions = activeConditions()
   const pick = (entry: unknown): string | undefined => {
     if (typeof entry === 'string') return entry
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return undefined
-    const conditions = entry as Record<string, unknown>
-    for (const condition of ['deno', 'bun', 'import', 'module', 'node', 'default'])
-      if (condition in conditions) {
-        const found = pick(conditions[condition])
+    if (Array.isArray(entry)) {
+      for (const candidate of entry) {
+        const found = pick(candidate)
+        if (found !== undefined) return found
+      }
+      return undefined
+    }
+    if (typeof entry !== 'object' || entry === null) return undefined
+    for (const [condition, target] of Object.entries(entry as Record<string, unknown>))
+      if (conditions.has(condition)) {
+        const found = pick(target)
         if (found !== undefined) return found
       }
     return undefined
   }
-  if (typeof exports === 'string' || (typeof exports === 'object' && exports !== null && !Object.keys(exports).some((k) => k.startsWith('.'))))
+  if (typeof exports === 'string' || Array.isArray(exports) || (typeof exports === 'object' && exports !== null && !Object.keys(exports).some((k) => k.startsWith('.'))))
     return subpath === '.' ? pick(exports) : undefined
   return typeof exports === 'object' && exports !== null ? pick((exports as Record<string, unknown>)[subpath]) : undefined
 }
 
-const importFailure = (reference: string, error: unknown): string => {
+const importFailure = (reference: string, target: string, error: unknown): string => {
   const message = error instanceof Error ? error.message : String(error)
   const code = (error as { code?: unknown } | undefined)?.code
   // Node before 22.6 cannot import TypeScript at all: say what works instead.
-  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(reference))
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(target))
     return `${reference}: this Node cannot import TypeScript (run ganfp with Bun or Deno, or import the recipe's compiled .js)`
   return `${reference}: ${message.split('\n')[0]}`
 }
@@ -109,15 +125,14 @@ export const loadRecipe = async (reference: string, options: { readonly cwd?: st
     throw new GanException([invalidConfig('RECIPE', `a built-in recipe (${Object.keys(builtinRecipes).join(', ')})`, JSON.stringify(name))])
   const where = builtin !== undefined ? `builtin:${name}` : reference
   let module: Record<string, unknown>
+  const target = builtin !== undefined ? where : isModulePath(reference) ? pathToFileURL(resolve(cwd, reference)).href : packageEntry(reference, cwd)
   try {
-    module = (await (builtin !== undefined
-      ? builtin()
-      : import(isModulePath(reference) ? pathToFileURL(resolve(cwd, reference)).href : packageEntry(reference, cwd)))) as Record<string, unknown>
+    module = (await (builtin !== undefined ? builtin() : import(target))) as Record<string, unknown>
   } catch (error) {
     const expected = isModulePath(reference)
       ? 'an importable module'
       : `a built-in recipe (${Object.keys(builtinRecipes).join(', ')}), a module path, or an installed package`
-    throw new GanException([invalidConfig('RECIPE', expected, importFailure(reference, error))])
+    throw new GanException([invalidConfig('RECIPE', expected, importFailure(reference, target, error))])
   }
   if (!('default' in module) || module['default'] === undefined)
     throw new GanException([

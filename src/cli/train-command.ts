@@ -4,7 +4,9 @@
  *
  * @since 0.1.0
  */
+import { relative } from 'node:path'
 import process from 'node:process'
+import { fileURLToPath } from 'node:url'
 import { isMain, runMain } from '../io/main.ts'
 import type { Recipe } from '../recipe.ts'
 import { recipeHelp, startRun, type RunSummary } from '../run.ts'
@@ -42,6 +44,16 @@ export const report = (summary: RunSummary): void => {
   if (summary.ended === 'non-finite') process.exitCode = 3
 }
 
+/** The command that ran a recipe, for its `--help`: as the user typed it. */
+const invocation = (module: string): string => {
+  if (module.startsWith('builtin:')) return `ganfp train ${module.slice('builtin:'.length)}`
+  if (!module.startsWith('file:')) return `ganfp train ${module}`
+  // Launched directly (runIfMain): the module's own path, as the runtime was given it.
+  const path = fileURLToPath(module)
+  const shown = relative(process.cwd(), path)
+  return `${'Deno' in globalThis ? 'deno run -A' : 'Bun' in globalThis ? 'bun run' : 'node'} ${shown.startsWith('..') ? path : shown}`
+}
+
 /**
  * Trains `recipe` with command-line `argv` (or prints its `--help`), reporting how the run ended.
  * `module` is how `ganfp resume` finds the recipe again: `builtin:NAME`, a path, or the recipe
@@ -56,7 +68,7 @@ export const report = (summary: RunSummary): void => {
  */
 export const trainCommand = async (recipe: Recipe, module: string, argv: ReadonlyArray<string>): Promise<void> => {
   const summary = await withProgress((events, signal) => startRun(recipe, module, argv, events, signal))
-  if (summary === 'help') console.log(recipeHelp(recipe))
+  if (summary === 'help') console.log(recipeHelp(recipe, invocation(module)))
   else report(summary)
 }
 
