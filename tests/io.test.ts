@@ -11,6 +11,7 @@ import {
   flag,
   intFlag,
   mixtureScatter,
+  pointsScatter,
   oneOfFlag,
   parseFlags,
   pointsToCsv,
@@ -35,6 +36,21 @@ describe('files', () => {
     const decoded = pngjs.PNG.sync.read(Buffer.from(encodePng(c)))
     expect([decoded.width, decoded.height]).toEqual([64, 64])
     expect(new Uint8Array(decoded.data)).toEqual(c.rgba)
+  })
+
+  it('frames 2-D points by their own extent when there is no mixture to draw', () => {
+    // Points at (±2, 0): the view is [−2.4, 2.4]², so they sit 1/12 of the width from each side.
+    const c = pointsScatter(new Float32Array([2, 0, -2, 0]), 121)
+    const pixel = (x: number, y: number) => Array.from(c.rgba.subarray(4 * (y * 121 + x), 4 * (y * 121 + x) + 3))
+    expect(pixel(110, 60)).toEqual([40, 90, 200])
+    expect(pixel(10, 60)).toEqual([40, 90, 200])
+    expect(pixel(60, 10)).toEqual([225, 225, 225]) // the vertical axis
+    expect(pixel(30, 30)).toEqual([255, 255, 255])
+    // Non-finite points are left out rather than stretching the view.
+    expect(pointsScatter(new Float32Array([2, 0, Number.NaN, Number.POSITIVE_INFINITY]), 121).rgba).toEqual(pointsScatter(new Float32Array([2, 0]), 121).rgba)
+    // A diverged generator's samples (±∞, huge) draw nothing and return at once, over a mixture too.
+    const far = new Float32Array([Number.POSITIVE_INFINITY, 0, -1e30, 5, Number.NaN, 0])
+    expect(mixtureScatter(ringMixture, far, 64).rgba).toEqual(mixtureScatter(ringMixture, new Float32Array(0), 64).rgba)
   })
 })
 

@@ -49,9 +49,10 @@ export const canvas = (width: number, height: number, background: Rgb): Canvas =
  * @category drawing
  */
 export const fillDisc = (c: Canvas, cx: number, cy: number, radius: number, colour: Rgb): void => {
-  for (let y = Math.floor(cy - radius); y <= Math.ceil(cy + radius); y++)
-    for (let x = Math.floor(cx - radius); x <= Math.ceil(cx + radius); x++)
-      if (x >= 0 && y >= 0 && x < c.width && y < c.height && (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2)
+  // Bounds clamped to the canvas: a disc far outside it (or at ±∞) costs nothing.
+  for (let y = Math.max(0, Math.floor(cy - radius)); y <= Math.min(c.height - 1, Math.ceil(cy + radius)); y++)
+    for (let x = Math.max(0, Math.floor(cx - radius)); x <= Math.min(c.width - 1, Math.ceil(cx + radius)); x++)
+      if ((x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2)
         c.rgba.set(colour, 4 * (y * c.width + x))
 }
 
