@@ -268,8 +268,6 @@ export interface RecipeSetup {
   readonly toUnitImages: ((samples: Float32Array) => Float32Array) | undefined
 }
 
-const product = (shape: ReadonlyArray<number>): number => shape.reduce((a, b) => a * b, 1)
-
 /** The default drawing of samples: image outputs as a grid, 2-D points as a scatter plot. */
 const defaultRender = (shape: ReadonlyArray<number>, toUnit: (values: Float32Array) => Float32Array) => {
   const [height, width, channels] = shape
@@ -286,9 +284,12 @@ const defaultRender = (shape: ReadonlyArray<number>, toUnit: (values: Float32Arr
  * tensor exists.
  *
  * @example
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { prepareRecipe } from 'ganfp'
  * import recipe from './recipes/dcgan.ts'
- * // const prepared = await prepareRecipe(recipe, { width: 8 }, 32) // Right({ setup, compiled })
+ * const prepared = await prepareRecipe(recipe, { width: 8 }, 32)
+ * E.isRight(prepared) && prepared.right.compiled.generator.outputShape // [28, 28, 1]
+ * E.isLeft(await prepareRecipe(recipe, { width: 0 }, 32)) // true: InvalidConfig at --width
  * @since 0.1.0
  * @category runs
  */
@@ -308,22 +309,18 @@ export const prepareRecipe = async (
   const [low, high] = recipe.outputRange ?? [-1, 1]
   const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v - low) / (high - low))
   const custom = recipe.render
-  const square = (count: number): number => Math.ceil(Math.sqrt(count))
-  const draw =
-    custom !== undefined
-      ? (samples: Float32Array, count: number, columns = square(count)) => custom.call(recipe, samples, { count, columns, shape }, config.right)
-      : (() => {
-          const render = defaultRender(shape, toUnit)
-          return render === undefined ? undefined : (samples: Float32Array, count: number, columns = square(count)) => render(samples, count, columns)
-        })()
+  const render =
+    custom === undefined
+      ? defaultRender(shape, toUnit)
+      : (samples: Float32Array, count: number, columns: number) => custom.call(recipe, samples, { count, columns, shape }, config.right)
   const setup: RecipeSetup = {
     recipe,
     config: config.right,
     gan: built.right,
     dataset: data.right,
     batchSize,
-    render: draw,
-    toUnitImages: shape.length === 3 && product(shape) === 784 && shape[2] === 1 ? toUnit : undefined,
+    render: render && ((samples, count, columns = Math.ceil(Math.sqrt(count))) => render(samples, count, columns)),
+    toUnitImages: shape.join() === '28,28,1' ? toUnit : undefined,
   }
   return E.right({ setup, compiled: compiled.right })
 }
