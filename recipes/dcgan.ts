@@ -40,6 +40,7 @@ import {
   imageGrid,
   leakyRelu,
   leastSquares,
+  minibatchStddev,
   nonSaturating,
   normalLatent,
   oneOfFlag,
@@ -102,8 +103,12 @@ export const dcganGeneratorLayers = (w: number): ReadonlyArray<Layer> => [
   tanh,
 ]
 
-/** The DCGAN discriminator's layers for 28×28 input: strided convolutions, then `output` (a logit). */
-export const dcganDiscriminatorLayers = (w: number, output: Layer = dense(1)): ReadonlyArray<Layer> => [
+/**
+ * The DCGAN discriminator's layers for 28×28 input: strided convolutions, then `output` (a logit);
+ * with `minibatchStddevGroup`, a minibatch-stddev feature beside the flattened features (ProGAN's
+ * statistic; appended after flatten, where it is one value rather than a channel of 49 copies).
+ */
+export const dcganDiscriminatorLayers = (w: number, output: Layer = dense(1), minibatchStddevGroup = 0): ReadonlyArray<Layer> => [
   conv2d(w, 5, { stride: 2 }),
   leakyRelu(0.2),
   dropout(0.3),
@@ -111,6 +116,7 @@ export const dcganDiscriminatorLayers = (w: number, output: Layer = dense(1)): R
   leakyRelu(0.2),
   dropout(0.3),
   flatten,
+  ...(minibatchStddevGroup > 0 ? [minibatchStddev(minibatchStddevGroup)] : []),
   output,
 ]
 

@@ -45,9 +45,9 @@ describe('the CGAN and SRGAN recipes in process', () => {
     trainer.dispose()
   })
 
-  it('CGAN: every discriminator conditioning builds and steps (input map, projection, both)', async () => {
+  it('CGAN: every discriminator conditioning builds and steps (input map, projection, both with a minibatch-stddev feature)', async () => {
     for (const labelIn of ['input', 'projection', 'both']) {
-      const setup = await setupOf(cgan, ['--width', '2', '--batch', '4', '--label-in', labelIn])
+      const setup = await setupOf(cgan, ['--width', '2', '--batch', '4', '--label-in', labelIn, '--minibatch-stddev', labelIn === 'both' ? '2' : '0'])
       const trainer = createTrainerOrThrow(compileOrThrow(setup.gan), setup.dataset, { seed: 1, batchSize: 4 })
       const report = await trainer.step()
       expect(Number.isFinite(report.discriminatorLoss)).toBe(true)

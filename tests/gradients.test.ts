@@ -2,7 +2,7 @@
 // differences of the compiled forward pass, on the cpu and wasm backends. Dense layers followed by
 // relu, leaky ReLU or sigmoid compile to one fused kernel with a hand-written gradient.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { batchNorm, dense, dropout, flatten, leakyRelu, relu, reshape, sigmoid, tanh, useBackend, type Layer } from '../src/index.ts'
+import { batchNorm, dense, dropout, flatten, leakyRelu, minibatchStddev, relu, reshape, sigmoid, tanh, useBackend, type Layer } from '../src/index.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 
 for (const backend of ['cpu', 'wasm'] as const)
@@ -14,7 +14,7 @@ for (const backend of ['cpu', 'wasm'] as const)
       await useBackend('cpu')
     })
 
-    const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean }?]> = [
+    const cases: ReadonlyArray<readonly [string, ReadonlyArray<number>, ReadonlyArray<Layer>, { training?: boolean; batch?: number }?]> = [
       ['dense', [4], [dense(3)]],
       ['dense without bias', [4], [dense(3, { useBias: false })]],
       ['relu (fused into dense)', [4], [dense(3), relu]],
@@ -30,6 +30,8 @@ for (const backend of ['cpu', 'wasm'] as const)
       ['batchNorm over channels of a rank-3 input', [6], [reshape([2, 1, 3]), batchNorm(), flatten, dense(2)], { training: true }],
       ['dropout (fixed mask)', [4], [dense(6), dropout(0.5)], { training: true }],
       ['reshape then flatten', [6], [reshape([3, 2]), flatten, dense(2)]],
+      ['minibatch stddev over features (two groups of 2)', [4], [dense(3), minibatchStddev(2), dense(2)], { batch: 4 }],
+      ['minibatch stddev over maps (one group: 4 does not divide 3)', [8], [reshape([2, 2, 2]), minibatchStddev(4), flatten, dense(2)]],
     ]
 
     for (const [name, shape, layers, options] of cases)

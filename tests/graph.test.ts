@@ -20,6 +20,7 @@ import {
   leakyRelu,
   oneHot,
   pixelShuffle,
+  minibatchStddev,
   prelu,
   projection,
   relu,
@@ -78,6 +79,13 @@ for (const backend of ['cpu', 'wasm'] as const)
       expect(checked).toBeGreaterThan(20)
       expect(worst).toBeLessThan(1e-2)
     })
+
+    it('a gradient penalty through a minibatch-stddev critic matches double finite differences', async () => {
+      const { gradientPenalty } = await import('../src/index.ts')
+      const { worst, checked } = await checkPenaltyGradients([4, 4, 1], [conv2d(3, 3, { stride: 2 }), tanh, minibatchStddev(2), flatten, dense(4), tanh, dense(1)], gradientPenalty())
+      expect(checked).toBeGreaterThan(20)
+      expect(worst).toBeLessThan(1e-2)
+    })
   })
 
 const compiled = (network: Network) => {
@@ -98,6 +106,26 @@ describe('graph layers compute what they say', () => {
     const y = tf.tensor(Array.from({ length: 2 * 3 * 3 * 8 }, (_, i) => i), [2, 3, 3, 8])
     expect(Array.from(await depthToSpace(y, 2).data())).toEqual(Array.from(await tf.depthToSpace(y as tf.Tensor4D, 2).data()))
     tf.dispose([x, y])
+  })
+
+  it('minibatch stddev appends each group\'s mean deviation as one more channel (strided groups)', async () => {
+    // Batch 4, groups of 2: examples 0 and 2 form one group (values 0, 2: deviation 1), 1 and 3 the
+    // other (0, 4: deviation 2).
+    const features = compiled(sequential([1], [minibatchStddev(2)]))
+    const out = features.apply({}, tf.tensor([[0], [0], [2], [4]]), { training: false })
+    expect(out.shape).toEqual([4, 2])
+    expect(Array.from(await out.data()).map((v) => Math.round(v * 1e4) / 1e4)).toEqual([0, 1, 0, 2, 2, 1, 4, 2])
+    // Rank 3: the deviation is averaged over every position and channel, and fills a new channel.
+    const maps = compiled(sequential([1, 2, 1], [minibatchStddev(2)]))
+    const x = tf.tensor([0, 0, 0, 0, 2, 6, 4, 4], [4, 1, 2, 1])
+    const image = maps.apply({}, x, { training: false })
+    expect(image.shape).toEqual([4, 1, 2, 2])
+    // Group {0, 2}: positions (0, 2) and (0, 6): deviations 1 and 3, mean 2; group {1, 3}: 2 and 2.
+    expect(Array.from(await image.data()).map((v) => Math.round(v * 1e4) / 1e4)).toEqual([0, 2, 0, 2, 0, 2, 0, 2, 2, 2, 6, 2, 4, 2, 4, 2])
+    // A batch the group size does not divide is one group: three equal examples have deviation ≈ 0.
+    const whole = features.apply({}, tf.tensor([[5], [5], [5]]), { training: false })
+    expect(Array.from(await whole.data()).filter((_, i) => i % 2 === 1).every((v) => v < 1e-3)).toBe(true)
+    tf.dispose([out, x, image, whole])
   })
 
   it('prelu scales negatives by α and keeps positives', async () => {

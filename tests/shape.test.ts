@@ -12,6 +12,7 @@ import {
   formatGanErrors,
   gan,
   leakyRelu,
+  minibatchStddev,
   mlp,
   normalLatent,
   nonSaturating,
@@ -138,5 +139,30 @@ describe('shape checking', () => {
   it('compile returns the same errors as values, allocating nothing', () => {
     const r = compile(gan({ generator: mlp([8], [32], relu, 784), discriminator: mlp([785], [32], relu, 1) }))
     expect(E.isLeft(r) && r.left[0]!.path).toBe('discriminator.inputShape')
+  })
+})
+
+describe('minibatch stddev shapes', () => {
+  it('adds one channel (rank 3) or one feature (rank 1)', () => {
+    const checked = checkGan(
+      gan({
+        generator: sequential([8], [dense(12), tanh]),
+        discriminator: sequential([12], [minibatchStddev(), dense(4), reshape([2, 2, 1]), minibatchStddev(2), flatten, dense(1)]),
+      }),
+    )
+    expect(E.isRight(checked) && checked.right.discriminator.layers.map((l) => l.outputShape)).toEqual([[13], [4], [2, 2, 1], [2, 2, 2], [8], [1]])
+  })
+
+  it('refuses a group size that is not a positive integer and a rank-2 input, at once', () => {
+    const checked = checkGan(
+      gan({
+        generator: sequential([8], [dense(12), tanh]),
+        discriminator: sequential([12], [minibatchStddev(0), reshape([13, 1]), minibatchStddev(), flatten, dense(1)]),
+      }),
+    )
+    expect(E.isLeft(checked) && checked.left.map((e) => [e._tag, e.path])).toEqual([
+      ['InvalidConfig', 'discriminator.layers[0].groupSize'],
+      ['ShapeMismatch', 'discriminator.layers[2]'],
+    ])
   })
 })

@@ -73,6 +73,19 @@ export interface Dropout {
   readonly rate: number
 }
 /**
+ * Minibatch standard deviation (Karras et al., ProGAN): the batch is split into groups of
+ * `groupSize` (the whole batch when it does not divide), each feature's standard deviation across
+ * a group is averaged into one number per group, and that number is appended to every example of
+ * the group as one more channel (rank 3) or feature (rank 1). A critic that sees it can tell a
+ * batch of near-identical samples from a varied real one: a push against mode collapse.
+ * @since 0.1.0
+ * @category model
+ */
+export interface MinibatchStddev {
+  readonly _tag: 'MinibatchStddev'
+  readonly groupSize: number
+}
+/**
  * Reshape to `shape` (batch dimension excluded; one entry may be -1, inferred).
  * @since 0.1.0
  * @category model
@@ -103,6 +116,7 @@ export type Layer =
   | Sigmoid
   | BatchNorm
   | Dropout
+  | MinibatchStddev
   | Reshape
   | Flatten
   | Conv2d
@@ -135,6 +149,7 @@ export const layerTags: ReadonlyArray<Layer['_tag']> = [
   'Sigmoid',
   'BatchNorm',
   'Dropout',
+  'MinibatchStddev',
   'Reshape',
   'Flatten',
   'Conv2d',
@@ -223,6 +238,19 @@ export const batchNorm = (
  * @category constructors
  */
 export const dropout = (rate: number): Dropout => ({ _tag: 'Dropout', rate })
+
+/**
+ * A minibatch-standard-deviation layer (see `MinibatchStddev`), usually just before a critic's
+ * `flatten`; groups of 4 as in ProGAN by default.
+ *
+ * @example
+ * import { conv2d, dense, flatten, leakyRelu, minibatchStddev, sequential } from 'ganfp'
+ * const critic = sequential([28, 28, 1], [conv2d(16, 5, { stride: 2 }), leakyRelu(0.2), minibatchStddev(), flatten, dense(1)])
+ * minibatchStddev(8).groupSize // 8
+ * @since 0.1.0
+ * @category constructors
+ */
+export const minibatchStddev = (groupSize = 4): MinibatchStddev => ({ _tag: 'MinibatchStddev', groupSize })
 
 /**
  * @example

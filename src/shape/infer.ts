@@ -135,6 +135,15 @@ export const inferLayer = (
       ])
     case 'Dropout':
       return same(inRange(`${path}.rate`, layer.rate, (r) => r >= 0 && r < 1, 'a number in [0, 1)'))
+    case 'MinibatchStddev': {
+      const errors: Array<GanError> = []
+      if (!isPositiveInt(layer.groupSize)) errors.push(invalidConfig(`${path}.groupSize`, 'a positive integer', describeValue(layer.groupSize)))
+      const rankFits = input === undefined || input.length === 1 || input.length === 3
+      if (!rankFits) errors.push(shapeMismatch(path, 'a rank-1 or rank-3 input (features, or height × width × channels)', `input ${formatShape(input!)}`))
+      // One more channel (the last axis) holding the group's deviation; known even with a bad
+      // group size, so the layers after it are still checked.
+      return { errors, outputShape: rankFits && input !== undefined ? [...input.slice(0, -1), input.at(-1)! + 1] : undefined }
+    }
     case 'Reshape':
       return inferReshape(layer.shape, input, path)
     case 'Conv2d':
