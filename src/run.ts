@@ -48,6 +48,7 @@ import { encodePng } from './io/png.ts'
 import { imageGrid } from './io/grid.ts'
 import { pointsScatter } from './io/scatter.ts'
 import { Rng } from './random.ts'
+import { runtimeInfo } from './runtime.ts'
 import {
   defaultHealthThresholds,
   initialHealthState,
@@ -323,13 +324,6 @@ export const prepareRecipe = async (
     toUnitImages: shape.join() === '28,28,1' ? toUnit : undefined,
   }
   return E.right({ setup, compiled: compiled.right })
-}
-
-const runtimeInfo = (): { readonly name: string; readonly version: string } => {
-  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } }
-  if (g.Deno !== undefined) return { name: 'deno', version: g.Deno.version.deno }
-  if (g.Bun !== undefined) return { name: 'bun', version: g.Bun.version }
-  return { name: 'node', version: process.version }
 }
 
 const selectBackend = (run: RunConfig): Promise<BackendSelection> =>

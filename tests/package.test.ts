@@ -176,27 +176,27 @@ describe.skipIf(runtime !== 'node')('the built package, imported by name from an
   }
   const lastJsonLine = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>
 
-  it('native ESM: `import` resolves dist/index.js and works', () => {
-    writeFileSync(join(consumer, 'esm.mjs'), `const m = await import('ganfp')\nconst resolved = import.meta.resolve('ganfp')\n${exercise}\n`)
-    const r = spawn(process.execPath, ['esm.mjs'], consumer)
+  /** Writes `file` into the consumer project, runs it with Node, and checks what it reports. */
+  const expectConsumerWorks = (file: string, source: string, resolved: RegExp): void => {
+    writeFileSync(join(consumer, file), source)
+    const r = spawn(process.execPath, [file], consumer)
     expect(r.output).not.toMatch(/Error/)
     expect(r.status).toBe(0)
     const report = lastJsonLine(r.stdout)
-    expect(report['resolved']).toMatch(/\/dist\/index\.js$/)
+    expect(report['resolved']).toMatch(resolved)
     expect(report).toMatchObject(expected)
+  }
+
+  it('native ESM: `import` resolves dist/index.js and works', () => {
+    expectConsumerWorks('esm.mjs', `const m = await import('ganfp')\nconst resolved = import.meta.resolve('ganfp')\n${exercise}\n`, /\/dist\/index\.js$/)
   })
 
   it('CommonJS: `require` resolves dist/index.cjs and works', () => {
-    writeFileSync(
-      join(consumer, 'cjs.cjs'),
+    expectConsumerWorks(
+      'cjs.cjs',
       `const m = require('ganfp')\nconst resolved = require.resolve('ganfp')\n;(async () => {${exercise}\n})().catch((e) => { console.error(e); process.exit(1) })\n`,
+      /\/dist\/index\.cjs$/,
     )
-    const r = spawn(process.execPath, ['cjs.cjs'], consumer)
-    expect(r.output).not.toMatch(/Error/)
-    expect(r.status).toBe(0)
-    const report = lastJsonLine(r.stdout)
-    expect(report['resolved']).toMatch(/\/dist\/index\.cjs$/)
-    expect(report).toMatchObject(expected)
   })
 
   it('the `ganfp` executable (dist/cli.js) starts and lists its commands', () => {

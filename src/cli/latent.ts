@@ -24,7 +24,7 @@ import { imageGrid } from '../io/grid.ts'
 import { encodePng } from '../io/png.ts'
 import type { Recipe } from '../recipe.ts'
 import { Rng } from '../random.ts'
-import { restoreRun } from '../run.ts'
+import { restoreRun, type RecipeSetup } from '../run.ts'
 import type { BackendChoice } from '../compile/backend.ts'
 
 type Restored = Awaited<ReturnType<typeof restoreRun>>
@@ -56,9 +56,11 @@ const unitImages = (run: Restored) => {
   return toUnit
 }
 
-const renderOf = (run: Restored) => {
-  const render = run.setup.render
-  if (render === undefined) throw new GanException([invalidConfig('RUN', 'a recipe that draws its samples (image or 2-D outputs, or render)', run.directory.manifest.recipe.name)])
+/** @internal The run's sample drawing, or an error at `where` for a recipe that cannot draw its outputs. */
+export const renderOf = (setup: RecipeSetup, where: string) => {
+  const render = setup.render
+  if (render === undefined)
+    throw new GanException([invalidConfig(where, 'a run whose recipe draws its samples (image or 2-D outputs, or a render function)', setup.recipe.name)])
   return render
 }
 
@@ -89,7 +91,7 @@ export const interpolateCommand = (
     const to = sampleLatent(latent, 1, Rng.fromSeed(options.to))
     const path = interpolateLatents(from, to, options.steps, options.spherical ? 'spherical' : 'linear')
     const samples = await run.trainer.generate(path)
-    writeFileAtomic(options.out, renderOf(run)(samples, options.steps, options.steps))
+    writeFileAtomic(options.out, renderOf(run.setup, 'RUN')(samples, options.steps, options.steps))
     console.log(`wrote ${options.steps} samples from seed ${options.from} to seed ${options.to} (${options.spherical ? 'spherical' : 'linear'}) to ${options.out}`)
   })
 
@@ -137,7 +139,7 @@ export const attributeCommand = (
         const drawn = await run.trainer.generate(moved.subarray(0, examples.length))
         for (let r = 0; r < rows; r++) grid.set(drawn.subarray(r * size, (r + 1) * size), (r * scales.length + k) * size)
       }
-      writeFileAtomic(options.out, renderOf(run)(grid, rows * scales.length, scales.length))
+      writeFileAtomic(options.out, renderOf(run.setup, 'RUN')(grid, rows * scales.length, scales.length))
       console.log(`\nwrote ${options.out}: one row per class-${options.fromClass} sample, α = ${scales.join(', ')} left to right`)
     } finally {
       judge.dispose()

@@ -27,9 +27,10 @@ import { writeFileAtomic } from '../io/files.ts'
 import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
 import { backendChoices, type BackendChoice } from '../compile/backend.ts'
 import { recipeProblems, type Recipe } from '../recipe.ts'
+import { runtimeInfo } from '../runtime.ts'
 import { generatorInputs, isModulePath, restoreRun, resumeRun } from '../run.ts'
 import { evaluateCommand } from './evaluate.ts'
-import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
+import { attributeCommand, interpolateCommand, nearestCommand, renderOf, truncationCommand } from './latent.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
 
 /** The recipes that ship with ganfp, loaded only when named. */
@@ -65,10 +66,8 @@ const packageEntry = (name: string, from: string): string => {
  * The conditions this runtime matches in a package's `exports`, as its own resolver does (Deno and
  * Bun also read `node`; all three are ESM importers here).
  */
-const activeConditions = (): ReadonlySet<string> => {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown }
-  return new Set(g.Deno !== undefined ? ['deno', 'node', 'import', 'default'] : g.Bun !== undefined ? ['bun', 'node', 'import', 'module', 'default'] : ['node', 'import', 'default'])
-}
+const activeConditions = (): ReadonlySet<string> =>
+  new Set({ deno: ['deno', 'node', 'import', 'default'], bun: ['bun', 'node', 'import', 'module', 'default'], node: ['node', 'import', 'default'] }[runtimeInfo().name])
 
 /** The target of `subpath` in a package's `exports`: the first matching condition in key order, as Node resolves. */
 const exportTarget = (exports: unknown, subpath: string): string | undefined => {
@@ -170,11 +169,10 @@ const sample = async (
       throw new GanException([
         invalidConfig('--label', classes === undefined ? 'no label: this run is not conditional' : `a class in [0, ${classes})`, String(label)),
       ])
+    const render = renderOf(setup, 'RUN_DIR')
     // Conditional runs without --label show the classes in turn.
-    if (setup.render === undefined)
-      throw new GanException([invalidConfig('RUN_DIR', 'a run whose recipe draws its samples (image or 2-D outputs, or a render function)', setup.recipe.name)])
     const samples = await trainer.generate(await generatorInputs(setup, n, seed), label === undefined ? undefined : new Int32Array(n).fill(label))
-    writeFileAtomic(out, setup.render(samples, n))
+    writeFileAtomic(out, render(samples, n))
     console.log(`wrote ${n} samples from step ${checkpoint.step} to ${out}`)
   } finally {
     trainer.dispose()

@@ -9,6 +9,7 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { isMain, runMain } from '../io/main.ts'
 import type { Recipe } from '../recipe.ts'
+import { runtimeInfo } from '../runtime.ts'
 import { recipeHelp, startRun, type RunSummary } from '../run.ts'
 import { progressBar } from './progress.ts'
 
@@ -51,7 +52,7 @@ const invocation = (module: string): string => {
   // Launched directly (runIfMain): the module's own path, as the runtime was given it.
   const path = fileURLToPath(module)
   const shown = relative(process.cwd(), path)
-  return `${'Deno' in globalThis ? 'deno run -A' : 'Bun' in globalThis ? 'bun run' : 'node'} ${shown.startsWith('..') ? path : shown}`
+  return `${{ deno: 'deno run -A', bun: 'bun run', node: 'node' }[runtimeInfo().name]} ${shown.startsWith('..') ? path : shown}`
 }
 
 /**
