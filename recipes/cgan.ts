@@ -18,46 +18,42 @@
  *
  * @since 0.1.0
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { join } from 'node:path'
 import {
   adam,
   alternating,
   concat,
   conditionalAccuracy,
+  configCodec,
+  dcganDiscriminatorLayers,
+  dcganGeneratorLayers,
   defineRecipe,
   dense,
   embedding,
   encodeNpy,
-  evaluateImages,
   flag,
   formatImageEvaluation,
   fromLabel,
   gan,
-  bundledTrainingSet,
-  configCodec,
+  getOrThrow,
   loadJudge,
+  nonNegativeIntFlag,
   normalLatent,
   oneOfFlag,
-  nonNegativeIntFlag,
   positiveIntFlag,
   positiveNumberFlag,
   projection,
   reshape,
-  runIfMain,
   sequential,
+  toUnitRange,
   unitIntervalFlag,
-  oneHot,
-  tileSpatial,
   withLabelInput,
-  writeFileAtomic,
-  getOrThrow,
   type FlagValues,
   type Gan,
   type Layer,
   type Trainer,
-} from '../src/index.ts'
-import { dcganDiscriminatorLayers, dcganGeneratorLayers, grid, toUnit } from './dcgan.ts'
+} from 'ganfp'
+import { bundledTrainingSet, evaluateImages, runIfMain, sampleGridPng, writeFileAtomic } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const cganFlags = {
@@ -82,6 +78,9 @@ export const cganFlags = {
 export type CganConfig = FlagValues<typeof cganFlags>
 
 const classes = 10
+
+/** The layout of a 28×28×1 image, for sample grids. */
+const digit = { height: 28, width: 28, channels: 1 } as const
 
 /** The conditional DCGAN for 28×28×1 images of 10 classes. */
 export const cganGan = (options: {
@@ -127,7 +126,7 @@ const samplesPerClass = async (trainer: Trainer, perClass: number) => {
   const labels = Int32Array.from({ length: total }, (_, i) => i % classes)
   for (let i = 0; i < total; i += 500) {
     const n = Math.min(500, total - i)
-    samples.set(toUnit(await trainer.sample(n, { seed: 2 + i, labels: labels.subarray(i, i + n) })), i * 784)
+    samples.set(toUnitRange(await trainer.sample(n, { seed: 2 + i, labels: labels.subarray(i, i + n) })), i * 784)
   }
   return { samples, labels, total }
 }
@@ -153,10 +152,10 @@ const recipe = defineRecipe({
     }),
   data: (config) => bundledTrainingSet(config.dataset),
   // Grids draw the classes in turn: ten columns make each column one class.
-  render: (values, { count }) => grid(values, count, count < classes ? Math.ceil(Math.sqrt(count)) : classes),
+  render: (values, { count }) => sampleGridPng(values, { count, ...digit, columns: count < classes ? Math.ceil(Math.sqrt(count)) : classes }),
   evaluate: async ({ config, trainer, out, log }) => {
     const rows = Int32Array.from({ length: classes * classes }, (_, i) => Math.floor(i / classes))
-    writeFileAtomic(join(out, 'classes.png'), grid(await trainer.sample(rows.length, { seed: 1, labels: rows }), rows.length, classes))
+    writeFileAtomic(join(out, 'classes.png'), sampleGridPng(await trainer.sample(rows.length, { seed: 1, labels: rows }), { count: rows.length, ...digit, columns: classes }))
     const { samples, labels, total } = await samplesPerClass(trainer, config['per-class'])
     writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [total, 28, 28]))
     writeFileAtomic(join(out, 'labels.npy'), encodeNpy(labels, [total]))

@@ -17,50 +17,36 @@
  *
  * @since 0.1.0
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { join } from 'node:path'
 import {
   adam,
   alternating,
-  batchNorm,
   configCodec,
-  conv2d,
-  conv2dTranspose,
+  dcganDiscriminatorLayers,
+  dcganGeneratorLayers,
   defineRecipe,
-  dense,
-  dropout,
   encodeNpy,
-  encodePng,
   flag,
-  flatten,
   gan,
   gradientPenalty,
   hinge,
-  bundledTrainingSet,
-  imageGrid,
-  leakyRelu,
   leastSquares,
-  minibatchStddev,
   nonSaturating,
   normalLatent,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
   r1,
-  reshape,
-  runIfMain,
   sequential,
-  tanh,
+  toUnitRange,
   unitIntervalFlag,
   wasserstein,
-  writeFileAtomic,
   type FlagValues,
   type Gan,
-
   type GanLoss,
-  type Layer,
   type Penalty,
-} from '../src/index.ts'
+} from 'ganfp'
+import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomic } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const dcganFlags = {
@@ -86,39 +72,6 @@ const losses: Record<DcganConfig['loss'], GanLoss> = {
 
 /** The recipe's configuration: its flags' values. */
 export type DcganConfig = FlagValues<typeof dcganFlags>
-
-/** The DCGAN generator's layers after its input: dense → 7×7 → transposed convolutions → 28×28×1 tanh. */
-export const dcganGeneratorLayers = (w: number): ReadonlyArray<Layer> => [
-  dense(7 * 7 * 4 * w, { useBias: false }),
-  batchNorm(),
-  leakyRelu(0.2),
-  reshape([7, 7, 4 * w]),
-  conv2dTranspose(2 * w, 5, { useBias: false }),
-  batchNorm(),
-  leakyRelu(0.2),
-  conv2dTranspose(w, 5, { stride: 2, useBias: false }),
-  batchNorm(),
-  leakyRelu(0.2),
-  conv2dTranspose(1, 5, { stride: 2 }),
-  tanh,
-]
-
-/**
- * The DCGAN discriminator's layers for 28×28 input: strided convolutions, then `output` (a logit);
- * with `minibatchStddevGroup`, a minibatch-stddev feature beside the flattened features (ProGAN's
- * statistic; appended after flatten, where it is one value rather than a channel of 49 copies).
- */
-export const dcganDiscriminatorLayers = (w: number, output: Layer = dense(1), minibatchStddevGroup = 0): ReadonlyArray<Layer> => [
-  conv2d(w, 5, { stride: 2 }),
-  leakyRelu(0.2),
-  dropout(0.3),
-  conv2d(2 * w, 5, { stride: 2 }),
-  leakyRelu(0.2),
-  dropout(0.3),
-  flatten,
-  ...(minibatchStddevGroup > 0 ? [minibatchStddev(minibatchStddevGroup)] : []),
-  output,
-]
 
 /** The DCGAN for 28×28×1 images; `width` is the channel count of the last generator block. */
 export const dcganGan = (options: {
@@ -147,12 +100,8 @@ export const dcganGan = (options: {
   })
 }
 
-/** Generator outputs in [−1, 1] to images in [0, 1]. */
-export const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v + 1) / 2)
-
-/** A PNG grid of `count` 28×28×1 generator outputs. */
-export const grid = (values: Float32Array, count: number, columns = Math.ceil(Math.sqrt(count))): Uint8Array =>
-  encodePng(imageGrid(toUnit(values), { count, height: 28, width: 28, channels: 1, columns }))
+/** The layout of a 28×28×1 image, for sample grids. */
+const digit = { height: 28, width: 28, channels: 1 } as const
 
 /**
  * The recipe: `ganfp train dcgan [options]`, or `deno run -A recipes/dcgan.ts [options]`. Besides
@@ -182,9 +131,9 @@ const recipe = defineRecipe({
     }),
   data: (config) => bundledTrainingSet(config.dataset),
   evaluate: async ({ trainer, out, log }) => {
-    writeFileAtomic(join(out, 'samples.png'), grid(await trainer.sample(64, { seed: 1 }), 64))
+    writeFileAtomic(join(out, 'samples.png'), sampleGridPng(await trainer.sample(64, { seed: 1 }), { count: 64, ...digit }))
     const samples = new Float32Array(2000 * 784)
-    for (let i = 0; i < 2000; i += 250) samples.set(toUnit(await trainer.sample(250, { seed: 2 + i })), i * 784)
+    for (let i = 0; i < 2000; i += 250) samples.set(toUnitRange(await trainer.sample(250, { seed: 2 + i })), i * 784)
     writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [2000, 28, 28]))
     log(`wrote ${join(out, 'samples.png')} and ${join(out, 'samples.npy')} (2,000 samples for protocol Q2; score them with ganfp eval)`)
   },

@@ -17,32 +17,31 @@
  */
 import { pipe } from 'fp-ts/lib/function.js'
 import {
+  andThen,
   compileOrThrow,
   configCodec,
   createTrainerOrThrow,
   defineRecipe,
   dense,
-  encodePng,
   flag,
   gan,
   imageGrid,
   input,
-  andThen,
   isFace,
+  minimax,
+  nonSaturating,
   oneOfFlag,
   positiveNumberFlag,
   readParams,
-  runIfMain,
+  Rng,
   sgd,
-  minimax,
-  nonSaturating,
   sigmoid,
   slantedLandFaces,
   uniformLatent,
-  Rng,
   type Gan,
   type Trainer,
-} from '../src/index.ts'
+} from 'ganfp'
+import { encodePng, runIfMain } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--seed`, …) come on top. */
 export const slantedLandFlags = {

@@ -40,23 +40,20 @@ import {
   boxDownsample,
   comparisonGrid,
   conditionalAccuracy,
+  configCodec,
   conv2d,
   decodeNpy,
   defineRecipe,
   dense,
   encodeNpy,
-  configCodec,
-  encodePng,
   flag,
   flatten,
-  getOrThrow,
   gan,
+  getOrThrow,
   invalidConfig,
   judgePerceptual,
   judgeWeights,
   leakyRelu,
-  loadBundledImages,
-  loadImageFolderCrops,
   loadJudge,
   mse,
   nearestUpsample,
@@ -70,7 +67,6 @@ import {
   pretrain,
   psnr,
   residual,
-  runIfMain,
   selectImages,
   sequential,
   shuffledIndices,
@@ -79,8 +75,8 @@ import {
   stringFlag,
   superResolutionDataset,
   tanh,
+  toUnitRange,
   weightedSum,
-  writeFileAtomic,
   type ContentLoss,
   type FlagValues,
   type Gan,
@@ -90,7 +86,8 @@ import {
   type Layer,
   type RecipeContext,
   type Trainer,
-} from '../src/index.ts'
+} from 'ganfp'
+import { encodePng, loadBundledImages, loadImageFolderCrops, runIfMain, writeFileAtomic } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const srganFlags = {
@@ -223,8 +220,6 @@ const heldOutOf = (() => {
   }
 })()
 
-const toUnit = (values: Float32Array): Float32Array => values.map((v) => (v + 1) / 2)
-
 /** The content loss of the adversarial phase; the judge's weights are read only when it is used. */
 const contentLoss = async (config: SrganConfig): Promise<ContentLoss> => {
   if (config.content === 'mse' || config.dataset === 'folder') return mse()
@@ -340,7 +335,7 @@ const superResolve = async (trainer: Trainer, evaluation: HeldOut): Promise<Floa
   const out = new Float32Array(high.count * highSize)
   for (let i = 0; i < high.count; i += 250) {
     const n = Math.min(250, high.count - i)
-    out.set(toUnit(await trainer.generate(inputs.subarray(i * lowSize, (i + n) * lowSize))), i * highSize)
+    out.set(toUnitRange(await trainer.generate(inputs.subarray(i * lowSize, (i + n) * lowSize))), i * highSize)
   }
   return out
 }

@@ -26,7 +26,6 @@ import {
   createTrainerOrThrow,
   decodeConfig,
   defineRecipe,
-  encodePng,
   flag,
   gan,
   getOrThrow,
@@ -43,15 +42,14 @@ import {
   positiveNumberFlag,
   relu,
   ringMixture,
-  runIfMain,
   unitIntervalFlag,
-  writeFileAtomic,
-  type Gan,
   type FlagValues,
+  type Gan,
   type Mixture2d,
   type MixtureReport,
   type StepReport,
-} from '../src/index.ts'
+} from 'ganfp'
+import { encodePng, runIfMain, writeFileAtomic } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--seed`, `--out`, …) come on top. */
 export const vanillaFlags = {

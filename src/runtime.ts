@@ -4,12 +4,12 @@
  *
  * @since 0.1.0
  */
-import process from 'node:process'
 
 /** The runtime's name and version. */
 export const runtimeInfo = (): { readonly name: 'deno' | 'bun' | 'node'; readonly version: string } => {
-  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } }
+  // Globals, not `node:process`: the core imports this module, and a browser has no `node:` modules.
+  const g = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string }; process?: { version?: string } }
   if (g.Deno !== undefined) return { name: 'deno', version: g.Deno.version.deno }
   if (g.Bun !== undefined) return { name: 'bun', version: g.Bun.version }
-  return { name: 'node', version: process.version }
+  return { name: 'node', version: g.process?.version ?? 'unknown' }
 }

@@ -15,13 +15,14 @@ import {
   decodeConfig,
   flag,
   invalidConfig,
+  loadRecipe,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
   recipeProblems,
   type GanError,
 } from '../src/index.ts'
-import { loadRecipe } from '../src/cli/main.ts'
+import { builtinRecipes } from '../src/cli/builtins.ts'
 import { runtime } from './support/runtime.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -29,7 +30,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'ganfp-recipe-modules-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 /** The errors a loader call throws (a GanException), or a failure if it does not throw one. */
-const loadErrors = async (reference: string, options: { readonly cwd?: string } = {}): Promise<ReadonlyArray<GanError>> => {
+const loadErrors = async (reference: string, options: Parameters<typeof loadRecipe>[1] = {}): Promise<ReadonlyArray<GanError>> => {
   try {
     await loadRecipe(reference, options)
   } catch (error) {
@@ -118,12 +119,22 @@ describe('recipeProblems', () => {
 describe('loadRecipe', () => {
   it('loads every built-in recipe, each a valid recipe whose defaults decode', async () => {
     for (const name of ['slanted-land', 'vanilla', 'dcgan', 'cgan', 'srgan']) {
-      const recipe = await loadRecipe(name)
+      const recipe = await loadRecipe(name, { builtins: builtinRecipes })
       expect(recipe.name).toBe(name)
       expect(recipeProblems(recipe, name)).toEqual([])
       expect(E.isRight(recipe.config.decode({}))).toBe(true)
-      expect((await loadRecipe(`builtin:${name}`)).name).toBe(name)
+      expect((await loadRecipe(`builtin:${name}`, { builtins: builtinRecipes })).name).toBe(name)
     }
+    expect(Object.keys(builtinRecipes)).toEqual(['slanted-land', 'vanilla', 'dcgan', 'cgan', 'srgan'])
+  })
+
+  it('without the built-ins (the library alone), a built-in name says the ganfp command has them', async () => {
+    const named = await loadErrors('builtin:dcgan')
+    expect(named.map((e) => [e.path, e.actual])).toEqual([['RECIPE', '"dcgan"']])
+    expect(named[0]!.expected).toContain('the ganfp command')
+    const bare = await loadErrors('dcgan', { cwd: scratch })
+    expect(bare.map((e) => e.path)).toEqual(['RECIPE'])
+    expect(bare[0]!.expected).toContain('built-in recipes are available through the ganfp command')
   })
 
   it('loads a module path, relative to cwd', async () => {
@@ -165,7 +176,9 @@ describe('loadRecipe', () => {
     const unknown = await loadErrors('no-such-recipe-package', { cwd: scratch })
     expect(unknown.map((e) => e.path)).toEqual(['RECIPE'])
     expect(unknown[0]!.expected).toContain('an installed package')
-    expect((await loadErrors('builtin:nope')).map((e) => e.actual)).toEqual(['"nope"'])
+    expect((await loadErrors('builtin:nope', { builtins: builtinRecipes })).map((e) => [e.expected, e.actual])).toEqual([
+      ['a built-in recipe (slanted-land, vanilla, dcgan, cgan, srgan)', '"nope"'],
+    ])
   })
 
   it('loads an installed package by name, through its exports map, from the working directory', async () => {

@@ -68,6 +68,21 @@ describe('training loop', () => {
     expect(liveTensorCount()).toBe(before)
   })
 
+  it('is leak-free with instance noise and two discriminator updates per step (noise on for the whole run)', async () => {
+    const noisy = compileOrThrow(
+      gan({
+        generator: sequential([4], [dense(16), relu, dense(2)]),
+        discriminator: sequential([2], [dense(16), leakyRelu(0.2), dense(1)]),
+        schedule: alternating({ discriminatorStepsPerGeneratorStep: 2, instanceNoise: { std: 0.1, decaySteps: 10_000 } }),
+      }),
+    )
+    const trainer = createTrainerOrThrow(noisy, ring(), { seed: 3, batchSize: 16 })
+    const counts = new Map<number, number>()
+    for await (const r of trainer.run({ steps: 200 })) if (r.step === 10 || r.step === 200) counts.set(r.step, liveTensorCount())
+    expect(counts.get(200)).toBe(counts.get(10))
+    trainer.dispose()
+  })
+
   it('is deterministic: the same seed gives the same losses, another seed different ones', async () => {
     const a = await collect(7, 20)
     const b = await collect(7, 20)

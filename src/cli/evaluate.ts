@@ -16,8 +16,8 @@ import { writeFileAtomic } from '../io/files.ts'
 import { decodeNpy } from '../io/npy.ts'
 import { loadImageFolder } from '../data/image-folder.ts'
 import { openRunDirectory } from '../io/run-directory.ts'
-import type { Recipe } from '../recipe.ts'
-import { restoreRun } from '../run.ts'
+import type { Recipe } from '../recipe/define.ts'
+import { restoreRun } from '../run/start.ts'
 import { useBackendOrThrow, type BackendChoice } from '../compile/backend.ts'
 
 const evaluationSize = 2000

@@ -22,9 +22,10 @@ import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents
 import { writeFileAtomic } from '../io/files.ts'
 import { imageGrid } from '../io/grid.ts'
 import { encodePng } from '../io/png.ts'
-import type { Recipe } from '../recipe.ts'
+import type { Recipe } from '../recipe/define.ts'
 import { Rng } from '../random.ts'
-import { restoreRun, type RecipeSetup } from '../run.ts'
+import type { RecipeSetup } from '../run/prepare.ts'
+import { restoreRun } from '../run/start.ts'
 import type { BackendChoice } from '../compile/backend.ts'
 
 type Restored = Awaited<ReturnType<typeof restoreRun>>

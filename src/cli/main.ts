@@ -17,134 +17,22 @@
  * @since 0.1.0
  */
 import { Command, CommanderError } from 'commander'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import process from 'node:process'
-import { pathToFileURL } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig } from '../errors.ts'
 import { writeFileAtomic } from '../io/files.ts'
 import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
 import { backendChoices, type BackendChoice } from '../compile/backend.ts'
-import { recipeProblems, type Recipe } from '../recipe.ts'
-import { runtimeInfo } from '../runtime.ts'
-import { generatorInputs, isModulePath, restoreRun, resumeRun } from '../run.ts'
+import type { Recipe } from '../recipe/define.ts'
+import { loadRecipe } from '../run/load-recipe.ts'
+import { generatorInputs } from '../run/prepare.ts'
+import { restoreRun, resumeRun } from '../run/start.ts'
+import { builtinRecipes, isBuiltinRecipe } from './builtins.ts'
 import { evaluateCommand } from './evaluate.ts'
 import { attributeCommand, interpolateCommand, nearestCommand, renderOf, truncationCommand } from './latent.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
 
-/** The recipes that ship with ganfp, loaded only when named. */
-const builtinRecipes: Readonly<Record<string, () => Promise<{ readonly default: unknown }>>> = {
-  'slanted-land': () => import('../../recipes/slanted-land.ts'),
-  vanilla: () => import('../../recipes/vanilla.ts'),
-  dcgan: () => import('../../recipes/dcgan.ts'),
-  cgan: () => import('../../recipes/cgan.ts'),
-  srgan: () => import('../../recipes/srgan.ts'),
-}
-
-/**
- * The module a package name refers to, resolved from the working directory (where the user
- * installed it) rather than from ganfp's own location; `import()` of the bare name is the fallback.
- */
-const packageEntry = (name: string, from: string): string => {
-  const match = /^((?:@[^/]+\/)?[^/]+)(\/.*)?$/.exec(name)
-  const packageName = match?.[1] ?? name
-  const subpath = match?.[2] === undefined ? '.' : `.${match[2]}`
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const root = join(dir, 'node_modules', packageName)
-    const manifestFile = join(root, 'package.json')
-    if (existsSync(manifestFile)) {
-      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { exports?: unknown; module?: string; main?: string }
-      const target = exportTarget(manifest.exports, subpath) ?? (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath)
-      return pathToFileURL(join(root, target)).href
-    }
-    if (dirname(dir) === dir) return name
-  }
-}
-
-/**
- * The conditions this runtime matches in a package's `exports`, as its own resolver does (Deno and
- * Bun also read `node`; all three are ESM importers here).
- */
-const activeConditions = (): ReadonlySet<string> =>
-  new Set({ deno: ['deno', 'node', 'import', 'default'], bun: ['bun', 'node', 'import', 'module', 'default'], node: ['node', 'import', 'default'] }[runtimeInfo().name])
-
-/** The target of `subpath` in a package's `exports`: the first matching condition in key order, as Node resolves. */
-const exportTarget = (exports: unknown, subpath: string): string | undefined => {
-  const conditions = activeConditions()
-  const pick = (entry: unknown): string | undefined => {
-    if (typeof entry === 'string') return entry
-    if (Array.isArray(entry)) {
-      for (const candidate of entry) {
-        const found = pick(candidate)
-        if (found !== undefined) return found
-      }
-      return undefined
-    }
-    if (typeof entry !== 'object' || entry === null) return undefined
-    for (const [condition, target] of Object.entries(entry as Record<string, unknown>))
-      if (conditions.has(condition)) {
-        const found = pick(target)
-        if (found !== undefined) return found
-      }
-    return undefined
-  }
-  if (typeof exports === 'string' || Array.isArray(exports) || (typeof exports === 'object' && exports !== null && !Object.keys(exports).some((k) => k.startsWith('.'))))
-    return subpath === '.' ? pick(exports) : undefined
-  return typeof exports === 'object' && exports !== null ? pick((exports as Record<string, unknown>)[subpath]) : undefined
-}
-
-const importFailure = (reference: string, target: string, error: unknown): string => {
-  const message = error instanceof Error ? error.message : String(error)
-  const code = (error as { code?: unknown } | undefined)?.code
-  // Node before 22.6 cannot import TypeScript at all: say what works instead.
-  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[cm]?tsx?$/.test(target))
-    return `${reference}: this Node cannot import TypeScript (run ganfp with Bun or Deno, or import the recipe's compiled .js)`
-  return `${reference}: ${message.split('\n')[0]}`
-}
-
-/**
- * A recipe by built-in name (`builtin:NAME` too), module path, or package name (paths and packages
- * found from `cwd`, by default the working directory): the module's
- * default export, checked (its shape, and a configuration codec that accepts its own defaults);
- * anything else is a `GanException` naming the module and every problem.
- *
- * @example
- * import { loadRecipe } from 'ganfp'
- * (await loadRecipe('dcgan')).name // 'dcgan'
- * // await loadRecipe('./my-recipe.ts'); await loadRecipe('ganfp-recipe-lsgan')
- * @since 0.1.0
- * @category cli
- */
-export const loadRecipe = async (reference: string, options: { readonly cwd?: string } = {}): Promise<Recipe> => {
-  const cwd = options.cwd ?? process.cwd()
-  const name = reference.startsWith('builtin:') ? reference.slice('builtin:'.length) : reference
-  const builtin = builtinRecipes[name]
-  if (reference.startsWith('builtin:') && builtin === undefined)
-    throw new GanException([invalidConfig('RECIPE', `a built-in recipe (${Object.keys(builtinRecipes).join(', ')})`, JSON.stringify(name))])
-  const where = builtin !== undefined ? `builtin:${name}` : reference
-  let module: Record<string, unknown>
-  const target = builtin !== undefined ? where : isModulePath(reference) ? pathToFileURL(resolve(cwd, reference)).href : packageEntry(reference, cwd)
-  try {
-    module = (await (builtin !== undefined ? builtin() : import(target))) as Record<string, unknown>
-  } catch (error) {
-    const expected = isModulePath(reference)
-      ? 'an importable module'
-      : `a built-in recipe (${Object.keys(builtinRecipes).join(', ')}), a module path, or an installed package`
-    throw new GanException([invalidConfig('RECIPE', expected, importFailure(reference, target, error))])
-  }
-  if (!('default' in module) || module['default'] === undefined)
-    throw new GanException([
-      invalidConfig(
-        `${where}.default`,
-        'a recipe as the default export (export default defineRecipe({...}))',
-        Object.keys(module).length === 0 ? 'no exports' : `no default export (exports: ${Object.keys(module).join(', ')})`,
-      ),
-    ])
-  const problems = recipeProblems(module['default'], `${where}.default`)
-  if (problems.length > 0) throw new GanException(problems)
-  return module['default'] as Recipe
-}
+/** Recipes by built-in name, module path or package name: every command's loader. */
+const load = (reference: string): Promise<Recipe> => loadRecipe(reference, { builtins: builtinRecipes })
 
 const decodeOption = <A>(codec: { decode: (s: string) => E.Either<unknown, A>; name: string }, name: string, raw: string): A => {
   const decoded = codec.decode(raw)
@@ -162,7 +50,7 @@ const sample = async (
   const seed = decodeOption(intFlag, 'seed', options.seed)
   const out = decodeOption(stringFlag, 'out', options.out)
   const label = options.label === undefined ? undefined : decodeOption(intFlag, 'label', options.label)
-  const { setup, checkpoint, trainer } = await restoreRun(path, loadRecipe)
+  const { setup, checkpoint, trainer } = await restoreRun(path, load)
   try {
     const classes = trainer.compiled.generator.labelClasses
     if (label !== undefined && (classes === undefined || label < 0 || label >= classes))
@@ -201,8 +89,8 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .allowUnknownOption()
     .passThroughOptions()
     .action(async (reference: string, options: Array<string>) => {
-      const recipe = await loadRecipe(reference)
-      await trainCommand(recipe, builtinRecipes[reference] !== undefined ? `builtin:${reference}` : reference, options)
+      const recipe = await load(reference)
+      await trainCommand(recipe, isBuiltinRecipe(reference) ? `builtin:${reference}` : reference, options)
     })
   program
     .command('resume')
@@ -211,7 +99,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--steps <n>', 'train to this many steps in all (default: the steps it was started with)')
     .action(async (path: string, options: { readonly steps?: string }) => {
       const steps = options.steps === undefined ? undefined : decodeOption(positiveIntFlag, 'steps', options.steps)
-      report(await withProgress((events, signal) => resumeRun(path, loadRecipe, { events, signal, ...(steps === undefined ? {} : { steps }) })))
+      report(await withProgress((events, signal) => resumeRun(path, load, { events, signal, ...(steps === undefined ? {} : { steps }) })))
     })
   program
     .command('sample')
@@ -228,7 +116,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .argument('<target>', 'a run directory, a .npy file of float32 N×28×28 images in [0, 1], or a folder of 28×28 PNGs')
     .option('--dataset <name>', "mnist or fashion (default: the run's dataset, else mnist)")
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
-    .action((target: string, options: { readonly dataset?: string; readonly backend: BackendChoice }) => evaluateCommand(target, options, loadRecipe))
+    .action((target: string, options: { readonly dataset?: string; readonly backend: BackendChoice }) => evaluateCommand(target, options, load))
   const number = (name: string, codec: typeof intFlag) => (raw: string) => decodeOption(codec, name, raw)
   program
     .command('interpolate')
@@ -241,7 +129,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--out <file>', 'PNG to write', 'interpolation.png')
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
     .action((path: string, options: { from: number; to: number; steps: number; spherical: boolean; out: string; backend: BackendChoice }) =>
-      interpolateCommand(path, options, loadRecipe),
+      interpolateCommand(path, options, load),
     )
   program
     .command('attribute')
@@ -253,7 +141,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--out <file>', 'PNG to write', 'attribute.png')
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
     .action((path: string, options: { fromClass: number; toClass: number; n: number; out: string; backend: BackendChoice }) =>
-      attributeCommand(path, options, loadRecipe),
+      attributeCommand(path, options, load),
     )
   program
     .command('truncation')
@@ -262,7 +150,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--psi <list>', 'comma-separated scales in (0, 1]', '1,0.75,0.5,0.25')
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
     .action((path: string, options: { psi: string; backend: BackendChoice }) =>
-      truncationCommand(path, { psi: options.psi.split(',').map((p) => decodeOption(positiveNumberFlag, 'psi', p)), backend: options.backend }, loadRecipe),
+      truncationCommand(path, { psi: options.psi.split(',').map((p) => decodeOption(positiveNumberFlag, 'psi', p)), backend: options.backend }, load),
     )
   program
     .command('nearest')
@@ -271,9 +159,9 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--n <count>', 'samples', number('n', positiveIntFlag), 500)
     .option('--out <file>', 'PNG of the closest pairs', 'nearest.png')
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
-    .action((path: string, options: { n: number; out: string; backend: BackendChoice }) => nearestCommand(path, options, loadRecipe))
+    .action((path: string, options: { n: number; out: string; backend: BackendChoice }) => nearestCommand(path, options, load))
   program.command('recipes').description('list the built-in recipes').action(async () => {
-    for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await loadRecipe(name)).description}`)
+    for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await load(name)).description}`)
   })
   try {
     await program.parseAsync([...argv], { from: 'user' })

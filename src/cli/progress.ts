@@ -9,7 +9,7 @@
 import cliProgress from 'cli-progress'
 import process from 'node:process'
 import type { WriteStream } from 'node:tty'
-import type { RunEvents } from '../run.ts'
+import type { RunEvents } from '../run/execute.ts'
 
 const format = (n: number, digits = 3): string => (Number.isFinite(n) ? n.toFixed(digits) : String(n))
 

@@ -8,9 +8,11 @@ import { relative } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { isMain, runMain } from '../io/main.ts'
-import type { Recipe } from '../recipe.ts'
+import type { Recipe } from '../recipe/define.ts'
 import { runtimeInfo } from '../runtime.ts'
-import { recipeHelp, startRun, type RunSummary } from '../run.ts'
+import type { RunSummary } from '../run/execute.ts'
+import { recipeHelp } from '../run/options.ts'
+import { startRun } from '../run/start.ts'
 import { progressBar } from './progress.ts'
 
 /** Runs with a progress bar; Ctrl-C stops after the current step with a checkpoint (twice: at once). */

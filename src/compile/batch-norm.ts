@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { activate, activateTwiceDifferentiable, throughActivation, type FusedActivation } from './fusion.ts'
-import type { NeededGradients } from './layers.ts'
+import type { NeededGradients } from './forward.ts'
 import { tf, type Tensor } from './tf.ts'
 
 /**

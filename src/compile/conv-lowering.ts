@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import type { Padding, Pair } from '../dsl/conv.ts'
+import type { Padding, Pair } from '../layers/conv-geometry.ts'
 import { tf, type Tensor } from './tf.ts'
 
 type Tensor4D = tf.Tensor4D

@@ -10,7 +10,8 @@ import { invalidConfig, invalidData, shapeMismatch, type GanError } from '../err
 import type { ContentLoss, Perceptual } from '../dsl/content.ts'
 import type { Gan } from '../dsl/gan.ts'
 import { checkNetwork } from '../shape/check.ts'
-import { formatShape } from '../shape/describe.ts'
+import { formatShape } from '../dsl/describe.ts'
+import { sameShape, shapeSize } from '../dsl/shape.ts'
 import { compileNetwork, type CompiledNetwork } from './network.ts'
 import type { Params } from './params.ts'
 import { tf } from './tf.ts'
@@ -46,9 +47,8 @@ const checkWeights = (loss: Perceptual, network: CompiledNetwork, path: string):
     const at = `${path}.weights["${spec.path}"]`
     const weight = loss.weights[spec.path]
     if (weight === undefined) return [invalidConfig(at, `a tensor of shape ${formatShape(spec.shape)}`, 'none')]
-    const sameShape = weight.shape.length === spec.shape.length && weight.shape.every((d, i) => d === spec.shape[i])
-    if (!sameShape) return [shapeMismatch(at, formatShape(spec.shape), formatShape(weight.shape))]
-    const size = spec.shape.reduce((a, b) => a * b, 1)
+    if (!sameShape(weight.shape, spec.shape)) return [shapeMismatch(at, formatShape(spec.shape), formatShape(weight.shape))]
+    const size = shapeSize(spec.shape)
     return weight.values?.length === size ? [] : [invalidData(`${at}.values.length`, String(size), String(weight.values?.length))]
   })
 

@@ -9,10 +9,9 @@
  *
  * @since 0.1.0
  */
-import type { Padding, Pair } from '../dsl/conv.ts'
-import type { Layer } from '../dsl/layer.ts'
+import type { Padding, Pair } from '../layers/conv-geometry.ts'
 import { convFilterGradient, conv2dTransposeByPhases } from './conv-lowering.ts'
-import type { NeededGradients } from './layers.ts'
+import type { NeededGradients } from './forward.ts'
 import { tf, type Tensor } from './tf.ts'
 
 type Tensor4D = tf.Tensor4D
@@ -28,25 +27,6 @@ export type FusedActivation =
   | { readonly name: 'relu' }
   | { readonly name: 'leakyrelu'; readonly alpha: number }
   | { readonly name: 'sigmoid' }
-
-/**
- * The fused activation a layer stands for, if it is one (tanh is not: tfjs has no fused tanh).
- *
- * @since 0.1.0
- * @category compiler
- */
-export const fusableActivation = (layer: Layer): FusedActivation | undefined => {
-  switch (layer._tag) {
-    case 'Relu':
-      return { name: 'relu' }
-    case 'LeakyRelu':
-      return { name: 'leakyrelu', alpha: layer.alpha }
-    case 'Sigmoid':
-      return { name: 'sigmoid' }
-    default:
-      return undefined
-  }
-}
 
 const allGradients: NeededGradients = { input: true, params: true }
 

@@ -7,7 +7,7 @@
 import type { Shape } from '../dsl/network.ts'
 import type { CheckedNetwork } from '../shape/check.ts'
 import { compileChain } from './chain.ts'
-import type { ForwardMode } from './layers.ts'
+import type { ForwardMode } from './forward.ts'
 import { disposeParams, initParams, type ParamSpec, type Params } from './params.ts'
 import type { Tensor } from './tf.ts'
 

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Rng } from '../random.ts'
+import { shapeSize } from '../dsl/shape.ts'
 import { tf, type Tensor } from './tf.ts'
 
 /**
@@ -25,6 +26,8 @@ export type Initializer =
   | { readonly _tag: 'GlorotUniform'; readonly fanIn: number; readonly fanOut: number }
   | { readonly _tag: 'Constant'; readonly value: number }
   | { readonly _tag: 'Normal'; readonly std: number }
+  /** A random direction: normal draws scaled to norm 1 (spectral norm's power-iteration vector). */
+  | { readonly _tag: 'UnitVector' }
 
 /**
  * One parameter: where it lives, its shape, whether the optimizer trains it (batch-norm moving
@@ -41,7 +44,7 @@ export interface ParamSpec {
 }
 
 const initialValues = (spec: ParamSpec, rng: Rng): Float32Array => {
-  const size = spec.shape.reduce((a, b) => a * b, 1)
+  const size = shapeSize(spec.shape)
   switch (spec.init._tag) {
     case 'GlorotUniform': {
       const limit = Math.sqrt(6 / (spec.init.fanIn + spec.init.fanOut))
@@ -51,6 +54,11 @@ const initialValues = (spec: ParamSpec, rng: Rng): Float32Array => {
       return new Float32Array(size).fill(spec.init.value)
     case 'Normal':
       return rng.normals(size, 0, spec.init.std)
+    case 'UnitVector': {
+      const values = rng.normals(size, 0, 1)
+      const norm = Math.sqrt(values.reduce((sum, v) => sum + v * v, 0))
+      return values.map((v) => v / norm)
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import type { Network } from './network.ts'
 import { adam, type Optimizer } from './optimizer.ts'
 import type { Penalty } from './penalty.ts'
 import { alternating, type Schedule } from './schedule.ts'
+import { shapeSize } from './shape.ts'
 
 /**
  * A whole GAN as data: both networks, the latent, the loss, the schedule, the optimizers and the
@@ -54,7 +55,7 @@ export const gan = (parts: {
   _tag: 'Gan',
   generator: parts.generator,
   discriminator: parts.discriminator,
-  latent: parts.latent ?? normalLatent(parts.generator.inputShape.reduce((a, b) => a * b, 1)),
+  latent: parts.latent ?? normalLatent(shapeSize(parts.generator.inputShape)),
   loss: parts.loss ?? nonSaturating(),
   schedule: parts.schedule ?? alternating(),
   optimizers: {

@@ -4,15 +4,31 @@
  *
  * @since 0.1.0
  */
-import type { LabelInput } from './graph.ts'
-import type { Layer } from './layer.ts'
+import type { Layer } from '../layers/registry.ts'
+import type { Shape } from './shape.ts'
+
+export type { Shape } from './shape.ts'
 
 /**
- * A shape without the batch dimension.
+ * A network's second input: one class label per example.
  * @since 0.1.0
  * @category model
  */
-export type Shape = ReadonlyArray<number>
+export interface LabelInput {
+  readonly _tag: 'ClassLabel'
+  readonly numClasses: number
+}
+
+/**
+ * A label input of `numClasses` classes.
+ *
+ * @example
+ * import { classLabel } from 'ganfp'
+ * classLabel(10) // { _tag: 'ClassLabel', numClasses: 10 }
+ * @since 0.1.0
+ * @category constructors
+ */
+export const classLabel = (numClasses: number): LabelInput => ({ _tag: 'ClassLabel', numClasses })
 
 /**
  * A network as data: an input shape (batch dimension excluded), its layers in order and, for
@@ -103,7 +119,7 @@ export const andThenAll =
  */
 export const withLabelInput =
   (numClasses: number) =>
-  (network: Network): Network => ({ ...network, labelInput: { _tag: 'ClassLabel', numClasses } })
+  (network: Network): Network => ({ ...network, labelInput: classLabel(numClasses) })
 
 /**
  * A multilayer perceptron: `hidden` dense layers each followed by `activation`, then a linear
@@ -126,3 +142,4 @@ export const mlp = (
     ...hidden.flatMap((units): ReadonlyArray<Layer> => [{ _tag: 'Dense', units, useBias: true }, activation]),
     { _tag: 'Dense', units: outputUnits, useBias: true },
   ])
+

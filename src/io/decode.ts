@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import type { GanError, GanErrorTag } from '../errors.ts'
-import { describeValue } from '../shape/describe.ts'
+import { describeValue } from '../dsl/describe.ts'
 
 const pathOf = (root: string, context: t.Context): string =>
   context.slice(1).reduce((path, entry) => (/^\d+$/.test(entry.key) ? `${path}[${entry.key}]` : `${path}.${entry.key}`), root)

@@ -15,10 +15,11 @@ import type { LearningRateSchedule, Optimizer } from '../dsl/optimizer.ts'
 import type { Penalty } from '../dsl/penalty.ts'
 import type { Phase, Schedule } from '../dsl/schedule.ts'
 import { needsPairs, type ContentLoss, type Perceptual } from '../dsl/content.ts'
-import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from './describe.ts'
-import { inferChain, type ShapedLayer } from './graph.ts'
+import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from '../dsl/describe.ts'
+import { sameShape } from '../dsl/shape.ts'
+import { inferChain, type ShapedLayer } from './infer.ts'
 
-export type { ShapedLayer } from './graph.ts'
+export type { ShapedLayer } from './infer.ts'
 
 /**
  * A network whose every layer has a known shape.
@@ -302,8 +303,6 @@ const checkPenalties = (penalties: ReadonlyArray<Penalty>): ReadonlyArray<GanErr
     return errors
   })
 }
-
-const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i])
 
 /** The contracts between the parts: latent → generator → discriminator → one logit. */
 const checkContracts = (gan: Gan, generator: NetworkInference, discriminator: NetworkInference): ReadonlyArray<GanError> => {

@@ -1,36 +1,29 @@
 /**
- * Shape inference for one layer: its output shape from its input shape, and every problem with
- * its parameters, located by path. Runs before any tensor exists.
+ * Shape inference over layers and chains of layers: every layer's output shape and every problem,
+ * each located by its path (`generator.layers[2].branches[1].layers[0].dim`). Each layer's rule
+ * is its kind's (src/layers); this module checks tags, keeps labels to the layers that read them,
+ * and threads shapes along chains. Runs before any tensor exists.
  *
  * @since 0.1.0
  */
-import { invalidConfig, shapeMismatch, unknownLayer, type GanError } from '../errors.ts'
-import { layerTags, type Layer } from '../dsl/layer.ts'
-import type { Shape } from '../dsl/network.ts'
-import { inferConvLayer } from './conv.ts'
-import { describeValue, formatShape, isFiniteNumber, isPositiveInt } from './describe.ts'
-import { inferGraphLeaf, isLabelShape, type InferenceContext } from './graph-layers.ts'
+import { invalidConfig, unknownLayer, type GanError } from '../errors.ts'
+import { describeValue } from '../dsl/describe.ts'
+import type { Shape } from '../dsl/shape.ts'
+import type { AvgPool } from '../layers/avg-pool.ts'
+import type { Conv2dTranspose } from '../layers/conv2d-transpose.ts'
+import type { Conv2d } from '../layers/conv2d.ts'
+import type { Embedding } from '../layers/embedding.ts'
+import type { ChainInference, InferenceContext, InferenceTools, LayerInference, ShapedLayer } from '../layers/kind.ts'
+import { isLabelShape } from '../layers/label.ts'
+import type { OneHot } from '../layers/one-hot.ts'
+import type { PixelShuffle } from '../layers/pixel-shuffle.ts'
+import type { Prelu } from '../layers/prelu.ts'
+import type { Projection } from '../layers/projection.ts'
+import { kindOf, layerTags, type Layer } from '../layers/registry.ts'
+import type { TileSpatial } from '../layers/tile-spatial.ts'
+import type { Upsample } from '../layers/upsample.ts'
 
-/**
- * What inference says of one layer: its problems, and its output shape when it could be known.
- *
- * @since 0.1.0
- * @category model
- */
-export interface LayerInference {
-  readonly errors: ReadonlyArray<GanError>
-  readonly outputShape: Shape | undefined
-}
-
-const product = (shape: Shape): number => shape.reduce((a, b) => a * b, 1)
-
-const inRange = (
-  path: string,
-  value: unknown,
-  ok: (v: number) => boolean,
-  expected: string,
-): ReadonlyArray<GanError> =>
-  isFiniteNumber(value) && ok(value) ? [] : [invalidConfig(path, expected, describeValue(value))]
+export type { ChainInference, InferenceContext, LayerInference, ShapedChain, ShapedLayer } from '../layers/kind.ts'
 
 /**
  * Checks a value claimed to be a layer; `undefined` when its tag is known.
@@ -46,41 +39,17 @@ export const checkLayerTag = (layer: unknown, path: string): GanError | undefine
     ? undefined
     : unknownLayer(path, `a layer (one of ${layerTags.join(', ')})`, describeValue(layer))
 
-const inferReshape = (target: ReadonlyArray<number>, input: Shape | undefined, path: string): LayerInference => {
-  const entriesOk =
-    Array.isArray(target) &&
-    target.length > 0 &&
-    target.every((d) => isPositiveInt(d) || d === -1) &&
-    target.filter((d) => d === -1).length <= 1
-  if (!entriesOk)
-    return {
-      errors: [invalidConfig(`${path}.shape`, 'positive integers, at most one -1', describeValue(target))],
-      outputShape: undefined,
-    }
-  if (input === undefined) return { errors: [], outputShape: undefined }
-  const known = product(target.filter((d) => d !== -1))
-  const size = product(input)
-  const hasWildcard = target.includes(-1)
-  if (hasWildcard ? size % known !== 0 : size !== known)
-    return {
-      errors: [
-        shapeMismatch(
-          `${path}.shape`,
-          hasWildcard
-            ? `a shape whose known entries divide ${size} (the size of input ${formatShape(input)})`
-            : `a shape of ${size} elements (the size of input ${formatShape(input)})`,
-          `${formatShape(target)} (${known} elements)`,
-        ),
-      ],
-      outputShape: undefined,
-    }
-  return { errors: [], outputShape: target.map((d) => (d === -1 ? size / known : d)) }
-}
+const tools = (context: InferenceContext): InferenceTools => ({
+  ...(context.labelClasses === undefined ? {} : { labelClasses: context.labelClasses }),
+  inferLayer,
+  inferChain,
+  kindOf,
+})
 
 /**
  * Infers one layer's output shape; `input` is `undefined` when an earlier layer already failed,
- * in which case only the layer's own parameters are checked. `residual` and `concat` hold chains
- * of their own: `inferChain` (shape/graph.ts) infers them.
+ * in which case only the layer's own parameters are checked. A layer holding chains (`residual`,
+ * `concat`) infers them too, and returns them shaped.
  *
  * @example
  * import { inferLayer, dense } from 'ganfp'
@@ -97,69 +66,84 @@ export const inferLayer = (
 ): LayerInference => {
   const tagError = checkLayerTag(layer, path)
   if (tagError !== undefined) return { errors: [tagError], outputShape: undefined }
-  if (input !== undefined && isLabelShape(input) && layer._tag !== 'Embedding' && layer._tag !== 'OneHot')
+  const kind = kindOf(layer)!
+  if (input !== undefined && isLabelShape(input) && kind.acceptsLabel !== true)
     return {
       errors: [invalidConfig(path, 'embedding(numClasses, dim) or oneHot(numClasses) first (a label is a class index)', layer._tag)],
       outputShape: undefined,
     }
-  // Shape-preserving layers pass their input shape on even when a parameter is wrong, so the
-  // layers after them are still checked.
-  const same = (errors: ReadonlyArray<GanError>): LayerInference => ({ errors, outputShape: input })
-  switch (layer._tag) {
-    case 'Dense': {
-      const errors: Array<GanError> = []
-      if (!isPositiveInt(layer.units))
-        errors.push(invalidConfig(`${path}.units`, 'a positive integer', describeValue(layer.units)))
-      if (typeof layer.useBias !== 'boolean')
-        errors.push(invalidConfig(`${path}.useBias`, 'a boolean', describeValue(layer.useBias)))
-      if (input !== undefined && input.length !== 1)
-        errors.push(
-          shapeMismatch(path, 'a rank-1 input (put flatten() before dense)', `input ${formatShape(input)}`),
-        )
-      return { errors, outputShape: errors.length === 0 && input !== undefined ? [layer.units] : undefined }
-    }
-    case 'Relu':
-    case 'Tanh':
-    case 'Sigmoid':
-    case 'Flatten':
-      return {
-        errors: [],
-        outputShape: input === undefined ? undefined : layer._tag === 'Flatten' ? [product(input)] : input,
-      }
-    case 'LeakyRelu':
-      return same(inRange(`${path}.alpha`, layer.alpha, (a) => a >= 0, 'a finite number ≥ 0'))
-    case 'BatchNorm':
-      return same([
-        ...inRange(`${path}.momentum`, layer.momentum, (m) => m >= 0 && m < 1, 'a number in [0, 1)'),
-        ...inRange(`${path}.epsilon`, layer.epsilon, (e) => e > 0, 'a number > 0'),
-      ])
-    case 'Dropout':
-      return same(inRange(`${path}.rate`, layer.rate, (r) => r >= 0 && r < 1, 'a number in [0, 1)'))
-    case 'MinibatchStddev': {
-      const errors: Array<GanError> = []
-      if (!isPositiveInt(layer.groupSize)) errors.push(invalidConfig(`${path}.groupSize`, 'a positive integer', describeValue(layer.groupSize)))
-      const rankFits = input === undefined || input.length === 1 || input.length === 3
-      if (!rankFits) errors.push(shapeMismatch(path, 'a rank-1 or rank-3 input (features, or height × width × channels)', `input ${formatShape(input!)}`))
-      // One more channel (the last axis) holding the group's deviation; known even with a bad
-      // group size, so the layers after it are still checked.
-      return { errors, outputShape: rankFits && input !== undefined ? [...input.slice(0, -1), input.at(-1)! + 1] : undefined }
-    }
-    case 'Reshape':
-      return inferReshape(layer.shape, input, path)
-    case 'Conv2d':
-    case 'Conv2dTranspose':
-    case 'Upsample':
-    case 'AvgPool':
-      return inferConvLayer(layer, input, path)
-    case 'PixelShuffle':
-    case 'Prelu':
-    case 'Embedding':
-    case 'OneHot':
-    case 'Projection':
-    case 'TileSpatial':
-      return inferGraphLeaf(layer, input, path, context)
-    case 'Residual':
-    case 'Concat':
-      return { errors: [invalidConfig(path, 'a single layer (inferChain infers residual and concat)', layer._tag)], outputShape: undefined }
-  }
+  return kind.infer(layer, input, path, tools(context))
 }
+
+/**
+ * Infers a chain from `input` (`undefined` when an earlier layer failed: only parameters are then
+ * checked); `prefix` is the chain's path (`generator.layers`), `inputPath` names its input in
+ * messages.
+ *
+ * @example
+ * import { inferChain, dense, relu } from 'ganfp'
+ * inferChain([dense(4), relu], [2], 'd.layers', 'd.inputShape', {}).output?.shape // [4]
+ *
+ * @since 0.1.0
+ * @category inference
+ */
+export const inferChain = (
+  layers: ReadonlyArray<Layer>,
+  input: Shape | undefined,
+  prefix: string,
+  inputPath: string,
+  context: InferenceContext,
+): ChainInference => {
+  if (!Array.isArray(layers))
+    return { errors: [invalidConfig(prefix, 'a list of layers', describeValue(layers))], layers: [], output: undefined }
+  const errors: Array<GanError> = []
+  const shaped: Array<ShapedLayer> = []
+  let shape = input
+  let outputPath = inputPath
+  layers.forEach((layer, i) => {
+    const path = `${prefix}[${i}]`
+    const inference = inferLayer(layer, shape, path, context)
+    errors.push(...inference.errors)
+    if (shape !== undefined && inference.outputShape !== undefined && inference.errors.length === 0)
+      shaped.push({
+        layer,
+        path,
+        inputShape: shape,
+        outputShape: inference.outputShape,
+        ...(inference.chains === undefined ? {} : { chains: inference.chains }),
+        ...(context.labelClasses === undefined ? {} : { labelClasses: context.labelClasses }),
+      })
+    shape = inference.outputShape
+    outputPath = path
+  })
+  return { errors, layers: shaped, output: shape === undefined ? undefined : { shape, path: outputPath } }
+}
+
+/**
+ * A convolutional layer's inference (`inferLayer` for these kinds; kept for callers of 0.1).
+ *
+ * @example
+ * import { inferConvLayer, conv2d } from 'ganfp'
+ * inferConvLayer(conv2d(64, 5, { stride: 2 }), [28, 28, 1], 'd.layers[0]').outputShape // [14, 14, 64]
+ * @since 0.1.0
+ * @category inference
+ */
+export const inferConvLayer = (layer: Conv2d | Conv2dTranspose | Upsample | AvgPool, input: Shape | undefined, path: string): LayerInference =>
+  inferLayer(layer, input, path)
+
+/**
+ * The inference of a layer of conditional and super-resolution networks (`inferLayer` for these
+ * kinds; kept for callers of 0.1).
+ *
+ * @example
+ * import { inferGraphLeaf, pixelShuffle } from 'ganfp'
+ * inferGraphLeaf(pixelShuffle(2), [7, 7, 64], 'g.layers[4]', {}).outputShape // [14, 14, 16]
+ * @since 0.1.0
+ * @category inference
+ */
+export const inferGraphLeaf = (
+  layer: Embedding | OneHot | PixelShuffle | Prelu | Projection | TileSpatial,
+  input: Shape | undefined,
+  path: string,
+  context: InferenceContext,
+): LayerInference => inferLayer(layer, input, path, context)

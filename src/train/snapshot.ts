@@ -10,7 +10,8 @@ import { checkpointMismatch, type GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
 import { initOptimizerSlotNames } from './optimizer.ts'
 import type { RngState } from '../random.ts'
-import { formatShape } from '../shape/describe.ts'
+import { sameShape, shapeSize } from '../dsl/shape.ts'
+import { formatShape } from '../dsl/describe.ts'
 
 /**
  * One tensor's values and shape.
@@ -67,9 +68,6 @@ export interface TrainerSnapshot {
   readonly generatorAverage: Readonly<Record<string, TensorData>> | undefined
 }
 
-const sameShape = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i])
-
 const checkTensors = (
   path: string,
   expected: ReadonlyArray<{ readonly path: string; readonly shape: ReadonlyArray<number> }>,
@@ -108,7 +106,7 @@ export const checkSnapshot = (compiled: CompiledGan, snapshot: TrainerSnapshot):
   const { spec } = compiled
   const player = (name: 'generator' | 'discriminator'): ReadonlyArray<GanError> => {
     const network = compiled[name]
-    const trainableSize = network.paramSpecs.filter((p) => p.trainable).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0)
+    const trainableSize = network.paramSpecs.filter((p) => p.trainable).reduce((n, p) => n + shapeSize(p.shape), 0)
     const slots = initOptimizerSlotNames(spec.optimizers[name], network.trainablePaths.length).map((slot) => ({
       path: slot,
       shape: [trainableSize],

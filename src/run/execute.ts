@@ -1,0 +1,203 @@
+/**
+ * The training loop of a run, shared by new and resumed runs: steps, metrics, sample grids, the
+ * loss plot, checkpoints and the health alarms, until the step count, the time budget, a signal or
+ * non-finite values end it; then the recipe's final outputs.
+ *
+ * @since 0.1.0
+ */
+import { join } from 'node:path'
+import { useBackendOrThrow, type BackendChoice, type BackendSelection } from '../compile/backend.ts'
+import { outputIsLogit } from '../dsl/loss.ts'
+import { phaseAt } from '../dsl/schedule.ts'
+import { listCheckpoints, writeCheckpoint } from '../io/checkpoint.ts'
+import { writeFileAtomic } from '../io/files.ts'
+import type { MetricsRow, RunDirectory } from '../io/run-directory.ts'
+import {
+  defaultHealthThresholds,
+  observeSpread,
+  observeStep,
+  sampleSpread,
+  type Alarm,
+  type HealthState,
+} from '../train/health.ts'
+import { snapshotTensorGroups, type TrainerSnapshot } from '../train/snapshot.ts'
+import type { StepReport, Trainer } from '../train/trainer.ts'
+import type { RunConfig } from './options.ts'
+import { generatorInputs, type RecipeSetup } from './prepare.ts'
+import { resumableConfig, type RunRecord } from './record.ts'
+
+/**
+ * What a run tells whoever watches it (the CLI draws a progress bar from these).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RunEvents {
+  readonly started?: (info: {
+    readonly directory: string
+    readonly backend: BackendSelection
+    readonly firstStep: number
+    readonly totalSteps: number
+    readonly resumed: boolean
+  }) => void
+  readonly step?: (report: StepReport, info: { readonly stepsPerSecond: number; readonly activeAlarms: ReadonlyArray<string> }) => void
+  readonly alarm?: (alarm: Alarm) => void
+  readonly message?: (line: string) => void
+}
+
+/**
+ * How a run ended.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RunSummary {
+  readonly directory: string
+  readonly ended: 'completed' | 'interrupted' | 'out of time' | 'non-finite'
+  readonly step: number
+  /** The newest checkpoint written (or kept), if any. */
+  readonly checkpoint: string | undefined
+  readonly alarms: ReadonlyArray<Alarm>
+}
+
+/** The backend `run` asks for, set up (with its wasm threads). */
+export const selectBackend = (run: RunConfig): Promise<BackendSelection> =>
+  useBackendOrThrow(run.backend as BackendChoice, run.threads > 0 ? { wasmThreads: run.threads } : {})
+
+/** Paths of non-finite parameter values, for the NonFinite alarm's message. */
+const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
+  snapshotTensorGroups(snapshot).flatMap(([group, tensors]) =>
+    Object.entries(tensors).flatMap(([path, t]) => (t.values.every(Number.isFinite) ? [] : [`${group}.${path}`])),
+  )
+
+/**
+ * Trains, filling `directory`, from the trainer's current step to `run.steps`. Shared by new and
+ * resumed runs.
+ */
+export const execute = async (context: {
+  readonly directory: RunDirectory
+  readonly trainer: Trainer
+  readonly setup: RecipeSetup
+  readonly run: RunConfig
+  readonly backend: BackendSelection
+  readonly health: HealthState
+  readonly rows: ReadonlyArray<MetricsRow>
+  readonly resumed: boolean
+  readonly events: RunEvents
+  readonly signal: AbortSignal | undefined
+}): Promise<RunSummary> => {
+  const { directory, trainer, setup, run, events } = context
+  const log = (line: string): void => events.message?.(line)
+  const spec = trainer.compiled.spec
+  const scoreLabel = outputIsLogit(spec.loss) ? 'D(x), D(G(z))' : 'critic scores on real and generated'
+  const fixedLatents = await generatorInputs(setup, 64, run.seed + 1)
+  const rows = [...context.rows]
+  let health = context.health
+  const alarms: Array<Alarm> = []
+  let lastCheckpoint: string | undefined
+  const started = performance.now()
+  const firstStep = trainer.stepCount()
+  let lastPlot = 0
+
+  const checkpoint = async (): Promise<'written' | 'non-finite'> => {
+    const snapshot = await trainer.snapshot()
+    const bad = nonFiniteTensors(snapshot)
+    if (bad.length > 0) {
+      raise({ kind: 'NonFinite', step: snapshot.step, fatal: true, message: `non-finite values in ${bad.join(', ')} at step ${snapshot.step}` })
+      return 'non-finite'
+    }
+    const record: RunRecord = {
+      recipe: directory.manifest.recipe.name,
+      config: resumableConfig(directory.manifest.config),
+      phase: phaseAt(spec.schedule, Math.max(snapshot.step, 1)).index,
+      health,
+    }
+    lastCheckpoint = writeCheckpoint(directory.checkpoints, snapshot, { run: record, keep: run.keep })
+    return 'written'
+  }
+  const raise = (alarm: Alarm): void => {
+    alarms.push(alarm)
+    events.alarm?.(alarm)
+  }
+  const writeGrid = async (step: number): Promise<ReadonlyArray<Alarm>> => {
+    const samples = await trainer.generate(fixedLatents)
+    if (setup.render !== undefined) directory.writeGrid(step, setup.render(samples, 64))
+    const observed = observeSpread(health, sampleSpread(samples, 64), step, defaultHealthThresholds)
+    health = observed.state
+    return observed.alarms
+  }
+  const plot = (force: boolean): void => {
+    // The plot is rewritten at most every 2 s: cheap next to a step, not next to a thousand.
+    if (!force && performance.now() - lastPlot < 2000) return
+    directory.writeLossPlot(rows, scoreLabel)
+    lastPlot = performance.now()
+  }
+
+  events.started?.({ directory: directory.path, backend: context.backend, firstStep, totalSteps: run.steps, resumed: context.resumed })
+  if (firstStep === 0) for (const a of await writeGrid(0)) raise(a)
+
+  let ended: RunSummary['ended'] = 'completed'
+  while (trainer.stepCount() < run.steps) {
+    // A step's awaits can all resolve as microtasks (the cpu backend reads synchronously): yield
+    // to the event loop once a step so a signal handler (Ctrl-C) gets to run.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    if (context.signal?.aborted === true) {
+      ended = 'interrupted'
+      break
+    }
+    if (run.minutes > 0 && performance.now() - started > run.minutes * 60_000) {
+      ended = 'out of time'
+      break
+    }
+    const report = await trainer.step()
+    const observed = observeStep(health, report, spec.loss, defaultHealthThresholds)
+    health = observed.state
+    const stepAlarms = [...observed.alarms]
+    if (report.step % run['sample-every'] === 0 || report.step === run.steps) stepAlarms.push(...(await writeGrid(report.step)))
+    const fatal = stepAlarms.find((a) => a.fatal)
+    if (fatal !== undefined) {
+      // Say where the non-finite values are: read the state once, on this fatal path only.
+      const bad = nonFiniteTensors(await trainer.snapshot())
+      stepAlarms[stepAlarms.indexOf(fatal)] = bad.length === 0 ? fatal : { ...fatal, message: `${fatal.message}; non-finite values in ${bad.join(', ')}` }
+    }
+    for (const a of stepAlarms) raise(a)
+    const seconds = (performance.now() - started) / 1000
+    const stepsPerSecond = (report.step - firstStep) / Math.max(seconds, 1e-9)
+    if (report.step % run['log-every'] === 0 || report.step === run.steps || stepAlarms.length > 0 || report.step === 1) {
+      const row: MetricsRow = { ...report, seconds, stepsPerSecond, alarms: stepAlarms.map(({ kind, message }) => ({ kind, message })) }
+      rows.push(row)
+      directory.appendMetrics(row)
+      plot(false)
+    }
+    events.step?.(report, { stepsPerSecond, activeAlarms: health.active })
+    if (fatal === undefined && setup.recipe.phaseEnded !== undefined && phaseAt(spec.schedule, report.step + 1).index !== report.phase)
+      await setup.recipe.phaseEnded?.({ config: setup.config as never, seed: run.seed, trainer, phase: report.phase, out: directory.path, log })
+    if (fatal !== undefined) {
+      ended = 'non-finite'
+      break
+    }
+    if (report.step % run['checkpoint-every'] === 0 && (await checkpoint()) === 'non-finite') {
+      ended = 'non-finite'
+      break
+    }
+  }
+  plot(true)
+  if (ended !== 'non-finite' && (await checkpoint()) === 'non-finite') ended = 'non-finite'
+  // A spent time budget is a planned end too: the recipe's final outputs are written (the run can
+  // still be resumed for more steps).
+  if ((ended === 'completed' || ended === 'out of time') && setup.recipe.evaluate !== undefined) {
+    const scores = await setup.recipe.evaluate({ config: setup.config as never, seed: run.seed, trainer, out: directory.path, log })
+    if (scores !== undefined) {
+      const file = join(directory.path, 'evaluation.json')
+      writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify({ step: trainer.stepCount(), scores }, null, 2)}\n`))
+      log(`wrote ${file}`)
+    }
+  }
+  return {
+    directory: directory.path,
+    ended,
+    step: trainer.stepCount(),
+    checkpoint: lastCheckpoint ?? listCheckpoints(directory.checkpoints).at(-1)?.path,
+    alarms,
+  }
+}

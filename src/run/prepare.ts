@@ -1,0 +1,115 @@
+/**
+ * A recipe set up for one configuration: its configuration decoded, its GAN built and compiled,
+ * its data opened, and how its samples are drawn; and the generator inputs of a run's grids.
+ *
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { GanException, invalidConfig, type GanError } from '../errors.ts'
+import { compile, sampleLatent, type CompiledGan } from '../compile/gan.ts'
+import type { Dataset } from '../data/dataset.ts'
+import type { Gan } from '../dsl/gan.ts'
+import { decodeConfig } from '../io/config.ts'
+import { sampleGridPng, toUnitRange } from '../io/grid.ts'
+import { encodePng } from '../io/png.ts'
+import { pointsScatter } from '../io/scatter.ts'
+import { Rng } from '../random.ts'
+import { recipeResult, type Recipe } from '../recipe/define.ts'
+
+/**
+ * A recipe set up for one configuration: what the run loop, `ganfp sample`, `ganfp eval` and the
+ * latent tools need from it.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RecipeSetup {
+  readonly recipe: Recipe
+  /** The recipe's decoded configuration. */
+  readonly config: Readonly<Record<string, unknown>>
+  readonly gan: Gan
+  readonly dataset: Dataset
+  readonly batchSize: number
+  /** A PNG of `count` samples in rows of `columns` (default a square); undefined when the recipe cannot draw them. */
+  readonly render: ((samples: Float32Array, count: number, columns?: number) => Uint8Array) | undefined
+  /** For 28×28×1 image outputs (the judges' shape): samples mapped to [0, 1] for evaluation. */
+  readonly toUnitImages: ((samples: Float32Array) => Float32Array) | undefined
+}
+
+/** The default drawing of samples: image outputs as a grid, 2-D points as a scatter plot. */
+const defaultRender = (shape: ReadonlyArray<number>, range: readonly [number, number]) => {
+  const [height, width, channels] = shape
+  if (shape.length === 3 && (channels === 1 || channels === 3))
+    return (samples: Float32Array, count: number, columns: number): Uint8Array =>
+      sampleGridPng(samples, { count, height: height!, width: width!, channels: channels!, columns }, range)
+  if (shape.length === 1 && shape[0] === 2) return (samples: Float32Array): Uint8Array => encodePng(pointsScatter(samples))
+  return undefined
+}
+
+/**
+ * Builds `recipe` for a configuration (option values as text or typed, missing ones at their
+ * defaults) and compiles its GAN: every error at once (configuration, GAN, data), before any
+ * tensor exists.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { prepareRecipe } from 'ganfp'
+ * import recipe from './recipes/dcgan.ts'
+ * const prepared = await prepareRecipe(recipe, { width: 8 }, 32)
+ * E.isRight(prepared) && prepared.right.compiled.generator.outputShape // [28, 28, 1]
+ * E.isLeft(await prepareRecipe(recipe, { width: 0 }, 32)) // true: InvalidConfig at --width
+ * @since 0.1.0
+ * @category runs
+ */
+export const prepareRecipe = async (
+  recipe: Recipe,
+  configInput: unknown,
+  batchSize: number,
+): Promise<E.Either<ReadonlyArray<GanError>, { readonly setup: RecipeSetup; readonly compiled: CompiledGan }>> => {
+  const config = decodeConfig(recipe.config, configInput)
+  if (E.isLeft(config)) return config
+  const [built, data] = await Promise.all([recipeResult(() => recipe.build(config.right)), recipeResult(() => recipe.data(config.right))])
+  const errors = [...(E.isLeft(built) ? built.left : []), ...(E.isLeft(data) ? data.left : [])]
+  if (E.isLeft(built) || E.isLeft(data)) return E.left(errors)
+  const compiled = compile(built.right)
+  if (E.isLeft(compiled)) return compiled
+  const shape = compiled.right.generator.outputShape
+  const range = recipe.outputRange ?? [-1, 1]
+  const toUnit = (values: Float32Array): Float32Array => toUnitRange(values, range)
+  const custom = recipe.render
+  const render =
+    custom === undefined
+      ? defaultRender(shape, range)
+      : (samples: Float32Array, count: number, columns: number) => custom.call(recipe, samples, { count, columns, shape }, config.right)
+  const setup: RecipeSetup = {
+    recipe,
+    config: config.right,
+    gan: built.right,
+    dataset: data.right,
+    batchSize,
+    render: render && ((samples, count, columns = Math.ceil(Math.sqrt(count))) => render(samples, count, columns)),
+    toUnitImages: shape.join() === '28,28,1' ? toUnit : undefined,
+  }
+  return E.right({ setup, compiled: compiled.right })
+}
+
+/**
+ * `n` generator inputs from `seed`: latents, or for paired data the paired inputs of a first
+ * batch drawn with that seed (the run's grids, `ganfp sample`).
+ *
+ * @example
+ * import { generatorInputs, getOrThrow, prepareRecipe } from 'ganfp'
+ * import recipe from './recipes/dcgan.ts'
+ * const { setup } = getOrThrow(await prepareRecipe(recipe, {}, 64))
+ * (await generatorInputs(setup, 4, 1)).length // 256: 4 latents of 64
+ * @since 0.1.0
+ * @category sampling
+ */
+export const generatorInputs = async (setup: RecipeSetup, n: number, seed: number): Promise<Float32Array> => {
+  if (setup.gan.latent._tag !== 'Paired') return sampleLatent(setup.gan.latent, n, Rng.fromSeed(seed))
+  const first = await setup.dataset.batches({ batchSize: n, seed })[Symbol.asyncIterator]().next()
+  const inputs = first.done === true ? undefined : first.value.pairedInput
+  if (inputs === undefined)
+    throw new GanException([invalidConfig(`data(${setup.dataset.name})`, `a first batch of ${n} paired examples`, 'none')])
+  return inputs
+}

@@ -1,0 +1,120 @@
+/**
+ * The trainer's public face: what `createTrainer` takes (`TrainerOptions`), what it returns
+ * (`Trainer`), what a step reports (`StepReport`) and how to sample (`SampleOptions`).
+ *
+ * @since 0.1.0
+ */
+import type { CompiledGan } from '../compile/gan.ts'
+import type { Params } from '../compile/params.ts'
+import type { TrainerSnapshot } from './snapshot.ts'
+
+/**
+ * What one training step reports.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface StepReport {
+  /** Generator updates done so far, this one included. */
+  readonly step: number
+  /** Index of the schedule phase this step belongs to. */
+  readonly phase: number
+  /** Discriminator updates in this step: the schedule's k in an adversarial phase, 0 in pretraining. */
+  readonly discriminatorUpdates: number
+  readonly discriminatorLoss: number
+  readonly generatorLoss: number
+  /**
+   * Mean D(x) on the last real batch: a probability for the log losses, the critic's raw score
+   * for least squares, Wasserstein and hinge.
+   */
+  readonly realScore: number
+  /** Mean D(G(z)) on the last fake batch the discriminator saw, on the same scale as `realScore`. */
+  readonly fakeScore: number
+  /**
+   * The penalties' part of `discriminatorLoss` in the last discriminator update (already scaled
+   * for lazy regularisation; 0 when none applied).
+   */
+  readonly discriminatorPenalty: number
+  /** L2 norm of the last discriminator update's gradient over all its trainable parameters. */
+  readonly discriminatorGradientNorm: number
+  /** L2 norm of the generator update's gradient. */
+  readonly generatorGradientNorm: number
+  /** The content loss's value in the generator update (before its weight; 0 without one). */
+  readonly contentLoss: number
+}
+
+/**
+ * How `createTrainer` starts a run: the seed of all its randomness, the batch size and, to
+ * continue one, a snapshot.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainerOptions {
+  readonly seed: number
+  readonly batchSize: number
+  /**
+   * Continue from a snapshot (see `Trainer.snapshot`) instead of starting fresh; it is checked
+   * against the GAN first, and a mismatch is an error before any tensor is made.
+   */
+  readonly resumeFrom?: TrainerSnapshot
+}
+
+/**
+ * How to sample: `seed` fixes the latents; for a conditional generator, `labels` are the classes
+ * asked for, one per sample or one for all (default: 0, 1, …, k − 1, 0, 1, … in turn).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface SampleOptions {
+  readonly seed?: number
+  readonly labels?: number | ArrayLike<number>
+}
+
+/**
+ * A training run in progress.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface Trainer {
+  readonly compiled: CompiledGan
+  /** Generator steps done so far. */
+  readonly stepCount: () => number
+  /** One schedule step: k discriminator updates, then one generator update. */
+  readonly step: () => Promise<StepReport>
+  /** Runs `steps` steps, yielding each report; stops early, cleanly, when `signal` aborts. */
+  readonly run: (options: { readonly steps: number; readonly signal?: AbortSignal }) => AsyncIterable<StepReport>
+  /**
+   * `n` generator samples in inference mode, flattened row-major; `seed` fixes the latents. They
+   * come from the generator's moving average when the schedule keeps one.
+   */
+  readonly sample: (n: number, options?: SampleOptions) => Promise<Float32Array>
+  /**
+   * The generator's output for given inputs (`n × generator.inputShape`, row-major: latents, or
+   * paired inputs); `labels` (n classes) for a generator with a label input.
+   */
+  readonly generate: (latents: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
+  /**
+   * D(x) for examples `x` (row-major), in inference mode: probabilities for the log losses, raw
+   * critic scores otherwise (the scale of `StepReport.realScore`).
+   */
+  readonly discriminate: (examples: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
+  /**
+   * The whole state, read out as plain data: resuming from it (`resumeFrom`) continues this run
+   * exactly, step for step, on the same backend.
+   */
+  readonly snapshot: () => Promise<TrainerSnapshot>
+  /**
+   * The current parameters (owned by the trainer: do not dispose); `generatorAverage` is the
+   * moving average that sampling uses when the schedule asks for one.
+   */
+  readonly params: () => {
+    readonly generator: Params
+    readonly discriminator: Params
+    readonly generatorAverage: Params | undefined
+  }
+  /** Frees every tensor the trainer holds. */
+  readonly dispose: () => void
+}

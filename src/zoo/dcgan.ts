@@ -1,0 +1,71 @@
+/**
+ * The DCGAN networks for 28×28×1 images (Radford et al., as in TensorFlow's DCGAN tutorial), as
+ * layer lists to put in a `sequential` after an input, condition, or extend: the architecture zoo
+ * the built-in `dcgan` and `cgan` recipes share with users.
+ *
+ * @since 0.1.0
+ */
+import { batchNorm } from '../layers/batch-norm.ts'
+import { conv2d } from '../layers/conv2d.ts'
+import { conv2dTranspose } from '../layers/conv2d-transpose.ts'
+import { dense } from '../layers/dense.ts'
+import { dropout } from '../layers/dropout.ts'
+import { flatten } from '../layers/flatten.ts'
+import { leakyRelu } from '../layers/leaky-relu.ts'
+import { minibatchStddev } from '../layers/minibatch-stddev.ts'
+import type { Layer } from '../layers/registry.ts'
+import { reshape } from '../layers/reshape.ts'
+import { tanh } from '../layers/tanh.ts'
+
+/**
+ * The DCGAN generator's layers after its input (a latent vector): dense → 7×7×4w → transposed
+ * convolutions with batch norm and leaky ReLU (2w, then w channels at 14×14) → 28×28×1 tanh.
+ * `width` (w) is the channel count of the last block; the classic size is 64.
+ *
+ * @example
+ * import { dcganGeneratorLayers, sequential } from 'ganfp'
+ * const generator = sequential([64], dcganGeneratorLayers(16)) // 64-d latent → 28×28×1 in [−1, 1]
+ *
+ * @since 0.1.0
+ * @category zoo
+ */
+export const dcganGeneratorLayers = (width: number): ReadonlyArray<Layer> => [
+  dense(7 * 7 * 4 * width, { useBias: false }),
+  batchNorm(),
+  leakyRelu(0.2),
+  reshape([7, 7, 4 * width]),
+  conv2dTranspose(2 * width, 5, { useBias: false }),
+  batchNorm(),
+  leakyRelu(0.2),
+  conv2dTranspose(width, 5, { stride: 2, useBias: false }),
+  batchNorm(),
+  leakyRelu(0.2),
+  conv2dTranspose(1, 5, { stride: 2 }),
+  tanh,
+]
+
+/**
+ * The DCGAN discriminator's layers for 28×28 input: strided convolutions (w, then 2w channels)
+ * with leaky ReLU and dropout, flattened, then `output` (default one logit). With
+ * `minibatchStddevGroup` > 0, a minibatch-stddev feature beside the flattened features (ProGAN's
+ * statistic; appended after flatten, where it is one value rather than a channel of 49 copies).
+ *
+ * @example
+ * import { dcganDiscriminatorLayers, sequential, withLabelInput, projection } from 'ganfp'
+ * const critic = sequential([28, 28, 1], dcganDiscriminatorLayers(16)) // → one logit
+ * const conditional = withLabelInput(10)(sequential([28, 28, 1], dcganDiscriminatorLayers(16, projection, 4)))
+ *
+ * @since 0.1.0
+ * @category zoo
+ */
+export const dcganDiscriminatorLayers = (width: number, output: Layer = dense(1), minibatchStddevGroup = 0): ReadonlyArray<Layer> => [
+  conv2d(width, 5, { stride: 2 }),
+  leakyRelu(0.2),
+  dropout(0.3),
+  conv2d(2 * width, 5, { stride: 2 }),
+  leakyRelu(0.2),
+  dropout(0.3),
+  flatten,
+  ...(minibatchStddevGroup > 0 ? [minibatchStddev(minibatchStddevGroup)] : []),
+  output,
+]
