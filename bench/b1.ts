@@ -34,12 +34,9 @@ import {
   intFlag,
   nonNegativeIntFlag,
   invalidConfig,
-  isMain,
   mixtureDataset,
-  parseFlags,
   positiveIntFlag,
   ringMixture,
-  runMain,
   stringFlag,
   unitIntervalFlag,
   useBackendOrThrow,
@@ -50,6 +47,7 @@ import {
   type FlagValues,
   type Gan,
 } from '../src/index.ts'
+import { isMain, parseFlags, runMain } from '../src/node.ts'
 import { dcganFlags, dcganGan } from '../recipes/dcgan.ts'
 import { vanillaDefaults, vanillaGan } from '../recipes/vanilla.ts'
 

@@ -27,20 +27,18 @@ import {
   intFlag,
   nonNegativeIntFlag,
   invalidConfig,
-  isMain,
   liveTensorCount,
-  parseFlags,
   positiveIntFlag,
-  runMain,
   stringFlag,
   useBackend,
-  wasmThreads,
   withSchedule,
   GanException,
   type BackendChoice,
   type CheckedNetwork,
   type FlagValues,
 } from '../src/index.ts'
+import { isMain, parseFlags, runMain } from '../src/node.ts'
+import { wasmThreads } from '../src/compile/backend.ts'
 import { dcganGan } from '../recipes/dcgan.ts'
 
 /** The benchmark's options; `--help` prints them. */

@@ -4,7 +4,8 @@
  *
  * Run: `bun run bench/q1.ts --dataset ring --seeds 1,2,3` (any vanilla flag is accepted too).
  */
-import { backendChoices, flag, getOrThrow, oneOfFlag, parseFlags, positiveIntFlag, runMain, stringFlag, useBackendOrThrow } from '../src/index.ts'
+import { backendChoices, flag, getOrThrow, oneOfFlag, positiveIntFlag, stringFlag, useBackendOrThrow } from '../src/index.ts'
+import { parseFlags, runMain } from '../src/node.ts'
 import { trainVanilla, vanillaFlags } from '../recipes/vanilla.ts'
 
 const benchFlags = {

@@ -13,24 +13,19 @@ import {
   backendChoices,
   decodeNpy,
   encodeNpy,
-  evaluateImages,
   flag,
   flagsHelp,
   formatImageEvaluation,
   getOrThrow,
-  isMain,
   judgeWeights,
-  loadBundledImages,
   loadJudge,
   oneOfFlag,
-  parseFlags,
-  runMain,
   splitHeldOut,
   stringFlag,
   useBackendOrThrow,
-  writeFileAtomic,
   GanException,
 } from '../src/index.ts'
+import { evaluateImages, isMain, loadBundledImages, parseFlags, runMain, writeFileAtomic } from '../src/node.ts'
 
 const q2Flags = {
   samples: flag(stringFlag, '', 'comma-separated .npy files of generated images (N×28×28, [0, 1])'),

@@ -19,22 +19,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   decodeNpy,
-  evaluateImages,
   flag,
   flagsHelp,
   getOrThrow,
-  isMain,
-  parseFlags,
   positiveIntFlag,
   positiveNumberFlag,
-  runMain,
-  startRun,
   stringFlag,
   useBackendOrThrow,
   GanException,
   type ImageEvaluation,
   type Recipe,
 } from '../src/index.ts'
+import { evaluateImages, isMain, parseFlags, runMain, startRun } from '../src/node.ts'
 import cgan from '../recipes/cgan.ts'
 import dcgan from '../recipes/dcgan.ts'
 import srgan from '../recipes/srgan.ts'

@@ -1,7 +1,8 @@
 // A whole recipe in user code: WGAN-GP with MLPs on the 25-mode grid. `ganfp train ./my-recipe.ts --help`
 // lists its options; `deno run -A my-recipe.ts` (or `bun run`) trains it directly.
 import { adam, alternating, configCodec, defineRecipe, flag, gan, gradientPenalty, gridMixture, leakyRelu } from 'ganfp'
-import { mixtureDataset, mlp, normalLatent, positiveIntFlag, positiveNumberFlag, relu, runIfMain, wasserstein } from 'ganfp'
+import { mixtureDataset, mlp, normalLatent, positiveIntFlag, positiveNumberFlag, relu, wasserstein } from 'ganfp'
+import { runIfMain } from 'ganfp/node'
 
 const config = configCodec({
   width: flag(positiveIntFlag, 128, 'hidden units in both networks'),

@@ -53,7 +53,7 @@ import {
   type Layer,
   type Trainer,
 } from 'ganfp'
-import { bundledTrainingSet, evaluateImages, runIfMain, sampleGridPng, writeFileAtomic } from 'ganfp/node'
+import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomic, evaluateImages } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const cganFlags = {

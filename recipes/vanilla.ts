@@ -37,7 +37,6 @@ import {
   mlp,
   normalLatent,
   oneOfFlag,
-  pointsToCsv,
   positiveIntFlag,
   positiveNumberFlag,
   relu,
@@ -49,7 +48,7 @@ import {
   type MixtureReport,
   type StepReport,
 } from 'ganfp'
-import { encodePng, runIfMain, writeFileAtomic } from 'ganfp/node'
+import { pointsToCsv, encodePng, runIfMain, writeFileAtomic } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--seed`, `--out`, …) come on top. */
 export const vanillaFlags = {

@@ -11,22 +11,18 @@ import {
   flagsHelp,
   getOrThrow,
   intFlag,
-  isMain,
   judgeArchitecture,
-  judgeModuleText,
-  loadBundledImages,
   nonNegativeIntFlag,
   oneOfFlag,
-  parseFlags,
   positiveIntFlag,
-  runMain,
   splitHeldOut,
   trainImageClassifier,
   useBackendOrThrow,
-  writeFileAtomic,
   GanException,
   conditionalAccuracy,
 } from '../src/index.ts'
+import { isMain, loadBundledImages, parseFlags, runMain, writeFileAtomic } from '../src/node.ts'
+import { judgeModuleText } from '../src/eval/judge.ts'
 
 const judgeFlags = {
   dataset: flag(oneOfFlag(['mnist', 'fashion'] as const), 'mnist', 'bundled image set'),

@@ -6,6 +6,6 @@
  * @since 0.1.0
  */
 import { cliMain } from './cli/main.ts'
-import { runMain } from './io/main.ts'
+import { runMain } from './node/main.ts'
 
 await runMain(cliMain)

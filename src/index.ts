@@ -1,6 +1,12 @@
 /**
- * ganfp: GANs as typed values. Compose networks, losses and schedules as data; `compile` checks
- * them and compiles them to tfjs-core; `createTrainer` runs the min-max loop.
+ * ganfp, the core: GANs as typed values. Compose networks, losses and schedules as data; `checkGan`
+ * checks them, `compile` compiles them to tfjs-core, `createTrainer` runs the min-max loop;
+ * in-memory datasets, metrics and drawing. Nothing here touches a file, a process or the command
+ * line, so it runs in a page as well as on Deno, Bun and Node. Files, run directories, bundled
+ * data and the CLI pieces are in `ganfp/node` (src/node.ts).
+ *
+ * Every fallible function returns `Either<ReadonlyArray<GanError>, A>` (a promise of one when
+ * async); the ones scripts call have an `…OrThrow` twin that throws `GanException`.
  *
  * @module
  * @since 0.1.0
@@ -8,6 +14,8 @@
 export * from './errors.ts'
 export * from './version.ts'
 export * from './random.ts'
+
+// The DSL: networks, latents, losses, optimizers, schedules, penalties, content losses, the GAN.
 export * from './dsl/network.ts'
 export * from './dsl/latent.ts'
 export * from './dsl/loss.ts'
@@ -16,101 +24,88 @@ export * from './dsl/schedule.ts'
 export * from './dsl/penalty.ts'
 export * from './dsl/content.ts'
 export * from './dsl/gan.ts'
-export { describeValue } from './dsl/describe.ts'
-export type {
-  ChainInference,
-  CompileOptions,
-  InferenceContext,
-  InferenceTools,
-  KernelRole,
-  KindOf,
-  LayerInference,
-  LayerKind,
-  ShapedChain,
-  ShapedLayer,
-} from './layers/kind.ts'
-export * from './layers/registry.ts'
-export * from './layers/dense.ts'
-export * from './layers/relu.ts'
-export * from './layers/leaky-relu.ts'
-export * from './layers/tanh.ts'
-export * from './layers/sigmoid.ts'
-export * from './layers/batch-norm.ts'
-export * from './layers/dropout.ts'
-export * from './layers/minibatch-stddev.ts'
-export * from './layers/reshape.ts'
-export * from './layers/flatten.ts'
+
+// Layers: each kind's value and constructor (its shape and compile rules stay inside the library).
+export { layerTags, type Layer } from './layers/registry.ts'
+export type { ShapedChain, ShapedLayer } from './layers/kind.ts'
+export { dense, type Dense } from './layers/dense.ts'
+export { relu, type Relu } from './layers/relu.ts'
+export { leakyRelu, type LeakyRelu } from './layers/leaky-relu.ts'
+export { tanh, type Tanh } from './layers/tanh.ts'
+export { sigmoid, type Sigmoid } from './layers/sigmoid.ts'
+export { batchNorm, type BatchNorm } from './layers/batch-norm.ts'
+export { dropout, type Dropout } from './layers/dropout.ts'
+export { minibatchStddev, type MinibatchStddev } from './layers/minibatch-stddev.ts'
+export { reshape, type Reshape } from './layers/reshape.ts'
+export { flatten, type Flatten } from './layers/flatten.ts'
 export type { Padding, Pair } from './layers/conv-geometry.ts'
-export type { ConvFields, ConvOptions } from './layers/convolution.ts'
-export * from './layers/conv2d.ts'
-export * from './layers/conv2d-transpose.ts'
-export * from './layers/upsample.ts'
-export * from './layers/avg-pool.ts'
-export * from './layers/pixel-shuffle.ts'
-export * from './layers/prelu.ts'
-export { isLabelShape, labelShape } from './layers/label.ts'
-export * from './layers/embedding.ts'
-export * from './layers/one-hot.ts'
-export * from './layers/projection.ts'
-export * from './layers/tile-spatial.ts'
-export * from './layers/residual.ts'
-export * from './layers/concat.ts'
-export * from './layers/spectral-norm.ts'
-export * from './shape/infer.ts'
-export * from './shape/check.ts'
-export * from './compile/backend.ts'
-export * from './compile/params.ts'
-export * from './compile/forward.ts'
-export type { FusedActivation } from './compile/fusion.ts'
-export type { CompileKit } from './compile/kit.ts'
-export * from './compile/network.ts'
-export * from './compile/chain.ts'
-export { depthToSpace } from './compile/depth-to-space.ts'
-export * from './compile/loss.ts'
-export * from './compile/gan.ts'
-export * from './compile/frozen.ts'
-export * from './train/optimizer.ts'
-export * from './train/trainer.ts'
-export * from './train/labels.ts'
-export * from './train/snapshot.ts'
+export type { ConvOptions } from './layers/convolution.ts'
+export { conv2d, type Conv2d } from './layers/conv2d.ts'
+export { conv2dTranspose, type Conv2dTranspose } from './layers/conv2d-transpose.ts'
+export { upsample, type Upsample } from './layers/upsample.ts'
+export { avgPool, type AvgPool } from './layers/avg-pool.ts'
+export { pixelShuffle, type PixelShuffle } from './layers/pixel-shuffle.ts'
+export { prelu, type Prelu } from './layers/prelu.ts'
+export { embedding, type Embedding } from './layers/embedding.ts'
+export { oneHot, type OneHot } from './layers/one-hot.ts'
+export { projection, type Projection } from './layers/projection.ts'
+export { tileSpatial, type TileSpatial } from './layers/tile-spatial.ts'
+export { residual, type Residual } from './layers/residual.ts'
+export { concat, fromLabel, fromTrunk, type Branch, type BranchSource, type Concat } from './layers/concat.ts'
+export { spectralNorm, type SpectralNorm } from './layers/spectral-norm.ts'
+export { dcganDiscriminatorLayers, dcganGeneratorLayers } from './zoo/dcgan.ts'
+
+// Checking and compiling.
+export { checkGan, checkNetwork, type CheckedGan, type CheckedNetwork } from './shape/check.ts'
+export {
+  activeBackend,
+  backendChoices,
+  liveTensorCount,
+  useBackend,
+  useBackendOrThrow,
+  type BackendChoice,
+  type BackendName,
+  type BackendOptions,
+  type BackendSelection,
+} from './compile/backend.ts'
+export { compile, compileOrThrow, sampleLatent, type CompiledGan, type CompileOptions } from './compile/gan.ts'
+export type { CompiledNetwork, Forward } from './compile/network.ts'
+export type { ForwardMode, LayerContext } from './compile/forward.ts'
+export { readParams, type Initializer, type ParamSpec, type Params } from './compile/params.ts'
+
+// Training.
+export { createTrainer, createTrainerOrThrow } from './train/trainer.ts'
+export type { SampleOptions, StepReport, Trainer, TrainerOptions } from './train/trainer-types.ts'
+export type { DataCursor, PlayerSnapshot, TensorData, TrainerSnapshot } from './train/snapshot.ts'
+export * from './train/health.ts'
+
+// Data in memory.
 export * from './data/dataset.ts'
 export * from './data/mixtures.ts'
 export * from './data/slanted-land.ts'
-export * from './data/mnist.ts'
-export * from './data/idx.ts'
-export * from './eval/mixture-metrics.ts'
-export * from './io/files.ts'
-export * from './io/decode.ts'
-export * from './io/checkpoint.ts'
-export * from './io/png.ts'
-export * from './io/scatter.ts'
-export * from './io/flags.ts'
-export * from './io/config.ts'
-export * from './io/main.ts'
-export * from './data/image-folder.ts'
-export * from './data/png-files.ts'
+export * from './data/images.ts'
 export * from './data/super-resolution.ts'
-export * from './eval/bicubic.ts'
-export * from './io/comparison-grid.ts'
-export * from './io/npy.ts'
-export * from './io/grid.ts'
-export * from './eval/feature-metrics.ts'
+
+// Evaluation.
+export * from './eval/mixture-metrics.ts'
+export { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, type Features, type GaussianStatistics } from './eval/feature-metrics.ts'
 export * from './eval/classifier.ts'
-export * from './eval/judge.ts'
-export * from './eval/image-report.ts'
+export { judgePerceptual, judgeWeights, loadJudge, type JudgeWeights } from './eval/judge.ts'
+export { conditionalAccuracy, evaluateImagesAgainst, formatImageEvaluation, histogramEntropy, labelHistogram, predictedClasses, type ImageEvaluation, type ImageScores } from './eval/image-report.ts'
 export * from './eval/image-similarity.ts'
 export * from './eval/latent.ts'
-export * from './train/health.ts'
+export * from './eval/bicubic.ts'
+
+// Drawing and formats that need no file system.
+export * from './io/canvas.ts'
+export * from './io/grid.ts'
+export * from './io/scatter.ts'
+export * from './io/comparison-grid.ts'
 export * from './io/loss-plot.ts'
-export * from './io/run-directory.ts'
-export * from './recipe/define.ts'
-export * from './recipe/problems.ts'
-export * from './zoo/dcgan.ts'
-export * from './run/options.ts'
-export { generatorInputs, prepareRecipe, type RecipeSetup } from './run/prepare.ts'
-export type { RunEvents, RunSummary } from './run/execute.ts'
-export { isModulePath } from './run/module-reference.ts'
-export * from './run/start.ts'
-export { runIfMain, trainCommand } from './cli/train-command.ts'
-export * from './run/load-recipe.ts'
-export { progressBar } from './cli/progress.ts'
+export * from './io/npy.ts'
+
+// Recipes as values: their configuration codecs and their definition.
+export * from './io/flags.ts'
+export * from './io/config.ts'
+export { defineRecipe, type EvaluationScores, type Recipe, type RecipeContext, type RecipeResult, type RenderRequest, type RunDefaults } from './recipe/define.ts'
+export { recipeProblems } from './recipe/problems.ts'

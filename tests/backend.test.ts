@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { availableParallelism } from 'node:os'
-import { activeBackend, useBackend, wasmThreads, type BackendChoice } from '../src/index.ts'
+import { activeBackend, useBackend, type BackendChoice } from '../src/index.ts'
+import { wasmThreads } from '../src/compile/backend.ts'
 import { runtime } from './support/runtime.ts'
 
 const hasGpu = typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu !== undefined

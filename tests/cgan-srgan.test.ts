@@ -4,7 +4,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../src/compile/tf.ts'
-import { compileOrThrow, createTrainerOrThrow, parseRecipeArgs, prepareRecipe, useBackend, type Recipe, type RecipeSetup } from '../src/index.ts'
+import { compileOrThrow, createTrainerOrThrow, useBackend, type Recipe } from '../src/index.ts'
+import { parseRecipeArgs, prepareRecipe, type RecipeSetup } from '../src/node.ts'
 import cgan from '../recipes/cgan.ts'
 import srgan from '../recipes/srgan.ts'
 

@@ -16,10 +16,7 @@ import {
   imageDataset,
   leakyRelu,
   libraryVersion,
-  listCheckpoints,
   liveTensorCount,
-  readCheckpoint,
-  readLatestCheckpoint,
   relu,
   reshape,
   ring,
@@ -27,11 +24,11 @@ import {
   sequential,
   sgd,
   useBackend,
-  writeCheckpoint,
   type Dataset,
   type StepReport,
   type Trainer,
 } from '../src/index.ts'
+import { listCheckpoints, readCheckpoint, readLatestCheckpoint, writeCheckpoint } from '../src/node.ts'
 
 /** Every kind of state: batch-norm statistics, dropout, Adam slots and the moving average. */
 const smallGan = (hidden = 16) =>

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   classifierFromWeights,
   liveTensorCount,
-  loadBundledImages,
   selectImages,
   shuffledIndices,
   smallClassifier,
@@ -12,6 +11,7 @@ import {
   trainImageClassifier,
   useBackend,
 } from '../src/index.ts'
+import { loadBundledImages } from '../src/node.ts'
 
 describe('image classifier', () => {
   beforeAll(async () => {

@@ -8,7 +8,6 @@ import {
   batchNorm,
   checkGan,
   checkNetwork,
-  compileNetwork,
   conv2d,
   conv2dTranspose,
   dense,
@@ -25,6 +24,7 @@ import {
   Rng,
   type Layer,
 } from '../src/index.ts'
+import { compileNetwork } from '../src/compile/network.ts'
 import { conv2dTransposeByPhases } from '../src/compile/conv-lowering.ts'
 import { tf } from '../src/compile/tf.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
-import { canvas, encodePng, fillDisc, loadIdx, loadImageFolder, parseIdx } from '../src/index.ts'
+import { canvas, fillDisc } from '../src/index.ts'
+import { encodePng, loadIdx, loadImageFolder, parseIdx } from '../src/node.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-data-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))

@@ -1,6 +1,7 @@
 // The Q2 feature metrics against hand-computed values.
 import { describe, expect, it } from 'vitest'
-import { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, symmetricEigen, Rng } from '../src/index.ts'
+import { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, Rng } from '../src/index.ts'
+import { symmetricEigen } from '../src/eval/feature-metrics.ts'
 
 const features = (dimension: number, rows: ReadonlyArray<ReadonlyArray<number>>) => ({ count: rows.length, dimension, values: rows.flat() })
 

@@ -2,7 +2,8 @@
 // same network give the same outputs and gradients, and the fused one runs fewer kernels.
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { batchNorm, checkNetwork, compileNetwork, conv2d, dense, flatten, leakyRelu, relu, sequential, sigmoid, useBackend, Rng } from '../src/index.ts'
+import { batchNorm, checkNetwork, conv2d, dense, flatten, leakyRelu, relu, sequential, sigmoid, useBackend, Rng } from '../src/index.ts'
+import { compileNetwork } from '../src/compile/network.ts'
 import { tf, type Tensor } from '../src/compile/tf.ts'
 
 const network = sequential([6, 6, 2], [

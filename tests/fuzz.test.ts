@@ -22,17 +22,15 @@ import {
   mse,
   weightedSum,
   mlp,
-  readCheckpoint,
   relu,
   ring,
   Rng,
   sequential,
-  startRun,
   useBackend,
   warmUp,
-  writeCheckpoint,
   type GanError,
 } from '../src/index.ts'
+import { readCheckpoint, startRun, writeCheckpoint } from '../src/node.ts'
 import dcgan, { dcganGan } from '../recipes/dcgan.ts'
 import { cganGan } from '../recipes/cgan.ts'
 import { srganGan } from '../recipes/srgan.ts'

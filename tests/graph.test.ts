@@ -8,11 +8,9 @@ import {
   batchNorm,
   checkGan,
   checkNetwork,
-  compileNetwork,
   concat,
   conv2d,
   dense,
-  depthToSpace,
   embedding,
   flatten,
   fromLabel,
@@ -36,6 +34,8 @@ import {
   type Layer,
   type Network,
 } from '../src/index.ts'
+import { compileNetwork } from '../src/compile/network.ts'
+import { depthToSpace } from '../src/compile/depth-to-space.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 import { checkPenaltyGradients } from './support/penalty-check.ts'
 

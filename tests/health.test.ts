@@ -16,18 +16,15 @@ import {
   gan,
   initialHealthState,
   leakyRelu,
-  listCheckpoints,
   mlp,
   nonSaturating,
   observeSpread,
   observeStep,
   positiveNumberFlag,
-  readCheckpoint,
   relu,
   sampleSpread,
   sequential,
   sgd,
-  startRun,
   tanh,
   useBackend,
   wasserstein,
@@ -37,6 +34,7 @@ import {
   type StepReport,
   type Trainer,
 } from '../src/index.ts'
+import { listCheckpoints, readCheckpoint, startRun } from '../src/node.ts'
 
 /** Points around (5, 5): far from where a fresh generator puts its samples, and with almost no spread. */
 const farPoint: Dataset = fromSampler('far-point', [2], (n, rng) => rng.normals(n * 2, 5, 0.01))

@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   Rng,
   conditionalAccuracy,
-  evaluateImages,
   histogramEntropy,
-  loadBundledImages,
   loadJudge,
   psnr,
   splitHeldOut,
@@ -15,6 +13,7 @@ import {
   useBackend,
   type ImageClassifier,
 } from '../src/index.ts'
+import { evaluateImages, loadBundledImages } from '../src/node.ts'
 
 const batch = (values: ArrayLike<number>, count: number, side: number) => ({ values, count, height: side, width: side, channels: 1 })
 

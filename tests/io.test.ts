@@ -7,19 +7,16 @@ import { describe, expect, it } from 'vitest'
 import {
   decodeNpy,
   encodeNpy,
-  encodePng,
   flag,
   intFlag,
   mixtureScatter,
   pointsScatter,
   oneOfFlag,
-  parseFlags,
-  pointsToCsv,
   positiveIntFlag,
   positiveNumberFlag,
   ringMixture,
-  writeFileAtomic,
 } from '../src/index.ts'
+import { encodePng, parseFlags, pointsToCsv, writeFileAtomic } from '../src/node.ts'
 
 describe('files', () => {
   it('writes atomically, leaving no temporary file behind', () => {

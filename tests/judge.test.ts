@@ -9,13 +9,13 @@ import {
   judgeArchitecture,
   judgeWeights,
   liveTensorCount,
-  loadBundledImages,
   loadJudge,
   splitHeldOut,
   useBackend,
   type ImageClassifier,
   type LabelledImages,
 } from '../src/index.ts'
+import { loadBundledImages } from '../src/node.ts'
 
 const accuracy = (judge: ImageClassifier, images: LabelledImages): Promise<number> =>
   conditionalAccuracy(judge, Float32Array.from(images.pixels, (p) => p / 255), images.labels)

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readLatestCheckpoint, Rng } from '../src/index.ts'
+import { readLatestCheckpoint } from '../src/node.ts'
+import { Rng } from '../src/index.ts'
 import { runtime } from './support/runtime.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))

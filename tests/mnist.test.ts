@@ -13,7 +13,6 @@ import {
   imageDataset,
   leakyRelu,
   liveTensorCount,
-  loadBundledImages,
   relu,
   reshape,
   sequential,
@@ -24,6 +23,7 @@ import {
   batchNorm,
   type LabelledImages,
 } from '../src/index.ts'
+import { loadBundledImages } from '../src/node.ts'
 
 const load = (set: 'mnist' | 'fashion'): LabelledImages => {
   const r = loadBundledImages(set)

@@ -3,10 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   adam,
-  applyOptimizer,
   constantRate,
   cosineDecay,
-  initOptimizerState,
   learningRateFactor,
   linearDecay,
   rmsProp,
@@ -15,6 +13,7 @@ import {
   warmUp,
   type Optimizer,
 } from '../src/index.ts'
+import { applyOptimizer, initOptimizerState } from '../src/train/optimizer.ts'
 import { tf } from '../src/compile/tf.ts'
 
 describe('optimizers', () => {

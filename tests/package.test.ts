@@ -191,12 +191,81 @@ describe.skipIf(runtime !== 'node')('the built package, imported by name from an
     expectConsumerWorks('esm.mjs', `const m = await import('ganfp')\nconst resolved = import.meta.resolve('ganfp')\n${exercise}\n`, /\/dist\/index\.js$/)
   })
 
+  it("`import('ganfp')` loads no CLI package and no module that uses the file system (the module graph, recorded by a resolve hook)", () => {
+    // Node's loader hooks see every import a module makes; the hook writes down each with its importer.
+    writeFileSync(
+      join(consumer, 'record-hooks.mjs'),
+      "import { appendFileSync } from 'node:fs'\n" +
+        'export async function resolve(specifier, context, next) {\n' +
+        '  const result = await next(specifier, context)\n' +
+        "  appendFileSync(process.env.GANFP_IMPORT_LOG, JSON.stringify([context.parentURL ?? '', result.url]) + '\\n')\n" +
+        '  return result\n}\n',
+    )
+    writeFileSync(join(consumer, 'record.mjs'), "import { register } from 'node:module'\nregister('./record-hooks.mjs', import.meta.url)\n")
+    const log = join(consumer, 'imports.jsonl')
+    writeFileSync(log, '')
+    writeFileSync(join(consumer, 'core-only.mjs'), `const m = await import('ganfp')\nconst resolved = import.meta.resolve('ganfp')\n${exercise}\n`)
+    const r = spawn(process.execPath, ['--import', './record.mjs', 'core-only.mjs'], consumer, { ...env, GANFP_IMPORT_LOG: log })
+    expect(r.status).toBe(0)
+    const edges = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as [string, string])
+    const fromGanfp = edges.filter(([parent]) => parent.includes('/dist/'))
+    expect(fromGanfp.length).toBeGreaterThan(3)
+    const loaded = edges.map(([, url]) => url)
+    expect(loaded.filter((url) => /\/node_modules\/(commander|cli-progress|pngjs)\/|\/dist\/(node|cli)\.js$/.test(url))).toEqual([])
+    expect(fromGanfp.filter(([, url]) => url.startsWith('node:')).map(([parent, url]) => `${parent} → ${url}`)).toEqual([])
+  })
+
   it('CommonJS: `require` resolves dist/index.cjs and works', () => {
     expectConsumerWorks(
       'cjs.cjs',
       `const m = require('ganfp')\nconst resolved = require.resolve('ganfp')\n;(async () => {${exercise}\n})().catch((e) => { console.error(e); process.exit(1) })\n`,
       /\/dist\/index\.cjs$/,
     )
+  })
+
+  // Each entry exports the same names however it is reached: the sources (Deno's import map and
+  // this suite), the ESM and CJS builds on Node, and Bun through package.json's exports.
+  describe.each([
+    ['ganfp', 'index.ts'],
+    ['ganfp/node', 'node.ts'],
+  ])('the %s entry', (specifier, source) => {
+    const namesScript = (load: string) => `${load}\nconsole.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort()))`
+    const namesFrom = (command: string, argv: ReadonlyArray<string>, cwd = consumer): ReadonlyArray<string> => {
+      const r = spawn(command, argv, cwd)
+      if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.output}`)
+      return lastJsonLine(r.stdout) as unknown as ReadonlyArray<string>
+    }
+    let expected: ReadonlyArray<string> = []
+    beforeAll(async () => {
+      const m = (source === 'index.ts' ? await import('../src/index.ts') : await import('../src/node.ts')) as Record<string, unknown>
+      expected = Object.keys(m).sort()
+    })
+
+    it('exports the same names from the sources, native ESM, CommonJS, Bun and Deno', () => {
+      writeFileSync(join(consumer, 'names.mjs'), namesScript(`const m = await import('${specifier}')`))
+      writeFileSync(join(consumer, 'names.cjs'), namesScript(`const m = require('${specifier}')`))
+      const deno = join(root, 'node_modules', '.bin', 'deno')
+      const denoScript = namesScript(`const m = await import('${specifier}')`)
+      expect(expected.length).toBeGreaterThan(specifier === 'ganfp' ? 150 : 25)
+      expect({ esm: namesFrom(process.execPath, ['names.mjs']) }).toEqual({ esm: expected })
+      expect({ cjs: namesFrom(process.execPath, ['names.cjs']) }).toEqual({ cjs: expected })
+      expect({ bun: namesFrom(join(root, 'node_modules', '.bin', 'bun'), ['names.mjs']) }).toEqual({ bun: expected })
+      expect({ deno: namesFrom(deno, ['eval', '--config', join(root, 'deno.json'), denoScript], root) }).toEqual({ deno: expected })
+    }, 120_000)
+
+    it('exports no internals', () => {
+      const internals = ['compileChain', 'compileNetwork', 'inferLayer', 'inferChain', 'checkLayerTag', 'compileFrozenNetworks', 'symmetricEigen', 'wasmThreads', 'isModulePath', 'denseKind', 'layerKinds', 'describeValue', 'recipeResult', 'snapshotTensorGroups', 'judgeModuleText', 'execute']
+      expect(expected.filter((name) => internals.includes(name))).toEqual([])
+    })
+  })
+
+  it('ganfp/node adds to the core and repeats none of it', async () => {
+    const core = Object.keys(await import('../src/index.ts'))
+    const node = Object.keys(await import('../src/node.ts'))
+    expect(node.filter((name) => core.includes(name))).toEqual([])
   })
 
   it('the `ganfp` executable (dist/cli.js) starts and lists its commands', () => {
@@ -302,7 +371,7 @@ describe.skipIf(runtime !== 'node')('deno publish', () => {
 
 describe.skipIf(runtime !== 'node')('documentation', () => {
   /*
-   * The rule: every export of src/index.ts has a doc comment. A value (function, constant,
+   * The rule: every export of src/index.ts and src/node.ts has a doc comment. A value (function, constant,
    * class) has an `@example` with code in it, as STYLE.md asks of every public function; an
    * interface or a type alias has a description (its fields carry their own comments, and a type
    * has nothing to run). An export marked `@internal` is still public, so it is held to the same
@@ -312,12 +381,11 @@ describe.skipIf(runtime !== 'node')('documentation', () => {
     const { default: ts } = await import('typescript')
     const configFile = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile)
     const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root)
-    const index = join(root, 'src', 'index.ts')
-    const program = ts.createProgram([index], { ...options, noEmit: true })
+    const entries = [join(root, 'src', 'index.ts'), join(root, 'src', 'node.ts')]
+    const program = ts.createProgram(entries, { ...options, noEmit: true })
     const checker = program.getTypeChecker()
-    const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(index)!)!
-    const exported = checker.getExportsOfModule(moduleSymbol)
-    expect(exported.length).toBeGreaterThan(100)
+    const exported = entries.flatMap((entry) => checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!))
+    expect(exported.length).toBeGreaterThan(200)
     const offenders = exported.flatMap((exportSymbol) => {
       const symbol = exportSymbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exportSymbol) : exportSymbol
       const declarations = symbol.declarations ?? []

@@ -6,7 +6,6 @@ import {
   alternating,
   checkGan,
   checkNetwork,
-  compileNetwork,
   compileOrThrow,
   createTrainerOrThrow,
   dense,
@@ -27,6 +26,7 @@ import {
   type Penalty,
   type StepReport,
 } from '../src/index.ts'
+import { compileNetwork } from '../src/compile/network.ts'
 import { checkPenaltyGradients, penalisedDiscriminators } from './support/penalty-check.ts'
 
 /** A linear discriminator D(x) = w·x + b: its input gradient is w for every sample. */

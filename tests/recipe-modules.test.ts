@@ -15,13 +15,13 @@ import {
   decodeConfig,
   flag,
   invalidConfig,
-  loadRecipe,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
-  recipeProblems,
   type GanError,
 } from '../src/index.ts'
+import { loadRecipe } from '../src/node.ts'
+import { recipeProblems } from '../src/recipe/problems.ts'
 import { builtinRecipes } from '../src/cli/builtins.ts'
 import { runtime } from './support/runtime.ts'
 

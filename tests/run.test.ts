@@ -8,7 +8,6 @@ import {
   alternating,
   configCodec,
   defineRecipe,
-  encodePng,
   flag,
   gan,
   leakyRelu,
@@ -17,13 +16,11 @@ import {
   mlp,
   positiveIntFlag,
   relu,
-  resumeRun,
   ring,
   ringMixture,
-  startRun,
   useBackend,
-  type RunSummary,
 } from '../src/index.ts'
+import { encodePng, resumeRun, startRun, type RunSummary } from '../src/node.ts'
 
 /** A small MLP GAN on the ring as a recipe, with one option of its own. */
 const ringRecipe = defineRecipe({

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   alternating,
   checkNetwork,
-  compileNetwork,
   compileOrThrow,
   conv2d,
   conv2dTranspose,
@@ -30,6 +29,7 @@ import {
   type StepReport,
   type Trainer,
 } from '../src/index.ts'
+import { compileNetwork } from '../src/compile/network.ts'
 import { tf } from '../src/compile/tf.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 

@@ -7,12 +7,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Batch } from '../src/data/dataset.ts'
-import { loadBundledImages, splitHeldOut, type LabelledImages } from '../src/data/mnist.ts'
-import { boxDownsample, loadImageFolderCrops, superResolutionDataset } from '../src/data/super-resolution.ts'
+import { loadBundledImages } from '../src/node/bundled-data.ts'
+import { splitHeldOut, type LabelledImages } from '../src/data/images.ts'
+import { boxDownsample, superResolutionDataset } from '../src/data/super-resolution.ts'
+import { loadImageFolderCrops } from '../src/node/image-folder.ts'
 import { bicubicUpsample, nearestUpsample } from '../src/eval/bicubic.ts'
 import { psnr, ssim } from '../src/eval/image-similarity.ts'
 import { comparisonGrid } from '../src/io/comparison-grid.ts'
-import { canvas, encodePng } from '../src/io/png.ts'
+import { canvas } from '../src/io/canvas.ts'
+import { encodePng } from '../src/node/png.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-sr-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))

@@ -19,7 +19,7 @@
 import { Command, CommanderError } from 'commander'
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig } from '../errors.ts'
-import { writeFileAtomic } from '../io/files.ts'
+import { writeFileAtomic } from '../node/files.ts'
 import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
 import { backendChoices, type BackendChoice } from '../compile/backend.ts'
 import type { Recipe } from '../recipe/define.ts'

@@ -17,7 +17,7 @@ const format = (n: number, digits = 3): string => (Number.isFinite(n) ? n.toFixe
  * Run events that draw a progress bar, and `stop` to finish it.
  *
  * @example
- * import { progressBar, startRun } from 'ganfp'
+ * import { progressBar, startRun } from 'ganfp/node'
  * import vanilla from './recipes/vanilla.ts'
  * const events = progressBar()
  * try { await startRun(vanilla, 'builtin:vanilla', ['--steps', '500'], events) } finally { events.stop() }

@@ -7,7 +7,7 @@
 import { relative } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { isMain, runMain } from '../io/main.ts'
+import { isMain, runMain } from '../node/main.ts'
 import type { Recipe } from '../recipe/define.ts'
 import { runtimeInfo } from '../runtime.ts'
 import type { RunSummary } from '../run/execute.ts'
@@ -63,7 +63,7 @@ const invocation = (module: string): string => {
  * module's `import.meta.url`.
  *
  * @example
- * import { trainCommand } from 'ganfp'
+ * import { trainCommand } from 'ganfp/node'
  * import recipe from './recipes/vanilla.ts'
  * await trainCommand(recipe, 'builtin:vanilla', ['--help']) // prints the recipe's options
  * @since 0.1.0
@@ -83,7 +83,7 @@ export const trainCommand = async (recipe: Recipe, module: string, argv: Readonl
  * so it also bundles to CommonJS; the pending run keeps the program alive.
  *
  * @example
- * import { runIfMain } from 'ganfp'
+ * import { runIfMain } from 'ganfp/node'
  * import recipe from './recipes/vanilla.ts'
  * // the last line of a recipe module, after `export default recipe`:
  * runIfMain(import.meta, recipe) // nothing happens here: this module is imported

@@ -11,7 +11,6 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, backendUnavailable, type GanError } from '../errors.ts'
 import { tf } from './tf.ts'
-import { MAX_WASM_THREADS, availableCores, prepareWasmThreads } from './wasm-threads.ts'
 
 /**
  * What a user may ask for.
@@ -108,13 +107,15 @@ const activateWebGpu = async (): Promise<E.Either<GanError, BackendName>> => {
 }
 
 /**
- * Starts the wasm backend, multi-threaded where it can (see wasm-threads.ts): with `threads`
+ * Starts the wasm backend, multi-threaded where it can (see wasm-threads-server.ts): with `threads`
  * threads, all logical cores by default, one thread if the threaded build fails to start. A
  * backend started earlier in the process is reused as it is.
  */
 const activateWasm = async (threads?: number): Promise<E.Either<GanError, BackendName>> => {
   try {
     await import('@tensorflow/tfjs-backend-wasm')
+    // Loaded lazily: the server start-up uses node:worker_threads, which a page has not got.
+    const { MAX_WASM_THREADS, availableCores, prepareWasmThreads } = await import('./wasm-threads-server.ts')
     const wanted = Math.min(MAX_WASM_THREADS, threads ?? (await availableCores()))
     let ok = false
     if (tf.findBackend('wasm') === null && wanted > 1) {

@@ -9,8 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { Rng } from '../random.ts'
 import type { Dataset } from './dataset.ts'
-import { shuffledIndices, type LabelledImages } from './mnist.ts'
-import { listPngClasses, readPng } from './png-files.ts'
+import { shuffledIndices, type LabelledImages } from './images.ts'
 
 /**
  * The size of a batch of channels-last images.
@@ -96,7 +95,8 @@ const downsampleAll = (images: LabelledImages, factor: number): Float32Array => 
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { loadBundledImages, superResolutionDataset } from 'ganfp'
+ * import { superResolutionDataset } from 'ganfp'
+ * import { loadBundledImages } from 'ganfp/node'
  * const m = loadBundledImages('mnist')
  * E.isRight(m) && superResolutionDataset(m.right, 4).pairedInputShape // [7, 7, 1]
  * @since 0.1.0
@@ -132,82 +132,4 @@ export const superResolutionDataset = (images: LabelledImages, factor: number): 
       },
     }),
   }
-}
-
-/**
- * How to cut training images out of PNGs of any size: `cropsPerImage` square crops of side
- * `cropSize` at seeded random positions, as luminance (1) or RGB (3).
- *
- * @since 0.1.0
- * @category model
- */
-export interface ImageCropOptions {
-  readonly cropSize: number
-  readonly channels: 1 | 3
-  readonly cropsPerImage: number
-  readonly seed: number
-}
-
-const optionErrors = (options: ImageCropOptions): ReadonlyArray<GanError> =>
-  (['cropSize', 'cropsPerImage'] as const)
-    .filter((key) => !isPositiveInteger(options[key]))
-    .map((key) => invalidConfig(key, 'a positive integer', String(options[key])))
-
-/**
- * Loads a folder of PNGs of any size (flat, or one sub-folder per class) as square crops: the
- * crops of each file in turn, each file's crops labelled with its class. A file smaller than
- * the crop, an unreadable file or folder, and a folder without PNGs are errors; all are
- * reported, each naming its file.
- *
- * @example
- * import { loadImageFolderCrops } from 'ganfp'
- * const r = loadImageFolderCrops('my-photos', { cropSize: 96, channels: 3, cropsPerImage: 8, seed: 1 })
- * @since 0.1.0
- * @category constructors
- */
-export const loadImageFolderCrops = (
-  dir: string,
-  options: ImageCropOptions,
-): E.Either<ReadonlyArray<GanError>, LabelledImages> => {
-  const invalid = optionErrors(options)
-  if (invalid.length > 0) return E.left(invalid)
-  const listed = listPngClasses(dir)
-  if (E.isLeft(listed)) return listed
-  const { cropSize, channels, cropsPerImage } = options
-  const files = listed.right.flatMap((c, label) => c.files.map((file) => ({ file, label })))
-  const count = files.length * cropsPerImage
-  const rowSize = cropSize * channels
-  const pixels = new Uint8Array(count * cropSize * rowSize)
-  const labels = new Uint8Array(count)
-  const rng = Rng.fromSeed(options.seed)
-  const errors: Array<GanError> = []
-  files.forEach(({ file, label }, f) => {
-    const decoded = readPng(file, channels)
-    if (E.isLeft(decoded)) return void errors.push(decoded.left)
-    const { height, width } = decoded.right
-    if (height < cropSize || width < cropSize)
-      return void errors.push(
-        invalidData(file, `an image of at least ${cropSize}×${cropSize} (height×width)`, `${height}×${width}`),
-      )
-    for (let k = 0; k < cropsPerImage; k++) {
-      const [top, left] = [rng.int(height - cropSize + 1), rng.int(width - cropSize + 1)]
-      const index = f * cropsPerImage + k
-      for (let y = 0; y < cropSize; y++) {
-        const from = ((top + y) * width + left) * channels
-        pixels.set(decoded.right.pixels.subarray(from, from + rowSize), (index * cropSize + y) * rowSize)
-      }
-      labels[index] = label
-    }
-  })
-  if (errors.length > 0) return E.left(errors)
-  return E.right({
-    name: dir,
-    count,
-    height: cropSize,
-    width: cropSize,
-    channels,
-    pixels,
-    labels,
-    classNames: listed.right.map((c) => c.name),
-  })
 }

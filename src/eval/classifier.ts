@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { shuffledIndices, type LabelledImages } from '../data/mnist.ts'
+import { shuffledIndices, type LabelledImages } from '../data/images.ts'
 import { conv2d } from '../layers/conv2d.ts'
 import { dense } from '../layers/dense.ts'
 import { flatten } from '../layers/flatten.ts'
@@ -172,7 +172,8 @@ const fillBatch = (images: LabelledImages, indices: ArrayLike<number>, out: Floa
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { loadBundledImages, selectImages, smallClassifier, trainImageClassifier, useBackend } from 'ganfp'
+ * import { selectImages, smallClassifier, trainImageClassifier, useBackend } from 'ganfp'
+ * import { loadBundledImages } from 'ganfp/node'
  * await useBackend('cpu')
  * const mnist = loadBundledImages('mnist')
  * if (E.isRight(mnist)) {

@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidData, type GanError } from '../errors.ts'
-import { loadBundledImages, selectImages, shuffledIndices, splitHeldOut, type BundledImageSet } from '../data/mnist.ts'
+import { selectImages, shuffledIndices, splitHeldOut, type BundledImageSet, type LabelledImages } from '../data/images.ts'
 import type { ImageClassifier } from './classifier.ts'
 import { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, type Features } from './feature-metrics.ts'
 import { loadJudge } from './judge.ts'
@@ -84,7 +84,8 @@ export const labelHistogram = async (judge: ImageClassifier, images: Float32Arra
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { loadBundledImages, loadJudge, predictedClasses, selectImages } from 'ganfp'
+ * import { loadJudge, predictedClasses, selectImages } from 'ganfp'
+ * import { loadBundledImages } from 'ganfp/node'
  * const judge = await loadJudge('mnist')
  * const mnist = loadBundledImages('mnist')
  * if (E.isRight(mnist)) {
@@ -107,7 +108,8 @@ export const predictedClasses = async (judge: ImageClassifier, images: Float32Ar
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { conditionalAccuracy, loadBundledImages, loadJudge, selectImages } from 'ganfp'
+ * import { conditionalAccuracy, loadJudge, selectImages } from 'ganfp'
+ * import { loadBundledImages } from 'ganfp/node'
  * const judge = await loadJudge('mnist')
  * const mnist = loadBundledImages('mnist')
  * if (E.isRight(mnist)) {
@@ -143,33 +145,45 @@ const scoreAgainst = async (judge: ImageClassifier, heldOut: Features, images: F
 
 const unit = (pixels: Uint8Array): Float32Array => Float32Array.from(pixels, (p) => p / 255)
 
-/**
- * Scores `count` generated images (28×28×1 values in [0, 1], row-major) against the held-out
- * split of `dataset`, with the floor, on the active backend. `progress` hears each stage.
- *
- * @example
- * import * as E from 'fp-ts/lib/Either.js'
- * import { evaluateImages } from 'ganfp'
- * // with `samples` from a trainer: evaluateImages(samples, 1000, { dataset: 'fashion', progress: console.log })
- * const tooFew = await evaluateImages(new Float32Array(5 * 784), 5, { dataset: 'mnist' })
- * E.isLeft(tooFew) && tooFew.left.map((e) => e.path) // ['samples.count']
- * @since 0.1.0
- * @category metrics
- */
-export const evaluateImages = async (
-  images: Float32Array,
-  count: number,
-  options: { readonly dataset: BundledImageSet; readonly judge?: ImageClassifier; readonly progress?: (stage: string) => void },
-): Promise<E.Either<ReadonlyArray<GanError>, ImageEvaluation>> => {
+/** What is wrong with samples handed to an evaluation: too few, the wrong size, values outside [0, 1]. */
+export const sampleImageProblems = (images: Float32Array, count: number): ReadonlyArray<GanError> => {
   const errors: Array<GanError> = []
   if (!Number.isInteger(count) || count < 10) errors.push(invalidData('samples.count', 'at least 10 images', String(count)))
   if (images.length !== count * 784) errors.push(invalidData('samples.values.length', `${count} × 28 × 28 = ${count * 784}`, String(images.length)))
   const outside = images.findIndex((v) => !(v >= 0 && v <= 1))
   if (outside >= 0) errors.push(invalidData(`samples.values[${outside}]`, 'a value in [0, 1]', String(images[outside])))
-  const loaded = loadBundledImages(options.dataset)
-  if (E.isLeft(loaded)) errors.push(loaded.left)
-  if (errors.length > 0 || E.isLeft(loaded)) return E.left(errors)
-  const { train, heldOut } = splitHeldOut(loaded.right)
+  return errors
+}
+
+/**
+ * Scores `count` generated images (28×28×1 values in [0, 1], row-major) against the held-out
+ * split of `reference` (a bundled set, as `loadBundledImages` in ganfp/node gives it), with the
+ * floor, on the active backend, in the features of `dataset`'s shipped judge (or `judge`).
+ * `progress` hears each stage. `evaluateImages` (ganfp/node) loads the reference itself.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { evaluateImagesAgainst } from 'ganfp'
+ * import { loadBundledImages } from 'ganfp/node'
+ * const mnist = loadBundledImages('mnist')
+ * const tooFew = E.isRight(mnist) ? await evaluateImagesAgainst(new Float32Array(5 * 784), 5, { dataset: 'mnist', reference: mnist.right }) : mnist
+ * E.isLeft(tooFew) && tooFew.left.map((e) => e.path) // ['samples.count']
+ * @since 0.1.0
+ * @category metrics
+ */
+export const evaluateImagesAgainst = async (
+  images: Float32Array,
+  count: number,
+  options: {
+    readonly dataset: BundledImageSet
+    readonly reference: LabelledImages
+    readonly judge?: ImageClassifier
+    readonly progress?: (stage: string) => void
+  },
+): Promise<E.Either<ReadonlyArray<GanError>, ImageEvaluation>> => {
+  const errors = sampleImageProblems(images, count)
+  if (errors.length > 0) return E.left(errors)
+  const { train, heldOut } = splitHeldOut(options.reference)
   const judge = options.judge ?? (await loadJudge(options.dataset))
   try {
     options.progress?.(`judge features of the ${heldOut.count} held-out images`)
@@ -179,7 +193,7 @@ export const evaluateImages = async (
     const floor = await scoreAgainst(judge, heldOutFeatures, unit(floorImages.pixels), floorImages.count)
     options.progress?.(`the ${count} samples`)
     const samples = await scoreAgainst(judge, heldOutFeatures, images, count)
-    return E.right({ dataset: options.dataset, classNames: loaded.right.classNames, floor, samples })
+    return E.right({ dataset: options.dataset, classNames: options.reference.classNames, floor, samples })
   } finally {
     if (options.judge === undefined) judge.dispose()
   }

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import type { BundledImageSet } from '../data/mnist.ts'
+import type { BundledImageSet } from '../data/images.ts'
 import { perceptual, type ContentLoss } from '../dsl/content.ts'
 import { sequential } from '../dsl/network.ts'
 import type { TensorData } from '../train/snapshot.ts'

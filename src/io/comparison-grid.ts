@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
 import type { ImageBatch } from '../eval/image-similarity.ts'
-import { canvas, type Canvas } from './png.ts'
+import { canvas, type Canvas } from './canvas.ts'
 
 /**
  * One column of a comparison: images in [0, 1] with 1 or 3 channels, and an optional title used

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { canvas, encodePng, type Canvas } from './png.ts'
+import { canvas, type Canvas } from './canvas.ts'
 
 /**
  * Lays out `count` images (values in [0, 1], `height × width × channels` each, channels 1 or 3)
@@ -53,25 +53,4 @@ export const imageGrid = (
 export const toUnitRange = (values: Float32Array, range: readonly [number, number] = [-1, 1]): Float32Array => {
   const [low, high] = range
   return values.map((v) => (v - low) / (high - low))
-}
-
-/**
- * A PNG of `count` generator outputs (values in `range`, default [−1, 1]) laid out by `imageGrid`,
- * in rows of `columns` (default a square).
- *
- * @example
- * import { sampleGridPng } from 'ganfp'
- * const png = sampleGridPng(new Float32Array(4 * 28 * 28), { count: 4, height: 28, width: 28, channels: 1 })
- * png.subarray(1, 4) // 'PNG' in ASCII: a 62×62 grid
- *
- * @since 0.1.0
- * @category drawing
- */
-export const sampleGridPng = (
-  samples: Float32Array,
-  layout: { readonly count: number; readonly height: number; readonly width: number; readonly channels: number; readonly columns?: number },
-  range: readonly [number, number] = [-1, 1],
-): Uint8Array => {
-  const { count, height, width, channels, columns = Math.ceil(Math.sqrt(count)) } = layout
-  return encodePng(imageGrid(toUnitRange(samples, range), { count, height, width, channels, columns }))
 }

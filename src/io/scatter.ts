@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { Mixture2d } from '../data/mixtures.ts'
-import { canvas, fillDisc, strokeCircle, type Canvas } from './png.ts'
+import { canvas, fillDisc, strokeCircle, type Canvas } from './canvas.ts'
 
 /**
  * Samples in blue, each mode's 3σ high-quality radius as a red circle, on a square view that

@@ -9,9 +9,9 @@ import { join } from 'node:path'
 import { useBackendOrThrow, type BackendChoice, type BackendSelection } from '../compile/backend.ts'
 import { outputIsLogit } from '../dsl/loss.ts'
 import { phaseAt } from '../dsl/schedule.ts'
-import { listCheckpoints, writeCheckpoint } from '../io/checkpoint.ts'
-import { writeFileAtomic } from '../io/files.ts'
-import type { MetricsRow, RunDirectory } from '../io/run-directory.ts'
+import { listCheckpoints, writeCheckpoint } from '../node/checkpoint.ts'
+import { writeFileAtomic } from '../node/files.ts'
+import type { MetricsRow, RunDirectory } from '../node/run-directory.ts'
 import {
   defaultHealthThresholds,
   observeSpread,

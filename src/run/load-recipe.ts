@@ -99,7 +99,7 @@ const builtinExpected = (builtins: RecipeModules | undefined): string =>
  * command (`ganfp train dcgan`), not with the library.
  *
  * @example
- * import { loadRecipe } from 'ganfp'
+ * import { loadRecipe } from 'ganfp/node'
  * (await loadRecipe('./examples/my-recipe.ts')).name // 'wgan-gp-grid'
  * (await loadRecipe('dcgan', { builtins: { dcgan: () => import('./recipes/dcgan.ts') } })).name // 'dcgan'
  * // await loadRecipe('ganfp-recipe-lsgan'): an installed package

@@ -14,13 +14,13 @@ import {
   nonNegativeIntFlag,
   nonNegativeNumberFlag,
   oneOfFlag,
-  parseFlags,
   positiveIntFlag,
   stringFlag,
   type Flag,
   type FlagValues,
   type Flags,
 } from '../io/flags.ts'
+import { parseFlags } from './parse-flags.ts'
 import type { Recipe } from '../recipe/define.ts'
 
 /**
@@ -48,7 +48,7 @@ export type RunFlags = {
  * The options every run takes, on top of the recipe's own, with the recipe's run defaults.
  *
  * @example
- * import { runFlags } from 'ganfp'
+ * import { runFlags } from 'ganfp/node'
  * runFlags({ name: 'dcgan' }).out.defaultValue // 'runs/dcgan'
  * runFlags({ name: 'x', runDefaults: { batch: 32 } }).batch.defaultValue // 32
  * @since 0.1.0
@@ -93,7 +93,7 @@ const recipeFlagsWithRun = (recipe: Recipe): E.Either<ReadonlyArray<GanError>, F
  * the command that runs it (`ganfp train NAME` unless said otherwise).
  *
  * @example
- * import { recipeHelp } from 'ganfp'
+ * import { recipeHelp } from 'ganfp/node'
  * import dcgan from './recipes/dcgan.ts'
  * recipeHelp(dcgan).includes('--latent-dim') // true
  *
@@ -114,7 +114,7 @@ export const recipeHelp = (recipe: Recipe, command = `ganfp train ${recipe.name}
  * is built or written.
  *
  * @example
- * import { parseRecipeArgs } from 'ganfp'
+ * import { parseRecipeArgs } from 'ganfp/node'
  * import dcgan from './recipes/dcgan.ts'
  * parseRecipeArgs(dcgan, ['--width', '8', '--steps', '10'])
  * // Right({ help: false, recipeConfig: { width: 8, dataset: 'mnist', … }, run: { steps: 10, batch: 64, … } })

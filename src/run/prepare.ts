@@ -10,8 +10,8 @@ import { compile, sampleLatent, type CompiledGan } from '../compile/gan.ts'
 import type { Dataset } from '../data/dataset.ts'
 import type { Gan } from '../dsl/gan.ts'
 import { decodeConfig } from '../io/config.ts'
-import { sampleGridPng, toUnitRange } from '../io/grid.ts'
-import { encodePng } from '../io/png.ts'
+import { sampleGridPng, encodePng } from '../node/png.ts'
+import { toUnitRange } from '../io/grid.ts'
 import { pointsScatter } from '../io/scatter.ts'
 import { Rng } from '../random.ts'
 import { recipeResult, type Recipe } from '../recipe/define.ts'
@@ -53,7 +53,7 @@ const defaultRender = (shape: ReadonlyArray<number>, range: readonly [number, nu
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { prepareRecipe } from 'ganfp'
+ * import { prepareRecipe } from 'ganfp/node'
  * import recipe from './recipes/dcgan.ts'
  * const prepared = await prepareRecipe(recipe, { width: 8 }, 32)
  * E.isRight(prepared) && prepared.right.compiled.generator.outputShape // [28, 28, 1]
@@ -98,7 +98,8 @@ export const prepareRecipe = async (
  * batch drawn with that seed (the run's grids, `ganfp sample`).
  *
  * @example
- * import { generatorInputs, getOrThrow, prepareRecipe } from 'ganfp'
+ * import { getOrThrow } from 'ganfp'
+ * import { generatorInputs, prepareRecipe } from 'ganfp/node'
  * import recipe from './recipes/dcgan.ts'
  * const { setup } = getOrThrow(await prepareRecipe(recipe, {}, 64))
  * (await generatorInputs(setup, 4, 1)).length // 256: 4 latents of 64

@@ -7,7 +7,7 @@
 import * as t from 'io-ts'
 import { checkpointMismatch, type GanError } from '../errors.ts'
 import { NonNegativeInt } from '../io/decode.ts'
-import type { RunManifest } from '../io/run-directory.ts'
+import type { RunManifest } from '../node/run-directory.ts'
 
 /**
  * The run's record in a checkpoint: the recipe and its validated configuration (the run options

@@ -8,9 +8,9 @@
 import { GanException, getOrThrow } from '../errors.ts'
 import type { BackendChoice, BackendSelection } from '../compile/backend.ts'
 import { tf } from '../compile/tf.ts'
-import { readLatestCheckpoint, type Checkpoint } from '../io/checkpoint.ts'
+import { readLatestCheckpoint, type Checkpoint } from '../node/checkpoint.ts'
 import { decodeWithPaths } from '../io/decode.ts'
-import { createRunDirectory, openRunDirectory, type RunDirectory, type RunManifest } from '../io/run-directory.ts'
+import { createRunDirectory, openRunDirectory, type RunDirectory, type RunManifest } from '../node/run-directory.ts'
 import type { Recipe } from '../recipe/define.ts'
 import { runtimeInfo } from '../runtime.ts'
 import { initialHealthState, type HealthState } from '../train/health.ts'
@@ -28,7 +28,7 @@ import { checkRecord, RunRecordCodec } from './record.ts'
  * `GanException` before any directory is created; `'help'` when `argv` asks for `--help`.
  *
  * @example
- * import { startRun } from 'ganfp'
+ * import { startRun } from 'ganfp/node'
  * import vanilla from './recipes/vanilla.ts'
  * const summary = await startRun(vanilla, 'builtin:vanilla', ['--steps', '100', '--out', 'runs/ring'])
  * // { directory: 'runs/ring', ended: 'completed', step: 100, checkpoint: 'runs/ring/checkpoints/step-00000100', alarms: [] }
@@ -77,7 +77,7 @@ export const startRun = async (
  * `backend` the run's backend (evaluation need not run on the backend that trained).
  *
  * @example
- * import { restoreRun } from 'ganfp'
+ * import { restoreRun } from 'ganfp/node'
  * import vanilla from './recipes/vanilla.ts'
  * // `loadRecipe` finds a recipe module or package from the manifest; here the recipe is at hand
  * const { trainer, checkpoint } = await restoreRun('runs/ring', async () => vanilla, { backend: 'cpu' })
@@ -121,7 +121,7 @@ export const restoreRun = async (
  * (or `steps` if given). `loadRecipe` finds the recipe from the manifest's `recipe.module`.
  *
  * @example
- * import { resumeRun } from 'ganfp'
+ * import { resumeRun } from 'ganfp/node'
  * import vanilla from './recipes/vanilla.ts'
  * const summary = await resumeRun('runs/ring', async () => vanilla, { steps: 200 })
  * summary.step // 200: steps 101–200 log what an uninterrupted run would have

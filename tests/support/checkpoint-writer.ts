@@ -1,7 +1,7 @@
 // Writes checkpoints in a loop until killed (for the kill -9 test): step s holds tensors filled
 // with s, about 4 MB, so a reader can tell a whole checkpoint from a torn one. It continues the
 // numbering from the newest checkpoint already in the directory.
-import { listCheckpoints, writeCheckpoint } from '../../src/io/checkpoint.ts'
+import { listCheckpoints, writeCheckpoint } from '../../src/node/checkpoint.ts'
 import type { TrainerSnapshot } from '../../src/train/snapshot.ts'
 
 const directory = process.argv[2]!

@@ -2,7 +2,8 @@
 // the layer and convolution gradient tests.
 import * as E from 'fp-ts/lib/Either.js'
 import { tf, type Tensor } from '../../src/compile/tf.ts'
-import { checkNetwork, compileNetwork, sequential, withLabelInput, Rng, type Layer, type Params } from '../../src/index.ts'
+import { checkNetwork, sequential, withLabelInput, Rng, type Layer, type Params } from '../../src/index.ts'
+import { compileNetwork } from '../../src/compile/network.ts'
 
 const compiled = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>, labelClasses: number | undefined) => {
   const network = sequential(inputShape, layers)

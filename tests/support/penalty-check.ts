@@ -4,7 +4,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { tf, type Tensor } from '../../src/compile/tf.ts'
 import { penaltyValue } from '../../src/compile/penalty.ts'
-import { checkNetwork, compileNetwork, sequential, withLabelInput, Rng, type Layer, type Params, type Penalty } from '../../src/index.ts'
+import { checkNetwork, sequential, withLabelInput, Rng, type Layer, type Params, type Penalty } from '../../src/index.ts'
+import { compileNetwork } from '../../src/compile/network.ts'
 
 export const checkPenaltyGradients = async (
   inputShape: ReadonlyArray<number>,

@@ -1,5 +1,18 @@
 // A user's recipe module, outside ganfp's built-ins: `ganfp train tests/support/tiny-recipe.ts`.
-import { configCodec, defineRecipe, encodePng, flag, gan, leakyRelu, mixtureScatter, mlp, positiveIntFlag, relu, ring, ringMixture, runIfMain } from '../../src/index.ts'
+import {
+  configCodec,
+  defineRecipe,
+  flag,
+  gan,
+  leakyRelu,
+  mixtureScatter,
+  mlp,
+  positiveIntFlag,
+  relu,
+  ring,
+  ringMixture,
+} from '../../src/index.ts'
+import { encodePng, runIfMain } from '../../src/node.ts'
 
 const recipe = defineRecipe({
   name: 'tiny-ring',

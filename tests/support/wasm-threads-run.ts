@@ -2,16 +2,9 @@
 // argument; prints the threads used, the losses and a hash of the generator's parameters as JSON.
 // tests/wasm-threads.test.ts runs it with 1 and 2 threads and compares.
 import { createHash } from 'node:crypto'
-import {
-  compileOrThrow,
-  createTrainerOrThrow,
-  imageDataset,
-  loadBundledImages,
-  splitHeldOut,
-  GanException,
-  useBackendOrThrow,
-  wasmThreads,
-} from '../../src/index.ts'
+import { compileOrThrow, createTrainerOrThrow, imageDataset, splitHeldOut, GanException, useBackendOrThrow } from '../../src/index.ts'
+import { loadBundledImages } from '../../src/node.ts'
+import { wasmThreads } from '../../src/compile/backend.ts'
 import { dcganGan } from '../../recipes/dcgan.ts'
 
 const threads = Number((globalThis as { Deno?: { args: Array<string> } }).Deno?.args[0] ?? process.argv[2])

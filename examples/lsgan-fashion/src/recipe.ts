@@ -20,14 +20,11 @@ import {
   adam,
   alternating,
   batchNorm,
-  bundledTrainingSet,
   configCodec,
   conv2d,
   conv2dTranspose,
   defineRecipe,
   dense,
-  encodePng,
-  evaluateImages,
   flag,
   flatten,
   gan,
@@ -36,18 +33,15 @@ import {
   invalidConfig,
   leakyRelu,
   leastSquares,
-  loadBundledImages,
   nonNegativeIntFlag,
   normalLatent,
   positiveIntFlag,
   positiveNumberFlag,
   relu,
   reshape,
-  runIfMain,
   sequential,
   tanh,
   unitIntervalFlag,
-  writeFileAtomic,
   type Flag,
   type FlagValues,
   type Gan,
@@ -55,6 +49,7 @@ import {
   type Layer,
   type Recipe,
 } from 'ganfp'
+import { evaluateImages, bundledTrainingSet, encodePng, loadBundledImages, runIfMain, writeFileAtomic } from 'ganfp/node'
 
 /** Images are 28×28×1. */
 const side = 28

@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
-import { recipeHelp, recipeProblems, startRun } from 'ganfp'
+import { recipeProblems } from 'ganfp'
+import { recipeHelp, startRun } from 'ganfp/node'
 import recipe, { lsganFlags } from 'ganfp-recipe-lsgan'
 
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-recipe-lsgan-'))

@@ -32,7 +32,7 @@ import * as t from 'io-ts'
 import { checkpointCorrupt, checkpointMismatch, type GanError } from '../errors.ts'
 import { snapshotTensorGroups, type TensorData, type TrainerSnapshot } from '../train/snapshot.ts'
 import { libraryVersion } from '../version.ts'
-import { decodeWithPaths, NonNegativeInt, Uint32 } from './decode.ts'
+import { decodeWithPaths, NonNegativeInt, Uint32 } from '../io/decode.ts'
 import { writeAndFlush } from './files.ts'
 
 /**
@@ -102,7 +102,7 @@ const stepDirectoryPattern = /^step-(\d{8,})$/
  * The checkpoints in `directory`, oldest first (an absent directory has none).
  *
  * @example
- * import { listCheckpoints } from 'ganfp'
+ * import { listCheckpoints } from 'ganfp/node'
  * listCheckpoints('/nonexistent/checkpoints') // []
  * @since 0.1.0
  * @category io
@@ -175,7 +175,8 @@ const encodeCheckpoint = (snapshot: TrainerSnapshot, run: unknown): { readonly m
  * is kept as it is: a deterministic run has the same state at the same step. Returns its path.
  *
  * @example
- * import { compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring, writeCheckpoint } from 'ganfp'
+ * import { compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring } from 'ganfp'
+ * import { writeCheckpoint } from 'ganfp/node'
  * const compiled = compileOrThrow(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
  * const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 8 })
  * await trainer.step()
@@ -288,7 +289,7 @@ const fromManifest = (manifest: Manifest, bytes: Uint8Array): TrainerSnapshot =>
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { readCheckpoint } from 'ganfp'
+ * import { readCheckpoint } from 'ganfp/node'
  * E.isLeft(readCheckpoint('/nonexistent/step-00000001')) // true
  * @since 0.1.0
  * @category io
@@ -329,7 +330,7 @@ export const readCheckpoint = (path: string): E.Either<ReadonlyArray<GanError>, 
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { readLatestCheckpoint } from 'ganfp'
+ * import { readLatestCheckpoint } from 'ganfp/node'
  * E.isLeft(readLatestCheckpoint('/nonexistent/checkpoints')) // true
  * @since 0.1.0
  * @category io

@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { invalidData, type GanError } from '../errors.ts'
-import type { LabelledImages } from './mnist.ts'
+import type { LabelledImages } from '../data/images.ts'
 
 /**
  * An IDX array of unsigned bytes.
@@ -31,7 +31,7 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
  * Parses IDX bytes (gunzipped first when they start with the gzip signature).
  *
  * @example
- * import { parseIdx } from 'ganfp'
+ * import { parseIdx } from 'ganfp/node'
  * parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]), 'labels') // { _tag: 'Right', right: { dims: [2], data: Uint8Array [7, 9] } }
  * @since 0.1.0
  * @category parsing
@@ -81,7 +81,7 @@ const readIdx = (file: string): E.Either<GanError, IdxArray> => {
  * Every problem with either file is reported.
  *
  * @example
- * import { loadIdx } from 'ganfp'
+ * import { loadIdx } from 'ganfp/node'
  * const r = loadIdx('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz')
  *
  * @since 0.1.0

@@ -9,8 +9,10 @@ import * as E from 'fp-ts/lib/Either.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pngjs from 'pngjs'
-import { invalidData, type GanError } from '../errors.ts'
-import type { LabelledImages } from './mnist.ts'
+import { invalidConfig, invalidData, type GanError } from '../errors.ts'
+import { Rng } from '../random.ts'
+import type { LabelledImages } from '../data/images.ts'
+import { listPngClasses, readPng } from './png-files.ts'
 
 /**
  * What every image must be: its size, and the channels to keep (1: luminance, 3: RGB).
@@ -56,7 +58,7 @@ const decodePng = (file: string, options: ImageFolderOptions): E.Either<GanError
  * Loads a folder of PNGs as labelled images.
  *
  * @example
- * import { loadImageFolder } from 'ganfp'
+ * import { loadImageFolder } from 'ganfp/node'
  * const r = loadImageFolder('my-faces', { height: 64, width: 64, channels: 3 })
  *
  * @since 0.1.0
@@ -99,5 +101,85 @@ export const loadImageFolder = (
     pixels,
     labels,
     classNames: classes.map((c) => c.name),
+  })
+}
+
+const isPositiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0
+
+/**
+ * How to cut training images out of PNGs of any size: `cropsPerImage` square crops of side
+ * `cropSize` at seeded random positions, as luminance (1) or RGB (3).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface ImageCropOptions {
+  readonly cropSize: number
+  readonly channels: 1 | 3
+  readonly cropsPerImage: number
+  readonly seed: number
+}
+
+const optionErrors = (options: ImageCropOptions): ReadonlyArray<GanError> =>
+  (['cropSize', 'cropsPerImage'] as const)
+    .filter((key) => !isPositiveInteger(options[key]))
+    .map((key) => invalidConfig(key, 'a positive integer', String(options[key])))
+
+/**
+ * Loads a folder of PNGs of any size (flat, or one sub-folder per class) as square crops: the
+ * crops of each file in turn, each file's crops labelled with its class. A file smaller than
+ * the crop, an unreadable file or folder, and a folder without PNGs are errors; all are
+ * reported, each naming its file.
+ *
+ * @example
+ * import { loadImageFolderCrops } from 'ganfp/node'
+ * const r = loadImageFolderCrops('my-photos', { cropSize: 96, channels: 3, cropsPerImage: 8, seed: 1 })
+ * @since 0.1.0
+ * @category constructors
+ */
+export const loadImageFolderCrops = (
+  dir: string,
+  options: ImageCropOptions,
+): E.Either<ReadonlyArray<GanError>, LabelledImages> => {
+  const invalid = optionErrors(options)
+  if (invalid.length > 0) return E.left(invalid)
+  const listed = listPngClasses(dir)
+  if (E.isLeft(listed)) return listed
+  const { cropSize, channels, cropsPerImage } = options
+  const files = listed.right.flatMap((c, label) => c.files.map((file) => ({ file, label })))
+  const count = files.length * cropsPerImage
+  const rowSize = cropSize * channels
+  const pixels = new Uint8Array(count * cropSize * rowSize)
+  const labels = new Uint8Array(count)
+  const rng = Rng.fromSeed(options.seed)
+  const errors: Array<GanError> = []
+  files.forEach(({ file, label }, f) => {
+    const decoded = readPng(file, channels)
+    if (E.isLeft(decoded)) return void errors.push(decoded.left)
+    const { height, width } = decoded.right
+    if (height < cropSize || width < cropSize)
+      return void errors.push(
+        invalidData(file, `an image of at least ${cropSize}×${cropSize} (height×width)`, `${height}×${width}`),
+      )
+    for (let k = 0; k < cropsPerImage; k++) {
+      const [top, left] = [rng.int(height - cropSize + 1), rng.int(width - cropSize + 1)]
+      const index = f * cropsPerImage + k
+      for (let y = 0; y < cropSize; y++) {
+        const from = ((top + y) * width + left) * channels
+        pixels.set(decoded.right.pixels.subarray(from, from + rowSize), (index * cropSize + y) * rowSize)
+      }
+      labels[index] = label
+    }
+  })
+  if (errors.length > 0) return E.left(errors)
+  return E.right({
+    name: dir,
+    count,
+    height: cropSize,
+    width: cropSize,
+    channels,
+    pixels,
+    labels,
+    classNames: listed.right.map((c) => c.name),
   })
 }

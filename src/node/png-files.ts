@@ -50,7 +50,7 @@ const pngsIn = (dir: string): ReadonlyArray<string> =>
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { listPngClasses } from 'ganfp'
+ * import { listPngClasses } from 'ganfp/node'
  * E.isLeft(listPngClasses('no-such-folder')) // true
  * @since 0.1.0
  * @category constructors
@@ -76,7 +76,7 @@ export const listPngClasses = (dir: string): E.Either<ReadonlyArray<GanError>, R
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { readPng } from 'ganfp'
+ * import { readPng } from 'ganfp/node'
  * const r = readPng('photo.png', 1)
  * E.isRight(r) && r.right.pixels.length === r.right.height * r.right.width // true
  * @since 0.1.0

@@ -14,7 +14,7 @@ import { GanException } from '../errors.ts'
  * anything else prints its stack and exits 1.
  *
  * @example
- * import { runMain } from 'ganfp'
+ * import { runMain } from 'ganfp/node'
  * if (isMain(import.meta)) await runMain(async (argv) => console.log(argv))
  * @since 0.1.0
  * @category io
@@ -38,7 +38,7 @@ export const runMain = async (main: (argv: ReadonlyArray<string>) => Promise<voi
  * so in `import.meta.main`; Node (before 24) does not, so there the script path is compared.
  *
  * @example
- * import { isMain } from 'ganfp'
+ * import { isMain } from 'ganfp/node'
  * isMain(import.meta) // false when imported
  * @since 0.1.0
  * @category io

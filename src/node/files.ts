@@ -9,7 +9,7 @@ import { dirname, join, basename } from 'node:path'
 
 /**
  * @example
- * import { writeFileAtomic } from 'ganfp'
+ * import { writeFileAtomic } from 'ganfp/node'
  * writeFileAtomic('/tmp/ganfp-example.txt', 'hello\n')
  * @since 0.1.0
  * @category io
@@ -30,7 +30,7 @@ export const writeFileAtomic = (path: string, contents: string | Uint8Array): vo
  * Writes `bytes` to `path` (created or truncated) and flushes them to disk before returning.
  *
  * @example
- * import { writeAndFlush } from 'ganfp'
+ * import { writeAndFlush } from 'ganfp/node'
  * writeAndFlush('/tmp/ganfp-example.bin', new Uint8Array([1, 2, 3]))
  * @since 0.1.0
  * @category io
@@ -50,7 +50,7 @@ export const writeAndFlush = (path: string, bytes: Uint8Array): void => {
  * 2-D points as CSV with an `x,y` header.
  *
  * @example
- * import { pointsToCsv } from 'ganfp'
+ * import { pointsToCsv } from 'ganfp/node'
  * pointsToCsv(new Float32Array([1, 2, 3, 4])) // 'x,y\n1,2\n3,4\n'
  * @since 0.1.0
  * @category io

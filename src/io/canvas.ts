@@ -1,9 +1,9 @@
 /**
- * PNG encoding (through pngjs, the standard pure-JS codec) and a small raster canvas for plots.
+ * A small raster canvas for plots and sample grids: RGBA bytes, discs and circles. Encoding it as
+ * PNG is Node-side (src/node/png.ts), so the core draws without a codec.
  *
  * @since 0.1.0
  */
-import pngjs from 'pngjs'
 
 /**
  * An RGBA image being drawn.
@@ -72,19 +72,4 @@ export const strokeCircle = (c: Canvas, cx: number, cy: number, radius: number, 
     const y = Math.round(cy + radius * Math.sin((2 * Math.PI * i) / steps))
     if (x >= 0 && y >= 0 && x < c.width && y < c.height) c.rgba.set(colour, 4 * (y * c.width + x))
   }
-}
-
-/**
- * The canvas as PNG bytes.
- *
- * @example
- * import { canvas, encodePng } from 'ganfp'
- * encodePng(canvas(2, 2, [0, 0, 0]))[1] // 80 ('P' of the PNG signature)
- * @since 0.1.0
- * @category io
- */
-export const encodePng = (c: Canvas): Uint8Array => {
-  const png = new pngjs.PNG({ width: c.width, height: c.height })
-  png.data.set(c.rgba)
-  return new Uint8Array(pngjs.PNG.sync.write(png))
 }

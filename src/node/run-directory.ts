@@ -17,9 +17,9 @@ import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
-import { decodeWithPaths, NonNegativeInt } from './decode.ts'
+import { decodeWithPaths, NonNegativeInt } from '../io/decode.ts'
 import { writeFileAtomic } from './files.ts'
-import { lossPlotSvg, type PlotPoint } from './loss-plot.ts'
+import { lossPlotSvg, type PlotPoint } from '../io/loss-plot.ts'
 
 /**
  * What `manifest.json` holds. `recipe.module` is `builtin:NAME` for a recipe that ships with
@@ -140,7 +140,8 @@ const open = (path: string, manifest: RunManifest): RunDirectory => {
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { createRunDirectory, libraryVersion } from 'ganfp'
+ * import { libraryVersion } from 'ganfp'
+ * import { createRunDirectory } from 'ganfp/node'
  * const run = createRunDirectory('runs/example', {
  *   format: 'ganfp-run', formatVersion: 1, recipe: { name: 'vanilla', module: 'builtin:vanilla' }, argv: [], config: {}, seed: 1,
  *   backend: { requested: 'cpu', name: 'cpu', reason: 'requested' }, runtime: { name: 'node', version: process.version },
@@ -168,7 +169,7 @@ export const createRunDirectory = (path: string, manifest: RunManifest): E.Eithe
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
- * import { openRunDirectory } from 'ganfp'
+ * import { openRunDirectory } from 'ganfp/node'
  * const run = openRunDirectory('runs/example') // made as in `createRunDirectory`'s example
  * E.isRight(run) && run.right.manifest.recipe.name // 'vanilla'
  * E.isLeft(openRunDirectory('runs/none')) // true: no manifest.json
