@@ -381,7 +381,7 @@ const benchmarkRow = async (model: Model, backend: string, config: B1Config): Pr
     const warmup = Math.max(0, config.warmup)
     for (let i = 0; i < warmup + config.iterations; i++) {
       const measured = i >= warmup
-      const c = await timed(() => trainer.step())
+      const c = await timed(() => trainer.stepOrThrow())
       if (measured) {
         compiledMs.push(c)
         compiledTensors.push(tf.memory().numTensors)

@@ -105,13 +105,13 @@ interface Row {
 
 const timeBackend = async (backend: BackendChoice, config: B2Config, iterations: number): Promise<Row | string> => {
   const selected = await useBackend(backend, threadOptions(config))
-  if (selected._tag === 'Left') return `${backend}: unavailable (${selected.left.actual})`
+  if (selected._tag === 'Left') return `${backend}: unavailable (${selected.left.map((e) => e.actual).join('; ')})`
   const { compiled, trainer } = dcganTrainer(config.width, config['latent-dim'], config.batch)
   try {
     const times: Array<number> = []
     for (let i = 0; i < config.warmup + iterations; i++) {
       const started = performance.now()
-      await trainer.step() // reads the losses back, so the backend's work is done
+      await trainer.stepOrThrow() // reads the losses back, so the backend's work is done
       if (i >= config.warmup) times.push(performance.now() - started)
     }
     const ms = median(times)
@@ -152,12 +152,12 @@ const backendsToRun = (text: string): ReadonlyArray<BackendChoice> => {
 
 const leakCheck = async (config: B2Config): Promise<string> => {
   const selected = await useBackend('auto', threadOptions(config))
-  if (selected._tag === 'Left') return `leak check: no backend (${selected.left.actual})`
+  if (selected._tag === 'Left') return `leak check: no backend (${selected.left.map((e) => e.actual).join('; ')})`
   const { trainer } = dcganTrainer(config['leak-width'], config['latent-dim'], config.batch)
   try {
     let after10 = 0
     for (let i = 1; i <= config['leak-iterations']; i++) {
-      await trainer.step()
+      await trainer.stepOrThrow()
       if (i === 10) after10 = liveTensorCount()
     }
     const after = liveTensorCount()

@@ -11,8 +11,8 @@
 import { readFileSync } from 'node:fs'
 import {
   backendChoices,
-  decodeNpy,
-  encodeNpy,
+  decodeNpyOrThrow,
+  encodeNpyOrThrow,
   flag,
   flagsHelp,
   formatImageEvaluation,
@@ -23,9 +23,8 @@ import {
   splitHeldOut,
   stringFlag,
   useBackendOrThrow,
-  GanException,
 } from '../src/index.ts'
-import { evaluateImages, isMain, loadBundledImages, parseFlags, runMain, writeFileAtomic } from '../src/node.ts'
+import { evaluateImages, isMain, loadBundledImagesOrThrow, parseFlags, runMain, writeFileAtomicOrThrow } from '../src/node.ts'
 
 const q2Flags = {
   samples: flag(stringFlag, '', 'comma-separated .npy files of generated images (N×28×28, [0, 1])'),
@@ -35,9 +34,7 @@ const q2Flags = {
 }
 
 const loadSamples = (file: string): { readonly values: Float32Array; readonly count: number } => {
-  const decoded = decodeNpy(new Uint8Array(readFileSync(file)), file)
-  if (decoded._tag === 'Left') throw new GanException([decoded.left])
-  const array = decoded.right
+  const array = decodeNpyOrThrow(new Uint8Array(readFileSync(file)), file)
   const perImage = array.shape.slice(1).reduce((a, b) => a * b, 1)
   if (perImage !== 784 || !(array.values instanceof Float32Array))
     throw new RangeError(`${file}: expected float32 N×28×28 images, found ${array.values.constructor.name} of shape (${array.shape.join(', ')})`)
@@ -49,10 +46,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values: config } = getOrThrow(parseFlags(q2Flags, argv))
   if (help) return console.log(flagsHelp('q2', 'protocol Q2 with the shipped judge', q2Flags))
   if (config['write-train'] !== '') {
-    const loaded = loadBundledImages(config.dataset)
-    if (loaded._tag === 'Left') throw new GanException([loaded.left])
-    const { train } = splitHeldOut(loaded.right)
-    writeFileAtomic(config['write-train'], encodeNpy(Float32Array.from(train.pixels, (p) => p / 255), [train.count, 28, 28]))
+    const { train } = splitHeldOut(loadBundledImagesOrThrow(config.dataset))
+    writeFileAtomicOrThrow(config['write-train'], encodeNpyOrThrow(Float32Array.from(train.pixels, (p) => p / 255), [train.count, 28, 28]))
     console.log(`wrote the training split (${train.count} images) to ${config['write-train']}`)
   }
   const backend = await useBackendOrThrow(config.backend)

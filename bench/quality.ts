@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  decodeNpy,
+  decodeNpyOrThrow,
   flag,
   flagsHelp,
   getOrThrow,
@@ -26,11 +26,10 @@ import {
   positiveNumberFlag,
   stringFlag,
   useBackendOrThrow,
-  GanException,
   type ImageEvaluation,
   type Recipe,
 } from '../src/index.ts'
-import { evaluateImages, isMain, parseFlags, runMain, startRun } from '../src/node.ts'
+import { evaluateImages, isMain, parseFlags, runMain, startRunOrThrow } from '../src/node.ts'
 import cgan from '../recipes/cgan.ts'
 import dcgan from '../recipes/dcgan.ts'
 import srgan from '../recipes/srgan.ts'
@@ -73,16 +72,15 @@ const q2 = async (minutes: number): Promise<Row> => {
   const out = join(mkdtempSync(join(tmpdir(), 'ganfp-quality-')), 'dcgan')
   try {
     let backend = ''
-    const summary = await startRun(
+    const summary = await startRunOrThrow(
       dcgan,
       'builtin:dcgan',
       ['--dataset', 'mnist', '--minutes', String(minutes), '--steps', '10000000', '--out', out, '--checkpoint-every', '100000'],
       { started: (info) => void (backend = `${info.backend.name}, ${info.backend.reason}`) },
     )
     if (summary === 'help') throw new Error('unexpected help')
-    const decoded = decodeNpy(new Uint8Array(readFileSync(join(out, 'samples.npy'))), 'samples.npy')
-    if (decoded._tag === 'Left') throw new GanException([decoded.left])
-    const evaluation = getOrThrow(await evaluateImages(decoded.right.values as Float32Array, 2000, { dataset: 'mnist' }))
+    const decoded = decodeNpyOrThrow(new Uint8Array(readFileSync(join(out, 'samples.npy'))), 'samples.npy')
+    const evaluation = getOrThrow(await evaluateImages(decoded.values as Float32Array, 2000, { dataset: 'mnist' }))
     const s = evaluation.samples
     const ours =
       `${summary.step} steps (${backend}): FD ${s.fd.toFixed(1)} = ${(s.fd / evaluation.floor.fd).toFixed(1)}× floor (${evaluation.floor.fd.toFixed(2)}), ` +
@@ -104,7 +102,7 @@ const runAndRead = async (recipe: Recipe, argv: ReadonlyArray<string>): Promise<
   const out = join(mkdtempSync(join(tmpdir(), 'ganfp-quality-')), recipe.name)
   try {
     let backend = ''
-    const summary = await startRun(recipe, `builtin:${recipe.name}`, [...argv, '--out', out, '--checkpoint-every', '100000'], {
+    const summary = await startRunOrThrow(recipe, `builtin:${recipe.name}`, [...argv, '--out', out, '--checkpoint-every', '100000'], {
       started: (info) => void (backend = `${info.backend.name}, ${info.backend.reason}`),
       message: (line) => console.log(line),
     })

@@ -30,7 +30,7 @@ import {
   defineRecipe,
   dense,
   embedding,
-  encodeNpy,
+  encodeNpyOrThrow,
   flag,
   formatImageEvaluation,
   fromLabel,
@@ -53,7 +53,7 @@ import {
   type Layer,
   type Trainer,
 } from 'ganfp'
-import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomic, evaluateImages } from 'ganfp/node'
+import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomicOrThrow, evaluateImages } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const cganFlags = {
@@ -126,7 +126,7 @@ const samplesPerClass = async (trainer: Trainer, perClass: number) => {
   const labels = Int32Array.from({ length: total }, (_, i) => i % classes)
   for (let i = 0; i < total; i += 500) {
     const n = Math.min(500, total - i)
-    samples.set(toUnitRange(await trainer.sample(n, { seed: 2 + i, labels: labels.subarray(i, i + n) })), i * 784)
+    samples.set(toUnitRange(await trainer.sampleOrThrow(n, { seed: 2 + i, labels: labels.subarray(i, i + n) })), i * 784)
   }
   return { samples, labels, total }
 }
@@ -155,10 +155,10 @@ const recipe = defineRecipe({
   render: (values, { count }) => sampleGridPng(values, { count, ...digit, columns: count < classes ? Math.ceil(Math.sqrt(count)) : classes }),
   evaluate: async ({ config, trainer, out, log }) => {
     const rows = Int32Array.from({ length: classes * classes }, (_, i) => Math.floor(i / classes))
-    writeFileAtomic(join(out, 'classes.png'), sampleGridPng(await trainer.sample(rows.length, { seed: 1, labels: rows }), { count: rows.length, ...digit, columns: classes }))
+    writeFileAtomicOrThrow(join(out, 'classes.png'), sampleGridPng(await trainer.sampleOrThrow(rows.length, { seed: 1, labels: rows }), { count: rows.length, ...digit, columns: classes }))
     const { samples, labels, total } = await samplesPerClass(trainer, config['per-class'])
-    writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [total, 28, 28]))
-    writeFileAtomic(join(out, 'labels.npy'), encodeNpy(labels, [total]))
+    writeFileAtomicOrThrow(join(out, 'samples.npy'), encodeNpyOrThrow(samples, [total, 28, 28]))
+    writeFileAtomicOrThrow(join(out, 'labels.npy'), encodeNpyOrThrow(labels, [total]))
     log(`wrote ${join(out, 'classes.png')} (one row per class), samples.npy and labels.npy (${config['per-class']} per class)`)
     const judge = await loadJudge(config.dataset)
     try {

@@ -25,7 +25,7 @@ import {
   dcganDiscriminatorLayers,
   dcganGeneratorLayers,
   defineRecipe,
-  encodeNpy,
+  encodeNpyOrThrow,
   flag,
   gan,
   gradientPenalty,
@@ -46,7 +46,7 @@ import {
   type GanLoss,
   type Penalty,
 } from 'ganfp'
-import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomic } from 'ganfp/node'
+import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomicOrThrow } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const dcganFlags = {
@@ -131,10 +131,10 @@ const recipe = defineRecipe({
     }),
   data: (config) => bundledTrainingSet(config.dataset),
   evaluate: async ({ trainer, out, log }) => {
-    writeFileAtomic(join(out, 'samples.png'), sampleGridPng(await trainer.sample(64, { seed: 1 }), { count: 64, ...digit }))
+    writeFileAtomicOrThrow(join(out, 'samples.png'), sampleGridPng(await trainer.sampleOrThrow(64, { seed: 1 }), { count: 64, ...digit }))
     const samples = new Float32Array(2000 * 784)
-    for (let i = 0; i < 2000; i += 250) samples.set(toUnitRange(await trainer.sample(250, { seed: 2 + i })), i * 784)
-    writeFileAtomic(join(out, 'samples.npy'), encodeNpy(samples, [2000, 28, 28]))
+    for (let i = 0; i < 2000; i += 250) samples.set(toUnitRange(await trainer.sampleOrThrow(250, { seed: 2 + i })), i * 784)
+    writeFileAtomicOrThrow(join(out, 'samples.npy'), encodeNpyOrThrow(samples, [2000, 28, 28]))
     log(`wrote ${join(out, 'samples.png')} and ${join(out, 'samples.npy')} (2,000 samples for protocol Q2; score them with ganfp eval)`)
   },
 })

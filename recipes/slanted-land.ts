@@ -74,7 +74,7 @@ export interface SlantedLandResult {
 
 /** Protocol Q5's measures of a trained trainer: faces among 1,000 samples, D on faces vs noise. */
 export const measureSlantedLand = async (trainer: Trainer, seed: number): Promise<SlantedLandResult> => {
-  const samples = await trainer.sample(1000, { seed: seed + 1 })
+  const samples = await trainer.sampleOrThrow(1000, { seed: seed + 1 })
   let faces = 0
   for (let i = 0; i < 1000; i++) if (isFace(samples.subarray(4 * i, 4 * i + 4))) faces++
   // The judge: real faces should score above 1/2, uniform noise below.
@@ -82,10 +82,10 @@ export const measureSlantedLand = async (trainer: Trainer, seed: number): Promis
   const first = await slantedLandFaces().batches({ batchSize: 1000, seed: seed + 3 })[Symbol.asyncIterator]().next()
   const realFaces = first.value!.values
   const noise = rng.uniforms(4000)
-  const onFaces = await trainer.discriminate(realFaces)
-  const onNoise = await trainer.discriminate(noise)
+  const onFaces = await trainer.discriminateOrThrow(realFaces)
+  const onNoise = await trainer.discriminateOrThrow(noise)
   const correct = onFaces.filter((p) => p > 0.5).length + onNoise.filter((p) => p <= 0.5).length
-  const params = trainer.params()
+  const params = trainer.paramsOrThrow()
   const weights = {
     ...(await readParams(params.generator)),
     ...Object.fromEntries(Object.entries(await readParams(params.discriminator)).map(([k, v]) => [`d.${k}`, v])),
@@ -105,7 +105,7 @@ export const trainSlantedLand = async (options: {
   const compiled = compileOrThrow(slantedLandGan(options.learningRate, options.loss, options.discriminatorLearningRate))
   const trainer = createTrainerOrThrow(compiled, slantedLandFaces(), { seed: options.seed, batchSize: options.batch })
   try {
-    for await (const _ of trainer.run({ steps: options.steps }));
+    for await (const _ of trainer.runOrThrow({ steps: options.steps }));
     return await measureSlantedLand(trainer, options.seed)
   } finally {
     trainer.dispose()

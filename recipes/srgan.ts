@@ -36,8 +36,8 @@ import {
   adversarial,
   alternating,
   batchNorm,
-  bicubicUpsample,
-  boxDownsample,
+  bicubicUpsampleOrThrow,
+  boxDownsampleOrThrow,
   comparisonGrid,
   conditionalAccuracy,
   configCodec,
@@ -45,7 +45,7 @@ import {
   decodeNpy,
   defineRecipe,
   dense,
-  encodeNpy,
+  encodeNpyOrThrow,
   flag,
   flatten,
   gan,
@@ -56,7 +56,7 @@ import {
   leakyRelu,
   loadJudge,
   mse,
-  nearestUpsample,
+  nearestUpsampleOrThrow,
   nonNegativeNumberFlag,
   oneOfFlag,
   pairedInput,
@@ -87,7 +87,7 @@ import {
   type RecipeContext,
   type Trainer,
 } from 'ganfp'
-import { encodePng, loadBundledImages, loadImageFolderCrops, runIfMain, writeFileAtomic } from 'ganfp/node'
+import { encodePng, loadBundledImages, loadImageFolderCrops, runIfMain, writeFileAtomicOrThrow } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const srganFlags = {
@@ -191,8 +191,7 @@ const highShapeOf = (config: SrganConfig): readonly [number, number, number] =>
 /** Training and held-out images: the Q4 split for the bundled sets; for a folder, 10% of its crops. */
 const loadImages = (config: SrganConfig): E.Either<ReadonlyArray<GanError>, { train: LabelledImages; heldOut: LabelledImages }> => {
   if (config.dataset !== 'folder') {
-    const images = loadBundledImages(config.dataset)
-    return E.isLeft(images) ? E.left([images.left]) : E.right(splitHeldOut(images.right))
+    return E.map(splitHeldOut)(loadBundledImages(config.dataset))
   }
   const crops = loadImageFolderCrops(config.folder, {
     cropSize: config.crop,
@@ -233,18 +232,18 @@ const evaluate = async ({ config, trainer, out, log }: RecipeContext<SrganConfig
   const { high, low } = evaluation
   const highShape = highShapeOf(config)
   const shape = [high.count, ...highShape]
-  const bicubic = batchOf(bicubicUpsample(low, factor), high)
+  const bicubic = batchOf(bicubicUpsampleOrThrow(low, factor), high)
   const sr = batchOf(await superResolve(trainer, evaluation), high)
   const pretrainedFile = join(out, 'sr-pretrained.npy')
   const pretrained = existsSync(pretrainedFile) ? decodeNpy(readFileSync(pretrainedFile), pretrainedFile) : undefined
   const pretrainedBatch = pretrained !== undefined && E.isRight(pretrained) ? batchOf(Float32Array.from(pretrained.right.values), high) : undefined
-  writeFileAtomic(join(out, 'lr.npy'), encodeNpy(Float32Array.from(low.values), [low.count, low.height, low.width, low.channels]))
-  writeFileAtomic(join(out, 'hr.npy'), encodeNpy(Float32Array.from(high.values), shape))
-  writeFileAtomic(join(out, 'sr.npy'), encodeNpy(Float32Array.from(sr.values), shape))
+  writeFileAtomicOrThrow(join(out, 'lr.npy'), encodeNpyOrThrow(Float32Array.from(low.values), [low.count, low.height, low.width, low.channels]))
+  writeFileAtomicOrThrow(join(out, 'hr.npy'), encodeNpyOrThrow(Float32Array.from(high.values), shape))
+  writeFileAtomicOrThrow(join(out, 'sr.npy'), encodeNpyOrThrow(Float32Array.from(sr.values), shape))
   const shown = Math.min(16, high.count)
-  const columns = [batchOf(nearestUpsample(low, factor), high), bicubic, ...(pretrainedBatch === undefined ? [] : [pretrainedBatch]), sr, high]
+  const columns = [batchOf(nearestUpsampleOrThrow(low, factor), high), bicubic, ...(pretrainedBatch === undefined ? [] : [pretrainedBatch]), sr, high]
   const grid = comparisonGrid(columns.map((images) => ({ images })), shown)
-  if (E.isRight(grid)) writeFileAtomic(join(out, 'comparison.png'), encodePng(grid.right))
+  if (E.isRight(grid)) writeFileAtomicOrThrow(join(out, 'comparison.png'), encodePng(grid.right))
   const judge = config.dataset === 'folder' ? undefined : await loadJudge(config.dataset)
   const accuracy = async (images: ImageBatch): Promise<number | undefined> =>
     judge === undefined ? undefined : await conditionalAccuracy(judge, Float32Array.from(images.values), evaluation.labels)
@@ -289,12 +288,12 @@ const recipe = defineRecipe({
       adversarialWeight: config['adversarial-weight'],
       learningRate: config.lr,
     }),
-  data: (config) => E.map(({ train }: { train: LabelledImages }) => superResolutionDataset(train, factor))(loadImages(config)),
+  data: (config) => E.chain(({ train }: { train: LabelledImages }) => superResolutionDataset(train, factor))(loadImages(config)),
   phaseEnded: async ({ config, trainer, phase, out, log }) => {
     if (phase !== 0) return
     const evaluation = heldOutOf(config)
     const sr = await superResolve(trainer, evaluation)
-    writeFileAtomic(join(out, 'sr-pretrained.npy'), encodeNpy(sr, [evaluation.high.count, ...highShapeOf(config)]))
+    writeFileAtomicOrThrow(join(out, 'sr-pretrained.npy'), encodeNpyOrThrow(sr, [evaluation.high.count, ...highShapeOf(config)]))
     log(`MSE pretraining done: PSNR ${psnr(batchOf(sr, evaluation.high), evaluation.high).toFixed(2)} dB on ${evaluation.high.count} held-out images (wrote sr-pretrained.npy)`)
   },
   evaluate,
@@ -316,7 +315,7 @@ const heldOutSet = (all: LabelledImages, limit: number): HeldOut => {
   const { height, width, channels } = images
   const size = height * width * channels
   const high = { values: Float32Array.from(images.pixels.subarray(0, count * size), (p) => p / 255), count, height, width, channels }
-  const lowValues = boxDownsample(high.values, high, factor)
+  const lowValues = boxDownsampleOrThrow(high.values, high, factor)
   return {
     high,
     low: { values: lowValues, count, height: height / factor, width: width / factor, channels },
@@ -335,7 +334,7 @@ const superResolve = async (trainer: Trainer, evaluation: HeldOut): Promise<Floa
   const out = new Float32Array(high.count * highSize)
   for (let i = 0; i < high.count; i += 250) {
     const n = Math.min(250, high.count - i)
-    out.set(toUnitRange(await trainer.generate(inputs.subarray(i * lowSize, (i + n) * lowSize))), i * highSize)
+    out.set(toUnitRange(await trainer.generateOrThrow(inputs.subarray(i * lowSize, (i + n) * lowSize))), i * highSize)
   }
   return out
 }

@@ -48,7 +48,7 @@ import {
   type MixtureReport,
   type StepReport,
 } from 'ganfp'
-import { pointsToCsv, encodePng, runIfMain, writeFileAtomic } from 'ganfp/node'
+import { pointsToCsv, encodePng, runIfMain, writeFileAtomicOrThrow } from 'ganfp/node'
 
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--seed`, `--out`, …) come on top. */
 export const vanillaFlags = {
@@ -114,8 +114,8 @@ export const trainVanilla = async (
   const mixture = mixtureOf(config)
   const trainer = createTrainerOrThrow(compileOrThrow(ganOf(config)), mixtureDataset(mixture), { seed: config.seed, batchSize: config.batch })
   try {
-    for await (const r of trainer.run({ steps: config.steps })) onReport(r)
-    const points = await trainer.sample(evaluationSamples, { seed: config.seed + 1 })
+    for await (const r of trainer.runOrThrow({ steps: config.steps })) onReport(r)
+    const points = await trainer.sampleOrThrow(evaluationSamples, { seed: config.seed + 1 })
     return { points, report: mixtureReport(mixture, points), mixture }
   } finally {
     trainer.dispose()
@@ -142,10 +142,10 @@ const recipe = defineRecipe({
   render: (samples, _request, config) => encodePng(mixtureScatter(mixtureOf(config), samples)),
   evaluate: async ({ config, trainer, out, log }) => {
     const mixture = mixtureOf(config)
-    const points = await trainer.sample(evaluationSamples, { seed: 2 })
+    const points = await trainer.sampleOrThrow(evaluationSamples, { seed: 2 })
     const report = mixtureReport(mixture, points)
-    writeFileAtomic(join(out, 'samples.csv'), pointsToCsv(points))
-    writeFileAtomic(join(out, 'samples.png'), encodePng(mixtureScatter(mixture, points)))
+    writeFileAtomicOrThrow(join(out, 'samples.csv'), pointsToCsv(points))
+    writeFileAtomicOrThrow(join(out, 'samples.png'), encodePng(mixtureScatter(mixture, points)))
     log(`wrote ${join(out, 'samples.csv')} and ${join(out, 'samples.png')}`)
     log(`Q1 ${mixture.name}: ${formatMixtureReport(report)}`)
     return { mixture: mixture.name, ...report }

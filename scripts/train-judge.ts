@@ -16,12 +16,11 @@ import {
   oneOfFlag,
   positiveIntFlag,
   splitHeldOut,
-  trainImageClassifier,
+  trainImageClassifierOrThrow,
   useBackendOrThrow,
-  GanException,
   conditionalAccuracy,
 } from '../src/index.ts'
-import { isMain, loadBundledImages, parseFlags, runMain, writeFileAtomic } from '../src/node.ts'
+import { isMain, loadBundledImagesOrThrow, parseFlags, runMain, writeFileAtomicOrThrow } from '../src/node.ts'
 import { judgeModuleText } from '../src/eval/judge.ts'
 
 const judgeFlags = {
@@ -36,12 +35,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values } = getOrThrow(parseFlags(judgeFlags, argv))
   if (help) return console.log(flagsHelp('train-judge', 'train and write the judge classifier', judgeFlags))
   const backend = await useBackendOrThrow('wasm', values.threads > 0 ? { wasmThreads: values.threads } : {})
-  const loaded = loadBundledImages(values.dataset)
-  if (loaded._tag === 'Left') throw new GanException([loaded.left])
-  const { train, heldOut } = splitHeldOut(loaded.right)
+  const { train, heldOut } = splitHeldOut(loadBundledImagesOrThrow(values.dataset))
   console.log(`judge on ${values.dataset}: ${train.count} training images, ${heldOut.count} held out, ${backend.name} (${backend.reason})`)
   const started = performance.now()
-  const judge = await trainImageClassifier(train, {
+  const judge = await trainImageClassifierOrThrow(train, {
     seed: values.seed,
     epochs: values.epochs,
     architecture: judgeArchitecture(),
@@ -51,7 +48,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const heldOutAccuracy = await conditionalAccuracy(judge, Float32Array.from(heldOut.pixels, (p) => p / 255), heldOut.labels)
   console.log(`held-out accuracy ${(heldOutAccuracy * 100).toFixed(2)}%  (${((performance.now() - started) / 1000).toFixed(0)} s)`)
   const path = join(import.meta.dirname ?? '.', '..', 'src', 'eval', 'judges', `${values.dataset}.generated.ts`)
-  writeFileAtomic(
+  writeFileAtomicOrThrow(
     path,
     judgeModuleText(
       { dataset: values.dataset, training: { images: train.count, epochs: values.epochs, seed: values.seed, augmentShift: values.shift }, heldOutAccuracy },

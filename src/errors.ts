@@ -1,6 +1,16 @@
 /**
- * The one error type of ganfp. Every fallible public function returns these as values
- * (`Either<ReadonlyArray<GanError>, A>`); a throwing twin exists only at the CLI and recipe edges.
+ * The one error type of ganfp, and the one convention for reporting it.
+ *
+ * - Every fallible public function returns its problems as values:
+ *   `Either<ReadonlyArray<GanError>, A>`, or a promise of one when it is async (a stream yields
+ *   `Either`s and ends after the first `Left`). Validation reports every problem it finds, not the
+ *   first.
+ * - The functions scripts call have an `…OrThrow` twin (`compileOrThrow`, `createTrainerOrThrow`,
+ *   `trainer.stepOrThrow`, `startRunOrThrow`, …) that returns the value or throws one
+ *   `GanException` carrying the same errors: `getOrThrow` applied to the `Either`.
+ * - No public function throws without `OrThrow` in its name. A failure of the operating system
+ *   (a file that cannot be written, a folder that cannot be read) is a `FileSystem` error naming
+ *   the path, not a Node exception.
  *
  * Each error says where (a path such as `generator.layers[3].units`), what was expected and
  * what was found, so a user can fix a spec without reading a stack trace.
@@ -23,6 +33,7 @@ export type GanErrorTag =
   | 'InvalidData'
   | 'CheckpointCorrupt'
   | 'CheckpointMismatch'
+  | 'FileSystem'
 
 /**
  * One problem, located by `path`.
@@ -122,6 +133,30 @@ export const checkpointCorrupt: GanErrorConstructor = make('CheckpointCorrupt')
  * @category constructors
  */
 export const checkpointMismatch: GanErrorConstructor = make('CheckpointMismatch')
+/**
+ * The operating system refused: a file or folder that cannot be created, written or read (no
+ * permission, no space, a file where a folder should be). `actual` is the system's own message.
+ *
+ * @example
+ * import { fileSystemError } from 'ganfp'
+ * fileSystemError('runs/a/manifest.json', 'a writable file', "EACCES: permission denied")._tag // 'FileSystem'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fileSystemError: GanErrorConstructor = make('FileSystem')
+
+/**
+ * A `FileSystem` error from what a `node:fs` call threw (its code and message), at `path`.
+ *
+ * @example
+ * import { fileSystemErrorFrom } from 'ganfp'
+ * fileSystemErrorFrom('out/x.png', 'a writable file', Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' })).actual
+ * // 'EACCES: permission denied, open'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fileSystemErrorFrom = (path: string, expected: string, error: unknown): GanError =>
+  fileSystemError(path, expected, error instanceof Error ? error.message : String(error))
 
 /**
  * One line per error: tag, path, expectation, finding.

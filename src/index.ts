@@ -68,14 +68,14 @@ export {
   type BackendOptions,
   type BackendSelection,
 } from './compile/backend.ts'
-export { compile, compileOrThrow, sampleLatent, type CompiledGan, type CompileOptions } from './compile/gan.ts'
+export { compile, compileOrThrow, sampleLatent, sampleLatentOrThrow, type CompiledGan, type CompileOptions } from './compile/gan.ts'
 export type { CompiledNetwork, Forward } from './compile/network.ts'
 export type { ForwardMode, LayerContext } from './compile/forward.ts'
 export { readParams, type Initializer, type ParamSpec, type Params } from './compile/params.ts'
 
 // Training.
 export { createTrainer, createTrainerOrThrow } from './train/trainer.ts'
-export type { SampleOptions, StepReport, Trainer, TrainerOptions } from './train/trainer-types.ts'
+export type { SampleOptions, StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './train/trainer-types.ts'
 export type { DataCursor, PlayerSnapshot, TensorData, TrainerSnapshot } from './train/snapshot.ts'
 export * from './train/health.ts'
 
@@ -88,8 +88,9 @@ export * from './data/super-resolution.ts'
 
 // Evaluation.
 export * from './eval/mixture-metrics.ts'
-export { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, type Features, type GaussianStatistics } from './eval/feature-metrics.ts'
+export { frechetDistance, frechetDistanceOrThrow, gaussianStatistics, kernelDistance, manifoldMetrics, type Features, type GaussianStatistics } from './eval/feature-metrics.ts'
 export * from './eval/classifier.ts'
+export * from './eval/classifier-training.ts'
 export { judgePerceptual, judgeWeights, loadJudge, type JudgeWeights } from './eval/judge.ts'
 export { conditionalAccuracy, evaluateImagesAgainst, formatImageEvaluation, histogramEntropy, labelHistogram, predictedClasses, type ImageEvaluation, type ImageScores } from './eval/image-report.ts'
 export * from './eval/image-similarity.ts'

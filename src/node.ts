@@ -10,7 +10,7 @@
  */
 
 // Files.
-export { pointsToCsv, writeAndFlush, writeFileAtomic } from './node/files.ts'
+export { pointsToCsv, writeAndFlush, writeFileAtomic, writeFileAtomicOrThrow } from './node/files.ts'
 export * from './node/checkpoint.ts'
 export * from './node/run-directory.ts'
 export * from './node/png.ts'
@@ -24,7 +24,7 @@ export * from './node/main.ts'
 // Running recipes: options and help, preparation, training runs, loading recipe modules.
 export { parseRecipeArgs, recipeHelp, runFlags, type RunConfig, type RunFlags } from './run/options.ts'
 export { parseFlags } from './run/parse-flags.ts'
-export { generatorInputs, prepareRecipe, type RecipeSetup } from './run/prepare.ts'
+export { generatorInputs, generatorInputsOrThrow, prepareRecipe, type RecipeSetup } from './run/prepare.ts'
 export type { RunEvents, RunSummary } from './run/execute.ts'
 export * from './run/start.ts'
 export * from './run/load-recipe.ts'

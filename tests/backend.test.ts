@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import { availableParallelism } from 'node:os'
-import { activeBackend, useBackend, type BackendChoice } from '../src/index.ts'
+import { activeBackend, useBackend, useBackendOrThrow, type BackendChoice } from '../src/index.ts'
 import { wasmThreads } from '../src/compile/backend.ts'
 import { runtime } from './support/runtime.ts'
 
@@ -16,12 +16,14 @@ describe('backend selection', () => {
   it.skipIf(hasGpu)(`gives BackendUnavailable with the reason where ${runtime} has no navigator.gpu`, async () => {
     const r = await useBackend('webgpu')
     expect(r).toEqual(
-      E.left({
-        _tag: 'BackendUnavailable',
-        path: 'backend',
-        expected: 'webgpu (a runtime with navigator.gpu, e.g. Deno)',
-        actual: 'navigator.gpu is undefined in this runtime',
-      }),
+      E.left([
+        {
+          _tag: 'BackendUnavailable',
+          path: 'backend',
+          expected: 'webgpu (a runtime with navigator.gpu, e.g. Deno)',
+          actual: 'navigator.gpu is undefined in this runtime',
+        },
+      ]),
     )
     expect(activeBackend()).toBe('cpu')
   })
@@ -43,7 +45,7 @@ describe('backend selection', () => {
     const gpu = (navigator as unknown as { gpu: { requestAdapter: () => Promise<{ info?: { isFallbackAdapter?: boolean } } | null> } }).gpu
     const adapter = await gpu.requestAdapter()
     const r = await useBackend('auto')
-    if (E.isLeft(r)) throw new Error(r.left.actual)
+    if (E.isLeft(r)) throw new Error(r.left.map((e) => e.actual).join('; '))
     if (adapter === null) expect(r.right.name).toBe('wasm')
     else if (adapter.info?.isFallbackAdapter === true) {
       expect(r.right.name).toBe('wasm')
@@ -55,6 +57,7 @@ describe('backend selection', () => {
 
   it('rejects a backend name it does not know, as a value', async () => {
     const r = await useBackend('tpu' as BackendChoice)
-    expect(E.isLeft(r) && r.left._tag).toBe('BackendUnavailable')
+    expect(E.isLeft(r) && r.left.map((e) => [e._tag, e.path])).toEqual([['BackendUnavailable', 'backend']])
+    await expect(useBackendOrThrow('tpu' as BackendChoice)).rejects.toThrow(/BackendUnavailable at backend/)
   })
 })

@@ -20,9 +20,9 @@ const setupOf = async (recipe: Recipe, argv: ReadonlyArray<string>): Promise<Rec
 const leakFree = async (setup: RecipeSetup, steps: { readonly first: number; readonly more: number }) => {
   const trainer = createTrainerOrThrow(compileOrThrow(setup.gan), setup.dataset, { seed: 1, batchSize: setup.batchSize })
   const phases = new Set<number>()
-  for await (const r of trainer.run({ steps: steps.first })) phases.add(r.phase)
+  for await (const r of trainer.runOrThrow({ steps: steps.first })) phases.add(r.phase)
   const early = tf.memory().numTensors
-  for await (const r of trainer.run({ steps: steps.more })) {
+  for await (const r of trainer.runOrThrow({ steps: steps.more })) {
     phases.add(r.phase)
     expect(Number.isFinite(r.generatorLoss)).toBe(true)
   }
@@ -39,10 +39,10 @@ describe('the CGAN and SRGAN recipes in process', () => {
     const { trainer, early, late } = await leakFree(setup, { first: 3, more: 12 })
     expect(late).toBe(early)
     expect(trainer.compiled.generator.labelClasses).toBe(10)
-    const sevens = await trainer.sample(3, { seed: 1, labels: 7 })
+    const sevens = await trainer.sampleOrThrow(3, { seed: 1, labels: 7 })
     expect(sevens.length).toBe(3 * 784)
     // The label reaches the generator: other classes, other images from the same latents.
-    expect(Array.from(await trainer.sample(3, { seed: 1, labels: 2 }))).not.toEqual(Array.from(sevens))
+    expect(Array.from(await trainer.sampleOrThrow(3, { seed: 1, labels: 2 }))).not.toEqual(Array.from(sevens))
     trainer.dispose()
   })
 
@@ -50,7 +50,7 @@ describe('the CGAN and SRGAN recipes in process', () => {
     for (const labelIn of ['input', 'projection', 'both']) {
       const setup = await setupOf(cgan, ['--width', '2', '--batch', '4', '--label-in', labelIn, '--minibatch-stddev', labelIn === 'both' ? '2' : '0'])
       const trainer = createTrainerOrThrow(compileOrThrow(setup.gan), setup.dataset, { seed: 1, batchSize: 4 })
-      const report = await trainer.step()
+      const report = await trainer.stepOrThrow()
       expect(Number.isFinite(report.discriminatorLoss)).toBe(true)
       trainer.dispose()
     }
@@ -63,8 +63,11 @@ describe('the CGAN and SRGAN recipes in process', () => {
     expect(late).toBe(early)
     expect(trainer.compiled.generator.inputShape).toEqual([7, 7, 1])
     expect(trainer.compiled.generator.outputShape).toEqual([28, 28, 1])
-    const upsampled = await trainer.generate(new Float32Array(2 * 49))
+    const upsampled = await trainer.generateOrThrow(new Float32Array(2 * 49))
     expect(upsampled.length).toBe(2 * 784)
+    // Its inputs come from the data: there is no latent to sample from.
+    const sampled = await trainer.sample(2)
+    expect(E.isLeft(sampled) && sampled.left.map((e) => [e._tag, e.path])).toEqual([['InvalidConfig', 'latent']])
     trainer.dispose()
   })
 

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,6 +15,7 @@ import {
   gan,
   imageDataset,
   leakyRelu,
+  GanException,
   libraryVersion,
   liveTensorCount,
   relu,
@@ -28,7 +29,7 @@ import {
   type StepReport,
   type Trainer,
 } from '../src/index.ts'
-import { listCheckpoints, readCheckpoint, readLatestCheckpoint, writeCheckpoint } from '../src/node.ts'
+import { listCheckpoints, listCheckpointsOrThrow, readCheckpoint, readLatestCheckpoint, writeCheckpoint, writeCheckpointOrThrow } from '../src/node.ts'
 
 /** Every kind of state: batch-norm statistics, dropout, Adam slots and the moving average. */
 const smallGan = (hidden = 16) =>
@@ -60,7 +61,7 @@ const finiteRing = (): Dataset => {
 
 const runSteps = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
   const out: Array<StepReport> = []
-  for await (const r of trainer.run({ steps })) out.push(r)
+  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
   return out
 }
 
@@ -77,12 +78,12 @@ describe('checkpoints and exact resume', () => {
     const options = { seed: 11, batchSize: 16 }
     const uninterrupted = createTrainerOrThrow(smallGan(), finiteRing(), options)
     const expected = await runSteps(uninterrupted, 24)
-    const expectedSample = await uninterrupted.sample(8, { seed: 3 })
+    const expectedSample = await uninterrupted.sampleOrThrow(8, { seed: 3 })
     uninterrupted.dispose()
 
     const first = createTrainerOrThrow(smallGan(), finiteRing(), options)
     await runSteps(first, 13) // 26 real batches: mid-epoch (5 batches an epoch)
-    const path = writeCheckpoint(join(directory, 'exact'), await first.snapshot(), { run: { note: 'first half' } })
+    const path = writeCheckpointOrThrow(join(directory, 'exact'), await first.snapshotOrThrow(), { run: { note: 'first half' } })
     first.dispose()
 
     const checkpoint = readCheckpoint(path)
@@ -95,7 +96,7 @@ describe('checkpoints and exact resume', () => {
     expect(rest.map((r) => r.step)).toEqual(expected.slice(13).map((r) => r.step))
     // Exact equality of every reported number, not closeness.
     expect(rest).toEqual(expected.slice(13))
-    expect(Array.from(await resumed.sample(8, { seed: 3 }))).toEqual(Array.from(expectedSample))
+    expect(Array.from(await resumed.sampleOrThrow(8, { seed: 3 }))).toEqual(Array.from(expectedSample))
     resumed.dispose()
   })
 
@@ -115,7 +116,7 @@ describe('checkpoints and exact resume', () => {
     whole.dispose()
     const half = createTrainerOrThrow(compiled, images, options)
     await runSteps(half, 7)
-    const snapshot = await half.snapshot()
+    const snapshot = await half.snapshotOrThrow()
     half.dispose()
     const resumed = createTrainerOrThrow(compiled, images, { ...options, resumeFrom: snapshot })
     expect(await runSteps(resumed, 5)).toEqual(expected.slice(7))
@@ -127,10 +128,10 @@ describe('checkpoints and exact resume', () => {
     const target = join(directory, 'keep')
     for (let i = 0; i < 5; i++) {
       await runSteps(trainer, 1)
-      writeCheckpoint(target, await trainer.snapshot(), { keep: 3 })
+      writeCheckpointOrThrow(target, await trainer.snapshotOrThrow(), { keep: 3 })
     }
     trainer.dispose()
-    expect(listCheckpoints(target).map((c) => c.step)).toEqual([3, 4, 5])
+    expect(listCheckpointsOrThrow(target).map((c) => c.step)).toEqual([3, 4, 5])
     expect(readdirSync(target).sort()).toEqual(['step-00000003', 'step-00000004', 'step-00000005'])
     const latest = readLatestCheckpoint(target)
     expect(E.isRight(latest) && latest.right.step).toBe(5)
@@ -139,9 +140,9 @@ describe('checkpoints and exact resume', () => {
   it('a truncated, altered or malformed checkpoint is a CheckpointCorrupt error naming the file', async () => {
     const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 2, batchSize: 8 })
     await runSteps(trainer, 1)
-    const snapshot = await trainer.snapshot()
+    const snapshot = await trainer.snapshotOrThrow()
     trainer.dispose()
-    const fresh = (name: string) => writeCheckpoint(join(directory, name), snapshot)
+    const fresh = (name: string) => writeCheckpointOrThrow(join(directory, name), snapshot)
 
     const truncated = fresh('truncated')
     const size = readFileSync(join(truncated, 'tensors.bin')).length
@@ -182,7 +183,7 @@ describe('checkpoints and exact resume', () => {
   it('a checkpoint of another architecture is refused with every difference, before any tensor is made', async () => {
     const trainer = createTrainerOrThrow(smallGan(16), ring(), { seed: 2, batchSize: 8 })
     await runSteps(trainer, 1)
-    const snapshot = await trainer.snapshot()
+    const snapshot = await trainer.snapshotOrThrow()
     trainer.dispose()
     const before = liveTensorCount()
     const result = createTrainer(smallGan(32), ring(), { seed: 2, batchSize: 8, resumeFrom: snapshot })
@@ -199,6 +200,30 @@ describe('checkpoints and exact resume', () => {
 
   it('records the library version of package.json', () => {
     expect(libraryVersion).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
+  })
+
+  it('a place that cannot hold or give a checkpoint is a FileSystem error naming it; the OrThrow twins throw it', async () => {
+    const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 2, batchSize: 8 })
+    await trainer.stepOrThrow()
+    const snapshot = await trainer.snapshotOrThrow()
+    trainer.dispose()
+    // A file where a folder should be (permissions cannot be tested reliably: tests may run as root).
+    const file = join(directory, 'a-file')
+    writeFileSync(file, 'not a folder')
+    const written = writeCheckpoint(join(file, 'checkpoints'), snapshot)
+    expect(E.isLeft(written) && written.left[0]).toMatchObject({ _tag: 'FileSystem', path: join(file, 'checkpoints', 'step-00000001') })
+    expect(E.isLeft(written) && written.left[0]!.actual).toContain(file)
+    expect(() => writeCheckpointOrThrow(join(file, 'checkpoints'), snapshot)).toThrow(GanException)
+    const listed = listCheckpoints(file)
+    expect(E.isLeft(listed) && listed.left[0]).toMatchObject({ _tag: 'FileSystem', path: file })
+    expect(() => listCheckpointsOrThrow(file)).toThrow(GanException)
+    const latest = readLatestCheckpoint(file)
+    expect(E.isLeft(latest) && latest.left[0]).toMatchObject({ _tag: 'FileSystem', path: file })
+    // A folder where a file should be.
+    const odd = join(directory, 'odd', 'step-00000001')
+    mkdirSync(join(odd, 'manifest.json'), { recursive: true })
+    const read = readCheckpoint(odd)
+    expect(E.isLeft(read) && read.left[0]).toMatchObject({ _tag: 'FileSystem', path: join(odd, 'manifest.json') })
   })
 
   it('an empty checkpoints directory is an error, and reading writes nothing', () => {

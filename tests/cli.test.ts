@@ -194,6 +194,17 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
     expect(r.stderr).toContain(`ganfp resume ${out}`)
   })
 
+  it('a run directory that cannot be written exits 2 with a FileSystem error naming it, no stack trace', () => {
+    const file = join(scratch, 'a-file')
+    writeFileSync(file, 'not a folder')
+    for (const out of [join(file, 'run'), '/proc/forbidden']) {
+      const r = ganfp('bun', ['train', 'vanilla', '--steps', '1', '--backend', 'cpu', '--out', out])
+      expect(r.status).toBe(2)
+      expect(r.stderr).toContain(`FileSystem at ${join(out, 'manifest.json')}: expected a writable file`)
+      expect(r.stderr).not.toMatch(/^\s+at /m)
+    }
+  })
+
   it('an unknown command or recipe exits 2', () => {
     expect(ganfp('bun', ['bogus']).status).toBe(2)
     const r = ganfp('bun', ['train', 'nonexistent-recipe'])

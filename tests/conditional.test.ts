@@ -60,10 +60,10 @@ describe('conditional GANs', () => {
 
   it('learns to put each class in its own mode of the labelled ring', async () => {
     const trainer = createTrainerOrThrow(compileOrThrow(conditionalRing()), labelledMixtureDataset(ringMixture), { seed: 3, batchSize: 64 })
-    for await (const _ of trainer.run({ steps: 1500 })) void _
+    for await (const _ of trainer.runOrThrow({ steps: 1500 })) void _
     let hits = 0
     for (let k = 0; k < 8; k++) {
-      const samples = await trainer.sample(50, { seed: 10 + k, labels: k })
+      const samples = await trainer.sampleOrThrow(50, { seed: 10 + k, labels: k })
       for (let i = 0; i < 50; i++) if (nearestMode(samples[2 * i]!, samples[2 * i + 1]!) === k) hits++
     }
     trainer.dispose()
@@ -73,17 +73,22 @@ describe('conditional GANs', () => {
 
   it('samples the classes asked for, with the shapes asked for; bad labels are GanErrors', async () => {
     const trainer = createTrainerOrThrow(compileOrThrow(conditionalRing()), labelledMixtureDataset(ringMixture), { seed: 1, batchSize: 16 })
-    expect((await trainer.sample(5, { seed: 1, labels: [0, 1, 2, 3, 4] })).length).toBe(10)
-    expect((await trainer.sample(3, { seed: 1, labels: 7 })).length).toBe(6)
+    expect((await trainer.sampleOrThrow(5, { seed: 1, labels: [0, 1, 2, 3, 4] })).length).toBe(10)
+    expect((await trainer.sampleOrThrow(3, { seed: 1, labels: 7 })).length).toBe(6)
     // By default the classes come in turn; the same seed and labels give the same samples.
-    const inTurn = await trainer.sample(8, { seed: 2 })
-    expect(Array.from(await trainer.sample(8, { seed: 2, labels: [0, 1, 2, 3, 4, 5, 6, 7] }))).toEqual(Array.from(inTurn))
-    expect(Array.from(await trainer.sample(8, { seed: 2, labels: 3 }))).not.toEqual(Array.from(inTurn))
-    const failure = await trainer.sample(2, { labels: [0, 8] }).catch((e: unknown) => e)
+    const inTurn = await trainer.sampleOrThrow(8, { seed: 2 })
+    expect(Array.from(await trainer.sampleOrThrow(8, { seed: 2, labels: [0, 1, 2, 3, 4, 5, 6, 7] }))).toEqual(Array.from(inTurn))
+    expect(Array.from(await trainer.sampleOrThrow(8, { seed: 2, labels: 3 }))).not.toEqual(Array.from(inTurn))
+    const outOfRange = await trainer.sample(2, { labels: [0, 8] })
+    expect(E.isLeft(outOfRange) && outOfRange.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'labels[1]']])
+    const failure = await trainer.sampleOrThrow(2, { labels: [0, 8] }).catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(GanException)
-    expect((failure as GanException).errors.map((e) => e.path)).toEqual(['labels[1]'])
-    await expect(trainer.sample(2, { labels: [0] })).rejects.toThrow(/labels.length/)
-    await expect(trainer.discriminate(new Float32Array(4), [0, 2.5])).rejects.toThrow(/labels\[1\]/)
+    expect((failure as GanException).message).toBe(new GanException(E.isLeft(outOfRange) ? outOfRange.left : []).message)
+    const tooFew = await trainer.sample(2, { labels: [0] })
+    expect(E.isLeft(tooFew) && tooFew.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'labels.length']])
+    const fractional = await trainer.discriminate(new Float32Array(4), [0, 2.5])
+    expect(E.isLeft(fractional) && fractional.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'labels[1]']])
+    await expect(trainer.discriminateOrThrow(new Float32Array(4), [0, 2.5])).rejects.toThrow(/labels\[1\]/)
     trainer.dispose()
   })
 
@@ -102,7 +107,7 @@ describe('conditional GANs', () => {
     const data = labelledMixtureDataset(ringMixture)
     const reports = async (trainer: ReturnType<typeof createTrainerOrThrow>, steps: number): Promise<Array<StepReport>> => {
       const out: Array<StepReport> = []
-      for await (const r of trainer.run({ steps })) out.push(r)
+      for await (const r of trainer.runOrThrow({ steps })) out.push(r)
       return out
     }
     const straight = createTrainerOrThrow(compiled, data, { seed: 5, batchSize: 16 })
@@ -110,21 +115,21 @@ describe('conditional GANs', () => {
     const again = createTrainerOrThrow(compiled, data, { seed: 5, batchSize: 16 })
     const first = await reports(again, 5)
     expect(first).toEqual(all.slice(0, 5))
-    const snapshot = await again.snapshot()
+    const snapshot = await again.snapshotOrThrow()
     again.dispose()
     const resumed = createTrainerOrThrow(compiled, data, { seed: 5, batchSize: 16, resumeFrom: snapshot })
     expect(await reports(resumed, 5)).toEqual(all.slice(5))
-    expect(Array.from(await resumed.sample(4, { seed: 1 }))).toEqual(Array.from(await straight.sample(4, { seed: 1 })))
+    expect(Array.from(await resumed.sampleOrThrow(4, { seed: 1 }))).toEqual(Array.from(await straight.sampleOrThrow(4, { seed: 1 })))
     straight.dispose()
     resumed.dispose()
   })
 
   it('is leak-free: the live tensor count after step 10 equals the count after step 300 (gradient penalty on)', async () => {
     const trainer = createTrainerOrThrow(compileOrThrow(conditionalRing({ penalised: true })), labelledMixtureDataset(ringMixture), { seed: 2, batchSize: 16 })
-    for await (const _ of trainer.run({ steps: 10 })) void _
+    for await (const _ of trainer.runOrThrow({ steps: 10 })) void _
     const at10 = tf.memory().numTensors
-    for await (const _ of trainer.run({ steps: 290 })) void _
-    await trainer.sample(8, { labels: 1 })
+    for await (const _ of trainer.runOrThrow({ steps: 290 })) void _
+    await trainer.sampleOrThrow(8, { labels: 1 })
     expect(tf.memory().numTensors).toBe(at10)
     trainer.dispose()
   })

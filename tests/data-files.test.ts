@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { canvas, fillDisc } from '../src/index.ts'
-import { encodePng, loadIdx, loadImageFolder, parseIdx } from '../src/node.ts'
+import { encodePng, listPngClasses, loadIdx, loadImageFolder, loadImageFolderCrops, parseIdx, readPng } from '../src/node.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-data-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -42,13 +42,13 @@ describe('IDX files', () => {
 
   it('names the file and the problem: bad magic, wrong type, truncated data', () => {
     expect(parseIdx(new Uint8Array([0x89, 0x50, 8, 1, 0, 0, 0, 1, 7]), 'a.png')).toEqual(
-      E.left(expect.objectContaining({ path: 'a.png: magic', actual: '0x89 0x50' })),
+      E.left([expect.objectContaining({ path: 'a.png: magic', actual: '0x89 0x50' })]),
     )
     expect(parseIdx(new Uint8Array([0, 0, 0x0d, 1, 0, 0, 0, 1, 0, 0, 0, 0]), 'floats.idx')).toEqual(
-      E.left(expect.objectContaining({ path: 'floats.idx: type', expected: '0x08 (unsigned bytes)', actual: '0x0d' })),
+      E.left([expect.objectContaining({ path: 'floats.idx: type', expected: '0x08 (unsigned bytes)', actual: '0x0d' })]),
     )
     expect(parseIdx(idx([3, 2, 2], pixels).subarray(0, 20), 'cut.idx')).toEqual(
-      E.left(expect.objectContaining({ path: 'cut.idx: data', expected: '12 bytes for dimensions [3, 2, 2]', actual: '4 bytes (truncated)' })),
+      E.left([expect.objectContaining({ path: 'cut.idx: data', expected: '12 bytes for dimensions [3, 2, 2]', actual: '4 bytes (truncated)' })]),
     )
   })
 
@@ -101,5 +101,22 @@ describe('image folders', () => {
       [join(dir, 'c.png'), 'a readable PNG'],
     ])
     expect(E.isLeft(loadImageFolder(join(scratch, 'empty-nowhere'), { height: 8, width: 8, channels: 1 }))).toBe(true)
+  })
+
+  it('a file where a folder should be, or a folder where a file should be, is an error naming it, never a throw', () => {
+    const file = join(scratch, 'not-a-folder.png')
+    writeFileSync(file, png(8, 8, [255, 255, 255]))
+    const asFolder = [
+      listPngClasses(file),
+      loadImageFolder(file, { height: 8, width: 8, channels: 1 }),
+      loadImageFolderCrops(file, { cropSize: 4, channels: 1, cropsPerImage: 1, seed: 1 }),
+    ]
+    for (const r of asFolder) expect(E.isLeft(r) && r.left[0]).toMatchObject({ _tag: 'FileSystem', path: file })
+    const folder = join(scratch, 'folder.png')
+    mkdirSync(folder, { recursive: true })
+    expect(readPng(folder, 1)).toEqual(E.left([expect.objectContaining({ _tag: 'FileSystem', path: folder })]))
+    expect(E.isLeft(loadIdx(folder, folder)) && loadIdx(folder, folder)).toMatchObject({ left: [{ _tag: 'FileSystem', path: folder }, { _tag: 'FileSystem', path: folder }] })
+    // A missing file stays what it was: the caller's wrong path, InvalidData.
+    expect(readPng(join(scratch, 'none.png'), 1)).toEqual(E.left([expect.objectContaining({ _tag: 'InvalidData', expected: 'a readable PNG' })]))
   })
 })

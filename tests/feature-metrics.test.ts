@@ -1,6 +1,7 @@
 // The Q2 feature metrics against hand-computed values.
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
-import { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, Rng } from '../src/index.ts'
+import { frechetDistance, frechetDistanceOrThrow, gaussianStatistics, GanException, kernelDistance, manifoldMetrics, Rng } from '../src/index.ts'
 import { symmetricEigen } from '../src/eval/feature-metrics.ts'
 
 const features = (dimension: number, rows: ReadonlyArray<ReadonlyArray<number>>) => ({ count: rows.length, dimension, values: rows.flat() })
@@ -36,11 +37,11 @@ describe('Gaussian statistics and the Fréchet distance', () => {
     // 1-D: (μa − μb)² + (σa − σb)².
     const a = { dimension: 1, mean: new Float64Array([1]), covariance: new Float64Array([4]) }
     const b = { dimension: 1, mean: new Float64Array([-2]), covariance: new Float64Array([9]) }
-    expect(frechetDistance(a, b)).toBeCloseTo(9 + 1, 10)
+    expect(frechetDistanceOrThrow(a, b)).toBeCloseTo(9 + 1, 10)
     // Diagonal: Σ (μ differences)² + Σ (√ca − √cb)².
     const c = { dimension: 2, mean: new Float64Array([0, 1]), covariance: new Float64Array([1, 0, 0, 16]) }
     const d = { dimension: 2, mean: new Float64Array([1, 1]), covariance: new Float64Array([4, 0, 0, 1]) }
-    expect(frechetDistance(c, d)).toBeCloseTo(1 + 1 + 9, 10)
+    expect(frechetDistanceOrThrow(c, d)).toBeCloseTo(1 + 1 + 9, 10)
   })
 
   it('is zero for identical statistics and invariant to a rotation of both sets', () => {
@@ -49,12 +50,22 @@ describe('Gaussian statistics and the Fréchet distance', () => {
     const x = rows(0)
     const y = rows(1)
     const sx = gaussianStatistics(features(3, x))
-    expect(Math.abs(frechetDistance(sx, sx))).toBeLessThan(1e-9)
+    expect(Math.abs(frechetDistanceOrThrow(sx, sx))).toBeLessThan(1e-9)
     const rotate = (r: ReadonlyArray<number>) => [0.6 * r[0]! - 0.8 * r[1]!, 0.8 * r[0]! + 0.6 * r[1]!, r[2]!]
-    const plain = frechetDistance(sx, gaussianStatistics(features(3, y)))
-    const rotated = frechetDistance(gaussianStatistics(features(3, x.map(rotate))), gaussianStatistics(features(3, y.map(rotate))))
+    const plain = frechetDistanceOrThrow(sx, gaussianStatistics(features(3, y)))
+    const rotated = frechetDistanceOrThrow(gaussianStatistics(features(3, x.map(rotate))), gaussianStatistics(features(3, y.map(rotate))))
     expect(plain).toBeGreaterThan(0.5)
     expect(rotated).toBeCloseTo(plain, 8)
+  })
+
+  it('returns statistics of different dimensions as a ShapeMismatch; the twin throws it', () => {
+    const one = gaussianStatistics(features(1, [[0], [2]]))
+    const two = gaussianStatistics(features(2, [[0, 1], [2, 3]]))
+    const same = frechetDistance(one, one)
+    expect(E.isRight(same) && same.right).toBeCloseTo(0, 10)
+    const r = frechetDistance(one, two)
+    expect(E.isLeft(r) && r.left.map((e) => [e._tag, e.path, e.expected, e.actual])).toEqual([['ShapeMismatch', 'b.dimension', '1 (a.dimension)', '2']])
+    expect(() => frechetDistanceOrThrow(one, two)).toThrow(new GanException(E.isLeft(r) ? r.left : []).message)
   })
 })
 

@@ -34,7 +34,7 @@ import {
   type StepReport,
   type Trainer,
 } from '../src/index.ts'
-import { listCheckpoints, readCheckpoint, startRun } from '../src/node.ts'
+import { listCheckpointsOrThrow, readCheckpoint, startRunOrThrow } from '../src/node.ts'
 
 /** Points around (5, 5): far from where a fresh generator puts its samples, and with almost no spread. */
 const farPoint: Dataset = fromSampler('far-point', [2], (n, rng) => rng.normals(n * 2, 5, 0.01))
@@ -48,13 +48,13 @@ const trainWatching = async (
   let state: HealthState = initialHealthState
   const alarms: Array<Alarm> = []
   const fixed = new Float32Array(64 * 2).map((_, i) => Math.sin(i * 12.9898) * 2)
-  if (spreadEvery > 0) state = observeSpread(state, sampleSpread(await trainer.generate(fixed), 64), 0, thresholds).state
-  for await (const r of trainer.run({ steps })) {
+  if (spreadEvery > 0) state = observeSpread(state, sampleSpread(await trainer.generateOrThrow(fixed), 64), 0, thresholds).state
+  for await (const r of trainer.runOrThrow({ steps })) {
     const observed = observeStep(state, r, trainer.compiled.spec.loss, thresholds)
     state = observed.state
     alarms.push(...observed.alarms)
     if (spreadEvery > 0 && r.step % spreadEvery === 0) {
-      const spread = observeSpread(state, sampleSpread(await trainer.generate(fixed), 64), r.step, thresholds)
+      const spread = observeSpread(state, sampleSpread(await trainer.generateOrThrow(fixed), 64), r.step, thresholds)
       state = spread.state
       alarms.push(...spread.alarms)
     }
@@ -149,7 +149,7 @@ describe('health alarms', () => {
     })
     const out = join(directory, 'non-finite')
     const alarms: Array<Alarm> = []
-    const summary = await startRun(exploding, 'builtin:exploding', ['--out', out, '--steps', '50', '--checkpoint-every', '1', '--backend', 'cpu'], {
+    const summary = await startRunOrThrow(exploding, 'builtin:exploding', ['--out', out, '--steps', '50', '--checkpoint-every', '1', '--backend', 'cpu'], {
       alarm: (a) => alarms.push(a),
     })
     if (summary === 'help') throw new Error('unexpected help')
@@ -160,7 +160,7 @@ describe('health alarms', () => {
     expect(fatal.message).toMatch(/(loss|gradient norm) is (NaN|-?Infinity)|non-finite values in/)
     expect(fatal.message).toMatch(/(generator|discriminator)\.params\.layers\[\d\]\.(kernel|bias)/)
     // Every checkpoint left is readable and finite; none is from the failing step.
-    const checkpoints = listCheckpoints(join(out, 'checkpoints'))
+    const checkpoints = listCheckpointsOrThrow(join(out, 'checkpoints'))
     for (const { path, step } of checkpoints) {
       expect(step).toBeLessThan(summary.step)
       const read = readCheckpoint(path)

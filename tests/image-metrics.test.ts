@@ -13,7 +13,7 @@ import {
   useBackend,
   type ImageClassifier,
 } from '../src/index.ts'
-import { evaluateImages, loadBundledImages } from '../src/node.ts'
+import { evaluateImages, loadBundledImagesOrThrow } from '../src/node.ts'
 
 const batch = (values: ArrayLike<number>, count: number, side: number) => ({ values, count, height: side, width: side, channels: 1 })
 
@@ -61,9 +61,7 @@ describe('Q2 evaluation with the shipped judge', () => {
   })
 
   const heldOutImages = () => {
-    const loaded = loadBundledImages('mnist')
-    if (E.isLeft(loaded)) throw new Error(loaded.left.actual)
-    const { heldOut } = splitHeldOut(loaded.right)
+    const { heldOut } = splitHeldOut(loadBundledImagesOrThrow('mnist'))
     return { images: Float32Array.from(heldOut.pixels, (p) => p / 255), count: heldOut.count }
   }
 
@@ -94,9 +92,7 @@ describe('Q2 evaluation with the shipped judge', () => {
   }, 120_000)
 
   it('conditional accuracy (Q3) of the held-out images at their true labels is the judge accuracy; at shifted labels, near 0', async () => {
-    const loaded = loadBundledImages('mnist')
-    if (E.isLeft(loaded)) throw new Error(loaded.left.actual)
-    const { heldOut } = splitHeldOut(loaded.right)
+    const { heldOut } = splitHeldOut(loadBundledImagesOrThrow('mnist'))
     const images = Float32Array.from(heldOut.pixels, (p) => p / 255)
     expect(await conditionalAccuracy(judge, images, heldOut.labels)).toBeGreaterThanOrEqual(0.98)
     expect(await conditionalAccuracy(judge, images, heldOut.labels.map((l) => (l + 1) % 10))).toBeLessThan(0.02)

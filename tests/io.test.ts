@@ -1,13 +1,16 @@
 import * as E from 'fp-ts/lib/Either.js'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pngjs from 'pngjs'
 import { describe, expect, it } from 'vitest'
 import {
   decodeNpy,
+  decodeNpyOrThrow,
   encodeNpy,
+  encodeNpyOrThrow,
   flag,
+  GanException,
   intFlag,
   mixtureScatter,
   pointsScatter,
@@ -16,15 +19,34 @@ import {
   positiveNumberFlag,
   ringMixture,
 } from '../src/index.ts'
-import { encodePng, parseFlags, pointsToCsv, writeFileAtomic } from '../src/node.ts'
+import { encodePng, parseFlags, pointsToCsv, writeFileAtomic, writeFileAtomicOrThrow } from '../src/node.ts'
 
 describe('files', () => {
   it('writes atomically, leaving no temporary file behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ganfp-io-'))
     const path = join(dir, 'nested', 'a.csv')
-    writeFileAtomic(path, pointsToCsv(new Float32Array([1, 2, 3.5, -4])))
+    writeFileAtomicOrThrow(path, pointsToCsv(new Float32Array([1, 2, 3.5, -4])))
     expect(readFileSync(path, 'utf8')).toBe('x,y\n1,2\n3.5,-4\n')
     expect(readdirSync(join(dir, 'nested'))).toEqual(['a.csv'])
+    rmSync(dir, { recursive: true })
+  })
+
+  it('a file that cannot be written is a FileSystem error naming it, and leaves nothing behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ganfp-io-'))
+    const file = join(dir, 'a-file')
+    writeFileSync(file, 'not a folder')
+    // A file where a folder should be (permissions cannot be tested reliably: tests may run as root).
+    const under = join(file, 'out.csv')
+    const r = writeFileAtomic(under, 'x,y\n')
+    expect(E.isLeft(r) && r.left).toEqual([expect.objectContaining({ _tag: 'FileSystem', path: under, expected: 'a writable file' })])
+    expect(E.isLeft(r) && r.left[0]!.actual).toContain(file)
+    expect(() => writeFileAtomicOrThrow(under, 'x,y\n')).toThrow(GanException)
+    // A folder where the file should be: the rename fails, and the temporary file is removed.
+    const folder = join(dir, 'folder.csv')
+    mkdirSync(join(folder, 'inside'), { recursive: true })
+    const over = writeFileAtomic(folder, 'x,y\n')
+    expect(E.isLeft(over) && over.left[0]).toMatchObject({ _tag: 'FileSystem', path: folder })
+    expect(readdirSync(dir).sort()).toEqual(['a-file', 'folder.csv'])
     rmSync(dir, { recursive: true })
   })
 
@@ -53,20 +75,24 @@ describe('files', () => {
 
 describe('npy', () => {
   it('writes a 64-byte-aligned version 1.0 header and little-endian values', () => {
-    const bytes = encodeNpy(new Float32Array([0.5, -2, 3]), [3])
+    const bytes = encodeNpyOrThrow(new Float32Array([0.5, -2, 3]), [3])
     const headerLength = bytes[8]! | (bytes[9]! << 8)
     expect((10 + headerLength) % 64).toBe(0)
     expect(new TextDecoder().decode(bytes.subarray(10, 10 + headerLength))).toMatch(
       /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(3,\), \} *\n$/,
     )
     expect(Array.from(new Float32Array(bytes.slice(10 + headerLength).buffer))).toEqual([0.5, -2, 3])
-    const ints = encodeNpy(new Int32Array([7, -1, 2, 4]), [2, 2])
+    const ints = encodeNpyOrThrow(new Int32Array([7, -1, 2, 4]), [2, 2])
     expect(new TextDecoder().decode(ints.subarray(10, 80))).toContain("'descr': '<i4', 'fortran_order': False, 'shape': (2, 2)")
-    expect(() => encodeNpy(new Float32Array(3), [2, 2])).toThrow(RangeError)
+    const mismatch = encodeNpy(new Float32Array(3), [2, 2])
+    expect(E.isLeft(mismatch) && mismatch.left.map((e) => [e._tag, e.path, e.actual])).toEqual([['InvalidData', 'values.length', '3']])
+    expect(() => encodeNpyOrThrow(new Float32Array(3), [2, 2])).toThrow(new GanException(E.isLeft(mismatch) ? mismatch.left : []).message)
+    const negative = encodeNpy(new Float32Array(0), [-1, 0])
+    expect(E.isLeft(negative) && negative.left.map((e) => e.path)).toEqual(['shape'])
   })
 
   it('decodes what it writes, and what NumPy writes', () => {
-    expect(decodeNpy(encodeNpy(new Float32Array([0.5, -2, 3, 4, 5, 6]), [2, 3]), 'a.npy')).toEqual(
+    expect(decodeNpy(encodeNpyOrThrow(new Float32Array([0.5, -2, 3, 4, 5, 6]), [2, 3]), 'a.npy')).toEqual(
       E.right({ shape: [2, 3], values: new Float32Array([0.5, -2, 3, 4, 5, 6]) }),
     )
     // numpy.save(f, numpy.array([[1, 2]], dtype='<i4')), byte for byte.
@@ -77,12 +103,13 @@ describe('npy', () => {
   })
 
   it('names the file and the problem for a malformed file', () => {
-    const good = encodeNpy(new Float32Array([1, 2, 3, 4]), [4])
+    const good = encodeNpyOrThrow(new Float32Array([1, 2, 3, 4]), [4])
     const problem = (bytes: Uint8Array) => {
       const r = decodeNpy(bytes, 'samples.npy')
       if (E.isRight(r)) throw new Error('expected a rejection')
-      expect(r.left).toMatchObject({ _tag: 'InvalidData', path: 'samples.npy' })
-      return `${r.left.expected} / ${r.left.actual}`
+      expect(r.left).toMatchObject([{ _tag: 'InvalidData', path: 'samples.npy' }])
+      expect(() => decodeNpyOrThrow(bytes, 'samples.npy')).toThrow(new GanException(r.left).message)
+      return `${r.left[0]!.expected} / ${r.left[0]!.actual}`
     }
     expect(problem(new TextEncoder().encode('not an npy file'))).toMatch(/magic/)
     expect(problem(good.subarray(0, good.length - 4))).toBe('16 bytes of data for shape (4) / 12 bytes')

@@ -23,13 +23,9 @@ import {
   batchNorm,
   type LabelledImages,
 } from '../src/index.ts'
-import { loadBundledImages } from '../src/node.ts'
+import { loadBundledImagesOrThrow } from '../src/node.ts'
 
-const load = (set: 'mnist' | 'fashion'): LabelledImages => {
-  const r = loadBundledImages(set)
-  if (E.isLeft(r)) throw new Error(JSON.stringify(r.left))
-  return r.right
-}
+const load = (set: 'mnist' | 'fashion'): LabelledImages => loadBundledImagesOrThrow(set)
 
 const classCounts = (images: LabelledImages): ReadonlyArray<number> => {
   const counts = new Array<number>(10).fill(0)
@@ -125,12 +121,12 @@ describe('a small convolutional GAN on MNIST', () => {
     })
     const trainer = createTrainerOrThrow(compileOrThrow(spec), imageDataset(train), { seed: 1, batchSize: 8 })
     const counts = new Map<number, number>()
-    for await (const r of trainer.run({ steps: 12 })) {
+    for await (const r of trainer.runOrThrow({ steps: 12 })) {
       expect(Number.isFinite(r.discriminatorLoss) && Number.isFinite(r.generatorLoss)).toBe(true)
       if (r.step === 4 || r.step === 12) counts.set(r.step, liveTensorCount())
     }
     expect(counts.get(12)).toBe(counts.get(4))
-    const samples = await trainer.sample(3)
+    const samples = await trainer.sampleOrThrow(3)
     expect(samples).toHaveLength(3 * 784)
     expect(samples.every((v) => v >= -1 && v <= 1)).toBe(true)
     trainer.dispose()

@@ -160,10 +160,10 @@ describe.skipIf(runtime !== 'node')('the built package, imported by name from an
     report.compiled = m.compile(spec)._tag
     report.invalid = m.compile(m.gan({ generator: m.mlp([2], [8], m.relu, 3), discriminator: m.mlp([2], [8], m.relu, 1) }))._tag
     const trainer = m.createTrainerOrThrow(m.compileOrThrow(spec), m.ring(), { seed: 1, batchSize: 8 })
-    const step = await trainer.step()
+    const step = await trainer.stepOrThrow()
     report.step = step.step
     report.finiteLoss = Number.isFinite(step.discriminatorLoss) && Number.isFinite(step.generatorLoss)
-    report.samples = (await trainer.sample(4)).length
+    report.samples = (await trainer.sampleOrThrow(4)).length
     trainer.dispose()
     console.log(JSON.stringify(report))`
   const expected = {
@@ -228,39 +228,41 @@ describe.skipIf(runtime !== 'node')('the built package, imported by name from an
 
   // Each entry exports the same names however it is reached: the sources (Deno's import map and
   // this suite), the ESM and CJS builds on Node, and Bun through package.json's exports.
-  describe.each([
+  const entries: ReadonlyArray<readonly [string, string]> = [
     ['ganfp', 'index.ts'],
     ['ganfp/node', 'node.ts'],
-  ])('the %s entry', (specifier, source) => {
-    const namesScript = (load: string) => `${load}\nconsole.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort()))`
-    const namesFrom = (command: string, argv: ReadonlyArray<string>, cwd = consumer): ReadonlyArray<string> => {
-      const r = spawn(command, argv, cwd)
-      if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.output}`)
-      return lastJsonLine(r.stdout) as unknown as ReadonlyArray<string>
-    }
-    let expected: ReadonlyArray<string> = []
-    beforeAll(async () => {
-      const m = (source === 'index.ts' ? await import('../src/index.ts') : await import('../src/node.ts')) as Record<string, unknown>
-      expected = Object.keys(m).sort()
-    })
+  ]
+  for (const [specifier, source] of entries)
+    describe(`the ${specifier} entry`, () => {
+      const namesScript = (load: string) => `${load}\nconsole.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort()))`
+      const namesFrom = (command: string, argv: ReadonlyArray<string>, cwd = consumer): ReadonlyArray<string> => {
+        const r = spawn(command, argv, cwd)
+        if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.output}`)
+        return lastJsonLine(r.stdout) as unknown as ReadonlyArray<string>
+      }
+      let expected: ReadonlyArray<string> = []
+      beforeAll(async () => {
+        const m = (source === 'index.ts' ? await import('../src/index.ts') : await import('../src/node.ts')) as Record<string, unknown>
+        expected = Object.keys(m).sort()
+      })
 
-    it('exports the same names from the sources, native ESM, CommonJS, Bun and Deno', () => {
-      writeFileSync(join(consumer, 'names.mjs'), namesScript(`const m = await import('${specifier}')`))
-      writeFileSync(join(consumer, 'names.cjs'), namesScript(`const m = require('${specifier}')`))
-      const deno = join(root, 'node_modules', '.bin', 'deno')
-      const denoScript = namesScript(`const m = await import('${specifier}')`)
-      expect(expected.length).toBeGreaterThan(specifier === 'ganfp' ? 150 : 25)
-      expect({ esm: namesFrom(process.execPath, ['names.mjs']) }).toEqual({ esm: expected })
-      expect({ cjs: namesFrom(process.execPath, ['names.cjs']) }).toEqual({ cjs: expected })
-      expect({ bun: namesFrom(join(root, 'node_modules', '.bin', 'bun'), ['names.mjs']) }).toEqual({ bun: expected })
-      expect({ deno: namesFrom(deno, ['eval', '--config', join(root, 'deno.json'), denoScript], root) }).toEqual({ deno: expected })
-    }, 120_000)
+      it('exports the same names from the sources, native ESM, CommonJS, Bun and Deno', () => {
+        writeFileSync(join(consumer, 'names.mjs'), namesScript(`const m = await import('${specifier}')`))
+        writeFileSync(join(consumer, 'names.cjs'), namesScript(`const m = require('${specifier}')`))
+        const deno = join(root, 'node_modules', '.bin', 'deno')
+        const denoScript = namesScript(`const m = await import('${specifier}')`)
+        expect(expected.length).toBeGreaterThan(specifier === 'ganfp' ? 150 : 25)
+        expect({ esm: namesFrom(process.execPath, ['names.mjs']) }).toEqual({ esm: expected })
+        expect({ cjs: namesFrom(process.execPath, ['names.cjs']) }).toEqual({ cjs: expected })
+        expect({ bun: namesFrom(join(root, 'node_modules', '.bin', 'bun'), ['names.mjs']) }).toEqual({ bun: expected })
+        expect({ deno: namesFrom(deno, ['eval', '--config', join(root, 'deno.json'), denoScript], root) }).toEqual({ deno: expected })
+      }, 120_000)
 
-    it('exports no internals', () => {
-      const internals = ['compileChain', 'compileNetwork', 'inferLayer', 'inferChain', 'checkLayerTag', 'compileFrozenNetworks', 'symmetricEigen', 'wasmThreads', 'isModulePath', 'denseKind', 'layerKinds', 'describeValue', 'recipeResult', 'snapshotTensorGroups', 'judgeModuleText', 'execute']
-      expect(expected.filter((name) => internals.includes(name))).toEqual([])
+      it('exports no internals', () => {
+        const internals = ['compileChain', 'compileNetwork', 'inferLayer', 'inferChain', 'checkLayerTag', 'compileFrozenNetworks', 'symmetricEigen', 'wasmThreads', 'isModulePath', 'denseKind', 'layerKinds', 'describeValue', 'recipeResult', 'snapshotTensorGroups', 'judgeModuleText', 'execute']
+        expect(expected.filter((name) => internals.includes(name))).toEqual([])
+      })
     })
-  })
 
   it('ganfp/node adds to the core and repeats none of it', async () => {
     const core = Object.keys(await import('../src/index.ts'))
@@ -309,13 +311,14 @@ describe.skipIf(runtime !== 'node')('npm pack', () => {
       ...Object.values(pkg['bin'] as Record<string, string>).map((b) => posix.normalize(b)),
       ...(existsSync(join(root, 'LICENSE')) ? ['LICENSE'] : []),
     ]
-    for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli.js']) expect(needed).toContain(file)
+    for (const entry of ['index', 'node']) for (const suffix of ['.js', '.cjs', '.d.ts', '.d.cts']) expect(needed).toContain(`dist/${entry}${suffix}`)
+    expect(needed).toContain('dist/cli.js')
     expect(needed.filter((file) => !paths.includes(file))).toEqual([])
   })
 
-  it('ships nothing else: built JS chunks only, no sources, tests, recipes, runs, benchmarks or source maps', () => {
-    const allowed = new Set(['package.json', 'README.md', 'LICENSE', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/index.cjs'])
-    const extra = paths.filter((path) => !allowed.has(path) && !/^dist\/[\w.-]+\.js$/.test(path))
+  it('ships nothing else: built JS chunks and declarations only, no sources, tests, recipes, runs, benchmarks or source maps', () => {
+    const allowed = new Set(['package.json', 'README.md', 'LICENSE'])
+    const extra = paths.filter((path) => !allowed.has(path) && !/^dist\/[\w.-]+\.(c?js|d\.c?ts)$/.test(path))
     expect(extra).toEqual([])
     expect(paths.filter((path) => /\.map$|^(src|tests|recipes|bench|out|runs|docs|node_modules|\.ci|scripts)\//.test(path))).toEqual([])
   })

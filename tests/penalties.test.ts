@@ -113,15 +113,15 @@ describe('penalties in training', () => {
       }),
     )
     const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 8 })
-    const w = (await trainer.params().discriminator['layers[0].kernel']!.data()) as Float32Array
+    const w = (await trainer.paramsOrThrow().discriminator['layers[0].kernel']!.data()) as Float32Array
     const r1Value = (w[0]! ** 2 + w[1]! ** 2) * (2 / 2)
     const reports: Array<StepReport> = []
-    for await (const r of trainer.run({ steps: 6 })) reports.push(r)
+    for await (const r of trainer.runOrThrow({ steps: 6 })) reports.push(r)
     // Discriminator updates 1..12, two per step; the penalty is due on 3, 6, 9, 12, and a step
     // reports its last update's: steps 3 (update 6) and 6 (update 12).
     expect(reports.map((r) => (r.discriminatorPenalty === 0 ? 0 : 1))).toEqual([0, 0, 1, 0, 0, 1])
     expect(reports[2]!.discriminatorPenalty).toBeCloseTo(3 * r1Value, 4)
-    const snapshot = await trainer.snapshot()
+    const snapshot = await trainer.snapshotOrThrow()
     expect([snapshot.discriminator.optimizerUpdates, snapshot.generator.optimizerUpdates]).toEqual([12, 6])
     trainer.dispose()
   })
@@ -140,7 +140,7 @@ describe('penalties in training', () => {
     const before = liveTensorCount()
     const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 16 })
     const counts = new Map<number, number>()
-    for await (const r of trainer.run({ steps: 120 })) {
+    for await (const r of trainer.runOrThrow({ steps: 120 })) {
       expect(Number.isFinite(r.discriminatorLoss) && Number.isFinite(r.discriminatorPenalty)).toBe(true)
       expect(r.discriminatorPenalty).toBeGreaterThan(0)
       if (r.step === 10 || r.step === 120) counts.set(r.step, liveTensorCount())

@@ -20,7 +20,7 @@ import {
   positiveNumberFlag,
   type GanError,
 } from '../src/index.ts'
-import { loadRecipe } from '../src/node.ts'
+import { loadRecipe, loadRecipeOrThrow } from '../src/node.ts'
 import { recipeProblems } from '../src/recipe/problems.ts'
 import { builtinRecipes } from '../src/cli/builtins.ts'
 import { runtime } from './support/runtime.ts'
@@ -29,15 +29,17 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-recipe-modules-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-/** The errors a loader call throws (a GanException), or a failure if it does not throw one. */
+/** The errors of a loader call (its `Left`), checking that the throwing twin throws them as a GanException. */
 const loadErrors = async (reference: string, options: Parameters<typeof loadRecipe>[1] = {}): Promise<ReadonlyArray<GanError>> => {
-  try {
-    await loadRecipe(reference, options)
-  } catch (error) {
-    if (error instanceof GanException) return error.errors
-    throw error
-  }
-  throw new Error(`${reference} loaded`)
+  const result = await loadRecipe(reference, options)
+  if (E.isRight(result)) throw new Error(`${reference} loaded`)
+  const thrown = await loadRecipeOrThrow(reference, options).then(
+    () => undefined,
+    (error: unknown) => error,
+  )
+  expect(thrown).toBeInstanceOf(GanException)
+  expect((thrown as GanException).errors).toEqual(result.left)
+  return result.left
 }
 
 describe('configCodec', () => {
@@ -119,11 +121,11 @@ describe('recipeProblems', () => {
 describe('loadRecipe', () => {
   it('loads every built-in recipe, each a valid recipe whose defaults decode', async () => {
     for (const name of ['slanted-land', 'vanilla', 'dcgan', 'cgan', 'srgan']) {
-      const recipe = await loadRecipe(name, { builtins: builtinRecipes })
+      const recipe = await loadRecipeOrThrow(name, { builtins: builtinRecipes })
       expect(recipe.name).toBe(name)
       expect(recipeProblems(recipe, name)).toEqual([])
       expect(E.isRight(recipe.config.decode({}))).toBe(true)
-      expect((await loadRecipe(`builtin:${name}`, { builtins: builtinRecipes })).name).toBe(name)
+      expect(await loadRecipe(`builtin:${name}`, { builtins: builtinRecipes })).toMatchObject({ _tag: 'Right', right: { name } })
     }
     expect(Object.keys(builtinRecipes)).toEqual(['slanted-land', 'vanilla', 'dcgan', 'cgan', 'srgan'])
   })
@@ -138,8 +140,8 @@ describe('loadRecipe', () => {
   })
 
   it('loads a module path, relative to cwd', async () => {
-    expect((await loadRecipe('tests/support/tiny-recipe.ts', { cwd: root })).name).toBe('tiny-ring')
-    expect((await loadRecipe('./support/tiny-recipe.ts', { cwd: join(root, 'tests') })).name).toBe('tiny-ring')
+    expect((await loadRecipeOrThrow('tests/support/tiny-recipe.ts', { cwd: root })).name).toBe('tiny-ring')
+    expect((await loadRecipeOrThrow('./support/tiny-recipe.ts', { cwd: join(root, 'tests') })).name).toBe('tiny-ring')
   })
 
   it('a module without a default export is an error naming the module and its exports', async () => {
@@ -200,8 +202,17 @@ describe('loadRecipe', () => {
     const nested = join(project, 'sub', 'dir')
     mkdirSync(nested, { recursive: true })
     // Found from the project and from any folder below it, as Node's resolution would.
-    expect((await loadRecipe('ganfp-recipe-tiny', { cwd: project })).name).toBe('tiny-package')
-    expect((await loadRecipe('ganfp-recipe-tiny', { cwd: nested })).name).toBe('tiny-package')
+    expect((await loadRecipeOrThrow('ganfp-recipe-tiny', { cwd: project })).name).toBe('tiny-package')
+    expect((await loadRecipeOrThrow('ganfp-recipe-tiny', { cwd: nested })).name).toBe('tiny-package')
+  })
+
+  it("an installed package whose package.json is not JSON is an error naming that file", async () => {
+    const project = join(scratch, 'broken-project')
+    const manifest = join(project, 'node_modules', 'ganfp-recipe-broken', 'package.json')
+    mkdirSync(join(manifest, '..'), { recursive: true })
+    writeFileSync(manifest, '{ "name": ')
+    const errors = await loadErrors('ganfp-recipe-broken', { cwd: project })
+    expect(errors.map((e) => [e._tag, e.path])).toEqual([['InvalidConfig', manifest]])
   })
 })
 
@@ -252,7 +263,8 @@ describe.skipIf(runtime !== 'node')("a user's recipe file, as users run it", () 
     writeFileSync(
       file,
       [
-        `import { configCodec, defineRecipe, flag, gan, mlp, positiveIntFlag, relu, ring, runIfMain } from ${JSON.stringify(join(root, 'dist', 'index.js'))}`,
+        `import { configCodec, defineRecipe, flag, gan, mlp, positiveIntFlag, relu, ring } from ${JSON.stringify(join(root, 'dist', 'index.js'))}`,
+        `import { runIfMain } from ${JSON.stringify(join(root, 'dist', 'node.js'))}`,
         "const recipe = defineRecipe({ name: 'node-ring', description: 'an MLP GAN on the ring', config: configCodec({ width: flag(positiveIntFlag, 8, 'hidden units') }),",
         '  build: (c) => gan({ generator: mlp([2], [c.width], relu, 2), discriminator: mlp([2], [c.width], relu, 1) }), data: () => ring() })',
         'export default recipe',

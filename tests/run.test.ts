@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   GanException,
   alternating,
+  invalidConfig,
+  type GanError,
   configCodec,
   defineRecipe,
   flag,
@@ -20,7 +22,7 @@ import {
   ringMixture,
   useBackend,
 } from '../src/index.ts'
-import { encodePng, resumeRun, startRun, type RunSummary } from '../src/node.ts'
+import { encodePng, resumeRun, resumeRunOrThrow, startRun, startRunOrThrow, type RunSummary } from '../src/node.ts'
 
 /** A small MLP GAN on the ring as a recipe, with one option of its own. */
 const ringRecipe = defineRecipe({
@@ -39,9 +41,10 @@ const ringRecipe = defineRecipe({
 })
 
 const loadRecipe = async () => ringRecipe
-const completed = (summary: RunSummary | 'help'): RunSummary => {
-  if (summary === 'help') throw new Error('unexpected help')
-  return summary
+const completed = (result: E.Either<ReadonlyArray<GanError>, RunSummary | 'help'>): RunSummary => {
+  if (E.isLeft(result)) throw new GanException(result.left)
+  if (result.right === 'help') throw new Error('unexpected help')
+  return result.right
 }
 const lossColumns = (dir: string) =>
   readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
@@ -100,10 +103,10 @@ describe('runs: directories, checkpoints and resume', () => {
     )
     expect(first).toMatchObject({ ended: 'interrupted', step: 13 })
     const resumed = await resumeRun(cut, loadRecipe)
-    expect(resumed).toMatchObject({ ended: 'completed', step: 30 })
+    expect(resumed).toMatchObject({ _tag: 'Right', right: { ended: 'completed', step: 30 } })
     expect(lossColumns(cut)).toEqual(lossColumns(whole))
     // And a finished run can be taken further.
-    expect(await resumeRun(cut, loadRecipe, { steps: 35 })).toMatchObject({ ended: 'completed', step: 35 })
+    expect(await resumeRunOrThrow(cut, loadRecipe, { steps: 35 })).toMatchObject({ ended: 'completed', step: 35 })
   })
 
   it('refuses a checkpoint whose recorded configuration differs from the run directory', async () => {
@@ -113,19 +116,43 @@ describe('runs: directories, checkpoints and resume', () => {
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
     manifest.run.config.seed = 99
     writeFileSync(manifestPath, JSON.stringify(manifest))
-    const error = await resumeRun(out, loadRecipe, { steps: 20 }).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(GanException)
-    expect((error as GanException).errors[0]).toMatchObject({ _tag: 'CheckpointMismatch', expected: '1 (manifest.json)', actual: '99' })
-    expect((error as GanException).errors[0]!.path).toMatch(/run\.config\.seed$/)
+    const refused = await resumeRun(out, loadRecipe, { steps: 20 })
+    expect(E.isLeft(refused) && refused.left[0]).toMatchObject({ _tag: 'CheckpointMismatch', expected: '1 (manifest.json)', actual: '99' })
+    expect(E.isLeft(refused) && refused.left[0]!.path).toMatch(/run\.config\.seed$/)
+    await expect(resumeRunOrThrow(out, loadRecipe, { steps: 20 })).rejects.toBeInstanceOf(GanException)
   })
 
   it('never writes a run over another, and a directory that is not a run cannot be resumed', async () => {
     const out = join(scratch, 'complete')
-    const error = await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', out]).catch((e: unknown) => e)
-    expect((error as GanException).errors[0]).toMatchObject({ path: '--out', actual: expect.stringContaining('ganfp resume') })
+    const overwrite = await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', out])
+    expect(E.isLeft(overwrite) && overwrite.left[0]).toMatchObject({ path: '--out', actual: expect.stringContaining('ganfp resume') })
+    await expect(startRunOrThrow(ringRecipe, 'builtin:tiny-ring', ['--out', out])).rejects.toBeInstanceOf(GanException)
     const missing = join(scratch, 'missing')
-    const notRun = await resumeRun(missing, loadRecipe).catch((e: unknown) => e)
-    expect((notRun as GanException).errors[0]).toMatchObject({ _tag: 'InvalidConfig', path: 'RUN_DIR' })
+    const notRun = await resumeRun(missing, loadRecipe)
+    expect(E.isLeft(notRun) && notRun.left[0]).toMatchObject({ _tag: 'InvalidConfig', path: 'RUN_DIR' })
     expect(existsSync(missing)).toBe(false)
+  })
+
+  it('a run directory that cannot be made is a FileSystem error naming it, before any step', async () => {
+    const file = join(scratch, 'a-file')
+    writeFileSync(file, 'not a folder')
+    const out = join(file, 'run')
+    const result = await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', out, '--backend', 'cpu'])
+    expect(E.isLeft(result) && result.left[0]).toMatchObject({ _tag: 'FileSystem', path: join(out, 'manifest.json') })
+    expect(E.isLeft(result) && result.left[0]!.actual).toContain(file)
+    await expect(startRunOrThrow(ringRecipe, 'builtin:tiny-ring', ['--out', out, '--backend', 'cpu'])).rejects.toBeInstanceOf(GanException)
+    // An existing file as the run directory, too.
+    const asFile = await startRun(ringRecipe, 'builtin:tiny-ring', ['--out', file, '--backend', 'cpu'])
+    expect(E.isLeft(asFile) && asFile.left[0]).toMatchObject({ _tag: 'FileSystem', path: file })
+  })
+
+  it('a recipe loader that fails is a Left from restore, not a throw', async () => {
+    const out = join(scratch, 'complete')
+    const failed = await resumeRun(out, async () => E.left([invalidConfig('RECIPE', 'a recipe', 'none')]))
+    expect(E.isLeft(failed) && failed.left[0]).toMatchObject({ _tag: 'InvalidConfig', path: 'RECIPE' })
+    const thrown = await resumeRun(out, async () => {
+      throw new GanException([invalidConfig('RECIPE', 'a recipe', 'thrown')])
+    })
+    expect(E.isLeft(thrown) && thrown.left[0]).toMatchObject({ actual: 'thrown' })
   })
 })

@@ -54,7 +54,7 @@ const pairedGan = (phases: ReadonlyArray<Phase>, k = 2) =>
 
 const run = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
   const out: Array<StepReport> = []
-  for await (const r of trainer.run({ steps })) out.push(r)
+  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
   return out
 }
 
@@ -97,7 +97,7 @@ describe('schedule algebra', () => {
     expect(reports.map((r) => r.phase)).toEqual([0, 0, 0, 0, 1, 1, 1])
     expect(reports.map((r) => r.discriminatorUpdates)).toEqual([0, 0, 0, 0, 3, 3, 3])
     expect(reports.slice(0, 4).every((r) => r.discriminatorLoss === 0 && r.contentLoss > 0)).toBe(true)
-    const snapshot = await trainer.snapshot()
+    const snapshot = await trainer.snapshotOrThrow()
     expect([snapshot.generator.optimizerUpdates, snapshot.discriminator.optimizerUpdates]).toEqual([7, 9])
     trainer.dispose()
     expect(phaseAt(alternating({ phases: [pretrain({ steps: 4, loss: mse() }), adversarial({ steps: 2 })] }), 99).index).toBe(1)
@@ -109,7 +109,7 @@ describe('schedule algebra', () => {
     expect(reports[0]!.contentLoss).toBeGreaterThan(0.5)
     expect(reports.at(-1)!.contentLoss).toBeLessThan(1e-3)
     // The generator maps x to 2x + 1: generate() takes paired inputs.
-    const out = await trainer.generate(new Float32Array([0, 1, -2]))
+    const out = await trainer.generateOrThrow(new Float32Array([0, 1, -2]))
     expect(Array.from(out).map((v) => Math.round(v * 100) / 100)).toEqual([1, 3, -3])
     trainer.dispose()
   })
@@ -121,7 +121,7 @@ describe('schedule algebra', () => {
     whole.dispose()
     const first = createTrainerOrThrow(spec(), affinePairs, { seed: 3, batchSize: 8 })
     await run(first, 3)
-    const snapshot = await first.snapshot()
+    const snapshot = await first.snapshotOrThrow()
     first.dispose()
     const resumed = createTrainerOrThrow(spec(), affinePairs, { seed: 3, batchSize: 8, resumeFrom: snapshot })
     expect(await run(resumed, 6)).toEqual(expected.slice(3))
@@ -138,7 +138,7 @@ describe('schedule algebra', () => {
     )
     const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 32 })
     const counts: Array<number> = []
-    for await (const r of trainer.run({ steps: 60 })) {
+    for await (const r of trainer.runOrThrow({ steps: 60 })) {
       expect(Number.isFinite(r.contentLoss) && r.contentLoss >= 0).toBe(true)
       expect(r.generatorLoss).toBeCloseTo(r.contentLoss, 5) // adversarial weight 0: the loss is the content term
       if (r.step === 10 || r.step === 60) counts.push(liveTensorCount())

@@ -250,7 +250,7 @@ const spectralGan = (penalised = false) =>
 
 const runSteps = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
   const out: Array<StepReport> = []
-  for await (const r of trainer.run({ steps })) out.push(r)
+  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
   return out
 }
 
@@ -261,16 +261,16 @@ describe('spectral normalisation in training', () => {
 
   it('updates u in training steps only, and keeps it in the snapshot', async () => {
     const trainer = createTrainerOrThrow(spectralGan(), ring(), { seed: 3, batchSize: 16 })
-    const u = async () => values(trainer.params().discriminator['layers[0].u']!)
+    const u = async () => values(trainer.paramsOrThrow().discriminator['layers[0].u']!)
     const initial = await u()
-    await trainer.discriminate(new Float32Array(2 * 8))
+    await trainer.discriminateOrThrow(new Float32Array(2 * 8))
     expect(await u()).toEqual(initial)
     await runSteps(trainer, 2)
     const trained = await u()
     expect(trained).not.toEqual(initial)
     expect(Math.hypot(...trained)).toBeCloseTo(1, 5)
-    const snapshot = await trainer.snapshot()
-    expect(Array.from(snapshot.discriminator.params['layers[2].u']!.values)).toEqual(await values(trainer.params().discriminator['layers[2].u']!))
+    const snapshot = await trainer.snapshotOrThrow()
+    expect(Array.from(snapshot.discriminator.params['layers[2].u']!.values)).toEqual(await values(trainer.paramsOrThrow().discriminator['layers[2].u']!))
     expect(snapshot.discriminator.params['layers[4].u']!.shape).toEqual([1])
     // State is not trained: the optimizer keeps no slots for it.
     expect(Object.keys(snapshot.discriminator.optimizerSlots).some((k) => k.includes('.u'))).toBe(false)
@@ -281,16 +281,16 @@ describe('spectral normalisation in training', () => {
     const options = { seed: 5, batchSize: 16 }
     const uninterrupted = createTrainerOrThrow(spectralGan(), ring(), options)
     const expected = await runSteps(uninterrupted, 12)
-    const expectedParams = await readParams(uninterrupted.params().discriminator)
+    const expectedParams = await readParams(uninterrupted.paramsOrThrow().discriminator)
     uninterrupted.dispose()
 
     const first = createTrainerOrThrow(spectralGan(), ring(), options)
     await runSteps(first, 5)
-    const snapshot = await first.snapshot()
+    const snapshot = await first.snapshotOrThrow()
     first.dispose()
     const resumed = createTrainerOrThrow(spectralGan(), ring(), { ...options, resumeFrom: snapshot })
     expect(await runSteps(resumed, 7)).toEqual(expected.slice(5))
-    const params = await readParams(resumed.params().discriminator)
+    const params = await readParams(resumed.paramsOrThrow().discriminator)
     expect(Object.keys(params)).toEqual(Object.keys(expectedParams))
     for (const [path, v] of Object.entries(params)) expect(Array.from(v), path).toEqual(Array.from(expectedParams[path]!))
     resumed.dispose()
@@ -306,7 +306,7 @@ describe('spectral normalisation in training', () => {
     const before = liveTensorCount()
     const trainer = createTrainerOrThrow(spectralGan(), ring(), { seed: 1, batchSize: 32 })
     const counts = new Map<number, number>()
-    for await (const r of trainer.run({ steps: 300 })) if (r.step === 10 || r.step === 300) counts.set(r.step, liveTensorCount())
+    for await (const r of trainer.runOrThrow({ steps: 300 })) if (r.step === 10 || r.step === 300) counts.set(r.step, liveTensorCount())
     expect(counts.get(300)).toBe(counts.get(10))
     trainer.dispose()
     expect(liveTensorCount()).toBe(before)

@@ -6,12 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { GanException } from '../src/errors.ts'
 import type { Batch } from '../src/data/dataset.ts'
-import { loadBundledImages } from '../src/node/bundled-data.ts'
+import { loadBundledImagesOrThrow } from '../src/node/bundled-data.ts'
 import { splitHeldOut, type LabelledImages } from '../src/data/images.ts'
-import { boxDownsample, superResolutionDataset } from '../src/data/super-resolution.ts'
+import { boxDownsample, boxDownsampleOrThrow, superResolutionDataset, superResolutionDatasetOrThrow } from '../src/data/super-resolution.ts'
 import { loadImageFolderCrops } from '../src/node/image-folder.ts'
-import { bicubicUpsample, nearestUpsample } from '../src/eval/bicubic.ts'
+import { bicubicUpsample, bicubicUpsampleOrThrow, nearestUpsample, nearestUpsampleOrThrow } from '../src/eval/bicubic.ts'
 import { psnr, ssim } from '../src/eval/image-similarity.ts'
 import { comparisonGrid } from '../src/io/comparison-grid.ts'
 import { canvas } from '../src/io/canvas.ts'
@@ -31,20 +32,26 @@ describe('box downsampling', () => {
     // Two 4×4 one-channel images: 0..15 row-major, and a 2×2 checker of 1s and 0s per block.
     const ramp = Array.from({ length: 16 }, (_, i) => i)
     const checker = [1, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 1, 0, 1]
-    const out = boxDownsample([...ramp, ...checker], { count: 2, height: 4, width: 4, channels: 1 }, 2)
+    const out = boxDownsampleOrThrow([...ramp, ...checker], { count: 2, height: 4, width: 4, channels: 1 }, 2)
     // Blocks of the ramp: {0,1,4,5} = 2.5, {2,3,6,7} = 4.5, {8,9,12,13} = 10.5, {10,11,14,15} = 12.5.
     expect(Array.from(out)).toEqual([2.5, 4.5, 10.5, 12.5, 0.5, 0.5, 0.5, 0.5])
-    expect(Array.from(boxDownsample(ramp, { count: 1, height: 4, width: 4, channels: 1 }, 4))).toEqual([7.5])
+    expect(Array.from(boxDownsampleOrThrow(ramp, { count: 1, height: 4, width: 4, channels: 1 }, 4))).toEqual([7.5])
     // Two channels, 2×2 → 1×1: channel 0 holds 0..3, channel 1 holds 10·(0..3).
     const twoChannel = [0, 0, 1, 10, 2, 20, 3, 30]
-    expect(Array.from(boxDownsample(twoChannel, { count: 1, height: 2, width: 2, channels: 2 }, 2))).toEqual([1.5, 15])
+    expect(Array.from(boxDownsampleOrThrow(twoChannel, { count: 1, height: 2, width: 2, channels: 2 }, 2))).toEqual([1.5, 15])
   })
 
-  it('factor 1 is the identity; a factor that does not divide the size throws', () => {
+  it('factor 1 is the identity; a factor that does not divide the size, or a layout that does not fit, is an error', () => {
     const values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
-    expect(Array.from(boxDownsample(values, { count: 1, height: 2, width: 3, channels: 1 }, 1))).toEqual(Array.from(Float32Array.from(values)))
-    expect(() => boxDownsample(values, { count: 1, height: 2, width: 3, channels: 1 }, 2)).toThrow(/factor/)
-    expect(() => boxDownsample(values, { count: 1, height: 2, width: 3, channels: 1 }, 0)).toThrow(/factor/)
+    const layout = { count: 1, height: 2, width: 3, channels: 1 }
+    expect(Array.from(boxDownsampleOrThrow(values, layout, 1))).toEqual(Array.from(Float32Array.from(values)))
+    const paths = (r: E.Either<ReadonlyArray<{ readonly _tag: string; readonly path: string }>, unknown>) => E.isLeft(r) && r.left.map((e) => [e._tag, e.path])
+    const notDividing = boxDownsample(values, layout, 2)
+    expect(paths(notDividing)).toEqual([['InvalidConfig', 'factor']])
+    expect(paths(boxDownsample(values, layout, 0))).toEqual([['InvalidConfig', 'factor']])
+    expect(() => boxDownsampleOrThrow(values, layout, 2)).toThrow(new GanException(E.isLeft(notDividing) ? notDividing.left : []).message)
+    expect(paths(boxDownsample(values, { ...layout, count: 2 }, 1))).toEqual([['InvalidData', 'values.length']])
+    expect(paths(boxDownsample(values, { ...layout, count: -1 }, 1))).toEqual([['InvalidConfig', 'layout.count']])
   })
 })
 
@@ -61,7 +68,7 @@ describe('super-resolution dataset', () => {
   }
 
   it('serves HR targets and their box downsamples in [−1, 1], with labels; the last partial batch is dropped', async () => {
-    const dataset = superResolutionDataset(images, 4)
+    const dataset = superResolutionDatasetOrThrow(images, 4)
     expect(dataset.exampleShape).toEqual([8, 8, 1])
     expect(dataset.pairedInputShape).toEqual([2, 2, 1])
     expect(dataset.numClasses).toBe(3)
@@ -74,7 +81,7 @@ describe('super-resolution dataset', () => {
       expect(b.pairedInput?.length).toBe(3 * 4)
       expect(Math.min(...b.values)).toBeGreaterThanOrEqual(-1)
       expect(Math.max(...b.values)).toBeLessThanOrEqual(1)
-      expect(Array.from(b.pairedInput!)).toEqual(Array.from(boxDownsample(b.values, { count: 3, height: 8, width: 8, channels: 1 }, 4)))
+      expect(Array.from(b.pairedInput!)).toEqual(Array.from(boxDownsampleOrThrow(b.values, { count: 3, height: 8, width: 8, channels: 1 }, 4)))
       // Each target is one of the images, and its label is that image's.
       for (let k = 0; k < 3; k++) {
         const target = Array.from(b.values.subarray(k * 64, (k + 1) * 64))
@@ -87,8 +94,14 @@ describe('super-resolution dataset', () => {
     expect(seen.size).toBe(9)
   })
 
+  it('a factor that does not divide the image size is an error', () => {
+    const r = superResolutionDataset(images, 3)
+    expect(E.isLeft(r) && r.left.map((e) => [e._tag, e.path, e.actual])).toEqual([['InvalidConfig', 'factor', '3']])
+    expect(() => superResolutionDatasetOrThrow(images, 3)).toThrow(new GanException(E.isLeft(r) ? r.left : []).message)
+  })
+
   it('the same seed gives the same epoch; another seed another order', async () => {
-    const dataset = superResolutionDataset(images, 2)
+    const dataset = superResolutionDatasetOrThrow(images, 2)
     const a = await collect(dataset.batches({ batchSize: 5, seed: 3 }))
     const b = await collect(dataset.batches({ batchSize: 5, seed: 3 }))
     const c = await collect(dataset.batches({ batchSize: 5, seed: 4 }))
@@ -102,18 +115,18 @@ describe('bicubic and nearest upsampling', () => {
   const single = (values: ArrayLike<number>, height: number, width: number, channels = 1) => ({ values, count: 1, height, width, channels })
 
   it('a constant image stays constant; factor 1 is the identity', () => {
-    const up = bicubicUpsample(single(new Array(5 * 6 * 3).fill(0.3), 5, 6, 3), 4)
+    const up = bicubicUpsampleOrThrow(single(new Array(5 * 6 * 3).fill(0.3), 5, 6, 3), 4)
     expect(up.length).toBe(20 * 24 * 3)
     for (const v of up) expect(v).toBeCloseTo(0.3, 6)
     const values = Float32Array.from({ length: 2 * 4 * 5 }, (_, i) => (i * 0.37) % 1)
-    expect(Array.from(bicubicUpsample({ values, count: 2, height: 4, width: 5, channels: 1 }, 1))).toEqual(Array.from(values))
+    expect(Array.from(bicubicUpsampleOrThrow({ values, count: 2, height: 4, width: 5, channels: 1 }, 1))).toEqual(Array.from(values))
   })
 
   it('reproduces a linear ramp exactly where no tap reaches past the border', () => {
     const [h, w, factor] = [8, 8, 4]
     const ramp = (x: number, y: number): number => (x + 2 * y + 3) / 30
     const values = Float64Array.from({ length: h * w }, (_, i) => ramp(i % w, Math.floor(i / w)))
-    const up = bicubicUpsample(single(values, h, w), factor)
+    const up = bicubicUpsampleOrThrow(single(values, h, w), factor)
     let checked = 0
     for (let y = 0; y < h * factor; y++)
       for (let x = 0; x < w * factor; x++) {
@@ -130,31 +143,41 @@ describe('bicubic and nearest upsampling', () => {
     // Row [0, 0.2, 0.8, 0.6], ×2: output x = 3 samples source 1.25, taps 0..3 at distances
     // 1.25, 0.25, 0.75, 1.75 with Keys (a = −0.5) weights −0.0703125, 0.8671875, 0.2265625,
     // −0.0234375: 0.2·0.8671875 + 0.8·0.2265625 − 0.6·0.0234375 = 0.340625.
-    const up = bicubicUpsample(single([0, 0.2, 0.8, 0.6], 1, 4), 2)
+    const up = bicubicUpsampleOrThrow(single([0, 0.2, 0.8, 0.6], 1, 4), 2)
     expect(up.length).toBe(2 * 8)
     expect(up[3]).toBeCloseTo(0.340625, 6)
     expect(up[8 + 3]).toBeCloseTo(0.340625, 6)
     // Overshoot is clamped to [0, 1].
-    const edge = bicubicUpsample(single([0, 0, 1, 1], 1, 4), 4)
+    const edge = bicubicUpsampleOrThrow(single([0, 0, 1, 1], 1, 4), 4)
     expect(Math.min(...edge)).toBe(0)
     expect(Math.max(...edge)).toBe(1)
   })
 
+  it('a factor that is not a positive integer, or a layout that does not fit, is an error', () => {
+    const image = single([0.1, 0.2], 1, 2)
+    for (const upsample of [bicubicUpsample, nearestUpsample]) {
+      const r = upsample(image, 1.5)
+      expect(E.isLeft(r) && r.left.map((e) => [e._tag, e.path])).toEqual([['InvalidConfig', 'factor']])
+      const short = upsample({ ...image, width: 3 }, 2)
+      expect(E.isLeft(short) && short.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'values.length']])
+    }
+    expect(() => bicubicUpsampleOrThrow(image, 0)).toThrow(/InvalidConfig at factor/)
+    expect(() => nearestUpsampleOrThrow(image, 0)).toThrow(/InvalidConfig at factor/)
+  })
+
   it('nearest upsampling repeats each pixel in a factor × factor block', () => {
     // A 1×2 RGB image (pixels p = [0.1, 0.2, 0.3], q = [0.4, 0.5, 0.6]) becomes 2×4: p p q q, twice.
-    const up = nearestUpsample(single([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 1, 2, 3), 2)
+    const up = nearestUpsampleOrThrow(single([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], 1, 2, 3), 2)
     const row = [0.1, 0.2, 0.3, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.4, 0.5, 0.6]
     expect(Array.from(up)).toEqual(Array.from(Float32Array.from([...row, ...row])))
   })
 
   it('Q4 anchor: bicubic ×4 from the 7×7 box downsample of the MNIST held-out images', () => {
-    const loaded = loadBundledImages('mnist')
-    if (E.isLeft(loaded)) throw new Error(loaded.left.actual)
-    const { heldOut } = splitHeldOut(loaded.right)
+    const { heldOut } = splitHeldOut(loadBundledImagesOrThrow('mnist'))
     const layout = { count: heldOut.count, height: 28, width: 28, channels: 1 }
     const originals = { ...layout, values: Float32Array.from(heldOut.pixels, (p) => p / 255) }
-    const low = boxDownsample(originals.values, layout, 4)
-    const up = { ...layout, values: bicubicUpsample({ ...layout, height: 7, width: 7, values: low }, 4) }
+    const low = boxDownsampleOrThrow(originals.values, layout, 4)
+    const up = { ...layout, values: bicubicUpsampleOrThrow({ ...layout, height: 7, width: 7, values: low }, 4) }
     const [p, s] = [psnr(up, originals), ssim(up, originals)]
     console.log(`Q4 bicubic ×4 on ${heldOut.count} MNIST held-out images: PSNR ${p.toFixed(3)} dB, SSIM ${s.toFixed(4)}`)
     expect(heldOut.count).toBe(2000)

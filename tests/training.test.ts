@@ -43,7 +43,7 @@ const smallGan = () =>
 const collect = async (seed: number, steps: number): Promise<ReadonlyArray<StepReport>> => {
   const trainer = createTrainerOrThrow(smallGan(), ring(), { seed, batchSize: 32 })
   const reports: Array<StepReport> = []
-  for await (const r of trainer.run({ steps })) reports.push(r)
+  for await (const r of trainer.runOrThrow({ steps })) reports.push(r)
   trainer.dispose()
   return reports
 }
@@ -57,11 +57,11 @@ describe('training loop', () => {
     const before = liveTensorCount()
     const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 1, batchSize: 32 })
     const counts = new Map<number, number>()
-    for await (const r of trainer.run({ steps: 500 })) {
+    for await (const r of trainer.runOrThrow({ steps: 500 })) {
       if (r.step === 10 || r.step === 500) counts.set(r.step, liveTensorCount())
       expect(Number.isFinite(r.discriminatorLoss) && Number.isFinite(r.generatorLoss)).toBe(true)
     }
-    await trainer.sample(100)
+    await trainer.sampleOrThrow(100)
     expect(counts.get(500)).toBe(counts.get(10))
     expect(liveTensorCount()).toBe(counts.get(500))
     trainer.dispose()
@@ -78,7 +78,7 @@ describe('training loop', () => {
     )
     const trainer = createTrainerOrThrow(noisy, ring(), { seed: 3, batchSize: 16 })
     const counts = new Map<number, number>()
-    for await (const r of trainer.run({ steps: 200 })) if (r.step === 10 || r.step === 200) counts.set(r.step, liveTensorCount())
+    for await (const r of trainer.runOrThrow({ steps: 200 })) if (r.step === 10 || r.step === 200) counts.set(r.step, liveTensorCount())
     expect(counts.get(200)).toBe(counts.get(10))
     trainer.dispose()
   })
@@ -111,8 +111,8 @@ describe('training loop', () => {
     )
     const trainer = createTrainerOrThrow(compiled, ring(), { seed: 2, batchSize: 32 })
     const reports = []
-    for (let i = 0; i < 3; i++) reports.push(await trainer.step())
-    const values = (await Promise.all(compiled.discriminator.trainablePaths.map((p) => trainer.params().discriminator[p]!.data()))).flatMap((v) => Array.from(v))
+    for (let i = 0; i < 3; i++) reports.push(await trainer.stepOrThrow())
+    const values = (await Promise.all(compiled.discriminator.trainablePaths.map((p) => trainer.paramsOrThrow().discriminator[p]!.data()))).flatMap((v) => Array.from(v))
     expect(Math.max(...values.map(Math.abs))).toBeLessThanOrEqual(clip * (1 + 1e-6))
     // The clip is active: Glorot-initialised weights of a 2→16 layer exceed 0.01 by far.
     expect(values.filter((v) => Math.abs(Math.abs(v) - clip) < 1e-7).length).toBeGreaterThan(10)
@@ -128,7 +128,7 @@ describe('training loop', () => {
       )
       const trainer = createTrainerOrThrow(compiled, ring(), { seed: 4, batchSize: 32 })
       const reports = []
-      for (let i = 0; i < 5; i++) reports.push(await trainer.step())
+      for (let i = 0; i < 5; i++) reports.push(await trainer.stepOrThrow())
       expect(reports.every((r) => [r.discriminatorLoss, r.generatorLoss].every(Number.isFinite))).toBe(true)
       // Both losses are ≥ 0 by construction for least squares; hinge's D loss is ≥ 0 too.
       expect(reports.every((r) => r.discriminatorLoss >= 0)).toBe(true)
@@ -140,7 +140,7 @@ describe('training loop', () => {
     const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 1, batchSize: 16 })
     const controller = new AbortController()
     let last = 0
-    for await (const r of trainer.run({ steps: 1000, signal: controller.signal })) {
+    for await (const r of trainer.runOrThrow({ steps: 1000, signal: controller.signal })) {
       last = r.step
       if (r.step === 5) controller.abort()
     }
@@ -157,16 +157,16 @@ describe('training loop', () => {
       return rng.normals(n * 2)
     })
     const trainer = createTrainerOrThrow(compileOrThrow(spec), counting, { seed: 1, batchSize: 8 })
-    for await (const _ of trainer.run({ steps: 4 }));
+    for await (const _ of trainer.runOrThrow({ steps: 4 }));
     expect(batches).toBe(12)
     trainer.dispose()
   })
 
   it('keeps a moving average of the generator, by hand, and samples from it', async () => {
     const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 2, batchSize: 16 })
-    const initial = await readParams(trainer.params().generator)
-    await trainer.step()
-    const { generator, generatorAverage } = trainer.params()
+    const initial = await readParams(trainer.paramsOrThrow().generator)
+    await trainer.stepOrThrow()
+    const { generator, generatorAverage } = trainer.paramsOrThrow()
     const trained = await readParams(generator)
     const average = await readParams(generatorAverage!)
     // First update: decay = min(0.99, (1 + 0) / (10 + 0)) = 0.1.
@@ -176,7 +176,7 @@ describe('training loop', () => {
     const fromAverage = tf.tidy(() =>
       trainer.compiled.generator.apply(generatorAverage!, tf.tensor(latents, [1, 4]), { training: false }),
     )
-    expect(Array.from(await trainer.generate(latents))).toEqual(Array.from(await fromAverage.data()))
+    expect(Array.from(await trainer.generateOrThrow(latents))).toEqual(Array.from(await fromAverage.data()))
     fromAverage.dispose()
     trainer.dispose()
   })
@@ -188,15 +188,69 @@ describe('training loop', () => {
     expect(E.isLeft(bad) && bad.left.map((e) => e.path)).toEqual(['batchSize', 'seed'])
   })
 
-  it('stops with InvalidData naming the batch and element when data holds a NaN', async () => {
+  it('returns InvalidData naming the batch and element when data holds a NaN; stepOrThrow throws it', async () => {
     const poisoned = fromSampler('poisoned', [2], (n) => new Float32Array(n * 2).fill(NaN, 5, 6))
     const before = liveTensorCount()
     const trainer = createTrainerOrThrow(smallGan(), poisoned, { seed: 1, batchSize: 8 })
-    const error = await trainer.step().catch((e: unknown) => e)
+    const result = await trainer.step()
+    expect(E.isLeft(result) && result.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'data(poisoned).batch[0].values[5]']])
+    const error = await trainer.stepOrThrow().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(GanException)
-    expect((error as GanException).errors[0]).toMatchObject({ _tag: 'InvalidData', path: 'data(poisoned).batch[0].values[5]' })
+    // The next batch is poisoned the same way, and still the first the run would use.
+    expect((error as GanException).message).toBe(new GanException(E.isLeft(result) ? result.left : []).message)
     trainer.dispose()
     expect(liveTensorCount()).toBe(before)
+  })
+
+  it('keeps the live tensor count when a step fails on a bad batch after a discriminator update', async () => {
+    const twice = { ...smallGan().spec, schedule: alternating({ discriminatorStepsPerGeneratorStep: 2 }) }
+    let batches = 0
+    // Every second batch has the wrong length: the second update of each step fails.
+    const halfBad = fromSampler('half-bad', [2], (n, rng) => (++batches % 2 === 0 ? new Float32Array(n * 2 - 1) : rng.normals(n * 2)))
+    const trainer = createTrainerOrThrow(compileOrThrow(twice), halfBad, { seed: 1, batchSize: 8 })
+    const before = liveTensorCount()
+    const result = await trainer.step()
+    expect(E.isLeft(result) && result.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'data(half-bad).batch[1].values.length']])
+    expect(batches).toBe(2)
+    expect(liveTensorCount()).toBe(before)
+    expect(trainer.stepCount()).toBe(0)
+    trainer.dispose()
+  })
+
+  it('ends a run after its first Left, and runOrThrow throws it', async () => {
+    let batches = 0
+    const goneBad = fromSampler('gone-bad', [2], (n, rng) => (++batches > 2 ? new Float32Array(n * 2).fill(Infinity) : rng.normals(n * 2)))
+    const trainer = createTrainerOrThrow(smallGan(), goneBad, { seed: 1, batchSize: 8 })
+    const results = []
+    for await (const r of trainer.run({ steps: 10 })) results.push(r)
+    expect(results.map((r) => r._tag)).toEqual(['Right', 'Right', 'Left'])
+    const last = results[2]!
+    expect(E.isLeft(last) && last.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'data(gone-bad).batch[2].values[0]']])
+    const steps: Array<number> = []
+    const error = await (async () => {
+      for await (const r of trainer.runOrThrow({ steps: 10 })) steps.push(r.step)
+    })().catch((e: unknown) => e)
+    expect(steps).toEqual([])
+    expect(error).toBeInstanceOf(GanException)
+    expect((error as GanException).errors.map((e) => e.path)).toEqual(['data(gone-bad).batch[2].values[0]'])
+    trainer.dispose()
+  })
+
+  it('returns bad lengths and a disposed trainer as Lefts, and the twins throw them', async () => {
+    const trainer = createTrainerOrThrow(smallGan(), ring(), { seed: 1, batchSize: 8 })
+    const odd = await trainer.generate(new Float32Array(6))
+    expect(E.isLeft(odd) && odd.left.map((e) => [e._tag, e.path])).toEqual([['InvalidData', 'latents.length']])
+    const examples = await trainer.discriminate(new Float32Array(3))
+    expect(E.isLeft(examples) && examples.left.map((e) => e.path)).toEqual(['examples.length'])
+    const fractional = await trainer.sample(1.5)
+    expect(E.isLeft(fractional) && fractional.left.map((e) => [e._tag, e.path])).toEqual([['InvalidConfig', 'n']])
+    await expect(trainer.generateOrThrow(new Float32Array(6))).rejects.toThrow(new GanException(E.isLeft(odd) ? odd.left : []).message)
+    trainer.dispose()
+    const disposed = [await trainer.step(), await trainer.sample(2), await trainer.snapshot(), trainer.params()]
+    for (const r of disposed) expect(E.isLeft(r) && r.left.map((e) => [e._tag, e.path])).toEqual([['InvalidConfig', 'trainer']])
+    await expect(trainer.stepOrThrow()).rejects.toThrow(GanException)
+    await expect(trainer.snapshotOrThrow()).rejects.toThrow(/a disposed trainer/)
+    expect(() => trainer.paramsOrThrow()).toThrow(GanException)
   })
 
   it('meets protocol Q5 with the slanted-land recipe defaults', async () => {

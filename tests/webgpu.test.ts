@@ -87,12 +87,12 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
     const compiled = compileOrThrow(vanillaGan({ width: 32, latentDim: 2, learningRate: 1e-3 }))
     const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 64 })
     const counts = new Map<number, number>()
-    for await (const r of trainer.run({ steps: 60 })) {
+    for await (const r of trainer.runOrThrow({ steps: 60 })) {
       expect(Number.isFinite(r.discriminatorLoss) && Number.isFinite(r.generatorLoss)).toBe(true)
       if (r.step === 10 || r.step === 60) counts.set(r.step, liveTensorCount())
     }
     expect(counts.get(60)).toBe(counts.get(10))
-    const samples = await trainer.sample(16)
+    const samples = await trainer.sampleOrThrow(16)
     expect(Array.from(samples).every(Number.isFinite)).toBe(true)
     trainer.dispose()
   }, 300_000)
@@ -103,7 +103,7 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
       await useBackend(backend)
       const trainer = createTrainerOrThrow(compiled, ring(), { seed: 5, batchSize: 32 })
       const out: Array<number> = []
-      for await (const r of trainer.run({ steps: 3 }))
+      for await (const r of trainer.runOrThrow({ steps: 3 }))
         out.push(r.discriminatorLoss, r.generatorLoss, r.realScore, r.fakeScore, r.discriminatorGradientNorm, r.generatorGradientNorm)
       trainer.dispose()
       return out
@@ -120,7 +120,7 @@ describe.skipIf(!hasGpu)('webgpu backend', () => {
     const losses = async () => {
       const trainer = createTrainerOrThrow(compiled, ring(), { seed: 5, batchSize: 32 })
       const out: Array<number> = []
-      for await (const r of trainer.run({ steps: 5 })) out.push(r.discriminatorLoss, r.generatorLoss)
+      for await (const r of trainer.runOrThrow({ steps: 5 })) out.push(r.discriminatorLoss, r.generatorLoss)
       trainer.dispose()
       return out
     }

@@ -8,26 +8,23 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import * as E from 'fp-ts/lib/Either.js'
 import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
 import type { BundledImageSet } from '../data/images.ts'
 import { formatImageEvaluation } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
-import { writeFileAtomic } from '../node/files.ts'
+import { tryFileSystem, writeFileAtomicOrThrow } from '../node/files.ts'
 import { decodeNpy } from '../io/npy.ts'
 import { loadImageFolder } from '../node/image-folder.ts'
 import { openRunDirectory } from '../node/run-directory.ts'
-import type { Recipe } from '../recipe/define.ts'
-import { restoreRun } from '../run/start.ts'
+import { restoreRunOrThrow, type RecipeLoader } from '../run/start.ts'
 import { useBackendOrThrow, type BackendChoice } from '../compile/backend.ts'
 
 const evaluationSize = 2000
 
 /** Images in [0, 1] from a `.npy` of float32 N×28×28 (or N×28×28×1). */
 const imagesFromNpy = (file: string): { readonly values: Float32Array; readonly count: number } => {
-  const decoded = decodeNpy(new Uint8Array(readFileSync(file)), file)
-  if (E.isLeft(decoded)) throw new GanException([decoded.left])
-  const array = decoded.right
+  const bytes = getOrThrow(tryFileSystem(file, 'a readable file', () => new Uint8Array(readFileSync(file))))
+  const array = getOrThrow(decodeNpy(bytes, file))
   const perImage = array.shape.slice(1).reduce((a, b) => a * b, 1)
   if (perImage !== 784 || !(array.values instanceof Float32Array))
     throw new GanException([invalidConfig(file, 'float32 images of N × 28 × 28', `${array.values.constructor.name} of shape (${array.shape.join(', ')})`)])
@@ -45,11 +42,11 @@ const imagesFromFolder = (folder: string): { readonly values: Float32Array; read
 /** 2,000 samples of a run: from its newest checkpoint when the recipe maps samples to images, else its samples.npy. */
 const imagesFromRun = async (
   path: string,
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
   backend: BackendChoice,
   log: (line: string) => void,
 ): Promise<{ readonly values: Float32Array; readonly count: number }> => {
-  const restored = await restoreRun(path, loadRecipe, { backend })
+  const restored = await restoreRunOrThrow(path, loadRecipe, { backend })
   try {
     const toUnit = restored.setup.toUnitImages
     if (toUnit === undefined) {
@@ -60,7 +57,7 @@ const imagesFromRun = async (
     }
     log(`sampling ${evaluationSize} images from the checkpoint of step ${restored.checkpoint.step}`)
     const values = new Float32Array(evaluationSize * 784)
-    for (let i = 0; i < evaluationSize; i += 250) values.set(toUnit(await restored.trainer.sample(250, { seed: 2 + i })), i * 784)
+    for (let i = 0; i < evaluationSize; i += 250) values.set(toUnit(await restored.trainer.sampleOrThrow(250, { seed: 2 + i })), i * 784)
     return { values, count: evaluationSize }
   } finally {
     restored.trainer.dispose()
@@ -76,10 +73,10 @@ const imagesFromRun = async (
 export const evaluateCommand = async (
   target: string,
   options: { readonly dataset?: string; readonly backend: BackendChoice },
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
 ): Promise<void> => {
   if (!existsSync(target)) throw new GanException([invalidConfig('TARGET', 'a run directory, a .npy file or a folder of PNGs', `${target} (missing)`)])
-  const isDirectory = statSync(target).isDirectory()
+  const isDirectory = getOrThrow(tryFileSystem(target, 'a readable file or folder', () => statSync(target).isDirectory()))
   const isRun = isDirectory && existsSync(join(target, 'manifest.json'))
   const runDataset = isRun ? getOrThrow(openRunDirectory(target)).manifest.config['dataset'] : undefined
   const dataset = options.dataset ?? (typeof runDataset === 'string' ? runDataset : 'mnist')
@@ -96,6 +93,6 @@ export const evaluateCommand = async (
   const evaluation = getOrThrow(await evaluateImages(values, count, { dataset: dataset as BundledImageSet, progress: (stage) => log(stage) }))
   console.log(`\n${formatImageEvaluation(evaluation)}`)
   const out = isDirectory ? join(target, 'eval.json') : join(dirname(target), `${basename(target, '.npy')}.eval.json`)
-  writeFileAtomic(out, `${JSON.stringify({ target, ...evaluation }, null, 2)}\n`)
+  writeFileAtomicOrThrow(out, `${JSON.stringify({ target, ...evaluation }, null, 2)}\n`)
   console.log(`\nwrote ${out}`)
 }

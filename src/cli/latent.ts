@@ -12,35 +12,33 @@
  *
  * @since 0.1.0
  */
-import * as E from 'fp-ts/lib/Either.js'
 import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
-import { sampleLatent } from '../compile/gan.ts'
-import { loadBundledImages } from '../node/bundled-data.ts'
+import { sampleLatentOrThrow } from '../compile/gan.ts'
+import { loadBundledImagesOrThrow } from '../node/bundled-data.ts'
 import type { BundledImageSet } from '../data/images.ts'
 import { splitHeldOut } from '../data/images.ts'
 import { predictedClasses } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
 import { loadJudge } from '../eval/judge.ts'
 import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents, truncateLatents } from '../eval/latent.ts'
-import { writeFileAtomic } from '../node/files.ts'
+import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { imageGrid } from '../io/grid.ts'
 import { encodePng } from '../node/png.ts'
-import type { Recipe } from '../recipe/define.ts'
 import { Rng } from '../random.ts'
 import type { RecipeSetup } from '../run/prepare.ts'
-import { restoreRun } from '../run/start.ts'
+import { restoreRunOrThrow, type RecipeLoader, type RestoredRun } from '../run/start.ts'
 import type { BackendChoice } from '../compile/backend.ts'
 
-type Restored = Awaited<ReturnType<typeof restoreRun>>
+type Restored = RestoredRun
 
 /** Runs `f` on the run's restored trainer and frees it. */
 const withRun = async <A>(
   path: string,
   options: { readonly backend: BackendChoice },
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
   f: (run: Restored) => Promise<A>,
 ): Promise<A> => {
-  const restored = await restoreRun(path, loadRecipe, { backend: options.backend })
+  const restored = await restoreRunOrThrow(path, loadRecipe, { backend: options.backend })
   try {
     return await f(restored)
   } finally {
@@ -86,34 +84,34 @@ export const interpolateCommand = (
     readonly out: string
     readonly backend: BackendChoice
   },
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
     const latent = run.setup.gan.latent
     latentDimension(run)
-    const from = sampleLatent(latent, 1, Rng.fromSeed(options.from))
-    const to = sampleLatent(latent, 1, Rng.fromSeed(options.to))
+    const from = sampleLatentOrThrow(latent, 1, Rng.fromSeed(options.from))
+    const to = sampleLatentOrThrow(latent, 1, Rng.fromSeed(options.to))
     const path = interpolateLatents(from, to, options.steps, options.spherical ? 'spherical' : 'linear')
-    const samples = await run.trainer.generate(path)
-    writeFileAtomic(options.out, renderOf(run.setup, 'RUN')(samples, options.steps, options.steps))
+    const samples = await run.trainer.generateOrThrow(path)
+    writeFileAtomicOrThrow(options.out, renderOf(run.setup, 'RUN')(samples, options.steps, options.steps))
     console.log(`wrote ${options.steps} samples from seed ${options.from} to seed ${options.to} (${options.spherical ? 'spherical' : 'linear'}) to ${options.out}`)
   })
 
 /** The judge's class for the sample of each latent. */
 const classify = async (run: Restored, judge: Awaited<ReturnType<typeof loadJudge>>, latents: Float32Array) =>
-  predictedClasses(judge, unitImages(run)(await run.trainer.generate(latents)), latents.length / latentDimension(run))
+  predictedClasses(judge, unitImages(run)(await run.trainer.generateOrThrow(latents)), latents.length / latentDimension(run))
 
 /** `ganfp attribute`. */
 export const attributeCommand = (
   path: string,
   options: { readonly fromClass: number; readonly toClass: number; readonly n: number; readonly out: string; readonly backend: BackendChoice },
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
     const dim = latentDimension(run)
     const judge = await loadJudge(datasetOf(run))
     try {
-      const latents = sampleLatent(run.setup.gan.latent, options.n, Rng.fromSeed(11))
+      const latents = sampleLatentOrThrow(run.setup.gan.latent, options.n, Rng.fromSeed(11))
       const classes = await classify(run, judge, latents)
       const byClass = (c: number): Float32Array => {
         const rows: Array<number> = []
@@ -140,10 +138,10 @@ export const attributeCommand = (
         const judged = await classify(run, judge, moved)
         const share = (c: number) => ((100 * judged.filter((k) => k === c).length) / judged.length).toFixed(1)
         console.log(`| ${scale} | ${share(options.toClass)}% | ${share(options.fromClass)}% |`)
-        const drawn = await run.trainer.generate(moved.subarray(0, examples.length))
+        const drawn = await run.trainer.generateOrThrow(moved.subarray(0, examples.length))
         for (let r = 0; r < rows; r++) grid.set(drawn.subarray(r * size, (r + 1) * size), (r * scales.length + k) * size)
       }
-      writeFileAtomic(options.out, renderOf(run.setup, 'RUN')(grid, rows * scales.length, scales.length))
+      writeFileAtomicOrThrow(options.out, renderOf(run.setup, 'RUN')(grid, rows * scales.length, scales.length))
       console.log(`\nwrote ${options.out}: one row per class-${options.fromClass} sample, α = ${scales.join(', ')} left to right`)
     } finally {
       judge.dispose()
@@ -154,17 +152,17 @@ export const attributeCommand = (
 export const truncationCommand = (
   path: string,
   options: { readonly psi: ReadonlyArray<number>; readonly backend: BackendChoice },
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
     const dataset = datasetOf(run)
     const toUnit = unitImages(run)
     const judge = await loadJudge(dataset)
     try {
-      const base = sampleLatent(run.setup.gan.latent, 2000, Rng.fromSeed(13))
+      const base = sampleLatentOrThrow(run.setup.gan.latent, 2000, Rng.fromSeed(13))
       console.log(`| ψ | FD | precision | recall | density | coverage |\n|---|---|---|---|---|---|`)
       for (const psi of options.psi) {
-        const images = toUnit(await run.trainer.generate(truncateLatents(base, psi)))
+        const images = toUnit(await run.trainer.generateOrThrow(truncateLatents(base, psi)))
         const result = getOrThrow(await evaluateImages(images, 2000, { dataset, judge }))
         const s = result.samples
         console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |`)
@@ -178,14 +176,12 @@ export const truncationCommand = (
 export const nearestCommand = (
   path: string,
   options: { readonly n: number; readonly out: string; readonly backend: BackendChoice },
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
-    const loaded = loadBundledImages(datasetOf(run))
-    if (E.isLeft(loaded)) throw new GanException([loaded.left])
-    const { train, heldOut } = splitHeldOut(loaded.right)
+    const { train, heldOut } = splitHeldOut(loadBundledImagesOrThrow(datasetOf(run)))
     const trainPixels = Float32Array.from(train.pixels, (p) => p / 255)
-    const samples = unitImages(run)(await run.trainer.sample(options.n, { seed: 17 }))
+    const samples = unitImages(run)(await run.trainer.sampleOrThrow(options.n, { seed: 17 }))
     const generated = nearestNeighbours(samples, options.n, trainPixels, train.count)
     const held = nearestNeighbours(Float32Array.from(heldOut.pixels.subarray(0, options.n * 784), (p) => p / 255), Math.min(options.n, heldOut.count), trainPixels, train.count)
     const summary = (d: Float64Array) => {
@@ -203,6 +199,6 @@ export const nearestCommand = (
       pairs.set(samples.subarray(s * 784, (s + 1) * 784), 2 * k * 784)
       pairs.set(trainPixels.subarray(generated.indices[s]! * 784, (generated.indices[s]! + 1) * 784), (2 * k + 1) * 784)
     })
-    writeFileAtomic(options.out, encodePng(imageGrid(pairs, { count: 16, height: 28, width: 28, channels: 1, columns: 2 })))
+    writeFileAtomicOrThrow(options.out, encodePng(imageGrid(pairs, { count: 16, height: 28, width: 28, channels: 1, columns: 2 })))
     console.log(`wrote ${options.out}: the 8 closest samples (left) beside their nearest training images (right)`)
   })

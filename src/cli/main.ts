@@ -19,20 +19,20 @@
 import { Command, CommanderError } from 'commander'
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig } from '../errors.ts'
-import { writeFileAtomic } from '../node/files.ts'
+import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
 import { backendChoices, type BackendChoice } from '../compile/backend.ts'
 import type { Recipe } from '../recipe/define.ts'
-import { loadRecipe } from '../run/load-recipe.ts'
-import { generatorInputs } from '../run/prepare.ts'
-import { restoreRun, resumeRun } from '../run/start.ts'
+import { loadRecipeOrThrow } from '../run/load-recipe.ts'
+import { generatorInputsOrThrow } from '../run/prepare.ts'
+import { restoreRunOrThrow, resumeRunOrThrow } from '../run/start.ts'
 import { builtinRecipes, isBuiltinRecipe } from './builtins.ts'
 import { evaluateCommand } from './evaluate.ts'
 import { attributeCommand, interpolateCommand, nearestCommand, renderOf, truncationCommand } from './latent.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
 
 /** Recipes by built-in name, module path or package name: every command's loader. */
-const load = (reference: string): Promise<Recipe> => loadRecipe(reference, { builtins: builtinRecipes })
+const load = (reference: string): Promise<Recipe> => loadRecipeOrThrow(reference, { builtins: builtinRecipes })
 
 const decodeOption = <A>(codec: { decode: (s: string) => E.Either<unknown, A>; name: string }, name: string, raw: string): A => {
   const decoded = codec.decode(raw)
@@ -50,7 +50,7 @@ const sample = async (
   const seed = decodeOption(intFlag, 'seed', options.seed)
   const out = decodeOption(stringFlag, 'out', options.out)
   const label = options.label === undefined ? undefined : decodeOption(intFlag, 'label', options.label)
-  const { setup, checkpoint, trainer } = await restoreRun(path, load)
+  const { setup, checkpoint, trainer } = await restoreRunOrThrow(path, load)
   try {
     const classes = trainer.compiled.generator.labelClasses
     if (label !== undefined && (classes === undefined || label < 0 || label >= classes))
@@ -59,8 +59,8 @@ const sample = async (
       ])
     const render = renderOf(setup, 'RUN_DIR')
     // Conditional runs without --label show the classes in turn.
-    const samples = await trainer.generate(await generatorInputs(setup, n, seed), label === undefined ? undefined : new Int32Array(n).fill(label))
-    writeFileAtomic(out, render(samples, n))
+    const samples = await trainer.generateOrThrow(await generatorInputsOrThrow(setup, n, seed), label === undefined ? undefined : new Int32Array(n).fill(label))
+    writeFileAtomicOrThrow(out, render(samples, n))
     console.log(`wrote ${n} samples from step ${checkpoint.step} to ${out}`)
   } finally {
     trainer.dispose()
@@ -99,7 +99,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--steps <n>', 'train to this many steps in all (default: the steps it was started with)')
     .action(async (path: string, options: { readonly steps?: string }) => {
       const steps = options.steps === undefined ? undefined : decodeOption(positiveIntFlag, 'steps', options.steps)
-      report(await withProgress((events, signal) => resumeRun(path, load, { events, signal, ...(steps === undefined ? {} : { steps }) })))
+      report(await withProgress((events, signal) => resumeRunOrThrow(path, load, { events, signal, ...(steps === undefined ? {} : { steps }) })))
     })
   program
     .command('sample')

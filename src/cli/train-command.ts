@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/lib/Either.js'
 import { relative } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +14,7 @@ import { runtimeInfo } from '../runtime.ts'
 import type { RunSummary } from '../run/execute.ts'
 import { recipeHelp } from '../run/options.ts'
 import { startRun } from '../run/start.ts'
+import { formatGanErrors } from '../errors.ts'
 import { progressBar } from './progress.ts'
 
 /** Runs with a progress bar; Ctrl-C stops after the current step with a checkpoint (twice: at once). */
@@ -60,7 +62,8 @@ const invocation = (module: string): string => {
 /**
  * Trains `recipe` with command-line `argv` (or prints its `--help`), reporting how the run ended.
  * `module` is how `ganfp resume` finds the recipe again: `builtin:NAME`, a path, or the recipe
- * module's `import.meta.url`.
+ * module's `import.meta.url`. A process entry point: its problems (bad options, a directory that
+ * cannot be written) are printed and set the exit code (2; 3 for non-finite values), not thrown.
  *
  * @example
  * import { trainCommand } from 'ganfp/node'
@@ -71,8 +74,11 @@ const invocation = (module: string): string => {
  */
 export const trainCommand = async (recipe: Recipe, module: string, argv: ReadonlyArray<string>): Promise<void> => {
   const summary = await withProgress((events, signal) => startRun(recipe, module, argv, events, signal))
-  if (summary === 'help') console.log(recipeHelp(recipe, invocation(module)))
-  else report(summary)
+  if (E.isLeft(summary)) {
+    console.error(formatGanErrors(summary.left))
+    process.exitCode = 2
+  } else if (summary.right === 'help') console.log(recipeHelp(recipe, invocation(module)))
+  else report(summary.right)
 }
 
 /**

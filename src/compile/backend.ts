@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { GanException, backendUnavailable, type GanError } from '../errors.ts'
+import { backendUnavailable, getOrThrow, type GanError } from '../errors.ts'
 import { tf } from './tf.ts'
 
 /**
@@ -194,23 +194,7 @@ const chooseAutomatically = async (threads: number | undefined): Promise<E.Eithe
   return chooseCpuPath(`auto: WebGPU failed to start (${gpu.left.actual})`, threads)
 }
 
-/**
- * Makes `choice` the active backend and says why. `auto` takes WebGPU on a hardware adapter and
- * the wasm backend otherwise (no `navigator.gpu`, no adapter, a software fallback adapter, or a
- * failed start), the cpu backend if wasm cannot start; a named backend that cannot start is a
- * `BackendUnavailable` error with the reason.
- *
- * @example
- * import { useBackend } from 'ganfp'
- * const r = await useBackend('cpu') // { _tag: 'Right', right: { name: 'cpu', reason: 'requested' } }
- *
- * @since 0.1.0
- * @category backends
- */
-export const useBackend = async (
-  choice: BackendChoice,
-  options: BackendOptions = {},
-): Promise<E.Either<GanError, BackendSelection>> => {
+const chooseBackend = async (choice: BackendChoice, options: BackendOptions): Promise<E.Either<GanError, BackendSelection>> => {
   const threads = options.wasmThreads
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
     return E.left(backendUnavailable('wasmThreads', 'a positive integer', String(threads)))
@@ -229,6 +213,25 @@ export const useBackend = async (
 }
 
 /**
+ * Makes `choice` the active backend and says why. `auto` takes WebGPU on a hardware adapter and
+ * the wasm backend otherwise (no `navigator.gpu`, no adapter, a software fallback adapter, or a
+ * failed start), the cpu backend if wasm cannot start; a named backend that cannot start is a
+ * `BackendUnavailable` error with the reason.
+ *
+ * @example
+ * import { useBackend } from 'ganfp'
+ * const r = await useBackend('cpu') // { _tag: 'Right', right: { name: 'cpu', reason: 'requested' } }
+ *
+ * @since 0.1.0
+ * @category backends
+ */
+export const useBackend = async (
+  choice: BackendChoice,
+  options: BackendOptions = {},
+): Promise<E.Either<ReadonlyArray<GanError>, BackendSelection>> =>
+  E.mapLeft((error: GanError): ReadonlyArray<GanError> => [error])(await chooseBackend(choice, options))
+
+/**
  * The throwing twin of `useBackend`, for recipes and the CLI.
  *
  * @example
@@ -237,11 +240,8 @@ export const useBackend = async (
  * @since 0.1.0
  * @category backends
  */
-export const useBackendOrThrow = async (choice: BackendChoice, options: BackendOptions = {}): Promise<BackendSelection> => {
-  const result = await useBackend(choice, options)
-  if (E.isLeft(result)) throw new GanException([result.left])
-  return result.right
-}
+export const useBackendOrThrow = async (choice: BackendChoice, options: BackendOptions = {}): Promise<BackendSelection> =>
+  getOrThrow(await useBackend(choice, options))
 
 /**
  * The active backend's name.

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
-import { GanException, getOrThrow, invalidConfig, type GanError } from '../errors.ts'
+import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { Gan } from '../dsl/gan.ts'
 import type { Latent } from '../dsl/latent.ts'
 import type { Rng } from '../random.ts'
@@ -82,24 +82,40 @@ export const compile = (gan: Gan, options: CompileOptions = {}): E.Either<Readon
 export const compileOrThrow = (gan: Gan, options: CompileOptions = {}): CompiledGan => getOrThrow(compile(gan, options))
 
 /**
- * `n` latent vectors, flattened row-major (`n × latent.dim`).
+ * `n` latent vectors, flattened row-major (`n × latent.dim`). A `pairedInput()` latent has no
+ * distribution to draw from (its inputs come from the data), and `n` must be a whole number:
+ * either is an `InvalidConfig` error.
  *
  * @example
- * import { sampleLatent, normalLatent, Rng } from 'ganfp'
- * sampleLatent(normalLatent(3), 2, Rng.fromSeed(1)).length // 6
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { sampleLatent, normalLatent, pairedInput, Rng } from 'ganfp'
+ * const z = sampleLatent(normalLatent(3), 2, Rng.fromSeed(1))
+ * E.isRight(z) && z.right.length // 6
+ * E.isLeft(sampleLatent(pairedInput(), 2, Rng.fromSeed(1))) // true
  *
  * @since 0.1.0
  * @category sampling
  */
-export const sampleLatent = (latent: Latent, n: number, rng: Rng): Float32Array => {
+export const sampleLatent = (latent: Latent, n: number, rng: Rng): E.Either<ReadonlyArray<GanError>, Float32Array> => {
+  if (!(Number.isInteger(n) && n >= 0)) return E.left([invalidConfig('n', 'a whole number of samples', String(n))])
   switch (latent._tag) {
     case 'Normal':
-      return rng.normals(n * latent.dim, latent.mean, latent.std)
+      return E.right(rng.normals(n * latent.dim, latent.mean, latent.std))
     case 'Uniform':
-      return rng.uniforms(n * latent.dim, latent.low, latent.high)
+      return E.right(rng.uniforms(n * latent.dim, latent.low, latent.high))
     case 'Paired':
-      throw new GanException([
-        invalidConfig('latent', 'a distribution to sample from', "pairedInput() (the generator's inputs come from the data)"),
-      ])
+      return E.left([invalidConfig('latent', 'a distribution to sample from', "pairedInput() (the generator's inputs come from the data)")])
   }
 }
+
+/**
+ * The throwing twin of `sampleLatent`.
+ *
+ * @example
+ * import { sampleLatentOrThrow, uniformLatent, Rng } from 'ganfp'
+ * sampleLatentOrThrow(uniformLatent(2), 3, Rng.fromSeed(1)).length // 6
+ *
+ * @since 0.1.0
+ * @category sampling
+ */
+export const sampleLatentOrThrow = (latent: Latent, n: number, rng: Rng): Float32Array => getOrThrow(sampleLatent(latent, n, rng))

@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { GanException, invalidConfig, invalidData, type GanError } from '../errors.ts'
-import { Rng } from '../random.ts'
+import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { Dataset } from './dataset.ts'
 import { shuffledIndices, type LabelledImages } from './images.ts'
+import { imageLayoutErrors } from './layout-check.ts'
 
 /**
  * The size of a batch of channels-last images.
@@ -36,19 +36,35 @@ const factorErrors = (layout: ImageLayout, factor: number): ReadonlyArray<GanErr
 
 /**
  * Area-average downsampling: each output pixel is the mean of a `factor × factor` block, per
- * channel (what `interpolate(mode='area')` and `INTER_AREA` do for integer factors). Throws a
- * `GanException` when `factor` is not a positive integer dividing the height and width, which is
- * a programming error rather than bad data.
+ * channel (what `interpolate(mode='area')` and `INTER_AREA` do for integer factors). A `factor`
+ * that is not a positive integer dividing the height and width, or a layout that does not fit
+ * `values`, is an error.
  *
  * @example
  * import { boxDownsample } from 'ganfp'
- * boxDownsample([0, 2, 4, 6], { count: 1, height: 2, width: 2, channels: 1 }, 2) // Float32Array [3]
+ * boxDownsample([0, 2, 4, 6], { count: 1, height: 2, width: 2, channels: 1 }, 2) // { _tag: 'Right', right: Float32Array [3] }
  * @since 0.1.0
  * @category combinators
  */
-export const boxDownsample = (values: ArrayLike<number>, layout: ImageLayout, factor: number): Float32Array => {
-  const problems = factorErrors(layout, factor)
-  if (problems.length > 0) throw new GanException(problems)
+export const boxDownsample = (values: ArrayLike<number>, layout: ImageLayout, factor: number): E.Either<ReadonlyArray<GanError>, Float32Array> => {
+  const problems = [...imageLayoutErrors(values, layout), ...factorErrors(layout, factor)]
+  return problems.length > 0 ? E.left(problems) : E.right(downsampleChecked(values, layout, factor))
+}
+
+/**
+ * The throwing twin of `boxDownsample`.
+ *
+ * @example
+ * import { boxDownsampleOrThrow } from 'ganfp'
+ * boxDownsampleOrThrow([0, 2, 4, 6], { count: 1, height: 2, width: 2, channels: 1 }, 2) // Float32Array [3]
+ * @since 0.1.0
+ * @category combinators
+ */
+export const boxDownsampleOrThrow = (values: ArrayLike<number>, layout: ImageLayout, factor: number): Float32Array =>
+  getOrThrow(boxDownsample(values, layout, factor))
+
+/** `boxDownsample` once `factor` has been checked. */
+const downsampleChecked = (values: ArrayLike<number>, layout: ImageLayout, factor: number): Float32Array => {
   const { count, height, width, channels } = layout
   const [outHeight, outWidth] = [height / factor, width / factor]
   const out = new Float32Array(count * outHeight * outWidth * channels)
@@ -81,7 +97,7 @@ const downsampleAll = (images: LabelledImages, factor: number): Float32Array => 
   for (let start = 0; start < images.count; start += chunkSize) {
     const count = Math.min(chunkSize, images.count - start)
     const scaled = Float32Array.from(images.pixels.subarray(start * size, (start + count) * size), (p) => p / 127.5 - 1)
-    out.set(boxDownsample(scaled, { ...images, count }, factor), start * lowSize)
+    out.set(downsampleChecked(scaled, { ...images, count }, factor), start * lowSize)
   }
   return out
 }
@@ -91,18 +107,40 @@ const downsampleAll = (images: LabelledImages, factor: number): Float32Array => 
  * (as `imageDataset` does), inputs their `factor`× box downsamples `[height/factor,
  * width/factor, channels]` in the same range, with the images' labels. One epoch per `batches`
  * call in a seeded shuffled order, the last partial batch dropped. The inputs are computed once.
- * Throws a `GanException` when `factor` does not divide the image size.
+ * A `factor` that does not divide the image size is an `InvalidConfig` error.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
  * import { superResolutionDataset } from 'ganfp'
  * import { loadBundledImages } from 'ganfp/node'
  * const m = loadBundledImages('mnist')
- * E.isRight(m) && superResolutionDataset(m.right, 4).pairedInputShape // [7, 7, 1]
+ * const pairs = E.isRight(m) ? superResolutionDataset(m.right, 4) : m
+ * E.isRight(pairs) && pairs.right.pairedInputShape // [7, 7, 1]
  * @since 0.1.0
  * @category constructors
  */
-export const superResolutionDataset = (images: LabelledImages, factor: number): Dataset => {
+export const superResolutionDataset = (images: LabelledImages, factor: number): E.Either<ReadonlyArray<GanError>, Dataset> => {
+  const problems = factorErrors(images, factor)
+  return problems.length > 0 ? E.left(problems) : E.right(pairsOf(images, factor))
+}
+
+/**
+ * The throwing twin of `superResolutionDataset`, for recipes.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { superResolutionDatasetOrThrow } from 'ganfp'
+ * import { loadBundledImages } from 'ganfp/node'
+ * const m = loadBundledImages('mnist')
+ * E.isRight(m) && superResolutionDatasetOrThrow(m.right, 2).pairedInputShape // [14, 14, 1]
+ * @since 0.1.0
+ * @category constructors
+ */
+export const superResolutionDatasetOrThrow = (images: LabelledImages, factor: number): Dataset =>
+  getOrThrow(superResolutionDataset(images, factor))
+
+/** `superResolutionDataset` once `factor` has been checked. */
+const pairsOf = (images: LabelledImages, factor: number): Dataset => {
   const { height, width, channels } = images
   const size = height * width * channels
   const lowShape = [height / factor, width / factor, channels]

@@ -5,12 +5,20 @@
  *
  * @since 0.1.0
  */
-import { GanException, invalidConfig } from '../errors.ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
+import { imageLayoutErrors } from '../data/layout-check.ts'
 import type { ImageBatch } from './image-similarity.ts'
 
-const checkFactor = (factor: number): void => {
-  if (!(Number.isInteger(factor) && factor > 0))
-    throw new GanException([invalidConfig('factor', 'a positive integer', String(factor))])
+/** The problems with upsampling `images` by `factor`; none lets the upsampling run. */
+const upsampleErrors = (images: ImageBatch, factor: number): ReadonlyArray<GanError> => [
+  ...imageLayoutErrors(images.values, images),
+  ...(Number.isInteger(factor) && factor > 0 ? [] : [invalidConfig('factor', 'a positive integer', String(factor))]),
+]
+
+const checked = (images: ImageBatch, factor: number, upsample: () => Float32Array): E.Either<ReadonlyArray<GanError>, Float32Array> => {
+  const errors = upsampleErrors(images, factor)
+  return errors.length > 0 ? E.left(errors) : E.right(upsample())
 }
 
 /** Keys' cubic convolution kernel with parameter `a`. */
@@ -45,19 +53,35 @@ const taps = (inLength: number, factor: number, a: number): { readonly index: In
  * Bicubic upsampling by an integer `factor`: Keys' cubic convolution (a = −0.5 by default, as
  * MATLAB's `imresize` and PIL use; PyTorch and OpenCV use −0.75), half-pixel centres as in
  * `align_corners=False`, border pixels replicated, separable (rows, then columns), the result
- * clamped to [0, 1]. Returns `count × (height·factor) × (width·factor) × channels` values.
- * Throws a `GanException` when `factor` is not a positive integer.
+ * clamped to [0, 1]. Returns `count × (height·factor) × (width·factor) × channels` values, or an
+ * error when `factor` is not a positive integer or the layout does not fit the values.
  *
  * @example
  * import { bicubicUpsample } from 'ganfp'
- * bicubicUpsample({ values: [0.5], count: 1, height: 1, width: 1, channels: 1 }, 2) // Float32Array [0.5, 0.5, 0.5, 0.5]
+ * bicubicUpsample({ values: [0.5], count: 1, height: 1, width: 1, channels: 1 }, 2) // { _tag: 'Right', right: Float32Array [0.5, 0.5, 0.5, 0.5] }
  * @since 0.1.0
  * @category combinators
  */
-export const bicubicUpsample = (images: ImageBatch, factor: number, options: { readonly a?: number } = {}): Float32Array => {
-  checkFactor(factor)
+export const bicubicUpsample = (
+  images: ImageBatch,
+  factor: number,
+  options: { readonly a?: number } = {},
+): E.Either<ReadonlyArray<GanError>, Float32Array> => checked(images, factor, () => bicubicChecked(images, factor, options.a ?? -0.5))
+
+/**
+ * The throwing twin of `bicubicUpsample`.
+ *
+ * @example
+ * import { bicubicUpsampleOrThrow } from 'ganfp'
+ * bicubicUpsampleOrThrow({ values: [0.5], count: 1, height: 1, width: 1, channels: 1 }, 2) // Float32Array [0.5, 0.5, 0.5, 0.5]
+ * @since 0.1.0
+ * @category combinators
+ */
+export const bicubicUpsampleOrThrow = (images: ImageBatch, factor: number, options: { readonly a?: number } = {}): Float32Array =>
+  getOrThrow(bicubicUpsample(images, factor, options))
+
+const bicubicChecked = (images: ImageBatch, factor: number, a: number): Float32Array => {
   const { count, height, width, channels } = images
-  const a = options.a ?? -0.5
   const [outHeight, outWidth] = [height * factor, width * factor]
   const across = taps(width, factor, a)
   const down = taps(height, factor, a)
@@ -86,17 +110,30 @@ export const bicubicUpsample = (images: ImageBatch, factor: number, options: { r
 
 /**
  * Nearest-neighbour upsampling by an integer `factor`: each pixel becomes a `factor × factor`
- * block. For showing low-resolution inputs beside their upsamplings. Throws a `GanException`
- * when `factor` is not a positive integer.
+ * block. For showing low-resolution inputs beside their upsamplings. An error when `factor` is
+ * not a positive integer or the layout does not fit the values.
  *
  * @example
  * import { nearestUpsample } from 'ganfp'
- * nearestUpsample({ values: [0, 1], count: 1, height: 1, width: 2, channels: 1 }, 2) // Float32Array [0, 0, 1, 1, 0, 0, 1, 1]
+ * nearestUpsample({ values: [0, 1], count: 1, height: 1, width: 2, channels: 1 }, 2) // { _tag: 'Right', right: Float32Array [0, 0, 1, 1, 0, 0, 1, 1] }
  * @since 0.1.0
  * @category combinators
  */
-export const nearestUpsample = (images: ImageBatch, factor: number): Float32Array => {
-  checkFactor(factor)
+export const nearestUpsample = (images: ImageBatch, factor: number): E.Either<ReadonlyArray<GanError>, Float32Array> =>
+  checked(images, factor, () => nearestChecked(images, factor))
+
+/**
+ * The throwing twin of `nearestUpsample`.
+ *
+ * @example
+ * import { nearestUpsampleOrThrow } from 'ganfp'
+ * nearestUpsampleOrThrow({ values: [0, 1], count: 1, height: 1, width: 2, channels: 1 }, 2) // Float32Array [0, 0, 1, 1, 0, 0, 1, 1]
+ * @since 0.1.0
+ * @category combinators
+ */
+export const nearestUpsampleOrThrow = (images: ImageBatch, factor: number): Float32Array => getOrThrow(nearestUpsample(images, factor))
+
+const nearestChecked = (images: ImageBatch, factor: number): Float32Array => {
   const { count, height, width, channels } = images
   const [outHeight, outWidth] = [height * factor, width * factor]
   const out = new Float32Array(count * outHeight * outWidth * channels)

@@ -6,6 +6,8 @@
  *
  * @since 0.1.0
  */
+import * as E from 'fp-ts/lib/Either.js'
+import { getOrThrow, shapeMismatch, type GanError } from '../errors.ts'
 
 /**
  * `count` feature vectors of length `dimension`, row after row.
@@ -128,19 +130,45 @@ const multiply = (x: Float64Array, y: Float64Array, n: number): Float64Array => 
 /**
  * The Fréchet distance between two Gaussians: ‖μa − μb‖² + tr(Ca) + tr(Cb) − 2·tr((Ca^½ Cb Ca^½)^½).
  * The square root goes through Ca's eigendecomposition, so the middle matrix stays symmetric and
- * its trace root is a sum of eigenvalue roots (negative round-off clipped to 0).
+ * its trace root is a sum of eigenvalue roots (negative round-off clipped to 0). Statistics of
+ * different dimensions are a `ShapeMismatch`.
  *
  * @example
  * import { frechetDistance, gaussianStatistics } from 'ganfp'
  * const a = gaussianStatistics({ count: 2, dimension: 1, values: [0, 2] }) // N(1, 2)
  * const b = gaussianStatistics({ count: 2, dimension: 1, values: [3, 5] }) // N(4, 2)
- * frechetDistance(a, b) // 9: (1 − 4)² + 2 + 2 − 2·2
+ * frechetDistance(a, b) // { _tag: 'Right', right: 9 }: (1 − 4)² + 2 + 2 − 2·2
  * @since 0.1.0
  * @category metrics
  */
-export const frechetDistance = (a: GaussianStatistics, b: GaussianStatistics): number => {
+export const frechetDistance = (a: GaussianStatistics, b: GaussianStatistics): E.Either<ReadonlyArray<GanError>, number> =>
+  a.dimension === b.dimension
+    ? E.right(sameDimensionFrechet(a, b))
+    : E.left([shapeMismatch('b.dimension', `${a.dimension} (a.dimension)`, String(b.dimension))])
+
+/**
+ * The throwing twin of `frechetDistance`.
+ *
+ * @example
+ * import { frechetDistanceOrThrow, gaussianStatistics } from 'ganfp'
+ * const a = gaussianStatistics({ count: 2, dimension: 1, values: [0, 2] })
+ * frechetDistanceOrThrow(a, a) // 0
+ * @since 0.1.0
+ * @category metrics
+ */
+export const frechetDistanceOrThrow = (a: GaussianStatistics, b: GaussianStatistics): number => getOrThrow(frechetDistance(a, b))
+
+/**
+ * `frechetDistance` for statistics known to share their dimension (the same judge's features):
+ * the library's own use.
+ *
+ * @example
+ * sameDimensionFrechet(a, a) // 0
+ * @since 0.1.0
+ * @category metrics
+ */
+export const sameDimensionFrechet = (a: GaussianStatistics, b: GaussianStatistics): number => {
   const n = a.dimension
-  if (b.dimension !== n) throw new RangeError(`frechetDistance: dimensions ${n} and ${b.dimension} differ`)
   let meanTerm = 0
   let traces = 0
   for (let i = 0; i < n; i++) {

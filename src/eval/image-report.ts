@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { invalidData, type GanError } from '../errors.ts'
 import { selectImages, shuffledIndices, splitHeldOut, type BundledImageSet, type LabelledImages } from '../data/images.ts'
 import type { ImageClassifier } from './classifier.ts'
-import { frechetDistance, gaussianStatistics, kernelDistance, manifoldMetrics, type Features } from './feature-metrics.ts'
+import { gaussianStatistics, kernelDistance, manifoldMetrics, sameDimensionFrechet, type Features } from './feature-metrics.ts'
 import { loadJudge } from './judge.ts'
 
 /**
@@ -135,7 +135,7 @@ const scoreAgainst = async (judge: ImageClassifier, heldOut: Features, images: F
   const histogram = await labelHistogram(judge, images, count)
   return {
     count,
-    fd: frechetDistance(gaussianStatistics(features), gaussianStatistics(heldOut)),
+    fd: sameDimensionFrechet(gaussianStatistics(features), gaussianStatistics(heldOut)),
     kid: kernelDistance(features, heldOut),
     ...manifoldMetrics(heldOut, features),
     histogram,

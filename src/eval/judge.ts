@@ -10,7 +10,7 @@ import type { BundledImageSet } from '../data/images.ts'
 import { perceptual, type ContentLoss } from '../dsl/content.ts'
 import { sequential } from '../dsl/network.ts'
 import type { TensorData } from '../train/snapshot.ts'
-import { classifierFromWeights, judgeArchitecture, type ImageClassifier } from './classifier.ts'
+import { classifierFromWeightsOrThrow, judgeArchitecture, type ImageClassifier } from './classifier.ts'
 
 /**
  * What a generated judge module holds.
@@ -101,7 +101,8 @@ export const judgeWeights = async (dataset: BundledImageSet): Promise<JudgeWeigh
  * @category io
  */
 export const loadJudge = async (dataset: BundledImageSet): Promise<ImageClassifier> =>
-  classifierFromWeights([28, 28, 1], 10, judgeArchitecture(), decode(await judgeWeights(dataset)))
+  // Total: the shipped weights fit the shipped architecture (tests/judge.test.ts checks both).
+  classifierFromWeightsOrThrow([28, 28, 1], 10, judgeArchitecture(), decode(await judgeWeights(dataset)))
 
 /**
  * A perceptual content loss on a judge's activations after feature layer `layer` (default 7: the

@@ -5,22 +5,43 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { invalidData, type GanError } from '../errors.ts'
+import { getOrThrow, invalidData, type GanError } from '../errors.ts'
 
 /**
- * The bytes of a `.npy` file holding `values` with `shape`.
+ * The bytes of a `.npy` file holding `values` with `shape`; a shape that does not hold exactly
+ * the values given is an `InvalidData` error.
  *
  * @example
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { encodeNpy } from 'ganfp'
  * const bytes = encodeNpy(new Float32Array([1, 2, 3, 4]), [2, 2])
- * bytes.length % 64 // 16: a 64-byte-aligned header, then 16 bytes of data
+ * E.isRight(bytes) && bytes.right.length % 64 // 16: a 64-byte-aligned header, then 16 bytes of data
  *
  * @since 0.1.0
  * @category io
  */
-export const encodeNpy = (values: Float32Array | Int32Array, shape: ReadonlyArray<number>): Uint8Array => {
+export const encodeNpy = (values: Float32Array | Int32Array, shape: ReadonlyArray<number>): E.Either<ReadonlyArray<GanError>, Uint8Array> => {
+  if (shape.some((d) => !Number.isInteger(d) || d < 0))
+    return E.left([invalidData('shape', 'dimensions that are integers ≥ 0', `[${shape.join(', ')}]`)])
   const size = shape.reduce((a, b) => a * b, 1)
-  if (size !== values.length) throw new RangeError(`npy: shape [${shape.join(', ')}] holds ${size} values, given ${values.length}`)
+  return size === values.length
+    ? E.right(encodeChecked(values, shape))
+    : E.left([invalidData('values.length', `${size} (the size of shape [${shape.join(', ')}])`, String(values.length))])
+}
+
+/**
+ * The throwing twin of `encodeNpy`, for recipes and scripts.
+ *
+ * @example
+ * import { encodeNpyOrThrow } from 'ganfp'
+ * encodeNpyOrThrow(new Int32Array([1, 2]), [2]).length // 136: a 128-byte header, then 8 bytes of data
+ *
+ * @since 0.1.0
+ * @category io
+ */
+export const encodeNpyOrThrow = (values: Float32Array | Int32Array, shape: ReadonlyArray<number>): Uint8Array => getOrThrow(encodeNpy(values, shape))
+
+const encodeChecked = (values: Float32Array | Int32Array, shape: ReadonlyArray<number>): Uint8Array => {
   const descr = values instanceof Float32Array ? '<f4' : '<i4'
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`
@@ -61,8 +82,8 @@ const npyDescriptors: Record<string, 'f4' | 'i4'> = { '<f4': 'f4', '|f4': 'f4', 
  * @since 0.1.0
  * @category parsing
  */
-export const decodeNpy = (bytes: Uint8Array, file: string): E.Either<GanError, NpyArray> => {
-  const fail = (expected: string, actual: string) => E.left(invalidData(file, expected, actual))
+export const decodeNpy = (bytes: Uint8Array, file: string): E.Either<ReadonlyArray<GanError>, NpyArray> => {
+  const fail = (expected: string, actual: string) => E.left([invalidData(file, expected, actual)])
   const magic = [0x93, ...new TextEncoder().encode('NUMPY')]
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) return fail('a .npy file (magic \\x93NUMPY)', 'other bytes')
   const major = bytes[6]!
@@ -89,3 +110,14 @@ export const decodeNpy = (bytes: Uint8Array, file: string): E.Either<GanError, N
   for (let i = 0; i < count; i++) values[i] = kind === 'f4' ? view.getFloat32(dataStart + 4 * i, true) : view.getInt32(dataStart + 4 * i, true)
   return E.right({ shape, values })
 }
+
+/**
+ * The throwing twin of `decodeNpy`, for recipes and scripts.
+ *
+ * @example
+ * import { decodeNpyOrThrow, encodeNpyOrThrow } from 'ganfp'
+ * decodeNpyOrThrow(encodeNpyOrThrow(new Int32Array([1, 2]), [2]), 'labels.npy').shape // [2]
+ * @since 0.1.0
+ * @category parsing
+ */
+export const decodeNpyOrThrow = (bytes: Uint8Array, file: string): NpyArray => getOrThrow(decodeNpy(bytes, file))

@@ -11,9 +11,10 @@ import * as E from 'fp-ts/lib/Either.js'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { invalidData, type GanError } from '../errors.ts'
+import { getOrThrow, invalidData, type GanError } from '../errors.ts'
 import type { Dataset } from '../data/dataset.ts'
 import { imageDataset, splitHeldOut, type BundledImageSet, type LabelledImages } from '../data/images.ts'
+import { readFailure } from './files.ts'
 
 const sources = {
   mnist: {
@@ -63,7 +64,8 @@ const decodeClassFile = (json: unknown, file: string): E.Either<GanError, Uint8A
 const cache = new Map<BundledImageSet, LabelledImages>()
 
 /**
- * Loads a bundled image set (decoded once per process, then served from memory).
+ * Loads a bundled image set (decoded once per process, then served from memory). A data package
+ * that is not installed is an `InvalidData` error saying which to install.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -74,7 +76,22 @@ const cache = new Map<BundledImageSet, LabelledImages>()
  * @since 0.1.0
  * @category constructors
  */
-export const loadBundledImages = (set: BundledImageSet): E.Either<GanError, LabelledImages> => {
+export const loadBundledImages = (set: BundledImageSet): E.Either<ReadonlyArray<GanError>, LabelledImages> =>
+  E.mapLeft((error: GanError) => [error])(decodeBundledImages(set))
+
+/**
+ * The throwing twin of `loadBundledImages`, for scripts and recipes.
+ *
+ * @example
+ * import { loadBundledImagesOrThrow } from 'ganfp/node'
+ * loadBundledImagesOrThrow('fashion').classNames[9] // 'Ankle boot'
+ * @since 0.1.0
+ * @category constructors
+ */
+export const loadBundledImagesOrThrow = (set: BundledImageSet): LabelledImages => getOrThrow(loadBundledImages(set))
+
+/** The bundled set, or the first problem: a missing package, or a file that is not what it ships. */
+const decodeBundledImages = (set: BundledImageSet): E.Either<GanError, LabelledImages> => {
   const cached = cache.get(set)
   if (cached !== undefined) return E.right(cached)
   const source = sources[set]
@@ -90,9 +107,15 @@ export const loadBundledImages = (set: BundledImageSet): E.Either<GanError, Labe
   const labels: Array<number> = []
   for (const [label] of source.classNames.entries()) {
     const file = join(root, source.folder, `${label}.json`)
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (error) {
+      return E.left(readFailure(file, 'a readable file', error, (message) => invalidData(file, 'readable JSON', message)))
+    }
     let json: unknown
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'))
+      json = JSON.parse(text)
     } catch (error) {
       return E.left(invalidData(file, 'readable JSON', error instanceof Error ? error.message : String(error)))
     }
@@ -133,7 +156,16 @@ export const loadBundledImages = (set: BundledImageSet): E.Either<GanError, Labe
  * @since 0.1.0
  * @category constructors
  */
-export const bundledTrainingSet = (set: BundledImageSet): E.Either<ReadonlyArray<GanError>, Dataset> => {
-  const images = loadBundledImages(set)
-  return E.isLeft(images) ? E.left([images.left]) : E.right(imageDataset(splitHeldOut(images.right).train))
-}
+export const bundledTrainingSet = (set: BundledImageSet): E.Either<ReadonlyArray<GanError>, Dataset> =>
+  E.map((images: LabelledImages) => imageDataset(splitHeldOut(images).train))(loadBundledImages(set))
+
+/**
+ * The throwing twin of `bundledTrainingSet`, for scripts and recipes.
+ *
+ * @example
+ * import { bundledTrainingSetOrThrow } from 'ganfp/node'
+ * bundledTrainingSetOrThrow('mnist').numClasses // 10
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bundledTrainingSetOrThrow = (set: BundledImageSet): Dataset => getOrThrow(bundledTrainingSet(set))

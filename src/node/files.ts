@@ -1,41 +1,52 @@
 /**
  * Writing files so that nothing half-written is ever left on disk: write a temporary file beside
- * the target, flush it, then rename it over the target (atomic on POSIX file systems).
+ * the target, flush it, then rename it over the target (atomic on POSIX file systems). A failure
+ * of the operating system is a `FileSystem` error naming the file, never a thrown exception.
  *
  * @since 0.1.0
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname, join, basename } from 'node:path'
+import * as E from 'fp-ts/lib/Either.js'
+import { fileSystemErrorFrom, getOrThrow, type GanError } from '../errors.ts'
+
+/** Whether `error` is what a `node:fs` call throws (a system error carries a string `code`). */
+const isSystemError = (error: unknown): boolean => typeof (error as { code?: unknown } | undefined)?.code === 'string'
 
 /**
- * @example
- * import { writeFileAtomic } from 'ganfp/node'
- * writeFileAtomic('/tmp/ganfp-example.txt', 'hello\n')
- * @since 0.1.0
- * @category io
+ * @internal Runs `f`, a sequence of `node:fs` calls, with a system error as a `FileSystem` error at
+ * `path`; anything else is a bug and is thrown on.
  */
-export const writeFileAtomic = (path: string, contents: string | Uint8Array): void => {
-  mkdirSync(dirname(path), { recursive: true })
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
+export const tryFileSystem = <A>(path: string, expected: string, f: () => A): E.Either<ReadonlyArray<GanError>, A> => {
   try {
-    writeAndFlush(temporary, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents)
-    renameSync(temporary, path)
+    return E.right(f())
   } catch (error) {
-    rmSync(temporary, { force: true })
+    if (isSystemError(error)) return E.left([fileSystemErrorFrom(path, expected, error)])
     throw error
   }
 }
 
 /**
- * Writes `bytes` to `path` (created or truncated) and flushes them to disk before returning.
- *
- * @example
- * import { writeAndFlush } from 'ganfp/node'
- * writeAndFlush('/tmp/ganfp-example.bin', new Uint8Array([1, 2, 3]))
- * @since 0.1.0
- * @category io
+ * @internal What a failed read of `path` is: when nothing is there, `missing(message)` (the
+ * caller's kind of error: a wrong path); otherwise the system's refusal (no permission, a folder
+ * where a file should be), a `FileSystem` error naming `path`.
  */
-export const writeAndFlush = (path: string, bytes: Uint8Array): void => {
+export const readFailure = (path: string, expected: string, error: unknown, missing: (message: string) => GanError): GanError =>
+  (error as { code?: unknown } | undefined)?.code === 'ENOENT'
+    ? missing(error instanceof Error ? error.message : String(error))
+    : fileSystemErrorFrom(path, expected, error)
+
+/** @internal Removes `path` if it is there, as cleanup after a failure: a failure to clean up is not reported over the first. */
+export const removeQuietly = (path: string): void => {
+  try {
+    rmSync(path, { recursive: true, force: true })
+  } catch {
+    // The first failure is the one reported.
+  }
+}
+
+/** @internal `writeAndFlush` throwing what `node:fs` throws: for a sequence of writes inside one `tryFileSystem`. */
+export const writeAndFlushUnsafe = (path: string, bytes: Uint8Array): void => {
   const fd = openSync(path, 'w')
   try {
     let written = 0
@@ -45,6 +56,56 @@ export const writeAndFlush = (path: string, bytes: Uint8Array): void => {
     closeSync(fd)
   }
 }
+
+/**
+ * Writes `contents` to `path` atomically, creating its folders: afterwards the file holds either
+ * all of `contents` or what it held before. A file that cannot be written is a `FileSystem` error
+ * naming it.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { writeFileAtomic } from 'ganfp/node'
+ * E.isRight(writeFileAtomic('/tmp/ganfp-example.txt', 'hello\n')) // true
+ * E.isLeft(writeFileAtomic('/proc/ganfp/x.txt', 'hello\n')) // true: FileSystem at /proc/ganfp/x.txt
+ * @since 0.1.0
+ * @category io
+ */
+export const writeFileAtomic = (path: string, contents: string | Uint8Array): E.Either<ReadonlyArray<GanError>, void> => {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
+  const written = tryFileSystem(path, 'a writable file', () => {
+    mkdirSync(dirname(path), { recursive: true })
+    writeAndFlushUnsafe(temporary, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents)
+    renameSync(temporary, path)
+  })
+  if (E.isLeft(written)) removeQuietly(temporary)
+  return written
+}
+
+/**
+ * The throwing twin of `writeFileAtomic`, for scripts and recipes: a file that cannot be written
+ * is a `GanException` with a `FileSystem` error naming it.
+ *
+ * @example
+ * import { writeFileAtomicOrThrow } from 'ganfp/node'
+ * writeFileAtomicOrThrow('/tmp/ganfp-example.txt', 'hello\n')
+ * @since 0.1.0
+ * @category io
+ */
+export const writeFileAtomicOrThrow = (path: string, contents: string | Uint8Array): void => getOrThrow(writeFileAtomic(path, contents))
+
+/**
+ * Writes `bytes` to `path` (created or truncated) and flushes them to disk before returning. Not
+ * atomic (see `writeFileAtomic`); a file that cannot be written is a `FileSystem` error naming it.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { writeAndFlush } from 'ganfp/node'
+ * E.isRight(writeAndFlush('/tmp/ganfp-example.bin', new Uint8Array([1, 2, 3]))) // true
+ * @since 0.1.0
+ * @category io
+ */
+export const writeAndFlush = (path: string, bytes: Uint8Array): E.Either<ReadonlyArray<GanError>, void> =>
+  tryFileSystem(path, 'a writable file', () => writeAndFlushUnsafe(path, bytes))
 
 /**
  * 2-D points as CSV with an `x,y` header.

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { invalidData, type GanError } from '../errors.ts'
 import type { LabelledImages } from '../data/images.ts'
+import { readFailure } from './files.ts'
 
 /**
  * An IDX array of unsigned bytes.
@@ -33,10 +34,15 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`
  * @example
  * import { parseIdx } from 'ganfp/node'
  * parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]), 'labels') // { _tag: 'Right', right: { dims: [2], data: Uint8Array [7, 9] } }
+ * parseIdx(new Uint8Array([1, 2]), 'x.idx') // { _tag: 'Left', left: [an InvalidData error at x.idx] }
  * @since 0.1.0
  * @category parsing
  */
-export const parseIdx = (raw: Uint8Array, file: string): E.Either<GanError, IdxArray> => {
+export const parseIdx = (raw: Uint8Array, file: string): E.Either<ReadonlyArray<GanError>, IdxArray> =>
+  E.mapLeft((error: GanError) => [error])(parseIdxBytes(raw, file))
+
+/** The first thing wrong with IDX bytes: each check needs the ones before it to pass. */
+const parseIdxBytes = (raw: Uint8Array, file: string): E.Either<GanError, IdxArray> => {
   let bytes = raw
   if (raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
@@ -69,11 +75,13 @@ export const parseIdx = (raw: Uint8Array, file: string): E.Either<GanError, IdxA
 }
 
 const readIdx = (file: string): E.Either<GanError, IdxArray> => {
+  let bytes: Uint8Array
   try {
-    return parseIdx(new Uint8Array(readFileSync(file)), file)
+    bytes = new Uint8Array(readFileSync(file))
   } catch (error) {
-    return E.left(invalidData(file, 'a readable file', error instanceof Error ? error.message : String(error)))
+    return E.left(readFailure(file, 'a readable file', error, (message) => invalidData(file, 'a readable file', message)))
   }
+  return parseIdxBytes(bytes, file)
 }
 
 /**

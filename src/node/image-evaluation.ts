@@ -32,5 +32,5 @@ export const evaluateImages = async (
 ): Promise<E.Either<ReadonlyArray<GanError>, ImageEvaluation>> => {
   const reference = loadBundledImages(options.dataset)
   if (E.isRight(reference)) return evaluateImagesAgainst(images, count, { ...options, reference: reference.right })
-  return E.left([...sampleImageProblems(images, count), reference.left])
+  return E.left([...sampleImageProblems(images, count), ...reference.left])
 }

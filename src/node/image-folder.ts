@@ -6,9 +6,6 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import pngjs from 'pngjs'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { Rng } from '../random.ts'
 import type { LabelledImages } from '../data/images.ts'
@@ -26,32 +23,14 @@ export interface ImageFolderOptions {
   readonly channels: 1 | 3
 }
 
-const listPngs = (dir: string): ReadonlyArray<string> =>
-  readdirSync(dir)
-    .filter((f) => f.toLowerCase().endsWith('.png'))
-    .sort()
-    .map((f) => join(dir, f))
-
 /** One decoded image's channels-last bytes, or what is wrong with the file. */
-const decodePng = (file: string, options: ImageFolderOptions): E.Either<GanError, Uint8Array> => {
-  let png: { width: number; height: number; data: Uint8Array }
-  try {
-    png = pngjs.PNG.sync.read(readFileSync(file))
-  } catch (error) {
-    return E.left(invalidData(file, 'a readable PNG', error instanceof Error ? error.message : String(error)))
-  }
-  if (png.height !== options.height || png.width !== options.width)
-    return E.left(
-      invalidData(file, `an image of ${options.height}×${options.width} (height×width)`, `${png.height}×${png.width}`),
-    )
-  const pixels = png.width * png.height
-  const out = new Uint8Array(pixels * options.channels)
-  for (let i = 0; i < pixels; i++) {
-    const [r, g, b] = [png.data[4 * i]!, png.data[4 * i + 1]!, png.data[4 * i + 2]!]
-    if (options.channels === 3) out.set([r, g, b], 3 * i)
-    else out[i] = Math.round(0.299 * r + 0.587 * g + 0.114 * b) // ITU-R BT.601 luma
-  }
-  return E.right(out)
+const decodePng = (file: string, options: ImageFolderOptions): E.Either<ReadonlyArray<GanError>, Uint8Array> => {
+  const decoded = readPng(file, options.channels)
+  if (E.isLeft(decoded)) return decoded
+  const { height, width, pixels } = decoded.right
+  return height === options.height && width === options.width
+    ? E.right(pixels)
+    : E.left([invalidData(file, `an image of ${options.height}×${options.width} (height×width)`, `${height}×${width}`)])
 }
 
 /**
@@ -68,16 +47,10 @@ export const loadImageFolder = (
   dir: string,
   options: ImageFolderOptions,
 ): E.Either<ReadonlyArray<GanError>, LabelledImages> => {
-  let entries: ReadonlyArray<string>
-  try {
-    entries = readdirSync(dir).sort()
-  } catch (error) {
-    return E.left([invalidData(dir, 'a readable folder', error instanceof Error ? error.message : String(error))])
-  }
-  const classDirs = entries.filter((e) => statSync(join(dir, e)).isDirectory())
-  const classes = classDirs.length > 0 ? classDirs.map((c) => ({ name: c, files: listPngs(join(dir, c)) })) : [{ name: 'all', files: listPngs(dir) }]
+  const listed = listPngClasses(dir)
+  if (E.isLeft(listed)) return listed
+  const classes = listed.right
   const total = classes.reduce((n, c) => n + c.files.length, 0)
-  if (total === 0) return E.left([invalidData(dir, 'PNG files (flat, or one sub-folder per class)', 'none')])
   const size = options.height * options.width * options.channels
   const pixels = new Uint8Array(total * size)
   const labels = new Uint8Array(total)
@@ -86,7 +59,7 @@ export const loadImageFolder = (
   classes.forEach(({ files }, label) => {
     for (const file of files) {
       const decoded = decodePng(file, options)
-      if (E.isLeft(decoded)) errors.push(decoded.left)
+      if (E.isLeft(decoded)) errors.push(...decoded.left)
       else pixels.set(decoded.right, index * size)
       labels[index++] = label
     }
@@ -155,7 +128,7 @@ export const loadImageFolderCrops = (
   const errors: Array<GanError> = []
   files.forEach(({ file, label }, f) => {
     const decoded = readPng(file, channels)
-    if (E.isLeft(decoded)) return void errors.push(decoded.left)
+    if (E.isLeft(decoded)) return void errors.push(...decoded.left)
     const { height, width } = decoded.right
     if (height < cropSize || width < cropSize)
       return void errors.push(

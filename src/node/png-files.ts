@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pngjs from 'pngjs'
 import { invalidData, type GanError } from '../errors.ts'
+import { readFailure } from './files.ts'
 
 /**
  * One decoded PNG: `height × width × channels` bytes, channels last.
@@ -63,7 +64,7 @@ export const listPngClasses = (dir: string): E.Either<ReadonlyArray<GanError>, R
       .filter((e) => statSync(join(dir, e)).isDirectory())
     classes = folders.length > 0 ? folders.map((name) => ({ name, files: pngsIn(join(dir, name)) })) : [{ name: 'all', files: pngsIn(dir) }]
   } catch (error) {
-    return E.left([invalidData(dir, 'a readable folder', errorText(error))])
+    return E.left([readFailure(dir, 'a readable folder', error, (message) => invalidData(dir, 'a readable folder', message))])
   }
   if (classes.every((c) => c.files.length === 0))
     return E.left([invalidData(dir, 'PNG files (flat, or one sub-folder per class)', 'none')])
@@ -72,7 +73,8 @@ export const listPngClasses = (dir: string): E.Either<ReadonlyArray<GanError>, R
 
 /**
  * Decodes one PNG file of any size, keeping luminance (ITU-R BT.601 luma, rounded) or RGB; alpha
- * is dropped.
+ * is dropped. A file that is not a PNG is an `InvalidData` error naming it; one the system will
+ * not let be read, a `FileSystem` error.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -82,12 +84,18 @@ export const listPngClasses = (dir: string): E.Either<ReadonlyArray<GanError>, R
  * @since 0.1.0
  * @category constructors
  */
-export const readPng = (file: string, channels: 1 | 3): E.Either<GanError, DecodedPng> => {
+export const readPng = (file: string, channels: 1 | 3): E.Either<ReadonlyArray<GanError>, DecodedPng> => {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(file)
+  } catch (error) {
+    return E.left([readFailure(file, 'a readable file', error, (message) => invalidData(file, 'a readable PNG', message))])
+  }
   let png: { width: number; height: number; data: Uint8Array }
   try {
-    png = pngjs.PNG.sync.read(readFileSync(file))
+    png = pngjs.PNG.sync.read(bytes)
   } catch (error) {
-    return E.left(invalidData(file, 'a readable PNG', errorText(error)))
+    return E.left([invalidData(file, 'a readable PNG', errorText(error))])
   }
   const count = png.width * png.height
   const pixels = new Uint8Array(count * channels)

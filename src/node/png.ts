@@ -9,7 +9,8 @@ import type { Canvas } from '../io/canvas.ts'
 import { imageGrid, toUnitRange } from '../io/grid.ts'
 
 /**
- * The canvas as PNG bytes.
+ * The canvas as PNG bytes. Total: pngjs cannot fail on a canvas whose `rgba` holds its
+ * `width × height` pixels (as `canvas` and `imageGrid` make them), an empty one included.
  *
  * @example
  * import { canvas } from 'ganfp'
@@ -20,7 +21,8 @@ import { imageGrid, toUnitRange } from '../io/grid.ts'
  */
 export const encodePng = (c: Canvas): Uint8Array => {
   const png = new pngjs.PNG({ width: c.width, height: c.height })
-  png.data.set(c.rgba)
+  // pngjs allocates no buffer for an empty image.
+  if (c.rgba.length > 0) png.data.set(c.rgba)
   return new Uint8Array(pngjs.PNG.sync.write(png))
 }
 

@@ -18,7 +18,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { decodeWithPaths, NonNegativeInt } from '../io/decode.ts'
-import { writeFileAtomic } from './files.ts'
+import { tryFileSystem, writeFileAtomic } from './files.ts'
 import { lossPlotSvg, type PlotPoint } from '../io/loss-plot.ts'
 
 /**
@@ -79,7 +79,8 @@ export interface MetricsRow extends PlotPoint {
 const MetricsRowCodec = t.type({ step: NonNegativeInt })
 
 /**
- * An open run directory.
+ * An open run directory. Each method reports a file that cannot be read or written as a
+ * `FileSystem` error naming it.
  *
  * @since 0.1.0
  * @category model
@@ -90,11 +91,12 @@ export interface RunDirectory {
   readonly checkpoints: string
   /** The rows of `metrics.jsonl` (none for a new run). */
   readonly readMetrics: () => E.Either<ReadonlyArray<GanError>, ReadonlyArray<MetricsRow>>
-  readonly appendMetrics: (row: MetricsRow) => void
+  readonly appendMetrics: (row: MetricsRow) => E.Either<ReadonlyArray<GanError>, void>
   /** Rewrites `metrics.jsonl` with the given rows only (a resumed run drops the steps it repeats). */
-  readonly replaceMetrics: (rows: ReadonlyArray<MetricsRow>) => void
-  readonly writeGrid: (step: number, png: Uint8Array) => void
-  readonly writeLossPlot: (rows: ReadonlyArray<MetricsRow>, scoreLabel?: string) => void
+  readonly replaceMetrics: (rows: ReadonlyArray<MetricsRow>) => E.Either<ReadonlyArray<GanError>, void>
+  /** Writes `samples/step-NNNNNNNN.png` and `samples/latest.png`. */
+  readonly writeGrid: (step: number, png: Uint8Array) => E.Either<ReadonlyArray<GanError>, void>
+  readonly writeLossPlot: (rows: ReadonlyArray<MetricsRow>, scoreLabel?: string) => E.Either<ReadonlyArray<GanError>, void>
 }
 
 const open = (path: string, manifest: RunManifest): RunDirectory => {
@@ -105,11 +107,12 @@ const open = (path: string, manifest: RunManifest): RunDirectory => {
     manifest,
     checkpoints: join(path, 'checkpoints'),
     readMetrics: () => {
-      if (!existsSync(metricsPath)) return E.right([])
+      const text = tryFileSystem(metricsPath, 'a readable file', () => (existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8') : ''))
+      if (E.isLeft(text)) return text
       const rows: Array<MetricsRow> = []
       const errors: Array<GanError> = []
       // A line cut short by a crash mid-append is the last one: it is dropped, not an error.
-      const lines = readFileSync(metricsPath, 'utf8').split('\n')
+      const lines = text.right.split('\n')
       lines.forEach((line, i) => {
         if (line.trim() === '') return
         try {
@@ -124,19 +127,20 @@ const open = (path: string, manifest: RunManifest): RunDirectory => {
       })
       return errors.length > 0 ? E.left(errors) : E.right(rows)
     },
-    appendMetrics: (row) => appendFileSync(metricsPath, toLine(row)),
+    appendMetrics: (row) => tryFileSystem(metricsPath, 'a writable file', () => appendFileSync(metricsPath, toLine(row))),
     replaceMetrics: (rows) => writeFileAtomic(metricsPath, rows.map(toLine).join('')),
-    writeGrid: (step, png) => {
-      writeFileAtomic(join(path, 'samples', `step-${String(step).padStart(8, '0')}.png`), png)
-      writeFileAtomic(join(path, 'samples', 'latest.png'), png)
-    },
+    writeGrid: (step, png) =>
+      E.flatMap(() => writeFileAtomic(join(path, 'samples', 'latest.png'), png))(
+        writeFileAtomic(join(path, 'samples', `step-${String(step).padStart(8, '0')}.png`), png),
+      ),
     writeLossPlot: (rows, scoreLabel) => writeFileAtomic(join(path, 'loss.svg'), lossPlotSvg(rows, scoreLabel === undefined ? {} : { scoreLabel })),
   }
 }
 
 /**
  * Creates the directory of a new run and writes its manifest. `path` must not exist or be empty:
- * a run is never written over another.
+ * a run is never written over another. A directory that cannot be created or written is a
+ * `FileSystem` error naming it.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -152,7 +156,9 @@ const open = (path: string, manifest: RunManifest): RunDirectory => {
  * @category io
  */
 export const createRunDirectory = (path: string, manifest: RunManifest): E.Either<ReadonlyArray<GanError>, RunDirectory> => {
-  if (existsSync(path) && readdirSync(path).length > 0)
+  const entries = tryFileSystem(path, 'a new or empty directory', () => (existsSync(path) ? readdirSync(path) : []))
+  if (E.isLeft(entries)) return entries
+  if (entries.right.length > 0)
     return E.left([
       invalidConfig(
         '--out',
@@ -160,8 +166,7 @@ export const createRunDirectory = (path: string, manifest: RunManifest): E.Eithe
         existsSync(join(path, 'manifest.json')) ? `the run directory ${path} (continue it with \`ganfp resume ${path}\`)` : `the non-empty directory ${path}`,
       ),
     ])
-  writeFileAtomic(join(path, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
-  return E.right(open(path, manifest))
+  return E.map(() => open(path, manifest))(writeFileAtomic(join(path, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`))
 }
 
 /**
@@ -179,9 +184,11 @@ export const createRunDirectory = (path: string, manifest: RunManifest): E.Eithe
 export const openRunDirectory = (path: string): E.Either<ReadonlyArray<GanError>, RunDirectory> => {
   const manifestPath = join(path, 'manifest.json')
   if (!existsSync(manifestPath)) return E.left([invalidConfig('RUN_DIR', 'a run directory with a manifest.json', `no ${manifestPath}`)])
+  const text = tryFileSystem(manifestPath, 'a readable file', () => readFileSync(manifestPath, 'utf8'))
+  if (E.isLeft(text)) return text
   let json: unknown
   try {
-    json = JSON.parse(readFileSync(manifestPath, 'utf8'))
+    json = JSON.parse(text.right)
   } catch (error) {
     return E.left([invalidData(manifestPath, 'JSON', error instanceof Error ? error.message : String(error))])
   }

@@ -6,11 +6,13 @@
  * @since 0.1.0
  */
 import { join } from 'node:path'
-import { useBackendOrThrow, type BackendChoice, type BackendSelection } from '../compile/backend.ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { useBackend, type BackendChoice, type BackendSelection } from '../compile/backend.ts'
+import { getOrThrow, type GanError } from '../errors.ts'
 import { outputIsLogit } from '../dsl/loss.ts'
 import { phaseAt } from '../dsl/schedule.ts'
-import { listCheckpoints, writeCheckpoint } from '../node/checkpoint.ts'
-import { writeFileAtomic } from '../node/files.ts'
+import { listCheckpointsOrThrow, writeCheckpointOrThrow } from '../node/checkpoint.ts'
+import { writeFileAtomicOrThrow } from '../node/files.ts'
 import type { MetricsRow, RunDirectory } from '../node/run-directory.ts'
 import {
   defaultHealthThresholds,
@@ -23,7 +25,8 @@ import {
 import { snapshotTensorGroups, type TrainerSnapshot } from '../train/snapshot.ts'
 import type { StepReport, Trainer } from '../train/trainer.ts'
 import type { RunConfig } from './options.ts'
-import { generatorInputs, type RecipeSetup } from './prepare.ts'
+import { attempt } from './attempt.ts'
+import { generatorInputsOrThrow, type RecipeSetup } from './prepare.ts'
 import { resumableConfig, type RunRecord } from './record.ts'
 
 /**
@@ -61,8 +64,8 @@ export interface RunSummary {
 }
 
 /** The backend `run` asks for, set up (with its wasm threads). */
-export const selectBackend = (run: RunConfig): Promise<BackendSelection> =>
-  useBackendOrThrow(run.backend as BackendChoice, run.threads > 0 ? { wasmThreads: run.threads } : {})
+export const selectBackend = (run: RunConfig): Promise<E.Either<ReadonlyArray<GanError>, BackendSelection>> =>
+  useBackend(run.backend as BackendChoice, run.threads > 0 ? { wasmThreads: run.threads } : {})
 
 /** Paths of non-finite parameter values, for the NonFinite alarm's message. */
 const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
@@ -72,9 +75,13 @@ const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
 
 /**
  * Trains, filling `directory`, from the trainer's current step to `run.steps`. Shared by new and
- * resumed runs.
+ * resumed runs. A file that cannot be written, a failed step or a recipe function's error ends the
+ * run with a `Left` (the loop calls the `…OrThrow` twins; `attempt` turns what they throw back).
  */
-export const execute = async (context: {
+export const execute = (context: ExecuteContext): Promise<E.Either<ReadonlyArray<GanError>, RunSummary>> => attempt(() => train(context))
+
+/** What `execute` trains with. */
+interface ExecuteContext {
   readonly directory: RunDirectory
   readonly trainer: Trainer
   readonly setup: RecipeSetup
@@ -85,12 +92,14 @@ export const execute = async (context: {
   readonly resumed: boolean
   readonly events: RunEvents
   readonly signal: AbortSignal | undefined
-}): Promise<RunSummary> => {
+}
+
+const train = async (context: ExecuteContext): Promise<RunSummary> => {
   const { directory, trainer, setup, run, events } = context
   const log = (line: string): void => events.message?.(line)
   const spec = trainer.compiled.spec
   const scoreLabel = outputIsLogit(spec.loss) ? 'D(x), D(G(z))' : 'critic scores on real and generated'
-  const fixedLatents = await generatorInputs(setup, 64, run.seed + 1)
+  const fixedLatents = await generatorInputsOrThrow(setup, 64, run.seed + 1)
   const rows = [...context.rows]
   let health = context.health
   const alarms: Array<Alarm> = []
@@ -100,7 +109,7 @@ export const execute = async (context: {
   let lastPlot = 0
 
   const checkpoint = async (): Promise<'written' | 'non-finite'> => {
-    const snapshot = await trainer.snapshot()
+    const snapshot = await trainer.snapshotOrThrow()
     const bad = nonFiniteTensors(snapshot)
     if (bad.length > 0) {
       raise({ kind: 'NonFinite', step: snapshot.step, fatal: true, message: `non-finite values in ${bad.join(', ')} at step ${snapshot.step}` })
@@ -112,7 +121,7 @@ export const execute = async (context: {
       phase: phaseAt(spec.schedule, Math.max(snapshot.step, 1)).index,
       health,
     }
-    lastCheckpoint = writeCheckpoint(directory.checkpoints, snapshot, { run: record, keep: run.keep })
+    lastCheckpoint = writeCheckpointOrThrow(directory.checkpoints, snapshot, { run: record, keep: run.keep })
     return 'written'
   }
   const raise = (alarm: Alarm): void => {
@@ -120,8 +129,8 @@ export const execute = async (context: {
     events.alarm?.(alarm)
   }
   const writeGrid = async (step: number): Promise<ReadonlyArray<Alarm>> => {
-    const samples = await trainer.generate(fixedLatents)
-    if (setup.render !== undefined) directory.writeGrid(step, setup.render(samples, 64))
+    const samples = await trainer.generateOrThrow(fixedLatents)
+    if (setup.render !== undefined) getOrThrow(directory.writeGrid(step, setup.render(samples, 64)))
     const observed = observeSpread(health, sampleSpread(samples, 64), step, defaultHealthThresholds)
     health = observed.state
     return observed.alarms
@@ -129,7 +138,7 @@ export const execute = async (context: {
   const plot = (force: boolean): void => {
     // The plot is rewritten at most every 2 s: cheap next to a step, not next to a thousand.
     if (!force && performance.now() - lastPlot < 2000) return
-    directory.writeLossPlot(rows, scoreLabel)
+    getOrThrow(directory.writeLossPlot(rows, scoreLabel))
     lastPlot = performance.now()
   }
 
@@ -149,7 +158,7 @@ export const execute = async (context: {
       ended = 'out of time'
       break
     }
-    const report = await trainer.step()
+    const report = await trainer.stepOrThrow()
     const observed = observeStep(health, report, spec.loss, defaultHealthThresholds)
     health = observed.state
     const stepAlarms = [...observed.alarms]
@@ -157,7 +166,7 @@ export const execute = async (context: {
     const fatal = stepAlarms.find((a) => a.fatal)
     if (fatal !== undefined) {
       // Say where the non-finite values are: read the state once, on this fatal path only.
-      const bad = nonFiniteTensors(await trainer.snapshot())
+      const bad = nonFiniteTensors(await trainer.snapshotOrThrow())
       stepAlarms[stepAlarms.indexOf(fatal)] = bad.length === 0 ? fatal : { ...fatal, message: `${fatal.message}; non-finite values in ${bad.join(', ')}` }
     }
     for (const a of stepAlarms) raise(a)
@@ -166,7 +175,7 @@ export const execute = async (context: {
     if (report.step % run['log-every'] === 0 || report.step === run.steps || stepAlarms.length > 0 || report.step === 1) {
       const row: MetricsRow = { ...report, seconds, stepsPerSecond, alarms: stepAlarms.map(({ kind, message }) => ({ kind, message })) }
       rows.push(row)
-      directory.appendMetrics(row)
+      getOrThrow(directory.appendMetrics(row))
       plot(false)
     }
     events.step?.(report, { stepsPerSecond, activeAlarms: health.active })
@@ -189,7 +198,7 @@ export const execute = async (context: {
     const scores = await setup.recipe.evaluate({ config: setup.config as never, seed: run.seed, trainer, out: directory.path, log })
     if (scores !== undefined) {
       const file = join(directory.path, 'evaluation.json')
-      writeFileAtomic(file, new TextEncoder().encode(`${JSON.stringify({ step: trainer.stepCount(), scores }, null, 2)}\n`))
+      writeFileAtomicOrThrow(file, new TextEncoder().encode(`${JSON.stringify({ step: trainer.stepCount(), scores }, null, 2)}\n`))
       log(`wrote ${file}`)
     }
   }
@@ -197,7 +206,7 @@ export const execute = async (context: {
     directory: directory.path,
     ended,
     step: trainer.stepCount(),
-    checkpoint: lastCheckpoint ?? listCheckpoints(directory.checkpoints).at(-1)?.path,
+    checkpoint: lastCheckpoint ?? listCheckpointsOrThrow(directory.checkpoints).at(-1)?.path,
     alarms,
   }
 }

@@ -9,11 +9,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
 import { pathToFileURL } from 'node:url'
-import { GanException, invalidConfig } from '../errors.ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { Recipe } from '../recipe/define.ts'
 import { recipeProblems } from '../recipe/problems.ts'
 import { runtimeInfo } from '../runtime.ts'
 import { isModulePath } from './module-reference.ts'
+import { tryFileSystem } from '../node/files.ts'
 
 /**
  * Recipe modules by name, each imported only when named: how the `ganfp` command hands its
@@ -27,8 +29,9 @@ export type RecipeModules = Readonly<Record<string, () => Promise<{ readonly def
 /**
  * The module a package name refers to, resolved from the working directory (where the user
  * installed it) rather than from ganfp's own location; `import()` of the bare name is the fallback.
+ * A package.json that cannot be read or parsed is an error naming it.
  */
-const packageEntry = (name: string, from: string): string => {
+const packageEntry = (name: string, from: string): E.Either<ReadonlyArray<GanError>, string> => {
   const match = /^((?:@[^/]+\/)?[^/]+)(\/.*)?$/.exec(name)
   const packageName = match?.[1] ?? name
   const subpath = match?.[2] === undefined ? '.' : `.${match[2]}`
@@ -36,11 +39,18 @@ const packageEntry = (name: string, from: string): string => {
     const root = join(dir, 'node_modules', packageName)
     const manifestFile = join(root, 'package.json')
     if (existsSync(manifestFile)) {
-      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { exports?: unknown; module?: string; main?: string }
+      const text = tryFileSystem(manifestFile, 'a readable file', () => readFileSync(manifestFile, 'utf8'))
+      if (E.isLeft(text)) return text
+      let manifest: { exports?: unknown; module?: string; main?: string }
+      try {
+        manifest = JSON.parse(text.right)
+      } catch (error) {
+        return E.left([invalidConfig(manifestFile, 'a package.json (JSON)', error instanceof Error ? error.message : String(error))])
+      }
       const target = exportTarget(manifest.exports, subpath) ?? (subpath === '.' ? (manifest.module ?? manifest.main ?? 'index.js') : subpath)
-      return pathToFileURL(join(root, target)).href
+      return E.right(pathToFileURL(join(root, target)).href)
     }
-    if (dirname(dir) === dir) return name
+    if (dirname(dir) === dir) return E.right(name)
   }
 }
 
@@ -94,14 +104,18 @@ const builtinExpected = (builtins: RecipeModules | undefined): string =>
 /**
  * A recipe by module path or package name (found from `cwd`, by default the working directory),
  * or by built-in name (`builtin:NAME` too) when `builtins` holds it: the module's default export,
- * checked (its shape, and a configuration codec that accepts its own defaults); anything else is a
- * `GanException` naming the module and every problem. The built-in recipes come with the `ganfp`
+ * checked (its shape, and a configuration codec that accepts its own defaults); anything else is
+ * a `Left` naming the module and every problem. The built-in recipes come with the `ganfp`
  * command (`ganfp train dcgan`), not with the library.
  *
  * @example
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { loadRecipe } from 'ganfp/node'
- * (await loadRecipe('./examples/my-recipe.ts')).name // 'wgan-gp-grid'
- * (await loadRecipe('dcgan', { builtins: { dcgan: () => import('./recipes/dcgan.ts') } })).name // 'dcgan'
+ * const mine = await loadRecipe('./examples/my-recipe.ts')
+ * E.isRight(mine) && mine.right.name // 'wgan-gp-grid'
+ * const dcgan = await loadRecipe('dcgan', { builtins: { dcgan: () => import('./recipes/dcgan.ts') } })
+ * E.isRight(dcgan) && dcgan.right.name // 'dcgan'
+ * E.isLeft(await loadRecipe('dcgan')) // true: InvalidConfig at RECIPE (no built-ins given)
  * // await loadRecipe('ganfp-recipe-lsgan'): an installed package
  * @since 0.1.0
  * @category cli
@@ -109,16 +123,18 @@ const builtinExpected = (builtins: RecipeModules | undefined): string =>
 export const loadRecipe = async (
   reference: string,
   options: { readonly cwd?: string; readonly builtins?: RecipeModules } = {},
-): Promise<Recipe> => {
+): Promise<E.Either<ReadonlyArray<GanError>, Recipe>> => {
   const cwd = options.cwd ?? process.cwd()
   const builtins = options.builtins
   const name = reference.startsWith('builtin:') ? reference.slice('builtin:'.length) : reference
   const builtin = builtins !== undefined && Object.hasOwn(builtins, name) ? builtins[name] : undefined
   if (reference.startsWith('builtin:') && builtin === undefined)
-    throw new GanException([invalidConfig('RECIPE', builtinExpected(builtins), JSON.stringify(name))])
+    return E.left([invalidConfig('RECIPE', builtinExpected(builtins), JSON.stringify(name))])
   const where = builtin !== undefined ? `builtin:${name}` : reference
+  const entry = builtin !== undefined ? E.right(where) : isModulePath(reference) ? E.right(pathToFileURL(resolve(cwd, reference)).href) : packageEntry(reference, cwd)
+  if (E.isLeft(entry)) return entry
+  const target = entry.right
   let module: Record<string, unknown>
-  const target = builtin !== undefined ? where : isModulePath(reference) ? pathToFileURL(resolve(cwd, reference)).href : packageEntry(reference, cwd)
   try {
     module = (await (builtin !== undefined ? builtin() : import(target))) as Record<string, unknown>
   } catch (error) {
@@ -127,10 +143,10 @@ export const loadRecipe = async (
       : builtins === undefined
         ? 'a module path or an installed package (built-in recipes are available through the ganfp command)'
         : `a built-in recipe (${Object.keys(builtins).join(', ')}), a module path, or an installed package`
-    throw new GanException([invalidConfig('RECIPE', expected, importFailure(reference, target, error))])
+    return E.left([invalidConfig('RECIPE', expected, importFailure(reference, target, error))])
   }
   if (!('default' in module) || module['default'] === undefined)
-    throw new GanException([
+    return E.left([
       invalidConfig(
         `${where}.default`,
         'a recipe as the default export (export default defineRecipe({...}))',
@@ -138,6 +154,20 @@ export const loadRecipe = async (
       ),
     ])
   const problems = recipeProblems(module['default'], `${where}.default`)
-  if (problems.length > 0) throw new GanException(problems)
-  return module['default'] as Recipe
+  return problems.length > 0 ? E.left(problems) : E.right(module['default'] as Recipe)
 }
+
+/**
+ * The throwing twin of `loadRecipe`, for scripts: the recipe, or a `GanException` naming the
+ * module and every problem.
+ *
+ * @example
+ * import { loadRecipeOrThrow } from 'ganfp/node'
+ * (await loadRecipeOrThrow('./examples/my-recipe.ts')).name // 'wgan-gp-grid'
+ * @since 0.1.0
+ * @category cli
+ */
+export const loadRecipeOrThrow = async (
+  reference: string,
+  options: { readonly cwd?: string; readonly builtins?: RecipeModules } = {},
+): Promise<Recipe> => getOrThrow(await loadRecipe(reference, options))

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { GanException, invalidConfig, type GanError } from '../errors.ts'
+import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import { compile, sampleLatent, type CompiledGan } from '../compile/gan.ts'
 import type { Dataset } from '../data/dataset.ts'
 import type { Gan } from '../dsl/gan.ts'
@@ -95,22 +95,40 @@ export const prepareRecipe = async (
 
 /**
  * `n` generator inputs from `seed`: latents, or for paired data the paired inputs of a first
- * batch drawn with that seed (the run's grids, `ganfp sample`).
+ * batch drawn with that seed (the run's grids, `ganfp sample`). Data without such a batch is an
+ * `InvalidConfig` error naming the dataset.
  *
  * @example
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { getOrThrow } from 'ganfp'
  * import { generatorInputs, prepareRecipe } from 'ganfp/node'
  * import recipe from './recipes/dcgan.ts'
  * const { setup } = getOrThrow(await prepareRecipe(recipe, {}, 64))
- * (await generatorInputs(setup, 4, 1)).length // 256: 4 latents of 64
+ * const inputs = await generatorInputs(setup, 4, 1)
+ * E.isRight(inputs) && inputs.right.length // 256: 4 latents of 64
  * @since 0.1.0
  * @category sampling
  */
-export const generatorInputs = async (setup: RecipeSetup, n: number, seed: number): Promise<Float32Array> => {
+export const generatorInputs = async (setup: RecipeSetup, n: number, seed: number): Promise<E.Either<ReadonlyArray<GanError>, Float32Array>> => {
   if (setup.gan.latent._tag !== 'Paired') return sampleLatent(setup.gan.latent, n, Rng.fromSeed(seed))
   const first = await setup.dataset.batches({ batchSize: n, seed })[Symbol.asyncIterator]().next()
   const inputs = first.done === true ? undefined : first.value.pairedInput
-  if (inputs === undefined)
-    throw new GanException([invalidConfig(`data(${setup.dataset.name})`, `a first batch of ${n} paired examples`, 'none')])
-  return inputs
+  return inputs === undefined
+    ? E.left([invalidConfig(`data(${setup.dataset.name})`, `a first batch of ${n} paired examples`, 'none')])
+    : E.right(inputs)
 }
+
+/**
+ * The throwing twin of `generatorInputs`, for scripts.
+ *
+ * @example
+ * import { getOrThrow } from 'ganfp'
+ * import { generatorInputsOrThrow, prepareRecipe } from 'ganfp/node'
+ * import recipe from './recipes/dcgan.ts'
+ * const { setup } = getOrThrow(await prepareRecipe(recipe, {}, 64))
+ * (await generatorInputsOrThrow(setup, 4, 1)).length // 256: 4 latents of 64
+ * @since 0.1.0
+ * @category sampling
+ */
+export const generatorInputsOrThrow = async (setup: RecipeSetup, n: number, seed: number): Promise<Float32Array> =>
+  getOrThrow(await generatorInputs(setup, n, seed))

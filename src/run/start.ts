@@ -2,16 +2,19 @@
  * Starting, restoring and resuming runs: a recipe and its options turned into a run directory
  * that fills as training goes, and a run directory opened again from its manifest and newest
  * checkpoint. On the same backend a resumed run logs the same numbers an uninterrupted one would.
+ * Each returns its problems as a `Left` (bad options, a recipe that does not build, a checkpoint
+ * that does not fit, a file that cannot be written); each has an `…OrThrow` twin for scripts.
  *
  * @since 0.1.0
  */
-import { GanException, getOrThrow } from '../errors.ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { getOrThrow, type GanError } from '../errors.ts'
 import type { BackendChoice, BackendSelection } from '../compile/backend.ts'
 import { tf } from '../compile/tf.ts'
 import { readLatestCheckpoint, type Checkpoint } from '../node/checkpoint.ts'
 import { decodeWithPaths } from '../io/decode.ts'
 import { createRunDirectory, openRunDirectory, type RunDirectory, type RunManifest } from '../node/run-directory.ts'
-import type { Recipe } from '../recipe/define.ts'
+import { recipeResult, type Recipe } from '../recipe/define.ts'
 import { runtimeInfo } from '../runtime.ts'
 import { initialHealthState, type HealthState } from '../train/health.ts'
 import { createTrainer, type Trainer } from '../train/trainer.ts'
@@ -23,15 +26,41 @@ import { prepareRecipe, type RecipeSetup } from './prepare.ts'
 import { checkRecord, RunRecordCodec } from './record.ts'
 
 /**
+ * How `restoreRun` and `resumeRun` find a run's recipe from its manifest's `recipe.module`: the
+ * recipe, or its problems as a `Left` (as `loadRecipe` gives them).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type RecipeLoader = (module: string) => Promise<Recipe | E.Either<ReadonlyArray<GanError>, Recipe>>
+
+/**
+ * A run directory opened to continue (see `restoreRun`); the caller disposes `trainer`.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface RestoredRun {
+  readonly directory: RunDirectory
+  readonly run: RunConfig
+  readonly setup: RecipeSetup
+  readonly checkpoint: Checkpoint
+  readonly health: HealthState
+  readonly backend: BackendSelection
+  readonly trainer: Trainer
+}
+
+/**
  * Starts a new run of `recipe` with command-line `argv`; `module` is how `ganfp resume` finds the
- * recipe again (`builtin:NAME`, a module path or a package name). Bad options are a
- * `GanException` before any directory is created; `'help'` when `argv` asks for `--help`.
+ * recipe again (`builtin:NAME`, a module path or a package name). Bad options are a `Left` before
+ * any directory is created; `'help'` when `argv` asks for `--help`.
  *
  * @example
  * import { startRun } from 'ganfp/node'
  * import vanilla from './recipes/vanilla.ts'
  * const summary = await startRun(vanilla, 'builtin:vanilla', ['--steps', '100', '--out', 'runs/ring'])
- * // { directory: 'runs/ring', ended: 'completed', step: 100, checkpoint: 'runs/ring/checkpoints/step-00000100', alarms: [] }
+ * // { _tag: 'Right', right: { directory: 'runs/ring', ended: 'completed', step: 100, checkpoint: 'runs/ring/checkpoints/step-00000100', alarms: [] } }
+ * await startRun(vanilla, 'builtin:vanilla', ['--steps', '0']) // { _tag: 'Left', left: [InvalidConfig at --steps] }
  * @since 0.1.0
  * @category runs
  */
@@ -41,11 +70,16 @@ export const startRun = async (
   argv: ReadonlyArray<string>,
   events: RunEvents = {},
   signal?: AbortSignal,
-): Promise<RunSummary | 'help'> => {
-  const parsed = getOrThrow(parseRecipeArgs(recipe, argv))
-  if (parsed.help) return 'help'
-  const { setup, compiled } = getOrThrow(await prepareRecipe(recipe, parsed.recipeConfig, parsed.run.batch))
-  const backend = await selectBackend(parsed.run)
+): Promise<E.Either<ReadonlyArray<GanError>, RunSummary | 'help'>> => {
+  const parsed = parseRecipeArgs(recipe, argv)
+  if (E.isLeft(parsed)) return parsed
+  if (parsed.right.help) return E.right('help')
+  const { run, recipeConfig } = parsed.right
+  const prepared = await prepareRecipe(recipe, recipeConfig, run.batch)
+  if (E.isLeft(prepared)) return prepared
+  const { setup, compiled } = prepared.right
+  const backend = await selectBackend(run)
+  if (E.isLeft(backend)) return backend
   const manifest: RunManifest = {
     format: 'ganfp-run',
     formatVersion: 1,
@@ -54,21 +88,54 @@ export const startRun = async (
       module: recipeModuleReference(module),
     },
     argv: [...argv],
-    config: { ...parsed.recipeConfig, ...parsed.run },
-    seed: parsed.run.seed,
-    backend: { requested: parsed.run.backend, name: backend.name, reason: backend.reason },
+    config: { ...recipeConfig, ...run },
+    seed: run.seed,
+    backend: { requested: run.backend, name: backend.right.name, reason: backend.right.reason },
     runtime: runtimeInfo(),
     versions: { ganfp: libraryVersion, '@tensorflow/tfjs-core': tf.version_core },
     createdAt: new Date().toISOString(),
   }
-  const trainer = getOrThrow(createTrainer(compiled, setup.dataset, { seed: parsed.run.seed, batchSize: setup.batchSize }))
+  const trainer = createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize })
+  if (E.isLeft(trainer)) return trainer
   try {
-    const directory = getOrThrow(createRunDirectory(parsed.run.out, manifest))
-    return await execute({ directory, trainer, setup, run: parsed.run, backend, health: initialHealthState, rows: [], resumed: false, events, signal })
+    const directory = createRunDirectory(run.out, manifest)
+    if (E.isLeft(directory)) return directory
+    return await execute({
+      directory: directory.right,
+      trainer: trainer.right,
+      setup,
+      run,
+      backend: backend.right,
+      health: initialHealthState,
+      rows: [],
+      resumed: false,
+      events,
+      signal,
+    })
   } finally {
-    trainer.dispose()
+    trainer.right.dispose()
   }
 }
+
+/**
+ * The throwing twin of `startRun`, for scripts: how the run ended (or `'help'`), or a
+ * `GanException` with every problem.
+ *
+ * @example
+ * import { startRunOrThrow } from 'ganfp/node'
+ * import vanilla from './recipes/vanilla.ts'
+ * const summary = await startRunOrThrow(vanilla, 'builtin:vanilla', ['--steps', '100', '--out', 'runs/ring'])
+ * // { directory: 'runs/ring', ended: 'completed', step: 100, checkpoint: 'runs/ring/checkpoints/step-00000100', alarms: [] }
+ * @since 0.1.0
+ * @category runs
+ */
+export const startRunOrThrow = async (
+  recipe: Recipe,
+  module: string,
+  argv: ReadonlyArray<string>,
+  events: RunEvents = {},
+  signal?: AbortSignal,
+): Promise<RunSummary | 'help'> => getOrThrow(await startRun(recipe, module, argv, events, signal))
 
 /**
  * A run directory opened to continue: its recipe rebuilt from the manifest's arguments, the newest
@@ -77,80 +144,121 @@ export const startRun = async (
  * `backend` the run's backend (evaluation need not run on the backend that trained).
  *
  * @example
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { restoreRun } from 'ganfp/node'
  * import vanilla from './recipes/vanilla.ts'
  * // `loadRecipe` finds a recipe module or package from the manifest; here the recipe is at hand
- * const { trainer, checkpoint } = await restoreRun('runs/ring', async () => vanilla, { backend: 'cpu' })
- * checkpoint.step // 100
- * trainer.dispose()
+ * const restored = await restoreRun('runs/ring', async () => vanilla, { backend: 'cpu' })
+ * if (E.isRight(restored)) {
+ *   restored.right.checkpoint.step // 100
+ *   restored.right.trainer.dispose()
+ * }
  * @since 0.1.0
  * @category runs
  */
 export const restoreRun = async (
   path: string,
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
   overrides: { readonly steps?: number; readonly backend?: BackendChoice } = {},
-): Promise<{
-  readonly directory: RunDirectory
-  readonly run: RunConfig
-  readonly setup: RecipeSetup
-  readonly checkpoint: Checkpoint
-  readonly health: HealthState
-  readonly backend: BackendSelection
-  readonly trainer: Trainer
-}> => {
-  const directory = getOrThrow(openRunDirectory(path))
-  const recipe = await loadRecipe(directory.manifest.recipe.module)
-  const parsed = getOrThrow(parseRecipeArgs(recipe, directory.manifest.argv))
-  const run: RunConfig = { ...parsed.run, out: path, ...overrides }
-  const { setup, compiled } = getOrThrow(await prepareRecipe(recipe, parsed.recipeConfig, run.batch))
-  const checkpoint = getOrThrow(readLatestCheckpoint(directory.checkpoints))
-  const where = `checkpoint(${checkpoint.path}).manifest.json.run`
-  const record = getOrThrow(decodeWithPaths(RunRecordCodec, checkpoint.run, where, 'CheckpointCorrupt'))
-  const recordErrors = checkRecord(record, directory.manifest, where)
-  if (recordErrors.length > 0) throw new GanException(recordErrors)
+): Promise<E.Either<ReadonlyArray<GanError>, RestoredRun>> => {
+  const directory = openRunDirectory(path)
+  if (E.isLeft(directory)) return directory
+  const { manifest, checkpoints } = directory.right
+  const recipe = await recipeResult(() => loadRecipe(manifest.recipe.module))
+  if (E.isLeft(recipe)) return recipe
+  const parsed = parseRecipeArgs(recipe.right, manifest.argv)
+  if (E.isLeft(parsed)) return parsed
+  const run: RunConfig = { ...parsed.right.run, out: path, ...overrides }
+  const prepared = await prepareRecipe(recipe.right, parsed.right.recipeConfig, run.batch)
+  if (E.isLeft(prepared)) return prepared
+  const { setup, compiled } = prepared.right
+  const checkpoint = readLatestCheckpoint(checkpoints)
+  if (E.isLeft(checkpoint)) return checkpoint
+  const where = `checkpoint(${checkpoint.right.path}).manifest.json.run`
+  const record = decodeWithPaths(RunRecordCodec, checkpoint.right.run, where, 'CheckpointCorrupt')
+  if (E.isLeft(record)) return record
+  const recordErrors = checkRecord(record.right, manifest, where)
+  if (recordErrors.length > 0) return E.left(recordErrors)
   const backend = await selectBackend(run)
-  const trainer = getOrThrow(
-    createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot }),
-  )
-  return { directory, run, setup, checkpoint, health: record.health, backend, trainer }
+  if (E.isLeft(backend)) return backend
+  const trainer = createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.right.snapshot })
+  if (E.isLeft(trainer)) return trainer
+  return E.right({
+    directory: directory.right,
+    run,
+    setup,
+    checkpoint: checkpoint.right,
+    health: record.right.health,
+    backend: backend.right,
+    trainer: trainer.right,
+  })
 }
+
+/**
+ * The throwing twin of `restoreRun`, for scripts.
+ *
+ * @example
+ * import { restoreRunOrThrow } from 'ganfp/node'
+ * import vanilla from './recipes/vanilla.ts'
+ * const { trainer, checkpoint } = await restoreRunOrThrow('runs/ring', async () => vanilla, { backend: 'cpu' })
+ * checkpoint.step // 100
+ * trainer.dispose()
+ * @since 0.1.0
+ * @category runs
+ */
+export const restoreRunOrThrow = async (
+  path: string,
+  loadRecipe: RecipeLoader,
+  overrides: { readonly steps?: number; readonly backend?: BackendChoice } = {},
+): Promise<RestoredRun> => getOrThrow(await restoreRun(path, loadRecipe, overrides))
 
 /**
  * Continues the run in `path` from its newest checkpoint, to the step count it was started with
  * (or `steps` if given). `loadRecipe` finds the recipe from the manifest's `recipe.module`.
  *
  * @example
+ * import * as E from 'fp-ts/lib/Either.js'
  * import { resumeRun } from 'ganfp/node'
  * import vanilla from './recipes/vanilla.ts'
  * const summary = await resumeRun('runs/ring', async () => vanilla, { steps: 200 })
- * summary.step // 200: steps 101–200 log what an uninterrupted run would have
+ * E.isRight(summary) && summary.right.step // 200: steps 101–200 log what an uninterrupted run would have
+ * E.isLeft(await resumeRun('runs/none', async () => vanilla)) // true: InvalidConfig at RUN_DIR
  * @since 0.1.0
  * @category runs
  */
 export const resumeRun = async (
   path: string,
-  loadRecipe: (module: string) => Promise<Recipe>,
+  loadRecipe: RecipeLoader,
   options: { readonly steps?: number; readonly events?: RunEvents; readonly signal?: AbortSignal } = {},
-): Promise<RunSummary> => {
-  const { directory, run, setup, checkpoint, health, backend, trainer } = await restoreRun(path, loadRecipe, options.steps === undefined ? {} : { steps: options.steps })
+): Promise<E.Either<ReadonlyArray<GanError>, RunSummary>> => {
+  const restored = await restoreRun(path, loadRecipe, options.steps === undefined ? {} : { steps: options.steps })
+  if (E.isLeft(restored)) return restored
+  const { directory, run, setup, checkpoint, health, backend, trainer } = restored.right
   try {
     // The metrics of steps after the checkpoint are re-run, so their old lines go.
-    const rows = getOrThrow(directory.readMetrics()).filter((row) => row.step <= checkpoint.step)
-    directory.replaceMetrics(rows)
-    return await execute({
-      directory,
-      trainer,
-      setup,
-      run,
-      backend,
-      health,
-      rows,
-      resumed: true,
-      events: options.events ?? {},
-      signal: options.signal,
-    })
+    const metrics = directory.readMetrics()
+    if (E.isLeft(metrics)) return metrics
+    const rows = metrics.right.filter((row) => row.step <= checkpoint.step)
+    const replaced = directory.replaceMetrics(rows)
+    if (E.isLeft(replaced)) return replaced
+    return await execute({ directory, trainer, setup, run, backend, health, rows, resumed: true, events: options.events ?? {}, signal: options.signal })
   } finally {
     trainer.dispose()
   }
 }
+
+/**
+ * The throwing twin of `resumeRun`, for scripts.
+ *
+ * @example
+ * import { resumeRunOrThrow } from 'ganfp/node'
+ * import vanilla from './recipes/vanilla.ts'
+ * (await resumeRunOrThrow('runs/ring', async () => vanilla, { steps: 200 })).step // 200
+ * @since 0.1.0
+ * @category runs
+ */
+export const resumeRunOrThrow = async (
+  path: string,
+  loadRecipe: RecipeLoader,
+  options: { readonly steps?: number; readonly events?: RunEvents; readonly signal?: AbortSignal } = {},
+): Promise<RunSummary> => getOrThrow(await resumeRun(path, loadRecipe, options))

@@ -1,11 +1,12 @@
 /**
  * The trainer's networks in inference mode: samples from the generator (its moving average when
- * the schedule keeps one), its output for given inputs, and D's scores for given examples.
+ * the schedule keeps one), its output for given inputs, and D's scores for given examples. Bad
+ * lengths or labels throw a `GanException`, which the trainer's methods return as a `Left`.
  *
  * @since 0.1.0
  */
 import { GanException, invalidData } from '../errors.ts'
-import { sampleLatent } from '../compile/gan.ts'
+import { sampleLatentOrThrow } from '../compile/gan.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import { Rng } from '../random.ts'
@@ -77,5 +78,5 @@ export const discriminate = (state: TrainerState, examples: Float32Array, labels
 export const sample = async (state: TrainerState, n: number, options: SampleOptions = {}): Promise<Float32Array> => {
   const G = state.compiled.generator
   const labels = G.labelClasses === undefined ? undefined : requestedLabels(options.labels, n, G.labelClasses)
-  return generate(state, sampleLatent(state.compiled.spec.latent, n, options.seed === undefined ? state.latentRng : Rng.fromSeed(options.seed)), labels)
+  return generate(state, sampleLatentOrThrow(state.compiled.spec.latent, n, options.seed === undefined ? state.latentRng : Rng.fromSeed(options.seed)), labels)
 }

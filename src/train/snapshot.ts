@@ -94,8 +94,8 @@ const checkTensors = (
  * import { checkSnapshot, compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring } from 'ganfp'
  * const compiled = compileOrThrow(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
  * const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 8 })
- * await trainer.step()
- * const snapshot = await trainer.snapshot()
+ * await trainer.stepOrThrow()
+ * const snapshot = await trainer.snapshotOrThrow()
  * checkSnapshot(compiled, snapshot) // []
  * const wider = compileOrThrow(gan({ generator: mlp([2], [16], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
  * checkSnapshot(wider, snapshot)[0]!.path // 'generator.params.layers[0].kernel'
@@ -135,8 +135,8 @@ export const checkSnapshot = (compiled: CompiledGan, snapshot: TrainerSnapshot):
  * import { compileOrThrow, createTrainerOrThrow, gan, mlp, relu, ring, snapshotTensorGroups } from 'ganfp'
  * const compiled = compileOrThrow(gan({ generator: mlp([2], [8], relu, 2), discriminator: mlp([2], [8], relu, 1) }))
  * const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 8 })
- * await trainer.step()
- * snapshotTensorGroups(await trainer.snapshot()).map(([group]) => group)
+ * await trainer.stepOrThrow()
+ * snapshotTensorGroups(await trainer.snapshotOrThrow()).map(([group]) => group)
  * // ['generator.params', 'generator.optimizer', 'discriminator.params', 'discriminator.optimizer']
  * @since 0.1.0
  * @category destructors

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { GanException, invalidConfig } from '../errors.ts'
+import { GanException, invalidConfig, type GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
 import { frozenParams } from '../compile/frozen.ts'
 import type { CompiledNetwork } from '../compile/network.ts'
@@ -117,7 +117,18 @@ export const initTrainerState = (compiled: CompiledGan, dataset: Dataset, option
 }
 
 /**
- * Throws unless the trainer is still live.
+ * Nothing while the trainer is live; the error at path `trainer` once it is disposed.
+ *
+ * @example
+ * liveErrors(state) // [] until disposeState(state)
+ * @since 0.1.0
+ * @category validation
+ */
+export const liveErrors = (state: TrainerState): ReadonlyArray<GanError> =>
+  state.disposed ? [invalidConfig('trainer', 'a live trainer', 'a disposed trainer')] : []
+
+/**
+ * Throws `liveErrors` as a `GanException`; the trainer's methods turn it back into a `Left`.
  *
  * @example
  * assertLive(state) // throws a GanException at path 'trainer' once disposed
@@ -125,7 +136,8 @@ export const initTrainerState = (compiled: CompiledGan, dataset: Dataset, option
  * @category validation
  */
 export const assertLive = (state: TrainerState): void => {
-  if (state.disposed) throw new GanException([invalidConfig('trainer', 'a live trainer', 'a disposed trainer')])
+  const errors = liveErrors(state)
+  if (errors.length > 0) throw new GanException(errors)
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { sampleLatent } from '../compile/gan.ts'
+import { sampleLatentOrThrow } from '../compile/gan.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch } from '../data/dataset.ts'
 import { outputIsLogit, type GanLoss } from '../dsl/loss.ts'
@@ -59,9 +59,10 @@ export const generatorLabels = (state: TrainerState, real: Batch | undefined): T
  * @category constructors
  */
 export const generatorInput = (state: TrainerState, real: Batch | undefined): Tensor =>
+  // Sampling cannot fail here: the latent is not paired, and the batch size was checked.
   state.paired
     ? tf.tensor(real!.pairedInput!, [...state.generatorInputShape])
-    : tf.tensor(sampleLatent(state.compiled.spec.latent, state.batchSize, state.latentRng), [...state.generatorInputShape])
+    : tf.tensor(sampleLatentOrThrow(state.compiled.spec.latent, state.batchSize, state.latentRng), [...state.generatorInputShape])
 
 /**
  * x plus Gaussian noise of standard deviation `std` (drawn in JavaScript, for determinism); x

@@ -14,7 +14,8 @@ import { assertLive, type TrainerState } from './state.ts'
 import type { StepReport } from './trainer-types.ts'
 
 /**
- * Runs the next step of the schedule on `state` and reports it.
+ * Runs the next step of the schedule on `state` and reports it; bad data from the dataset, or a
+ * disposed trainer, throws a `GanException` (the trainer's `step` returns it as a `Left`).
  *
  * @example
  * (await trainerStep(state)).step // state.steps, one more than before
@@ -29,15 +30,21 @@ export const trainerStep = async (state: TrainerState): Promise<StepReport> => {
   const discriminatorUpdates = phase._tag === 'Adversarial' ? schedule.discriminatorStepsPerGeneratorStep : 0
   let discriminatorStats: Tensor | undefined
   let real: Batch | undefined
-  for (let i = 0; i < discriminatorUpdates; i++) {
-    real = await state.realBatches.next()
-    discriminatorStats?.dispose()
-    discriminatorStats = discriminatorUpdate(state, real, noiseStd)
-  }
   const content = phase._tag === 'Pretrain' ? phase.loss : phase.content
-  // The generator needs a batch of its own when it learns from data and no discriminator
-  // update drew one, or when its inputs come from the data.
-  if (real === undefined && (content !== undefined || state.paired)) real = await state.realBatches.next()
+  try {
+    for (let i = 0; i < discriminatorUpdates; i++) {
+      real = await state.realBatches.next()
+      discriminatorStats?.dispose()
+      discriminatorStats = discriminatorUpdate(state, real, noiseStd)
+    }
+    // The generator needs a batch of its own when it learns from data and no discriminator
+    // update drew one, or when its inputs come from the data.
+    if (real === undefined && (content !== undefined || state.paired)) real = await state.realBatches.next()
+  } catch (error) {
+    // A bad batch fails the step: free the last update's numbers so nothing leaks.
+    discriminatorStats?.dispose()
+    throw error
+  }
   const gLoss = generatorUpdate(state, phase, real, noiseStd)
   updateGeneratorAverage(state)
   // Pretraining runs no discriminator update: its part of the report is zeros.

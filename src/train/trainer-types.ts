@@ -4,6 +4,8 @@
  *
  * @since 0.1.0
  */
+import type * as E from 'fp-ts/lib/Either.js'
+import type { GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
 import type { Params } from '../compile/params.ts'
 import type { TrainerSnapshot } from './snapshot.ts'
@@ -73,7 +75,33 @@ export interface SampleOptions {
 }
 
 /**
- * A training run in progress.
+ * How many steps `Trainer.run` takes, and a signal that stops it early.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainerRunOptions {
+  readonly steps: number
+  readonly signal?: AbortSignal
+}
+
+/**
+ * A trainer's parameters: both networks' and the generator's moving average (when kept).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainerParams {
+  readonly generator: Params
+  readonly discriminator: Params
+  readonly generatorAverage: Params | undefined
+}
+
+/**
+ * A training run in progress. Its fallible methods return their problems as values (bad data
+ * from the dataset, bad lengths or labels, a disposed trainer); each has an `…OrThrow` twin that
+ * throws them as one `GanException`. After a `Left` from `step` the run should stop: the step may
+ * have applied some of its discriminator updates.
  *
  * @since 0.1.0
  * @category model
@@ -82,39 +110,55 @@ export interface Trainer {
   readonly compiled: CompiledGan
   /** Generator steps done so far. */
   readonly stepCount: () => number
-  /** One schedule step: k discriminator updates, then one generator update. */
-  readonly step: () => Promise<StepReport>
-  /** Runs `steps` steps, yielding each report; stops early, cleanly, when `signal` aborts. */
-  readonly run: (options: { readonly steps: number; readonly signal?: AbortSignal }) => AsyncIterable<StepReport>
+  /** One schedule step (k discriminator updates, then one generator update) and its report. */
+  readonly step: () => Promise<E.Either<ReadonlyArray<GanError>, StepReport>>
+  /** `step`'s report, or a thrown `GanException`. */
+  readonly stepOrThrow: () => Promise<StepReport>
+  /**
+   * Runs `steps` steps, yielding each one's result; ends after the first `Left`, and early,
+   * cleanly, when `signal` aborts.
+   */
+  readonly run: (options: TrainerRunOptions) => AsyncIterable<E.Either<ReadonlyArray<GanError>, StepReport>>
+  /** `run`'s reports; the first failed step throws a `GanException`. */
+  readonly runOrThrow: (options: TrainerRunOptions) => AsyncIterable<StepReport>
   /**
    * `n` generator samples in inference mode, flattened row-major; `seed` fixes the latents. They
-   * come from the generator's moving average when the schedule keeps one.
+   * come from the generator's moving average when the schedule keeps one. A `Left` for bad labels
+   * or a generator whose inputs come from the data (`pairedInput()`).
    */
-  readonly sample: (n: number, options?: SampleOptions) => Promise<Float32Array>
+  readonly sample: (n: number, options?: SampleOptions) => Promise<E.Either<ReadonlyArray<GanError>, Float32Array>>
+  /** `sample`'s values, or a thrown `GanException`. */
+  readonly sampleOrThrow: (n: number, options?: SampleOptions) => Promise<Float32Array>
   /**
    * The generator's output for given inputs (`n × generator.inputShape`, row-major: latents, or
-   * paired inputs); `labels` (n classes) for a generator with a label input.
+   * paired inputs); `labels` (n classes) for a generator with a label input. A `Left` for a length
+   * that is not a multiple of the input size, or bad labels.
    */
-  readonly generate: (latents: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
+  readonly generate: (latents: Float32Array, labels?: ArrayLike<number>) => Promise<E.Either<ReadonlyArray<GanError>, Float32Array>>
+  /** `generate`'s values, or a thrown `GanException`. */
+  readonly generateOrThrow: (latents: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
   /**
    * D(x) for examples `x` (row-major), in inference mode: probabilities for the log losses, raw
-   * critic scores otherwise (the scale of `StepReport.realScore`).
+   * critic scores otherwise (the scale of `StepReport.realScore`). A `Left` as for `generate`.
    */
-  readonly discriminate: (examples: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
+  readonly discriminate: (examples: Float32Array, labels?: ArrayLike<number>) => Promise<E.Either<ReadonlyArray<GanError>, Float32Array>>
+  /** `discriminate`'s values, or a thrown `GanException`. */
+  readonly discriminateOrThrow: (examples: Float32Array, labels?: ArrayLike<number>) => Promise<Float32Array>
   /**
    * The whole state, read out as plain data: resuming from it (`resumeFrom`) continues this run
-   * exactly, step for step, on the same backend.
+   * exactly, step for step, on the same backend. A `Left` only once the trainer is disposed.
    */
-  readonly snapshot: () => Promise<TrainerSnapshot>
+  readonly snapshot: () => Promise<E.Either<ReadonlyArray<GanError>, TrainerSnapshot>>
+  /** `snapshot`'s value, or a thrown `GanException`. */
+  readonly snapshotOrThrow: () => Promise<TrainerSnapshot>
   /**
    * The current parameters (owned by the trainer: do not dispose); `generatorAverage` is the
-   * moving average that sampling uses when the schedule asks for one.
+   * moving average that sampling uses when the schedule asks for one. A `Left` only once the
+   * trainer is disposed.
    */
-  readonly params: () => {
-    readonly generator: Params
-    readonly discriminator: Params
-    readonly generatorAverage: Params | undefined
-  }
+  readonly params: () => E.Either<ReadonlyArray<GanError>, TrainerParams>
+  /** `params`' value, or a thrown `GanException`. */
+  readonly paramsOrThrow: () => TrainerParams
   /** Frees every tensor the trainer holds. */
   readonly dispose: () => void
 }

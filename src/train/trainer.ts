@@ -10,17 +10,88 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { GanException, type GanError } from '../errors.ts'
+import { GanException, getOrThrow, type GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
 import type { Dataset } from '../data/dataset.ts'
 import { checkTrainerInputs } from './batch-check.ts'
 import { discriminate, generate, sample } from './sample.ts'
 import { checkSnapshot } from './snapshot.ts'
-import { disposeState, initTrainerState, snapshotState } from './state.ts'
+import { disposeState, initTrainerState, liveErrors, snapshotState, type TrainerState } from './state.ts'
 import { trainerStep } from './step.ts'
-import type { Trainer, TrainerOptions } from './trainer-types.ts'
+import type { StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './trainer-types.ts'
 
-export type { SampleOptions, StepReport, Trainer, TrainerOptions } from './trainer-types.ts'
+export type { SampleOptions, StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './trainer-types.ts'
+
+type Result<A> = E.Either<ReadonlyArray<GanError>, A>
+
+/** The method boundary: a `GanException` from inside becomes a `Left`; anything else is a bug and propagates. */
+const attempt = async <A>(f: () => Promise<A>): Promise<Result<A>> => {
+  try {
+    return E.right(await f())
+  } catch (error) {
+    if (error instanceof GanException) return E.left(error.errors)
+    throw error
+  }
+}
+
+const orThrow =
+  <P extends ReadonlyArray<unknown>, A>(f: (...args: P) => Promise<Result<A>>) =>
+  async (...args: P): Promise<A> =>
+    getOrThrow(await f(...args))
+
+/** Steps until `count`, a `Left` (yielded, then the end) or `signal`. */
+const runSteps = (
+  step: () => Promise<Result<StepReport>>,
+  { steps: count, signal }: TrainerRunOptions,
+): AsyncIterable<Result<StepReport>> => ({
+  async *[Symbol.asyncIterator]() {
+    for (let i = 0; i < count && signal?.aborted !== true; i++) {
+      const result = await step()
+      yield result
+      if (E.isLeft(result)) return
+    }
+  },
+})
+
+const paramsOf = (state: TrainerState): Result<TrainerParams> => {
+  const errors = liveErrors(state)
+  return errors.length > 0
+    ? E.left(errors)
+    : E.right({ generator: state.gen.params, discriminator: state.disc.params, generatorAverage: state.generatorAverage })
+}
+
+/** The trainer's methods over `state`, each fallible one with its throwing twin. */
+const trainerOver = (compiled: CompiledGan, state: TrainerState): Trainer => {
+  const step = () => attempt(() => trainerStep(state))
+  const stepOrThrow = orThrow(step)
+  const sampleResult: Trainer['sample'] = (n, options) => attempt(() => sample(state, n, options))
+  const generateResult: Trainer['generate'] = (latents, labels) => attempt(() => generate(state, latents, labels))
+  const discriminateResult: Trainer['discriminate'] = (examples, labels) => attempt(() => discriminate(state, examples, labels))
+  const snapshot = () => attempt(() => snapshotState(state))
+  return {
+    compiled,
+    stepCount: () => state.steps,
+    step,
+    stepOrThrow,
+    run: (options) => runSteps(step, options),
+    runOrThrow: (options) => ({
+      async *[Symbol.asyncIterator]() {
+        for await (const result of runSteps(step, options)) yield getOrThrow(result)
+      },
+    }),
+    sample: sampleResult,
+    sampleOrThrow: orThrow(sampleResult),
+    generate: generateResult,
+    generateOrThrow: orThrow(generateResult),
+    discriminate: discriminateResult,
+    discriminateOrThrow: orThrow(discriminateResult),
+    snapshot,
+    snapshotOrThrow: orThrow(snapshot),
+    params: () => paramsOf(state),
+    paramsOrThrow: () => getOrThrow(paramsOf(state)),
+    dispose: () => disposeState(state),
+  }
+}
 
 /**
  * Starts a run: initialises both networks from `seed` and checks that `dataset` fits the GAN.
@@ -45,24 +116,7 @@ export const createTrainer = (
     ...(options.resumeFrom === undefined ? [] : checkSnapshot(compiled, options.resumeFrom)),
   ]
   if (errors.length > 0) return E.left(errors)
-  const state = initTrainerState(compiled, dataset, options)
-  const step = () => trainerStep(state)
-  return E.right({
-    compiled,
-    stepCount: () => state.steps,
-    step,
-    run: ({ steps: count, signal }) => ({
-      async *[Symbol.asyncIterator]() {
-        for (let i = 0; i < count && signal?.aborted !== true; i++) yield await step()
-      },
-    }),
-    sample: (n, sampleOptions) => sample(state, n, sampleOptions),
-    generate: (latents, labels) => generate(state, latents, labels),
-    discriminate: (examples, labels) => discriminate(state, examples, labels),
-    snapshot: () => snapshotState(state),
-    params: () => ({ generator: state.gen.params, discriminator: state.disc.params, generatorAverage: state.generatorAverage }),
-    dispose: () => disposeState(state),
-  })
+  return E.right(trainerOver(compiled, initTrainerState(compiled, dataset, options)))
 }
 
 /**
@@ -76,8 +130,5 @@ export const createTrainer = (
  * @since 0.1.0
  * @category constructors
  */
-export const createTrainerOrThrow = (compiled: CompiledGan, dataset: Dataset, options: TrainerOptions): Trainer => {
-  const result = createTrainer(compiled, dataset, options)
-  if (E.isLeft(result)) throw new GanException(result.left)
-  return result.right
-}
+export const createTrainerOrThrow = (compiled: CompiledGan, dataset: Dataset, options: TrainerOptions): Trainer =>
+  getOrThrow(createTrainer(compiled, dataset, options))

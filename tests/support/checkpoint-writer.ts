@@ -1,7 +1,7 @@
 // Writes checkpoints in a loop until killed (for the kill -9 test): step s holds tensors filled
 // with s, about 4 MB, so a reader can tell a whole checkpoint from a torn one. It continues the
 // numbering from the newest checkpoint already in the directory.
-import { listCheckpoints, writeCheckpoint } from '../../src/node/checkpoint.ts'
+import { listCheckpointsOrThrow, writeCheckpointOrThrow } from '../../src/node/checkpoint.ts'
 import type { TrainerSnapshot } from '../../src/train/snapshot.ts'
 
 const directory = process.argv[2]!
@@ -16,10 +16,10 @@ const snapshot = (step: number): TrainerSnapshot => ({
   generatorAverage: { 'layers[0].kernel': tensor(step, 400_000) },
 })
 
-let step = (listCheckpoints(directory).at(-1)?.step ?? 0) + 1
-writeCheckpoint(directory, snapshot(step), { keep: 2, run: { step } })
+let step = (listCheckpointsOrThrow(directory).at(-1)?.step ?? 0) + 1
+writeCheckpointOrThrow(directory, snapshot(step), { keep: 2, run: { step } })
 console.log('ready')
 for (;;) {
   step++
-  writeCheckpoint(directory, snapshot(step), { keep: 2, run: { step } })
+  writeCheckpointOrThrow(directory, snapshot(step), { keep: 2, run: { step } })
 }

@@ -49,7 +49,7 @@ import {
   type Layer,
   type Recipe,
 } from 'ganfp'
-import { evaluateImages, bundledTrainingSet, encodePng, loadBundledImages, runIfMain, writeFileAtomic } from 'ganfp/node'
+import { evaluateImages, bundledTrainingSet, encodePng, loadBundledImagesOrThrow, runIfMain, writeFileAtomicOrThrow } from 'ganfp/node'
 
 /** Images are 28×28×1. */
 const side = 28
@@ -201,12 +201,10 @@ const recipe: Recipe<LsganFlags> = defineRecipe({
   data: () => bundledTrainingSet('fashion'),
   evaluate: async ({ config, trainer, out, log }) => {
     const grid = join(out, 'samples.png')
-    writeFileAtomic(grid, encodePng(imageGrid(toUnit(await trainer.sample(gridSamples, { seed: 1 })), { count: gridSamples, height: side, width: side, channels: 1, columns: 8 })))
+    writeFileAtomicOrThrow(grid, encodePng(imageGrid(toUnit(await trainer.sampleOrThrow(gridSamples, { seed: 1 })), { count: gridSamples, height: side, width: side, channels: 1, columns: 8 })))
     log(`wrote ${grid}`)
-    const samples = meanAndStd(toUnit(await trainer.sample(statisticsSamples, { seed: 2 })))
-    const real = loadBundledImages('fashion')
-    if (real._tag === 'Left') throw new GanException([real.left])
-    const training = meanAndStd(real.right.pixels, 1 / 255)
+    const samples = meanAndStd(toUnit(await trainer.sampleOrThrow(statisticsSamples, { seed: 2 })))
+    const training = meanAndStd(loadBundledImagesOrThrow('fashion').pixels, 1 / 255)
     const scores = {
       samples: statisticsSamples,
       pixelMean: samples.mean,
@@ -219,7 +217,7 @@ const recipe: Recipe<LsganFlags> = defineRecipe({
     if (count === 0) return scores
     const images = new Float32Array(count * pixelsPerImage)
     const chunk = 250
-    for (let i = 0; i < count; i += chunk) images.set(toUnit(await trainer.sample(Math.min(chunk, count - i), { seed: 3 + i })), i * pixelsPerImage)
+    for (let i = 0; i < count; i += chunk) images.set(toUnit(await trainer.sampleOrThrow(Math.min(chunk, count - i), { seed: 3 + i })), i * pixelsPerImage)
     const judged = await evaluateImages(images, count, { dataset: 'fashion', progress: log })
     if (judged._tag === 'Left') throw new GanException(judged.left)
     const { samples: q2, floor } = judged.right

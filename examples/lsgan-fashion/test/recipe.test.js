@@ -1,5 +1,5 @@
 // The built recipe as its users get it: imported by the package's own name (through `exports`),
-// its configuration decoded, and trained a few steps with ganfp's public `startRun`.
+// its configuration decoded, and trained a few steps with ganfp's public `startRunOrThrow`.
 // Runs under `node --test` and `bun test` (run `npm run build` first).
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { recipeProblems } from 'ganfp'
-import { recipeHelp, startRun } from 'ganfp/node'
+import { recipeHelp, startRunOrThrow } from 'ganfp/node'
 import recipe, { lsganFlags } from 'ganfp-recipe-lsgan'
 
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-recipe-lsgan-'))
@@ -37,7 +37,7 @@ describe('ganfp-recipe-lsgan', () => {
 
   test('trains two steps into a run directory with a checkpoint, samples and evaluation.json', async () => {
     const out = join(scratch, 'run')
-    const summary = await startRun(recipe, 'ganfp-recipe-lsgan', ['--steps', '2', '--batch', '4', '--width', '2', '--out', out, '--backend', 'cpu'])
+    const summary = await startRunOrThrow(recipe, 'ganfp-recipe-lsgan', ['--steps', '2', '--batch', '4', '--width', '2', '--out', out, '--backend', 'cpu'])
     assert.notEqual(summary, 'help')
     assert.equal(summary.ended, 'completed')
     assert.equal(summary.step, 2)

@@ -1,0 +1,148 @@
+/**
+ * The checkpoint format: the schema of `manifest.json`, a snapshot encoded as a manifest and
+ * tensor bytes, the checks the schema cannot make, and a snapshot decoded again. Pure: the files
+ * are `./checkpoint.ts`'s. Internal.
+ *
+ * @since 0.1.0
+ */
+import { createHash } from 'node:crypto'
+import * as t from 'io-ts'
+import { checkpointCorrupt, checkpointMismatch, type GanError } from '../errors.ts'
+import { snapshotTensorGroups, type TensorData, type TrainerSnapshot } from '../train/snapshot.ts'
+import { libraryVersion } from '../version.ts'
+import { NonNegativeInt, Uint32 } from '../io/decode.ts'
+
+const RngStateCodec = t.tuple([Uint32, Uint32, Uint32, Uint32], 'four unsigned 32-bit integers')
+
+const TensorEntryCodec = t.type(
+  {
+    group: t.keyof({
+      'generator.params': null,
+      'generator.optimizer': null,
+      'discriminator.params': null,
+      'discriminator.optimizer': null,
+      generatorAverage: null,
+    }),
+    path: t.string,
+    shape: t.array(NonNegativeInt),
+    offset: NonNegativeInt,
+    byteLength: NonNegativeInt,
+  },
+  'a tensor entry',
+)
+
+export const ManifestCodec = t.type(
+  {
+    format: t.literal('ganfp-checkpoint'),
+    formatVersion: t.literal(1),
+    library: t.type({ name: t.literal('ganfp'), version: t.string }),
+    createdAt: t.string,
+    trainer: t.type({
+      step: NonNegativeInt,
+      batchesSeen: NonNegativeInt,
+      rng: t.type({ latent: RngStateCodec, noise: RngStateCodec, data: RngStateCodec }),
+      dataCursor: t.union([t.null, t.type({ epochSeed: Uint32, batchesIntoEpoch: NonNegativeInt })]),
+      generatorOptimizerUpdates: NonNegativeInt,
+      discriminatorOptimizerUpdates: NonNegativeInt,
+      hasGeneratorAverage: t.boolean,
+    }),
+    run: t.unknown,
+    tensors: t.array(TensorEntryCodec),
+    tensorBytes: NonNegativeInt,
+    sha256: t.string,
+  },
+  'a ganfp checkpoint manifest',
+)
+
+export type Manifest = t.TypeOf<typeof ManifestCodec>
+type TensorEntry = t.TypeOf<typeof TensorEntryCodec>
+
+/** The manifest and the tensor bytes of a snapshot. */
+export const encodeCheckpoint = (snapshot: TrainerSnapshot, run: unknown): { readonly manifest: Manifest; readonly tensors: Uint8Array } => {
+  const entries: Array<TensorEntry> = []
+  let offset = 0
+  for (const [group, tensors] of snapshotTensorGroups(snapshot))
+    for (const [path, tensor] of Object.entries(tensors)) {
+      entries.push({ group, path, shape: [...tensor.shape], offset, byteLength: tensor.values.byteLength })
+      offset += tensor.values.byteLength
+    }
+  const bytes = new Uint8Array(offset)
+  let i = 0
+  for (const [, tensors] of snapshotTensorGroups(snapshot))
+    for (const tensor of Object.values(tensors)) {
+      bytes.set(new Uint8Array(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength), entries[i]!.offset)
+      i++
+    }
+  const manifest: Manifest = {
+    format: 'ganfp-checkpoint',
+    formatVersion: 1,
+    library: { name: 'ganfp', version: libraryVersion },
+    createdAt: new Date().toISOString(),
+    trainer: {
+      step: snapshot.step,
+      batchesSeen: snapshot.batchesSeen,
+      rng: { latent: [...snapshot.rng.latent], noise: [...snapshot.rng.noise], data: [...snapshot.rng.data] },
+      dataCursor: snapshot.dataCursor ?? null,
+      generatorOptimizerUpdates: snapshot.generator.optimizerUpdates,
+      discriminatorOptimizerUpdates: snapshot.discriminator.optimizerUpdates,
+      hasGeneratorAverage: snapshot.generatorAverage !== undefined,
+    },
+    run,
+    tensors: entries,
+    tensorBytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  }
+  return { manifest, tensors: bytes }
+}
+
+/** Cross-field checks the codec cannot make: byte ranges, sizes, version. */
+export const checkManifest = (manifest: Manifest, where: string): ReadonlyArray<GanError> => {
+  const errors: Array<GanError> = []
+  const [major, minor] = libraryVersion.split('.')
+  const [foundMajor, foundMinor] = manifest.library.version.split('.')
+  if (major !== foundMajor || minor !== foundMinor)
+    errors.push(
+      checkpointMismatch(`${where}.library.version`, `ganfp ${major}.${minor}.x (this library is ${libraryVersion})`, manifest.library.version),
+    )
+  let expectedOffset = 0
+  manifest.tensors.forEach((entry, i) => {
+    const size = entry.shape.reduce((a, b) => a * b, 1)
+    if (entry.byteLength !== size * 4)
+      errors.push(checkpointCorrupt(`${where}.tensors[${i}].byteLength`, `${size * 4} (float32 of its shape)`, String(entry.byteLength)))
+    if (entry.offset !== expectedOffset)
+      errors.push(checkpointCorrupt(`${where}.tensors[${i}].offset`, String(expectedOffset), String(entry.offset)))
+    expectedOffset = entry.offset + entry.byteLength
+  })
+  if (expectedOffset !== manifest.tensorBytes)
+    errors.push(checkpointCorrupt(`${where}.tensorBytes`, `${expectedOffset} (the tensors' total)`, String(manifest.tensorBytes)))
+  return errors
+}
+
+export const fromManifest = (manifest: Manifest, bytes: Uint8Array): TrainerSnapshot => {
+  const groups: Record<TensorEntry['group'], Record<string, TensorData>> = {
+    'generator.params': {},
+    'generator.optimizer': {},
+    'discriminator.params': {},
+    'discriminator.optimizer': {},
+    generatorAverage: {},
+  }
+  for (const entry of manifest.tensors) {
+    // A copy: the values must be 4-byte aligned and must not keep the whole file alive.
+    const values = new Float32Array(new Uint8Array(bytes.subarray(entry.offset, entry.offset + entry.byteLength)).buffer)
+    groups[entry.group][entry.path] = { shape: entry.shape, values }
+  }
+  const { trainer } = manifest
+  return {
+    step: trainer.step,
+    batchesSeen: trainer.batchesSeen,
+    rng: trainer.rng,
+    dataCursor: trainer.dataCursor ?? undefined,
+    generator: { params: groups['generator.params'], optimizerUpdates: trainer.generatorOptimizerUpdates, optimizerSlots: groups['generator.optimizer'] },
+    discriminator: {
+      params: groups['discriminator.params'],
+      optimizerUpdates: trainer.discriminatorOptimizerUpdates,
+      optimizerSlots: groups['discriminator.optimizer'],
+    },
+    generatorAverage: trainer.hasGeneratorAverage ? groups.generatorAverage : undefined,
+  }
+}
