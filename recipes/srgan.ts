@@ -61,6 +61,7 @@ import {
   oneOfFlag,
   pairedInput,
   pixelShuffle,
+  pixelsToUnit,
   positiveIntFlag,
   positiveNumberFlag,
   prelu,
@@ -314,7 +315,7 @@ const heldOutSet = (all: LabelledImages, limit: number): HeldOut => {
   const images = selectImages(all, Array.from(shuffledIndices(all.count, 3).subarray(0, count)))
   const { height, width, channels } = images
   const size = height * width * channels
-  const high = { values: Float32Array.from(images.pixels.subarray(0, count * size), (p) => p / 255), count, height, width, channels }
+  const high = { values: pixelsToUnit(images.pixels.subarray(0, count * size)), count, height, width, channels }
   const lowValues = boxDownsampleOrThrow(high.values, high, factor)
   return {
     high,

@@ -1,6 +1,6 @@
 /**
  * `ganfp eval TARGET`: protocol Q2's scores of a run (2,000 samples from its newest checkpoint, or
- * its `samples.npy`), of a `.npy` file of images or of a folder of 28×28 PNGs, against the
+ * its `samples.npy`), of a `.npy` file of images or of a folder of PNGs the judges' size (28×28), against the
  * held-out split with the real-vs-real floor, printed as a table and written as JSON beside the
  * target.
  *
@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
-import type { BundledImageSet } from '../data/images.ts'
+import { pixelsToUnit, type BundledImageSet } from '../data/images.ts'
 import { formatImageEvaluation } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
 import { tryFileSystem, writeFileAtomicOrThrow } from '../node/files.ts'
@@ -18,25 +18,30 @@ import { loadImageFolder } from '../node/image-folder.ts'
 import { openRunDirectory } from '../node/run-directory.ts'
 import { restoreRunOrThrow, type RecipeLoader } from '../run/start.ts'
 import { useBackendOrThrow, type BackendChoice } from '../compile/backend.ts'
+import { sameShape, shapeSize } from '../dsl/shape.ts'
+import { judgeImageShape } from '../eval/judge.ts'
 
 const evaluationSize = 2000
+/** The judges' image size: every image scored must be this. */
+const [judgeHeight, judgeWidth, judgeChannels] = judgeImageShape as [number, number, number]
+const judgeImageSize = shapeSize(judgeImageShape)
 
-/** Images in [0, 1] from a `.npy` of float32 N×28×28 (or N×28×28×1). */
+/** Images in [0, 1] from a `.npy` of float32 N × the judges' image shape (N×28×28 or N×28×28×1). */
 const imagesFromNpy = (file: string): { readonly values: Float32Array; readonly count: number } => {
   const bytes = getOrThrow(tryFileSystem(file, 'a readable file', () => new Uint8Array(readFileSync(file))))
   const array = getOrThrow(decodeNpy(bytes, file))
-  const perImage = array.shape.slice(1).reduce((a, b) => a * b, 1)
-  if (perImage !== 784 || !(array.values instanceof Float32Array))
-    throw new GanException([invalidConfig(file, 'float32 images of N × 28 × 28', `${array.values.constructor.name} of shape (${array.shape.join(', ')})`)])
+  const perImage = shapeSize(array.shape.slice(1))
+  if (perImage !== judgeImageSize || !(array.values instanceof Float32Array))
+    throw new GanException([invalidConfig(file, `float32 images of N × ${judgeHeight} × ${judgeWidth}`, `${array.values.constructor.name} of shape (${array.shape.join(', ')})`)])
   const count = Math.min(array.shape[0]!, evaluationSize)
-  return { values: array.values.subarray(0, count * 784), count }
+  return { values: array.values.subarray(0, count * judgeImageSize), count }
 }
 
-/** Images in [0, 1] from a folder of 28×28 grayscale PNGs (flat, or one sub-folder per class). */
+/** Images in [0, 1] from a folder of PNGs of the judges' size (flat, or one sub-folder per class). */
 const imagesFromFolder = (folder: string): { readonly values: Float32Array; readonly count: number } => {
-  const images = getOrThrow(loadImageFolder(folder, { height: 28, width: 28, channels: 1 }))
+  const images = getOrThrow(loadImageFolder(folder, { height: judgeHeight, width: judgeWidth, channels: judgeChannels as 1 }))
   const count = Math.min(images.count, evaluationSize)
-  return { values: Float32Array.from(images.pixels.subarray(0, count * 784), (p) => p / 255), count }
+  return { values: pixelsToUnit(images.pixels.subarray(0, count * judgeImageSize)), count }
 }
 
 /** 2,000 samples of a run: from its newest checkpoint when the recipe maps samples to images, else its samples.npy. */
@@ -56,8 +61,11 @@ const imagesFromRun = async (
       return imagesFromNpy(npy)
     }
     log(`sampling ${evaluationSize} images from the checkpoint of step ${restored.checkpoint.step}`)
-    const values = new Float32Array(evaluationSize * 784)
-    for (let i = 0; i < evaluationSize; i += 250) values.set(toUnit(await restored.trainer.sampleOrThrow(250, { seed: 2 + i })), i * 784)
+    const produced = restored.trainer.compiled.generator.outputShape
+    if (!sameShape(produced, judgeImageShape))
+      throw new GanException([invalidConfig('TARGET', `a run whose generator makes ${judgeImageShape.join('×')} images (what the judges score)`, `${path} makes ${produced.join('×')}`)])
+    const values = new Float32Array(evaluationSize * judgeImageSize)
+    for (let i = 0; i < evaluationSize; i += 250) values.set(toUnit(await restored.trainer.sampleOrThrow(250, { seed: 2 + i })), i * judgeImageSize)
     return { values, count: evaluationSize }
   } finally {
     restored.trainer.dispose()

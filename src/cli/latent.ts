@@ -15,8 +15,7 @@
 import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
 import { sampleLatentOrThrow } from '../compile/gan.ts'
 import { loadBundledImagesOrThrow } from '../node/bundled-data.ts'
-import type { BundledImageSet } from '../data/images.ts'
-import { splitHeldOut } from '../data/images.ts'
+import { pixelsToUnit, splitHeldOut, type BundledImageSet } from '../data/images.ts'
 import { predictedClasses } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
 import { loadJudge } from '../eval/judge.ts'
@@ -28,6 +27,7 @@ import { Rng } from '../random.ts'
 import type { RecipeSetup } from '../run/prepare.ts'
 import { restoreRunOrThrow, type RecipeLoader, type RestoredRun } from '../run/start.ts'
 import type { BackendChoice } from '../compile/backend.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 type Restored = RestoredRun
 
@@ -129,7 +129,7 @@ export const attributeCommand = (
       const scales = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5]
       console.log(`${source.length / dim} samples of class ${options.fromClass}, ${target.length / dim} of class ${options.toClass}; direction norm ${Math.hypot(...direction).toFixed(2)}`)
       console.log(`\n| α | judged class ${options.toClass} | judged class ${options.fromClass} |\n|---|---|---|`)
-      const grid = new Float32Array(examples.length / dim * scales.length * run.trainer.compiled.generator.outputShape.reduce((a, b) => a * b, 1))
+      const grid = new Float32Array(examples.length / dim * scales.length * shapeSize(run.trainer.compiled.generator.outputShape))
       const rows = examples.length / dim
       const size = grid.length / (rows * scales.length)
       for (const [k, scale] of scales.entries()) {
@@ -180,25 +180,30 @@ export const nearestCommand = (
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
     const { train, heldOut } = splitHeldOut(loadBundledImagesOrThrow(datasetOf(run)))
-    const trainPixels = Float32Array.from(train.pixels, (p) => p / 255)
+    const trainPixels = pixelsToUnit(train.pixels)
     const samples = unitImages(run)(await run.trainer.sampleOrThrow(options.n, { seed: 17 }))
+    // Images as the run makes them; the data set's images must be the same size to compare.
+    const [height, width, channels] = run.trainer.compiled.generator.outputShape as [number, number, number]
+    const size = shapeSize(run.trainer.compiled.generator.outputShape)
+    if (size !== train.height * train.width * train.channels)
+      throw new GanException([invalidConfig('RUN', `a run whose images are ${train.height}×${train.width}×${train.channels}, as ${train.name}'s are`, `${height}×${width}×${channels}`)])
     const generated = nearestNeighbours(samples, options.n, trainPixels, train.count)
-    const held = nearestNeighbours(Float32Array.from(heldOut.pixels.subarray(0, options.n * 784), (p) => p / 255), Math.min(options.n, heldOut.count), trainPixels, train.count)
+    const held = nearestNeighbours(pixelsToUnit(heldOut.pixels.subarray(0, options.n * size)), Math.min(options.n, heldOut.count), trainPixels, train.count)
     const summary = (d: Float64Array) => {
       const sorted = Float64Array.from(d).sort()
       return `min ${sorted[0]!.toFixed(2)}, 1st percentile ${sorted[Math.floor(sorted.length / 100)]!.toFixed(2)}, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}`
     }
-    console.log(`distance to the nearest training image (pixels in [0, 1], L2 over 784):`)
+    console.log(`distance to the nearest training image (pixels in [0, 1], L2 over ${size}):`)
     console.log(`  generated (${options.n}): ${summary(generated.distances)}`)
     console.log(`  held-out real (${held.distances.length}): ${summary(held.distances)}`)
     console.log('  (a generator that copies its training data would sit far below the held-out images)')
     // The eight closest generated samples beside their nearest training images.
     const order = Array.from(generated.distances.keys()).sort((a, b) => generated.distances[a]! - generated.distances[b]!).slice(0, 8)
-    const pairs = new Float32Array(16 * 784)
+    const pairs = new Float32Array(16 * size)
     order.forEach((s, k) => {
-      pairs.set(samples.subarray(s * 784, (s + 1) * 784), 2 * k * 784)
-      pairs.set(trainPixels.subarray(generated.indices[s]! * 784, (generated.indices[s]! + 1) * 784), (2 * k + 1) * 784)
+      pairs.set(samples.subarray(s * size, (s + 1) * size), 2 * k * size)
+      pairs.set(trainPixels.subarray(generated.indices[s]! * size, (generated.indices[s]! + 1) * size), (2 * k + 1) * size)
     })
-    writeFileAtomicOrThrow(options.out, encodePng(imageGrid(pairs, { count: 16, height: 28, width: 28, channels: 1, columns: 2 })))
+    writeFileAtomicOrThrow(options.out, encodePng(imageGrid(pairs, { count: 16, height, width, channels, columns: 2 })))
     console.log(`wrote ${options.out}: the 8 closest samples (left) beside their nearest training images (right)`)
   })

@@ -144,3 +144,14 @@ export const imageDataset = (images: LabelledImages): Dataset => {
  * @category model
  */
 export type BundledImageSet = 'mnist' | 'fashion'
+
+/**
+ * Image bytes (0–255) as values in [0, 1], what evaluations and grids take.
+ *
+ * @example
+ * import { pixelsToUnit } from 'ganfp'
+ * Array.from(pixelsToUnit(new Uint8Array([0, 51, 255]))) // [0, 0.2, 1]
+ * @since 0.1.0
+ * @category conversions
+ */
+export const pixelsToUnit = (pixels: Uint8Array): Float32Array => Float32Array.from(pixels, (p) => p / 255)

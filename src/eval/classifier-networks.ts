@@ -16,6 +16,7 @@ import { tf, type Tensor } from '../compile/tf.ts'
 import { checkNetwork } from '../shape/check.ts'
 import type { TensorData } from '../train/snapshot.ts'
 import type { ClassifierArchitecture, ImageClassifier } from './classifier.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 /**
  * A classifier's full network and the prefix that ends at its features.
@@ -62,7 +63,7 @@ export const classifierFrom = (
   prefix: CompiledNetwork,
   params: Params,
 ): ImageClassifier => {
-  const size = shape.reduce((a, b) => a * b, 1)
+  const size = shapeSize(shape)
   // Inference in chunks so that 2,000 images never sit in one activation tensor.
   const inChunks = async (net: CompiledNetwork, last: (t: Tensor) => Tensor, values: Float32Array, count: number, width: number) => {
     const out = new Float32Array(count * width)

@@ -15,6 +15,7 @@ import { initOptimizerState } from '../train/optimizer.ts'
 import { disposeReplaced, gradientUpdate, type Player } from '../train/update.ts'
 import { smallClassifier, type ClassifierArchitecture, type ImageClassifier } from './classifier.ts'
 import { classifierFrom, classifierNetworks } from './classifier-networks.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 /**
  * `batch` images from `images` at `indices`, scaled to [0, 1], each shifted by up to `shift`
@@ -102,7 +103,7 @@ export const trainImageClassifier = async (
   const optimizer = adam({ learningRate, schedule: cosineDecay({ steps: Math.max(1, epochs * batchesPerEpoch) }) })
   const initial = full.init(seed)
   let player: Player = { params: initial, optimizer: initOptimizerState(optimizer, initial, full.trainablePaths) }
-  const batch = new Float32Array(batchSize * shape.reduce((a, b) => a * b, 1))
+  const batch = new Float32Array(batchSize * shapeSize(shape))
   const labels = new Int32Array(batchSize)
   const augmentation = Rng.fromSeed(seed + 7)
   for (let epoch = 0; epoch < epochs; epoch++) {

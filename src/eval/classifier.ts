@@ -18,6 +18,7 @@ import { tf } from '../compile/tf.ts'
 import type { TensorData } from '../train/snapshot.ts'
 import { classifierFrom, classifierNetworks } from './classifier-networks.ts'
 import type { Features } from './feature-metrics.ts'
+import { sameShape, shapeSize } from '../dsl/shape.ts'
 
 /**
  * A trained classifier: class probabilities and penultimate features of images given as
@@ -117,8 +118,8 @@ export const classifierFromWeights = (
   const { full, prefix } = compiled.right
   const errors = full.paramSpecs.flatMap((spec) => {
     const found = weights[spec.path]
-    const fits = found !== undefined && found.shape.length === spec.shape.length && found.shape.every((d, i) => d === spec.shape[i])
-    return fits && found.values.length === spec.shape.reduce((a, b) => a * b, 1)
+    const fits = found !== undefined && sameShape(found.shape, spec.shape)
+    return fits && found.values.length === shapeSize(spec.shape)
       ? []
       : [shapeMismatch(`classifier.${spec.path}`, formatShape(spec.shape), found === undefined ? 'nothing' : formatShape(found.shape))]
   })

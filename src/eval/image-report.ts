@@ -7,10 +7,11 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidData, type GanError } from '../errors.ts'
-import { selectImages, shuffledIndices, splitHeldOut, type BundledImageSet, type LabelledImages } from '../data/images.ts'
+import { pixelsToUnit, selectImages, shuffledIndices, splitHeldOut, type BundledImageSet, type LabelledImages } from '../data/images.ts'
 import type { ImageClassifier } from './classifier.ts'
 import { gaussianStatistics, kernelDistance, manifoldMetrics, sameDimensionFrechet, type Features } from './feature-metrics.ts'
-import { loadJudge } from './judge.ts'
+import { judgeImageShape, loadJudge } from './judge.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 /**
  * The scores of one set of images.
@@ -143,13 +144,13 @@ const scoreAgainst = async (judge: ImageClassifier, heldOut: Features, images: F
   }
 }
 
-const unit = (pixels: Uint8Array): Float32Array => Float32Array.from(pixels, (p) => p / 255)
-
 /** What is wrong with samples handed to an evaluation: too few, the wrong size, values outside [0, 1]. */
 export const sampleImageProblems = (images: Float32Array, count: number): ReadonlyArray<GanError> => {
   const errors: Array<GanError> = []
   if (!Number.isInteger(count) || count < 10) errors.push(invalidData('samples.count', 'at least 10 images', String(count)))
-  if (images.length !== count * 784) errors.push(invalidData('samples.values.length', `${count} × 28 × 28 = ${count * 784}`, String(images.length)))
+  const size = shapeSize(judgeImageShape)
+  if (images.length !== count * size)
+    errors.push(invalidData('samples.values.length', `${count} × ${judgeImageShape.join(' × ')} = ${count * size}`, String(images.length)))
   const outside = images.findIndex((v) => !(v >= 0 && v <= 1))
   if (outside >= 0) errors.push(invalidData(`samples.values[${outside}]`, 'a value in [0, 1]', String(images[outside])))
   return errors
@@ -187,10 +188,10 @@ export const evaluateImagesAgainst = async (
   const judge = options.judge ?? (await loadJudge(options.dataset))
   try {
     options.progress?.(`judge features of the ${heldOut.count} held-out images`)
-    const heldOutFeatures = await judge.features(unit(heldOut.pixels), heldOut.count)
+    const heldOutFeatures = await judge.features(pixelsToUnit(heldOut.pixels), heldOut.count)
     options.progress?.(`the real-vs-real floor (${heldOut.count} training images)`)
     const floorImages = selectImages(train, Array.from(shuffledIndices(train.count, 7).subarray(0, heldOut.count)))
-    const floor = await scoreAgainst(judge, heldOutFeatures, unit(floorImages.pixels), floorImages.count)
+    const floor = await scoreAgainst(judge, heldOutFeatures, pixelsToUnit(floorImages.pixels), floorImages.count)
     options.progress?.(`the ${count} samples`)
     const samples = await scoreAgainst(judge, heldOutFeatures, images, count)
     return E.right({ dataset: options.dataset, classNames: options.reference.classNames, floor, samples })

@@ -11,6 +11,7 @@ import { perceptual, type ContentLoss } from '../dsl/content.ts'
 import { sequential } from '../dsl/network.ts'
 import type { TensorData } from '../train/snapshot.ts'
 import { classifierFromWeightsOrThrow, judgeArchitecture, type ImageClassifier } from './classifier.ts'
+import { shapeSize, type Shape } from '../dsl/shape.ts'
 
 /**
  * What a generated judge module holds.
@@ -68,7 +69,7 @@ const decode = (weights: JudgeWeights): Record<string, TensorData> => {
   const out: Record<string, TensorData> = {}
   let offset = 0
   for (const [path, shape] of weights.params) {
-    const size = shape.reduce((a, b) => a * b, 1)
+    const size = shapeSize(shape)
     out[path] = { shape, values: new Float32Array(bytes.buffer.slice(offset, offset + size * 4)) }
     offset += size * 4
   }
@@ -89,6 +90,17 @@ export const judgeWeights = async (dataset: BundledImageSet): Promise<JudgeWeigh
   dataset === 'mnist' ? (await import('./judges/mnist.generated.ts')).weights : (await import('./judges/fashion.generated.ts')).weights
 
 /**
+ * The images the shipped judges take: 28×28, one channel, values in [0, 1].
+ *
+ * @example
+ * import { judgeImageShape } from 'ganfp'
+ * judgeImageShape // [28, 28, 1]
+ * @since 0.1.0
+ * @category model
+ */
+export const judgeImageShape: Shape = [28, 28, 1]
+
+/**
  * The shipped judge for a bundled image set, on the active backend (images 28×28×1 in [0, 1]).
  *
  * @example
@@ -102,7 +114,7 @@ export const judgeWeights = async (dataset: BundledImageSet): Promise<JudgeWeigh
  */
 export const loadJudge = async (dataset: BundledImageSet): Promise<ImageClassifier> =>
   // Total: the shipped weights fit the shipped architecture (tests/judge.test.ts checks both).
-  classifierFromWeightsOrThrow([28, 28, 1], 10, judgeArchitecture(), decode(await judgeWeights(dataset)))
+  classifierFromWeightsOrThrow(judgeImageShape, 10, judgeArchitecture(), decode(await judgeWeights(dataset)))
 
 /**
  * A perceptual content loss on a judge's activations after feature layer `layer` (default 7: the
@@ -119,7 +131,7 @@ export const loadJudge = async (dataset: BundledImageSet): Promise<ImageClassifi
  */
 export const judgePerceptual = (weights: JudgeWeights, options: { readonly layer?: number } = {}): ContentLoss =>
   perceptual({
-    network: sequential([28, 28, 1], judgeArchitecture().featureLayers),
+    network: sequential(judgeImageShape, judgeArchitecture().featureLayers),
     weights: decode(weights),
     layer: options.layer ?? 7,
     // [−1, 1] (tanh) to the judge's [0, 1].

@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { getOrThrow, invalidData, type GanError } from '../errors.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 /**
  * The bytes of a `.npy` file holding `values` with `shape`; a shape that does not hold exactly
@@ -23,7 +24,7 @@ import { getOrThrow, invalidData, type GanError } from '../errors.ts'
 export const encodeNpy = (values: Float32Array | Int32Array, shape: ReadonlyArray<number>): E.Either<ReadonlyArray<GanError>, Uint8Array> => {
   if (shape.some((d) => !Number.isInteger(d) || d < 0))
     return E.left([invalidData('shape', 'dimensions that are integers ≥ 0', `[${shape.join(', ')}]`)])
-  const size = shape.reduce((a, b) => a * b, 1)
+  const size = shapeSize(shape)
   return size === values.length
     ? E.right(encodeChecked(values, shape))
     : E.left([invalidData('values.length', `${size} (the size of shape [${shape.join(', ')}])`, String(values.length))])
@@ -102,7 +103,7 @@ export const decodeNpy = (bytes: Uint8Array, file: string): E.Either<ReadonlyArr
   if (fortran === 'True') return fail('C order', 'Fortran order')
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number)
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) return fail('a shape of non-negative integers', `(${shapeText})`)
-  const count = shape.reduce((a, b) => a * b, 1)
+  const count = shapeSize(shape)
   const dataStart = headerStart + headerLength
   if (bytes.length - dataStart !== 4 * count)
     return fail(`${4 * count} bytes of data for shape (${shape.join(', ')})`, `${bytes.length - dataStart} bytes`)

@@ -11,6 +11,7 @@ import { checkpointCorrupt, checkpointMismatch, type GanError } from '../errors.
 import { snapshotTensorGroups, type TensorData, type TrainerSnapshot } from '../train/snapshot.ts'
 import { libraryVersion } from '../version.ts'
 import { NonNegativeInt, Uint32 } from '../io/decode.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 const RngStateCodec = t.tuple([Uint32, Uint32, Uint32, Uint32], 'four unsigned 32-bit integers')
 
@@ -106,7 +107,7 @@ export const checkManifest = (manifest: Manifest, where: string): ReadonlyArray<
     )
   let expectedOffset = 0
   manifest.tensors.forEach((entry, i) => {
-    const size = entry.shape.reduce((a, b) => a * b, 1)
+    const size = shapeSize(entry.shape)
     if (entry.byteLength !== size * 4)
       errors.push(checkpointCorrupt(`${where}.tensors[${i}].byteLength`, `${size * 4} (float32 of its shape)`, String(entry.byteLength)))
     if (entry.offset !== expectedOffset)

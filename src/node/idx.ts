@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib'
 import { invalidData, type GanError } from '../errors.ts'
 import type { LabelledImages } from '../data/images.ts'
 import { readFailure } from './files.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 /**
  * An IDX array of unsigned bytes.
@@ -62,7 +63,7 @@ const parseIdxBytes = (raw: Uint8Array, file: string): E.Either<GanError, IdxArr
     return E.left(invalidData(`${file}: header`, `${rank} dimension sizes after the magic`, `${bytes.length} bytes in all`))
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false))
-  const size = dims.reduce((a, b) => a * b, 1)
+  const size = shapeSize(dims)
   if (bytes.length !== headerSize + size)
     return E.left(
       invalidData(
