@@ -219,3 +219,24 @@ export const getOrThrow = <A>(result: E.Either<ReadonlyArray<GanError>, A>): A =
   if (E.isLeft(result)) throw new GanException(result.left)
   return result.right
 }
+
+/**
+ * Runs `f` and gives its value, or the errors of the `GanException` it threw, as an `Either`: the
+ * boundary where code that throws inside (the `…OrThrow` twins, a recipe's functions) becomes a
+ * function that returns its problems. Any other exception is a bug, and is thrown on.
+ *
+ * @example
+ * import { attemptGan, GanException, invalidConfig } from 'ganfp'
+ * const result = await attemptGan(async () => { throw new GanException([invalidConfig('a', 'x', 'y')]) })
+ * result._tag // 'Left'
+ * @since 0.1.0
+ * @category destructors
+ */
+export const attemptGan = async <A>(f: () => Promise<A>): Promise<E.Either<ReadonlyArray<GanError>, A>> => {
+  try {
+    return E.right(await f())
+  } catch (error) {
+    if (error instanceof GanException) return E.left(error.errors)
+    throw error
+  }
+}

@@ -292,7 +292,7 @@ describe('spectral normalisation in training', () => {
     expect(await runSteps(resumed, 7)).toEqual(expected.slice(5))
     const params = await readParams(resumed.paramsOrThrow().discriminator)
     expect(Object.keys(params)).toEqual(Object.keys(expectedParams))
-    for (const [path, v] of Object.entries(params)) expect(Array.from(v), path).toEqual(Array.from(expectedParams[path]!))
+    for (const [path, v] of Object.entries(params)) expect({ path, values: Array.from(v) }).toEqual({ path, values: Array.from(expectedParams[path]!) })
     resumed.dispose()
   })
 

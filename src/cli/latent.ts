@@ -18,7 +18,7 @@ import { loadBundledImagesOrThrow } from '../node/bundled-data.ts'
 import { pixelsToUnit, splitHeldOut, type BundledImageSet } from '../data/images.ts'
 import { predictedClasses } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
-import { loadJudge } from '../eval/judge.ts'
+import { judgeImageShape, loadJudge } from '../eval/judge.ts'
 import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents, truncateLatents } from '../eval/latent.ts'
 import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { imageGrid } from '../io/grid.ts'
@@ -27,7 +27,7 @@ import { Rng } from '../random.ts'
 import type { RecipeSetup } from '../run/prepare.ts'
 import { restoreRunOrThrow, type RecipeLoader, type RestoredRun } from '../run/start.ts'
 import type { BackendChoice } from '../compile/backend.ts'
-import { shapeSize } from '../dsl/shape.ts'
+import { sameShape, shapeSize } from '../dsl/shape.ts'
 
 type Restored = RestoredRun
 
@@ -56,6 +56,14 @@ const unitImages = (run: Restored) => {
   const toUnit = run.setup.toUnitImages
   if (toUnit === undefined) throw new GanException([invalidConfig('RUN', 'a recipe that maps samples to images (toUnitImages)', run.directory.manifest.recipe.name)])
   return toUnit
+}
+
+/** As `unitImages`, for the tools that ask a shipped judge: the run's images must be the judges' shape. */
+const judgedImages = (run: Restored) => {
+  const produced = run.trainer.compiled.generator.outputShape
+  if (!sameShape(produced, judgeImageShape))
+    throw new GanException([invalidConfig('RUN', `a run whose generator makes ${judgeImageShape.join('×')} images (what the judges read)`, produced.join('×'))])
+  return unitImages(run)
 }
 
 /** @internal The run's sample drawing, or an error at `where` for a recipe that cannot draw its outputs. */
@@ -99,7 +107,7 @@ export const interpolateCommand = (
 
 /** The judge's class for the sample of each latent. */
 const classify = async (run: Restored, judge: Awaited<ReturnType<typeof loadJudge>>, latents: Float32Array) =>
-  predictedClasses(judge, unitImages(run)(await run.trainer.generateOrThrow(latents)), latents.length / latentDimension(run))
+  predictedClasses(judge, judgedImages(run)(await run.trainer.generateOrThrow(latents)), latents.length / latentDimension(run))
 
 /** `ganfp attribute`. */
 export const attributeCommand = (
@@ -156,7 +164,7 @@ export const truncationCommand = (
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
     const dataset = datasetOf(run)
-    const toUnit = unitImages(run)
+    const toUnit = judgedImages(run)
     const judge = await loadJudge(dataset)
     try {
       const base = sampleLatentOrThrow(run.setup.gan.latent, 2000, Rng.fromSeed(13))

@@ -8,7 +8,7 @@
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { useBackend, type BackendChoice, type BackendSelection } from '../compile/backend.ts'
-import { getOrThrow, type GanError } from '../errors.ts'
+import { attemptGan, getOrThrow, type GanError } from '../errors.ts'
 import { outputIsLogit } from '../dsl/loss.ts'
 import { phaseAt } from '../dsl/schedule.ts'
 import { listCheckpointsOrThrow, writeCheckpointOrThrow } from '../node/checkpoint.ts'
@@ -25,7 +25,6 @@ import {
 import { snapshotTensorGroups, type TrainerSnapshot } from '../train/snapshot.ts'
 import type { StepReport, Trainer } from '../train/trainer.ts'
 import type { RunConfig } from './options.ts'
-import { attempt } from './attempt.ts'
 import { generatorInputsOrThrow, type RecipeSetup } from './prepare.ts'
 import { resumableConfig, type RunRecord } from './record.ts'
 
@@ -76,9 +75,9 @@ const nonFiniteTensors = (snapshot: TrainerSnapshot): ReadonlyArray<string> =>
 /**
  * Trains, filling `directory`, from the trainer's current step to `run.steps`. Shared by new and
  * resumed runs. A file that cannot be written, a failed step or a recipe function's error ends the
- * run with a `Left` (the loop calls the `…OrThrow` twins; `attempt` turns what they throw back).
+ * run with a `Left` (the loop calls the `…OrThrow` twins; `attemptGan` turns what they throw back).
  */
-export const execute = (context: ExecuteContext): Promise<E.Either<ReadonlyArray<GanError>, RunSummary>> => attempt(() => train(context))
+export const execute = (context: ExecuteContext): Promise<E.Either<ReadonlyArray<GanError>, RunSummary>> => attemptGan(() => train(context))
 
 /** What `execute` trains with. */
 interface ExecuteContext {

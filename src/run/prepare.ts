@@ -32,7 +32,7 @@ export interface RecipeSetup {
   readonly batchSize: number
   /** A PNG of `count` samples in rows of `columns` (default a square); undefined when the recipe cannot draw them. */
   readonly render: ((samples: Float32Array, count: number, columns?: number) => Uint8Array) | undefined
-  /** For 28×28×1 image outputs (the judges' shape): samples mapped to [0, 1] for evaluation. */
+  /** For image outputs (`[h, w, 1|3]`): samples mapped to [0, 1], for evaluation and the latent tools. */
   readonly toUnitImages: ((samples: Float32Array) => Float32Array) | undefined
 }
 
@@ -88,7 +88,7 @@ export const prepareRecipe = async (
     dataset: data.right,
     batchSize,
     render: render && ((samples, count, columns = Math.ceil(Math.sqrt(count))) => render(samples, count, columns)),
-    toUnitImages: shape.join() === '28,28,1' ? toUnit : undefined,
+    toUnitImages: shape.length === 3 && (shape[2] === 1 || shape[2] === 3) ? toUnit : undefined,
   }
   return E.right({ setup, compiled: compiled.right })
 }

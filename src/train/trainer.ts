@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { GanException, getOrThrow, type GanError } from '../errors.ts'
+import { attemptGan, getOrThrow, type GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
 import type { Dataset } from '../data/dataset.ts'
 import { checkTrainerInputs } from './batch-check.ts'
@@ -23,16 +23,6 @@ import type { StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOpti
 export type { SampleOptions, StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './trainer-types.ts'
 
 type Result<A> = E.Either<ReadonlyArray<GanError>, A>
-
-/** The method boundary: a `GanException` from inside becomes a `Left`; anything else is a bug and propagates. */
-const attempt = async <A>(f: () => Promise<A>): Promise<Result<A>> => {
-  try {
-    return E.right(await f())
-  } catch (error) {
-    if (error instanceof GanException) return E.left(error.errors)
-    throw error
-  }
-}
 
 const orThrow =
   <P extends ReadonlyArray<unknown>, A>(f: (...args: P) => Promise<Result<A>>) =>
@@ -62,12 +52,13 @@ const paramsOf = (state: TrainerState): Result<TrainerParams> => {
 
 /** The trainer's methods over `state`, each fallible one with its throwing twin. */
 const trainerOver = (compiled: CompiledGan, state: TrainerState): Trainer => {
-  const step = () => attempt(() => trainerStep(state))
+  // The method boundary: a GanException from inside becomes a Left; anything else is a bug.
+  const step = () => attemptGan(() => trainerStep(state))
   const stepOrThrow = orThrow(step)
-  const sampleResult: Trainer['sample'] = (n, options) => attempt(() => sample(state, n, options))
-  const generateResult: Trainer['generate'] = (latents, labels) => attempt(() => generate(state, latents, labels))
-  const discriminateResult: Trainer['discriminate'] = (examples, labels) => attempt(() => discriminate(state, examples, labels))
-  const snapshot = () => attempt(() => snapshotState(state))
+  const sampleResult: Trainer['sample'] = (n, options) => attemptGan(() => sample(state, n, options))
+  const generateResult: Trainer['generate'] = (latents, labels) => attemptGan(() => generate(state, latents, labels))
+  const discriminateResult: Trainer['discriminate'] = (examples, labels) => attemptGan(() => discriminate(state, examples, labels))
+  const snapshot = () => attemptGan(() => snapshotState(state))
   return {
     compiled,
     stepCount: () => state.steps,
