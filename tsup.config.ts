@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { defineConfig } from 'tsup'
 
 // Dependencies stay external: users get one tfjs-core, shared with their own code.
@@ -26,7 +28,6 @@ export default defineConfig([
     entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/cli.ts' },
     format: ['esm'],
     dts: { entry: { index: 'src/index.ts', node: 'src/node.ts' } },
-    clean: true,
     target: 'es2022',
     external,
   },
@@ -41,5 +42,35 @@ export default defineConfig([
     // The CJS build needs import.meta.url (the bundled datasets are located through it).
     shims: true,
     external,
+  },
+  // The browser builds go to dist-browser/, outside the npm package for now: the page tests
+  // (tests/browser.test.ts) load them; package.json's `browser` condition is the next step.
+  {
+    // The core for bundlers in a page: ESM, dependencies
+    // external, no Node module. The server-side wasm thread start-up's lazy `node:*` imports stay
+    // unresolved: a page never runs them (useBackend starts wasm the page's way).
+    entry: { index: 'src/index.ts' },
+    outDir: 'dist-browser',
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    external: [...external, /^node:/],
+  },
+  {
+    // The core as one plain ES module, tfjs and all, for a <script type="module"> or an import map;
+    // tfjs-backend-wasm's .wasm files are copied beside it, where useBackend looks by default.
+    entry: { ganfp: 'src/index.ts' },
+    outDir: 'dist-browser',
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    noExternal: [/.*/],
+    external: [/^node:/],
+    splitting: false,
+    onSuccess: async () => {
+      const wasm = join('node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist')
+      mkdirSync('dist-browser', { recursive: true })
+      for (const file of readdirSync(wasm).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasm, file), join('dist-browser', file))
+    },
   },
 ])

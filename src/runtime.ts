@@ -13,3 +13,9 @@ export const runtimeInfo = (): { readonly name: 'deno' | 'bun' | 'node'; readonl
   if (g.Bun !== undefined) return { name: 'bun', version: g.Bun.version }
   return { name: 'node', version: g.process?.version ?? 'unknown' }
 }
+
+/** Whether ganfp runs on a server runtime (Deno, Bun or Node) rather than in a page or a worker. */
+export const isServerRuntime = (): boolean => {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: { node?: string } } }
+  return g.Deno !== undefined || g.Bun !== undefined || g.process?.versions?.node !== undefined
+}

@@ -10,6 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { backendUnavailable, getOrThrow, type GanError } from '../errors.ts'
+import { isServerRuntime } from '../runtime.ts'
 import { tf } from './tf.ts'
 
 /**
@@ -57,6 +58,13 @@ export interface BackendSelection {
  */
 export interface BackendOptions {
   readonly wasmThreads?: number
+  /**
+   * In a page: where tfjs-backend-wasm's `.wasm` files are, as a URL prefix ending in `/` or one URL
+   * per file name (tfjs's `setWasmPaths`). Default: the folder of ganfp's browser build, which holds
+   * them (`npm run build` copies them into dist-browser/).
+   * Set it when a bundler moves ganfp's code away from them. Ignored on Deno, Bun and Node.
+   */
+  readonly wasmPaths?: string | Readonly<Record<string, string>>
 }
 
 const navigatorGpu = (): { requestAdapter: (o?: object) => Promise<unknown> } | undefined =>
@@ -111,7 +119,8 @@ const activateWebGpu = async (): Promise<E.Either<GanError, BackendName>> => {
  * threads, all logical cores by default, one thread if the threaded build fails to start. A
  * backend started earlier in the process is reused as it is.
  */
-const activateWasm = async (threads?: number): Promise<E.Either<GanError, BackendName>> => {
+const activateWasm = async ({ wasmThreads: threads, wasmPaths }: BackendOptions): Promise<E.Either<GanError, BackendName>> => {
+  if (!isServerRuntime()) return activateWasmInPage(wasmPaths)
   try {
     await import('@tensorflow/tfjs-backend-wasm')
     // Loaded lazily: the server start-up uses node:worker_threads, which a page has not got.
@@ -132,6 +141,23 @@ const activateWasm = async (threads?: number): Promise<E.Either<GanError, Backen
     }
     if (!ok) ok = await tf.setBackend('wasm')
     if (!ok) return E.left(backendUnavailable('backend', 'wasm', 'tfjs could not initialise it'))
+    await tf.ready()
+    return E.right('wasm')
+  } catch (cause) {
+    return E.left(backendUnavailable('backend', 'wasm', cause instanceof Error ? cause.message : String(cause)))
+  }
+}
+
+/**
+ * Starts the wasm backend in a page. tfjs picks its threaded build itself when the page is
+ * cross-origin isolated (SharedArrayBuffer), and one thread otherwise; the binaries are fetched
+ * from `wasmPaths`, by default the folder of ganfp's browser build, which holds them.
+ */
+const activateWasmInPage = async (wasmPaths: BackendOptions['wasmPaths']): Promise<E.Either<GanError, BackendName>> => {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm')
+    if (tf.findBackend('wasm') === null) wasm.setWasmPaths((wasmPaths ?? new URL('./', import.meta.url).href) as string)
+    if (!(await tf.setBackend('wasm'))) return E.left(backendUnavailable('backend', 'wasm', 'tfjs could not initialise it'))
     await tf.ready()
     return E.right('wasm')
   } catch (cause) {
@@ -164,12 +190,17 @@ const selected =
   (result: E.Either<GanError, BackendName>): E.Either<GanError, BackendSelection> =>
     E.map((name: BackendName) => {
       const threads = name === 'wasm' ? wasmThreads() : 0
-      return { name, reason: threads > 0 ? `${reason}; ${threads} thread${threads === 1 ? '' : 's'}` : reason }
+      // A page gets wasm threads only when cross-origin isolated (they need SharedArrayBuffer).
+      const isolation =
+        threads === 1 && !isServerRuntime() && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true
+          ? ' (the page is not cross-origin isolated: threads need SharedArrayBuffer)'
+          : ''
+      return { name, reason: threads > 0 ? `${reason}; ${threads} thread${threads === 1 ? '' : 's'}${isolation}` : reason }
     })(result)
 
 /** The CPU fallback for `auto`: wasm (≈ 20× the cpu backend's matmul speed), cpu if wasm fails. */
-const chooseCpuPath = async (why: string, threads: number | undefined): Promise<E.Either<GanError, BackendSelection>> => {
-  const wasm = await activateWasm(threads)
+const chooseCpuPath = async (why: string, options: BackendOptions): Promise<E.Either<GanError, BackendSelection>> => {
+  const wasm = await activateWasm(options)
   if (E.isRight(wasm)) return selected(why)(wasm)
   return selected(`${why}; wasm failed to start (${wasm.left.actual})`)(await activateCpu())
 }
@@ -180,18 +211,18 @@ const chooseCpuPath = async (why: string, threads: number | undefined): Promise<
  * many small dispatches and is slower than the CPU backends, so `auto` leaves it to an explicit
  * `webgpu` request.
  */
-const chooseAutomatically = async (threads: number | undefined): Promise<E.Either<GanError, BackendSelection>> => {
-  if (navigatorGpu() === undefined) return chooseCpuPath('auto: this runtime has no navigator.gpu', threads)
+const chooseAutomatically = async (options: BackendOptions): Promise<E.Either<GanError, BackendSelection>> => {
+  if (navigatorGpu() === undefined) return chooseCpuPath('auto: this runtime has no navigator.gpu', options)
   const adapter = await inspectAdapter()
-  if (!adapter.present) return chooseCpuPath('auto: navigator.gpu offers no adapter', threads)
+  if (!adapter.present) return chooseCpuPath('auto: navigator.gpu offers no adapter', options)
   if (adapter.software)
     return chooseCpuPath(
       `auto: the only WebGPU adapter (${adapter.description}) is a software fallback, slower than the CPU backends; --backend webgpu forces it`,
-      threads,
+      options,
     )
   const gpu = await activateWebGpu()
   if (E.isRight(gpu)) return selected(`auto: WebGPU adapter ${adapter.description}`)(gpu)
-  return chooseCpuPath(`auto: WebGPU failed to start (${gpu.left.actual})`, threads)
+  return chooseCpuPath(`auto: WebGPU failed to start (${gpu.left.actual})`, options)
 }
 
 const chooseBackend = async (choice: BackendChoice, options: BackendOptions): Promise<E.Either<GanError, BackendSelection>> => {
@@ -204,9 +235,9 @@ const chooseBackend = async (choice: BackendChoice, options: BackendOptions): Pr
     case 'webgpu':
       return selected('requested')(await activateWebGpu())
     case 'wasm':
-      return selected('requested')(await activateWasm(threads))
+      return selected('requested')(await activateWasm(options))
     case 'auto':
-      return chooseAutomatically(threads)
+      return chooseAutomatically(options)
     default:
       return E.left(backendUnavailable('backend', `one of ${backendChoices.join(', ')}`, JSON.stringify(choice)))
   }
