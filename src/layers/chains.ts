@@ -6,7 +6,7 @@
  */
 import { formatShape } from '../dsl/describe.ts'
 import type { Shape } from '../dsl/shape.ts'
-import type { ForwardMode, LayerContext } from '../compile/forward.ts'
+import type { CompiledLayer, ForwardMode, LayerContext } from '../compile/forward.ts'
 import type { Params } from '../compile/params.ts'
 import type { Tensor } from '../compile/tf.ts'
 import type { BranchSource } from './concat.ts'
@@ -70,6 +70,31 @@ export const compileInnerChains = (shaped: ShapedLayer, { local, fuse, kit }: Co
         return result.output
       })
       return { outputs, stateUpdates }
+    },
+  }
+}
+
+/**
+ * A layer holding chains compiled: its inner chains run on the input (or the label), and their
+ * outputs joined by `join` (a residual adds them, a concat stacks them on the channels).
+ *
+ * @example
+ * import { compileJoinedChains } from './src/layers/chains.ts'
+ * // compileJoinedChains(shaped, options, (outputs) => options.kit.tf.concat(outputs, -1))
+ * @since 0.1.0
+ * @category compiler
+ */
+export const compileJoinedChains = (
+  shaped: ShapedLayer,
+  options: CompileOptions,
+  join: (outputs: ReadonlyArray<Tensor>) => Tensor,
+): CompiledLayer => {
+  const chains = compileInnerChains(shaped, options)
+  return {
+    params: chains.params,
+    forward: (x, p, mode, index, context) => {
+      const { outputs, stateUpdates } = chains.run(x, p, mode, index, context)
+      return { output: join(outputs), stateUpdates }
     },
   }
 }

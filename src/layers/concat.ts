@@ -5,7 +5,7 @@
  */
 import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
 import { describeValue } from '../dsl/describe.ts'
-import { compileInnerChains, describeOutput, shapedChain } from './chains.ts'
+import { compileJoinedChains, describeOutput, shapedChain } from './chains.ts'
 import type { LayerKind, ShapedChain } from './kind.ts'
 import { isLabelShape, labelShape } from './label.ts'
 import type { Layer } from './registry.ts'
@@ -140,15 +140,6 @@ export const concatKind: LayerKind<Concat> = {
       chains: chains as ReadonlyArray<ShapedChain>,
     }
   },
-  compile: (shaped, options) => {
-    const chains = compileInnerChains(shaped, options)
-    return {
-      params: chains.params,
-      forward: (x, p, mode, index, context) => {
-        const { outputs, stateUpdates } = chains.run(x, p, mode, index, context)
-        return { output: options.kit.tf.concat(outputs, -1), stateUpdates }
-      },
-    }
-  },
+  compile: (shaped, options) => compileJoinedChains(shaped, options, (outputs) => options.kit.tf.concat([...outputs], -1)),
   acceptsLabel: true,
 }

@@ -5,7 +5,7 @@
  */
 import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
 import { sameShape } from '../dsl/shape.ts'
-import { compileInnerChains, describeOutput, shapedChain } from './chains.ts'
+import { compileJoinedChains, describeOutput, shapedChain } from './chains.ts'
 import type { LayerKind, ShapedChain } from './kind.ts'
 import type { Layer } from './registry.ts'
 
@@ -62,15 +62,6 @@ export const residualKind: LayerKind<Residual> = {
       ? { errors, outputShape: block.output!.shape, chains: chains as ReadonlyArray<ShapedChain> }
       : { errors, outputShape: undefined }
   },
-  compile: (shaped, options) => {
-    const chains = compileInnerChains(shaped, options)
-    return {
-      params: chains.params,
-      forward: (x, p, mode, index, context) => {
-        const { outputs, stateUpdates } = chains.run(x, p, mode, index, context)
-        return { output: options.kit.tf.add(outputs[0]!, outputs[1]!), stateUpdates }
-      },
-    }
-  },
+  compile: (shaped, options) => compileJoinedChains(shaped, options, (outputs) => options.kit.tf.add(outputs[0]!, outputs[1]!)),
   acceptsLabel: true,
 }
