@@ -138,7 +138,8 @@ describe.skipIf(runtime !== 'node')('the example recipe package ganfp-recipe-lsg
     expect(missingFiles(copy, ['dist/recipe.js', 'dist/recipe.d.ts'])).toEqual([])
     const node = npm(['test'], copy)
     expect(node.stdout).toMatch(/# pass 3\n# fail 0/)
-    const bun = run(bin('bun'), ['test', 'test/'], copy)
+    // Bun's runner gives a test 5 s by default; training two steps takes 2 s alone and more on a busy machine.
+    const bun = run(bin('bun'), ['test', '--timeout', '120000', 'test/'], copy)
     expectSuccess(bun)
     // Bun's test runner reports on stderr.
     expect(bun.stderr).toMatch(/ 3 pass\n 0 fail/)
