@@ -18,8 +18,8 @@ import { loadImageFolder } from '../node/image-folder.ts'
 import { openRunDirectory } from '../node/run-directory.ts'
 import { restoreRunOrThrow, type RecipeLoader } from '../run/start.ts'
 import { useBackendOrThrow, type BackendChoice } from '../compile/backend.ts'
-import { sameShape, shapeSize } from '../dsl/shape.ts'
-import { judgeImageShape } from '../eval/judge.ts'
+import { shapeSize } from '../dsl/shape.ts'
+import { judgeImageShape, judgeShapeProblems } from '../eval/judge.ts'
 
 const evaluationSize = 2000
 /** The judges' image size: every image scored must be this. */
@@ -62,8 +62,8 @@ const imagesFromRun = async (
     }
     log(`sampling ${evaluationSize} images from the checkpoint of step ${restored.checkpoint.step}`)
     const produced = restored.trainer.compiled.generator.outputShape
-    if (!sameShape(produced, judgeImageShape))
-      throw new GanException([invalidConfig('TARGET', `a run whose generator makes ${judgeImageShape.join('×')} images (what the judges score)`, `${path} makes ${produced.join('×')}`)])
+    const problems = judgeShapeProblems(produced, 'TARGET', path)
+    if (problems.length > 0) throw new GanException(problems)
     const values = new Float32Array(evaluationSize * judgeImageSize)
     for (let i = 0; i < evaluationSize; i += 250) values.set(toUnit(await restored.trainer.sampleOrThrow(250, { seed: 2 + i })), i * judgeImageSize)
     return { values, count: evaluationSize }

@@ -18,7 +18,7 @@ import { loadBundledImagesOrThrow } from '../node/bundled-data.ts'
 import { pixelsToUnit, splitHeldOut, type BundledImageSet } from '../data/images.ts'
 import { predictedClasses } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
-import { judgeImageShape, loadJudge } from '../eval/judge.ts'
+import { judgeShapeProblems, loadJudge } from '../eval/judge.ts'
 import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents, truncateLatents } from '../eval/latent.ts'
 import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { imageGrid } from '../io/grid.ts'
@@ -27,7 +27,7 @@ import { Rng } from '../random.ts'
 import type { RecipeSetup } from '../run/prepare.ts'
 import { restoreRunOrThrow, type RecipeLoader, type RestoredRun } from '../run/start.ts'
 import type { BackendChoice } from '../compile/backend.ts'
-import { sameShape, shapeSize } from '../dsl/shape.ts'
+import { shapeSize } from '../dsl/shape.ts'
 
 type Restored = RestoredRun
 
@@ -61,8 +61,8 @@ const unitImages = (run: Restored) => {
 /** As `unitImages`, for the tools that ask a shipped judge: the run's images must be the judges' shape. */
 const judgedImages = (run: Restored) => {
   const produced = run.trainer.compiled.generator.outputShape
-  if (!sameShape(produced, judgeImageShape))
-    throw new GanException([invalidConfig('RUN', `a run whose generator makes ${judgeImageShape.join('×')} images (what the judges read)`, produced.join('×'))])
+  const problems = judgeShapeProblems(produced, 'RUN', run.directory.path)
+  if (problems.length > 0) throw new GanException(problems)
   return unitImages(run)
 }
 

@@ -11,7 +11,8 @@ import { perceptual, type ContentLoss } from '../dsl/content.ts'
 import { sequential } from '../dsl/network.ts'
 import type { TensorData } from '../train/snapshot.ts'
 import { classifierFromWeightsOrThrow, judgeArchitecture, type ImageClassifier } from './classifier.ts'
-import { shapeSize, type Shape } from '../dsl/shape.ts'
+import { sameShape, shapeSize, type Shape } from '../dsl/shape.ts'
+import { invalidConfig, type GanError } from '../errors.ts'
 
 /**
  * What a generated judge module holds.
@@ -99,6 +100,21 @@ export const judgeWeights = async (dataset: BundledImageSet): Promise<JudgeWeigh
  * @category model
  */
 export const judgeImageShape: Shape = [28, 28, 1]
+
+/**
+ * What is wrong with a generator's output shape for the shipped judges: nothing when it is
+ * `judgeImageShape`, else one error at `path` naming what `source` makes.
+ *
+ * @example
+ * import { judgeShapeProblems } from './src/eval/judge.ts'
+ * judgeShapeProblems([64, 64, 3], 'RUN', 'runs/x').length // 1
+ * @since 0.1.0
+ * @category validation
+ */
+export const judgeShapeProblems = (produced: Shape, path: string, source: string): ReadonlyArray<GanError> =>
+  sameShape(produced, judgeImageShape)
+    ? []
+    : [invalidConfig(path, `a run whose generator makes ${judgeImageShape.join('×')} images (what the judges score)`, `${source} makes ${produced.join('×')}`)]
 
 /**
  * The shipped judge for a bundled image set, on the active backend (images 28×28×1 in [0, 1]).

@@ -45,14 +45,8 @@ const nestedIndex = (parent: number, chain: number): number => parent * 1009 + (
  * A layer's inner chains compiled under its path (`layers[2].block`): their parameters, and a
  * run of all of them on one input (a label branch on the labels) giving each chain's output and
  * their state updates together.
- *
- * @example
- * import { compileInnerChains } from './src/layers/chains.ts'
- * // compileInnerChains(shaped, { local: 'layers[2]', fuse: true, kit }).params
- * @since 0.1.0
- * @category compiler
  */
-export const compileInnerChains = (shaped: ShapedLayer, { local, fuse, kit }: CompileOptions) => {
+const compileInnerChains = (shaped: ShapedLayer, { local, fuse, kit }: CompileOptions) => {
   const chains = (shaped.chains ?? []).map((chain) => ({
     source: chain.source,
     compiled: kit.compileChain(chain.layers, `${local}.${chain.name}`, fuse),
