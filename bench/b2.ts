@@ -26,6 +26,7 @@ import {
   getOrThrow,
   intFlag,
   nonNegativeIntFlag,
+  oneOfFlag,
   invalidConfig,
   liveTensorCount,
   positiveIntFlag,
@@ -55,6 +56,7 @@ export const b2Flags = {
   threads: flag(nonNegativeIntFlag, 0, 'wasm threads (0: every core)'),
   torch: flag(stringFlag, '/usr/bin/python3', 'Python with PyTorch for the reference; empty to skip'),
   'torch-threads': flag(intFlag, 0, 'PyTorch threads (0: all cores)'),
+  'torch-device': flag(oneOfFlag(['cpu', 'cuda'] as const), 'cpu', 'where the PyTorch reference runs (cuda: on a GPU machine, against WebGPU on its hardware adapter)'),
 }
 
 type B2Config = FlagValues<typeof b2Flags>
@@ -129,13 +131,15 @@ const torchReference = (config: B2Config): Row | string => {
   const script = new URL('./torch_dcgan.py', import.meta.url).pathname
   const args = [script, '--bench', '--width', String(config.width), '--latent-dim', String(config['latent-dim']), '--batch', String(config.batch), '--iterations', String(config.iterations), '--warmup', String(config.warmup)]
   if (config['torch-threads'] > 0) args.push('--threads', String(config['torch-threads']))
+  args.push('--device', config['torch-device'])
   const run = spawnSync(config.torch, args, { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } })
   const skip = /^SKIP: .*$/m.exec(run.stdout ?? '')
   if (skip !== null) return `PyTorch: ${skip[0]}`
   const result = /^RESULT (.*)$/m.exec(run.stdout ?? '')
   if (run.status !== 0 || result === null) return `PyTorch: failed (${(run.stderr ?? '').trim().split('\n').pop()})`
-  const parsed = JSON.parse(result[1]!) as { ms_per_iteration: number; gflops: number; threads: number }
-  return { backend: `PyTorch CPU (${parsed.threads} threads)`, ms: parsed.ms_per_iteration, gflops: parsed.gflops }
+  const parsed = JSON.parse(result[1]!) as { ms_per_iteration: number; gflops: number; threads: number; device?: string }
+  const where = parsed.device === 'cuda' ? 'CUDA' : `CPU (${parsed.threads} threads)`
+  return { backend: `PyTorch ${where}`, ms: parsed.ms_per_iteration, gflops: parsed.gflops }
 }
 
 const backendsToRun = (text: string): ReadonlyArray<BackendChoice> => {

@@ -92,24 +92,24 @@ def gflop_per_iteration(w, latent, batch):
 
 
 class Dcgan:
-    def __init__(self, w, latent, batch):
-        self.latent, self.batch = latent, batch
-        self.g, self.d = glorot(generator(w, latent)), glorot(discriminator(w))
+    def __init__(self, w, latent, batch, device="cpu"):
+        self.latent, self.batch, self.device = latent, batch, device
+        self.g, self.d = glorot(generator(w, latent)).to(device), glorot(discriminator(w)).to(device)
         self.opt_g = torch.optim.Adam(self.g.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
         self.opt_d = torch.optim.Adam(self.d.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
         self.bce = nn.BCEWithLogitsLoss()
-        self.ones, self.zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+        self.ones, self.zeros = torch.ones(batch, 1, device=device), torch.zeros(batch, 1, device=device)
 
     def step(self, real):
         # D step: real → 1, fake → 0; the fake batch is made without a graph through G.
         with torch.no_grad():
-            fake = self.g(torch.randn(self.batch, self.latent))
+            fake = self.g(torch.randn(self.batch, self.latent, device=self.device))
         d_loss = self.bce(self.d(real), self.ones) + self.bce(self.d(fake), self.zeros)
         self.opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         self.opt_d.step()
         # G step (non-saturating): G wants D to call a fresh fake batch real.
-        g_loss = self.bce(self.d(self.g(torch.randn(self.batch, self.latent))), self.ones)
+        g_loss = self.bce(self.d(self.g(torch.randn(self.batch, self.latent, device=self.device))), self.ones)
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         self.opt_g.step()
@@ -117,8 +117,11 @@ class Dcgan:
 
 
 def bench(args):
-    model = Dcgan(args.width, args.latent_dim, args.batch)
-    real = torch.rand(args.batch, 1, 28, 28) * 2 - 1  # speed only: random data in [-1, 1]
+    if args.device == "cuda" and not torch.cuda.is_available():
+        print("SKIP: --device cuda, but this PyTorch sees no CUDA device")
+        sys.exit(0)
+    model = Dcgan(args.width, args.latent_dim, args.batch, args.device)
+    real = torch.rand(args.batch, 1, 28, 28, device=args.device) * 2 - 1  # speed only: random data in [-1, 1]
     times = []
     for i in range(args.warmup + args.iterations):
         start = time.perf_counter()
@@ -127,7 +130,8 @@ def bench(args):
             times.append((time.perf_counter() - start) * 1000)
     ms = statistics.median(times)
     gflop = gflop_per_iteration(args.width, args.latent_dim, args.batch)
-    print(f"PyTorch {torch.__version__}, CPU, {torch.get_num_threads()} threads, "
+    where = torch.cuda.get_device_name() if args.device == "cuda" else "CPU"
+    print(f"PyTorch {torch.__version__}, {where}, {torch.get_num_threads()} threads, "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     print(f"DCGAN width {args.width}, latent {args.latent_dim}, batch {args.batch}; "
           f"median of {args.iterations} iterations after {args.warmup} warm-up")
@@ -138,7 +142,7 @@ def bench(args):
     print("RESULT " + json.dumps({
         "ms_per_iteration": round(ms, 3), "gflop_per_iteration": round(gflop, 4),
         "gflops": round(gflop / (ms / 1000), 3), "width": args.width, "batch": args.batch,
-        "threads": torch.get_num_threads(),
+        "threads": torch.get_num_threads(), "device": args.device,
     }))
 
 
@@ -183,6 +187,7 @@ def main():
     p.add_argument("--data", help="float32 N×28×28 .npy in [0, 1]")
     p.add_argument("--out", default="out/torch-dcgan")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where --bench runs (cuda: protocol B2 on a GPU machine)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

@@ -20,37 +20,22 @@
  */
 import { join } from 'node:path'
 import {
-  adam,
-  alternating,
-  concat,
+  cganGan,
   conditionalAccuracy,
   configCodec,
-  dcganDiscriminatorLayers,
-  dcganGeneratorLayers,
   defineRecipe,
-  dense,
-  embedding,
   encodeNpyOrThrow,
   flag,
   formatImageEvaluation,
-  fromLabel,
-  gan,
   getOrThrow,
   loadJudge,
   nonNegativeIntFlag,
-  normalLatent,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
-  projection,
-  reshape,
-  sequential,
   toUnitRange,
   unitIntervalFlag,
-  withLabelInput,
   type FlagValues,
-  type Gan,
-  type Layer,
   type Trainer,
 } from 'ganfp'
 import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomicOrThrow, evaluateImages } from 'ganfp/node'
@@ -82,42 +67,8 @@ const classes = 10
 /** The layout of a 28×28×1 image, for sample grids. */
 const digit = { height: 28, width: 28, channels: 1 } as const
 
-/** The conditional DCGAN for 28×28×1 images of 10 classes. */
-export const cganGan = (options: {
-  readonly width: number
-  readonly latentDim: number
-  readonly embeddingDim: number
-  readonly labelIn: CganConfig['label-in']
-  readonly learningRate: number
-  readonly beta1: number
-  readonly generatorAverageDecay: number | undefined
-  readonly minibatchStddevGroup?: number
-}): Gan => {
-  const w = options.width
-  const optimizer = adam({ learningRate: options.learningRate, beta1: options.beta1 })
-  const labelMap: ReadonlyArray<Layer> =
-    options.labelIn === 'projection' ? [] : [concat([[], fromLabel([embedding(classes, 28 * 28), reshape([28, 28, 1])])])]
-  return gan({
-    generator: withLabelInput(classes)(
-      sequential(
-        [options.latentDim],
-        [
-          concat([[], fromLabel([embedding(classes, options.embeddingDim)])]),
-          ...dcganGeneratorLayers(w),
-        ],
-      ),
-    ),
-    discriminator: withLabelInput(classes)(
-      sequential([28, 28, 1], [
-        ...labelMap,
-        ...dcganDiscriminatorLayers(w, options.labelIn === 'input' ? dense(1) : projection, options.minibatchStddevGroup ?? 0),
-      ]),
-    ),
-    latent: normalLatent(options.latentDim),
-    schedule: alternating({ generatorAverageDecay: options.generatorAverageDecay }),
-    optimizers: { generator: optimizer, discriminator: optimizer },
-  })
-}
+/** The conditional DCGAN for 28×28×1 images (the core's zoo), re-exported where scripts have found it. */
+export { cganGan }
 
 /** Per-class samples of a trained CGAN: `perClass` of each class in turn, in [0, 1]. */
 const samplesPerClass = async (trainer: Trainer, perClass: number) => {

@@ -19,32 +19,24 @@
  */
 import { join } from 'node:path'
 import {
-  adam,
-  alternating,
   configCodec,
-  dcganDiscriminatorLayers,
-  dcganGeneratorLayers,
+  dcganGan,
   defineRecipe,
   encodeNpyOrThrow,
   flag,
-  gan,
   gradientPenalty,
   hinge,
   leastSquares,
   nonSaturating,
-  normalLatent,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
   r1,
-  sequential,
   toUnitRange,
   unitIntervalFlag,
   wasserstein,
   type FlagValues,
-  type Gan,
   type GanLoss,
-  type Penalty,
 } from 'ganfp'
 import { bundledTrainingSet, runIfMain, sampleGridPng, writeFileAtomicOrThrow } from 'ganfp/node'
 
@@ -73,32 +65,8 @@ const losses: Record<DcganConfig['loss'], GanLoss> = {
 /** The recipe's configuration: its flags' values. */
 export type DcganConfig = FlagValues<typeof dcganFlags>
 
-/** The DCGAN for 28×28×1 images; `width` is the channel count of the last generator block. */
-export const dcganGan = (options: {
-  readonly width: number
-  readonly latentDim: number
-  readonly learningRate?: number
-  readonly beta1?: number
-  readonly generatorAverageDecay?: number
-  readonly loss?: GanLoss
-  readonly penalties?: ReadonlyArray<Penalty>
-  readonly criticSteps?: number
-}): Gan => {
-  const optimizer = adam({ learningRate: options.learningRate ?? 2e-4, beta1: options.beta1 ?? 0.5 })
-  const w = options.width
-  return gan({
-    generator: sequential([options.latentDim], dcganGeneratorLayers(w)),
-    discriminator: sequential([28, 28, 1], dcganDiscriminatorLayers(w)),
-    latent: normalLatent(options.latentDim),
-    schedule: alternating({
-      generatorAverageDecay: 'generatorAverageDecay' in options ? options.generatorAverageDecay : 0.999,
-      discriminatorStepsPerGeneratorStep: options.criticSteps ?? 1,
-    }),
-    ...(options.loss === undefined ? {} : { loss: options.loss }),
-    penalties: options.penalties ?? [],
-    optimizers: { generator: optimizer, discriminator: optimizer },
-  })
-}
+/** The DCGAN for 28×28×1 images (the core's zoo), re-exported where scripts have found it. */
+export { dcganGan }
 
 /** The layout of a 28×28×1 image, for sample grids. */
 const digit = { height: 28, width: 28, channels: 1 } as const

@@ -32,59 +32,44 @@ import * as E from 'fp-ts/lib/Either.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  adam,
-  adversarial,
-  alternating,
-  batchNorm,
   bicubicUpsampleOrThrow,
   boxDownsampleOrThrow,
   comparisonGrid,
   conditionalAccuracy,
   configCodec,
-  conv2d,
   decodeNpy,
   defineRecipe,
-  dense,
   encodeNpyOrThrow,
   flag,
-  flatten,
-  gan,
   getOrThrow,
   invalidConfig,
   judgePerceptual,
   judgeWeights,
-  leakyRelu,
   loadJudge,
   mse,
   nearestUpsampleOrThrow,
   nonNegativeNumberFlag,
   oneOfFlag,
-  pairedInput,
-  pixelShuffle,
   pixelsToUnit,
   positiveIntFlag,
   positiveNumberFlag,
-  prelu,
-  pretrain,
   psnr,
-  residual,
   selectImages,
-  sequential,
   shuffledIndices,
   splitHeldOut,
+  srganDiscriminator,
+  srganGan,
+  srganGenerator,
   ssim,
   stringFlag,
   superResolutionDataset,
-  tanh,
   toUnitRange,
   weightedSum,
   type ContentLoss,
   type FlagValues,
-  type Gan,
   type GanError,
   type ImageBatch,
   type LabelledImages,
-  type Layer,
   type RecipeContext,
   type Trainer,
 } from 'ganfp'
@@ -112,70 +97,8 @@ export type SrganConfig = FlagValues<typeof srganFlags>
 
 const factor = 4
 
-/** The SRGAN generator: low-resolution `[h, w, c]` in, `[4h, 4w, c]` out, in [−1, 1]. */
-export const srganGenerator = (lowShape: readonly [number, number, number], filters: number, blocks: number) => {
-  const block = (): Layer => residual([conv2d(filters, 3, { useBias: false }), batchNorm(), prelu(), conv2d(filters, 3, { useBias: false }), batchNorm()])
-  const upsampling = (): ReadonlyArray<Layer> => [conv2d(4 * filters, 3), pixelShuffle(2), prelu()]
-  return sequential(lowShape, [
-    conv2d(filters, 3),
-    prelu(),
-    // The global skip: the trunk learns a residual over its first features.
-    residual([...Array.from({ length: blocks }, block), conv2d(filters, 3, { useBias: false }), batchNorm()]),
-    ...upsampling(),
-    ...upsampling(),
-    conv2d(lowShape[2], 3),
-    tanh,
-  ])
-}
-
-/** The SRGAN discriminator for `[h, w, c]` images. */
-export const srganDiscriminator = (highShape: readonly [number, number, number], filters: number) =>
-  sequential(highShape, [
-    conv2d(filters, 3),
-    leakyRelu(0.2),
-    conv2d(filters, 3, { stride: 2, useBias: false }),
-    batchNorm(),
-    leakyRelu(0.2),
-    conv2d(2 * filters, 3, { useBias: false }),
-    batchNorm(),
-    leakyRelu(0.2),
-    conv2d(2 * filters, 3, { stride: 2, useBias: false }),
-    batchNorm(),
-    leakyRelu(0.2),
-    flatten,
-    dense(128),
-    leakyRelu(0.2),
-    dense(1),
-  ])
-
-/** The whole GAN: pretraining on MSE, then the weighted game. */
-export const srganGan = (options: {
-  readonly highShape: readonly [number, number, number]
-  readonly filters: number
-  readonly blocks: number
-  readonly pretrainSteps: number
-  readonly content: ContentLoss
-  readonly adversarialWeight: number
-  readonly learningRate: number
-}): Gan => {
-  const [h, w, c] = options.highShape
-  return gan({
-    generator: srganGenerator([h / factor, w / factor, c], options.filters, options.blocks),
-    discriminator: srganDiscriminator(options.highShape, options.filters),
-    latent: pairedInput(),
-    schedule: alternating({
-      phases: [
-        pretrain({ steps: options.pretrainSteps, loss: mse() }),
-        adversarial({ content: options.content, contentWeight: 1, adversarialWeight: options.adversarialWeight }),
-      ],
-    }),
-    optimizers: {
-      // The paper's schedule in small: pretraining at the full rate, the game at a tenth.
-      generator: adam({ learningRate: options.learningRate, beta1: 0.9 }),
-      discriminator: adam({ learningRate: options.learningRate / 10, beta1: 0.9 }),
-    },
-  })
-}
+/** The SRGAN networks and GAN (the core's zoo), re-exported where scripts have found them. */
+export { srganDiscriminator, srganGan, srganGenerator }
 
 /** The options that rule each other out: a folder's crop must divide by 4, and the judge's loss needs digits. */
 const checkOptions = (config: SrganConfig): ReadonlyArray<GanError> => [

@@ -19,29 +19,23 @@
  */
 import { join } from 'node:path'
 import {
-  adam,
-  alternating,
   compileOrThrow,
   configCodec,
   createTrainerOrThrow,
   decodeConfig,
   defineRecipe,
   flag,
-  gan,
   getOrThrow,
   gridMixture,
-  leakyRelu,
   mixtureDataset,
   mixtureReport,
   mixtureScatter,
-  mlp,
-  normalLatent,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
-  relu,
   ringMixture,
   unitIntervalFlag,
+  vanillaGan,
   type FlagValues,
   type Gan,
   type Mixture2d,
@@ -68,26 +62,8 @@ export const vanillaConfig = configCodec(vanillaFlags)
 /** The defaults, as `--help` shows them. */
 export const vanillaDefaults: VanillaConfig = getOrThrow(decodeConfig(vanillaConfig, {}))
 
-/**
- * The MLP GAN: three hidden layers in each network (ReLU in G, leaky ReLU in D), Adam with β1 0.5,
- * and sampling from a moving average of the generator's weights.
- */
-export const vanillaGan = (options: {
-  readonly width: number
-  readonly latentDim: number
-  readonly learningRate: number
-  readonly generatorAverageDecay?: number
-}): Gan =>
-  gan({
-    generator: mlp([options.latentDim], [options.width, options.width, options.width], relu, 2),
-    discriminator: mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1),
-    latent: normalLatent(options.latentDim),
-    schedule: alternating({ generatorAverageDecay: options.generatorAverageDecay }),
-    optimizers: {
-      generator: adam({ learningRate: options.learningRate, beta1: 0.5 }),
-      discriminator: adam({ learningRate: options.learningRate, beta1: 0.5 }),
-    },
-  })
+/** The MLP GAN (the core's zoo), re-exported where scripts have found it. */
+export { vanillaGan }
 
 /** The GAN of a configuration. */
 const ganOf = (config: VanillaConfig): Gan =>

@@ -53,7 +53,11 @@ export { tileSpatial, type TileSpatial } from './layers/tile-spatial.ts'
 export { residual, type Residual } from './layers/residual.ts'
 export { concat, fromLabel, fromTrunk, type Branch, type BranchSource, type Concat } from './layers/concat.ts'
 export { spectralNorm, type SpectralNorm } from './layers/spectral-norm.ts'
-export { dcganDiscriminatorLayers, dcganGeneratorLayers } from './zoo/dcgan.ts'
+export { dcganDiscriminatorLayers, dcganGan, dcganGeneratorLayers } from './zoo/dcgan.ts'
+export { vanillaGan } from './zoo/mlp-gan.ts'
+export { cganGan } from './zoo/cgan.ts'
+export { srganDiscriminator, srganGan, srganGenerator } from './zoo/srgan.ts'
+export { builtinGanOf, type BuiltinGanOptions } from './zoo/builtin.ts'
 
 // Checking and compiling.
 export { checkGan, checkNetwork, type CheckedGan, type CheckedNetwork } from './shape/check.ts'
@@ -72,12 +76,14 @@ export { compile, compileOrThrow, sampleLatent, sampleLatentOrThrow, type Compil
 export type { CompiledNetwork, Forward } from './compile/network.ts'
 export type { ForwardMode, LayerContext } from './compile/forward.ts'
 export { readParams, type Initializer, type ParamSpec, type Params } from './compile/params.ts'
+export { watchDeviceWork, type DeviceWork, type DeviceWorkWatch } from './compile/device-work.ts'
 
 // Training.
 export { createTrainer, createTrainerOrThrow } from './train/trainer.ts'
 export type { SampleOptions, StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './train/trainer-types.ts'
 export type { DataCursor, PlayerSnapshot, TensorData, TrainerSnapshot } from './train/snapshot.ts'
 export * from './train/health.ts'
+export { samplerFromSnapshot, samplerFromSnapshotOrThrow, type Sampler } from './train/sampler.ts'
 
 // Data in memory.
 export * from './data/dataset.ts'
@@ -104,6 +110,7 @@ export * from './io/scatter.ts'
 export * from './io/comparison-grid.ts'
 export * from './io/loss-plot.ts'
 export * from './io/npy.ts'
+export * from './io/checkpoint-bytes.ts'
 
 // Recipes as values: their configuration codecs and their definition.
 export * from './io/flags.ts'

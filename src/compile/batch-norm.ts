@@ -64,7 +64,7 @@ export const batchNormTraining = (
         const dBeta = tf.sum(dz, axes)
         const dzCentered = tf.sum(tf.mul(dz, c), axes) // = dγ / r
         const paramGradients = needed.params ? [tf.mul(dzCentered, r), dBeta] : [tf.zerosLike(dBeta), tf.zerosLike(dBeta)]
-        if (!needed.input) return [tf.zeros(c.shape), ...paramGradients]
+        if (!needed.input) return [tf.zerosLike(c), ...paramGradients]
         // dx = s·dz − s·dβ/N − c·(s·r²·Σ dz·c / N): two full-size products and two sums.
         const shift = tf.mul(s, -1 / count)
         const dx = tf.add(

@@ -242,7 +242,7 @@ export const conv2dTransposeLowered = (
   withGradient(
     (xs, ws) => conv2dTransposeByPhases(xs, ws, outputShape, strides, padding),
     (dy, xs, ws) => [
-      needed.input ? tf.conv2d(dy, ws, [strides[0], strides[1]], padding) : tf.zeros(xs.shape),
-      needed.params ? convFilterGradient(dy, xs, [ws.shape[0], ws.shape[1]], strides, padding) : tf.zeros(ws.shape),
+      needed.input ? tf.conv2d(dy, ws, [strides[0], strides[1]], padding) : tf.zerosLike(xs),
+      needed.params ? convFilterGradient(dy, xs, [ws.shape[0], ws.shape[1]], strides, padding) : tf.zerosLike(ws),
     ],
   )(x, filter) as Tensor4D

@@ -145,10 +145,12 @@ export const fusedDense = (
   activation: FusedActivation,
   needed: NeededGradients = allGradients,
 ): Tensor => {
-  const inputs = bias === undefined ? [x, kernel] : [x, kernel, bias]
+  // Parameters no one differentiates are constants of the op, not its inputs: their gradients
+  // would be zeros made only to be dropped (a kernel each on WebGPU).
+  const inputs = !needed.params ? [x] : bias === undefined ? [x, kernel] : [x, kernel, bias]
   return tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc
-    const [a, w, b] = args.slice(0, -1) as Array<Tensor>
+    const [a, w = kernel, b = bias] = args.slice(0, -1) as Array<Tensor | undefined>
     // The kernel multiplies batches of matrices: [1, n, k] × [1, k, m].
     const [n, k] = a!.shape as [number, number]
     const m = w!.shape[1]!
@@ -168,8 +170,8 @@ export const fusedDense = (
       gradFunc: (dy: Tensor, saved: Array<Tensor>) => {
         const [xs, ws, ys] = saved as [Tensor, Tensor, Tensor]
         const dz = throughActivation(dy, ys, activation)
-        const dx = needed.input ? productTransposed(dz, ws, 'second') : tf.zeros(xs.shape)
-        if (!needed.params) return [dx, tf.zeros(ws.shape), ...(b === undefined ? [] : [tf.zeros(b.shape)])]
+        const dx = needed.input ? productTransposed(dz, ws, 'second') : tf.zerosLike(xs)
+        if (!needed.params) return [dx]
         const grads = [dx, productTransposed(xs, dz, 'first')]
         return b === undefined ? grads : [...grads, tf.sum(dz, 0)]
       },
@@ -193,10 +195,11 @@ export const fusedConv2d = (
   activation: FusedActivation,
   needed: NeededGradients = allGradients,
 ): Tensor4D => {
-  const inputs = bias === undefined ? [x, filter] : [x, filter, bias]
+  // As in fusedDense: parameters no one differentiates are constants, not inputs.
+  const inputs = !needed.params ? [x] : bias === undefined ? [x, filter] : [x, filter, bias]
   return tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc
-    const [xs, ws, b] = args.slice(0, -1) as [Tensor4D, Tensor4D, Tensor | undefined]
+    const [xs, ws = filter, b = bias] = args.slice(0, -1) as [Tensor4D, Tensor4D?, Tensor?]
     const y = tf.engine().runKernel(
       'FusedConv2D',
       b === undefined ? { x: xs, filter: ws } : { x: xs, filter: ws, bias: b },
@@ -216,8 +219,8 @@ export const fusedConv2d = (
         const dz = throughActivation(dy, out, activation) as Tensor4D
         const dx = needed.input
           ? conv2dTransposeByPhases(dz, w, input.shape, strides, padding, needed.twice ?? false)
-          : tf.zeros(input.shape)
-        if (!needed.params) return [dx, tf.zeros(w.shape), ...(b === undefined ? [] : [tf.zeros(b.shape)])]
+          : tf.zerosLike(input)
+        if (!needed.params) return [dx]
         const grads = [dx, convFilterGradient(input, dz, [w.shape[0], w.shape[1]], strides, padding)]
         return b === undefined ? grads : [...grads, tf.sum(dz, [0, 1, 2])]
       },

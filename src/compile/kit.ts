@@ -9,6 +9,7 @@ import { batchNormTraining, batchNormTrainingComposed } from './batch-norm.ts'
 import type { compileChain } from './chain.ts'
 import { convolve, convolveTransposed } from './conv.ts'
 import { depthToSpace } from './depth-to-space.ts'
+import { dropout } from './dropout-mask.ts'
 import { neededGradients } from './forward.ts'
 import { activate, activateTwiceDifferentiable, fusedDense, tanhTwiceDifferentiable } from './fusion.ts'
 import { tf } from './tf.ts'
@@ -35,6 +36,7 @@ export const compileKernels = {
   batchNormTraining,
   batchNormTrainingComposed,
   depthToSpace,
+  dropout,
 } as const
 
 /**

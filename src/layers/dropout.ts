@@ -38,10 +38,10 @@ export const dropout = (rate: number): Dropout => ({ _tag: 'Dropout', rate })
 export const dropoutKind: LayerKind<Dropout> = {
   tag: 'Dropout',
   infer: (layer, input, path) => ({ errors: numberAt(`${path}.rate`, layer.rate, (r) => r >= 0 && r < 1, 'a number in [0, 1)'), outputShape: input }),
-  compile: ({ layer }, { kit: { tf } }) => ({
+  compile: ({ layer }, { kit: { dropout: drop } }) => ({
     params: [],
     forward: (x, _p, mode, index) => ({
-      output: mode.training && layer.rate > 0 ? tf.dropout(x, layer.rate, undefined, (mode.seed ?? 0) + index) : x,
+      output: mode.training && layer.rate > 0 ? drop(x, layer.rate, (mode.seed ?? 0) + index) : x,
       stateUpdates: [],
     }),
   }),

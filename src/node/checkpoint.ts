@@ -7,6 +7,8 @@
  * - `tensors.bin`: every tensor's float32 values, little-endian, back to back, whose SHA-256 the
  *   manifest records.
  *
+ * The format (schema, encoding, checks) is the core's, `src/io/checkpoint-format.ts`, so a page reads
+ * and writes the same bytes (`checkpointToBytes`, `checkpointFromFiles`); this module adds the disk.
  * Reading parses JSON and copies floats: it never executes code. A checkpoint is written into a
  * hidden temporary directory, each file flushed, then renamed into place, so a crash at any moment
  * leaves either the whole checkpoint or none of it; the newest `keep` are kept.
@@ -20,7 +22,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { checkpointCorrupt, getOrThrow, type GanError } from '../errors.ts'
 import type { TrainerSnapshot } from '../train/snapshot.ts'
 import { decodeWithPaths } from '../io/decode.ts'
-import { checkManifest, encodeCheckpoint, fromManifest, ManifestCodec } from './checkpoint-format.ts'
+import type { CheckpointContents } from '../io/checkpoint-bytes.ts'
+import { checkManifest, encodeCheckpoint, fromManifest, ManifestCodec, manifestFileBytes } from '../io/checkpoint-format.ts'
 import { readFailure, removeQuietly, tryFileSystem, writeAndFlushUnsafe } from './files.ts'
 
 /**
@@ -29,14 +32,12 @@ import { readFailure, removeQuietly, tryFileSystem, writeAndFlushUnsafe } from '
  * @since 0.1.0
  * @category model
  */
-export interface Checkpoint {
+export interface Checkpoint extends CheckpointContents {
   readonly path: string
-  readonly step: number
-  readonly createdAt: string
-  readonly libraryVersion: string
-  readonly snapshot: TrainerSnapshot
-  readonly run: unknown
 }
+
+/** SHA-256 in hex by `node:crypto`: the same digests as the core's, faster on large files. */
+const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
 const stepDirectoryName = (step: number): string => `step-${String(step).padStart(8, '0')}`
 const stepDirectoryPattern = /^step-(\d{8,})$/
@@ -119,10 +120,10 @@ export const writeCheckpoint = (
     // Temporary directories of writers that died mid-write are debris: one writer owns a run.
     for (const name of readdirSync(directory)) if (name.startsWith('.step-')) rmSync(join(directory, name), { recursive: true, force: true })
     if (existsSync(finalPath)) return
-    const { manifest, tensors } = encodeCheckpoint(snapshot, options.run ?? null)
+    const { manifest, tensors } = encodeCheckpoint(snapshot, options.run ?? null, sha256Hex)
     mkdirSync(temporary)
     writeAndFlushUnsafe(join(temporary, 'tensors.bin'), tensors)
-    writeAndFlushUnsafe(join(temporary, 'manifest.json'), new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`))
+    writeAndFlushUnsafe(join(temporary, 'manifest.json'), manifestFileBytes(manifest))
     flushDirectory(temporary)
     renameSync(temporary, finalPath)
     flushDirectory(directory)
@@ -201,7 +202,7 @@ export const readCheckpoint = (path: string): E.Either<ReadonlyArray<GanError>, 
   } catch (error) {
     return E.left([readFailure(binaryPath, 'a readable file', error, (message) => checkpointCorrupt(`${where}.tensors.bin`, 'a readable file', message))])
   }
-  const digest = createHash('sha256').update(bytes).digest('hex')
+  const digest = sha256Hex(bytes)
   if (digest !== manifest.sha256)
     return E.left([checkpointCorrupt(`${where}.tensors.bin`, `SHA-256 ${manifest.sha256}`, `SHA-256 ${digest} (the file was altered)`)])
   return E.right({

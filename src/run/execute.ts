@@ -144,20 +144,8 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
   events.started?.({ directory: directory.path, backend: context.backend, firstStep, totalSteps: run.steps, resumed: context.resumed })
   if (firstStep === 0) for (const a of await writeGrid(0)) raise(a)
 
-  let ended: RunSummary['ended'] = 'completed'
-  while (trainer.stepCount() < run.steps) {
-    // A step's awaits can all resolve as microtasks (the cpu backend reads synchronously): yield
-    // to the event loop once a step so a signal handler (Ctrl-C) gets to run.
-    await new Promise<void>((resolve) => setImmediate(resolve))
-    if (context.signal?.aborted === true) {
-      ended = 'interrupted'
-      break
-    }
-    if (run.minutes > 0 && performance.now() - started > run.minutes * 60_000) {
-      ended = 'out of time'
-      break
-    }
-    const report = await trainer.stepOrThrow()
+  /** A step's report, as the loop sees it: health, sample grid, metrics row, phase end, checkpoint. */
+  const handle = async (report: StepReport): Promise<RunSummary['ended'] | undefined> => {
     const observed = observeStep(health, report, spec.loss, defaultHealthThresholds)
     health = observed.state
     const stepAlarms = [...observed.alarms]
@@ -180,15 +168,53 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
     events.step?.(report, { stepsPerSecond, activeAlarms: health.active })
     if (fatal === undefined && setup.recipe.phaseEnded !== undefined && phaseAt(spec.schedule, report.step + 1).index !== report.phase)
       await setup.recipe.phaseEnded?.({ config: setup.config as never, seed: run.seed, trainer, phase: report.phase, out: directory.path, log })
-    if (fatal !== undefined) {
-      ended = 'non-finite'
+    if (fatal !== undefined) return 'non-finite'
+    if (report.step % run['checkpoint-every'] === 0 && (await checkpoint()) === 'non-finite') return 'non-finite'
+    return undefined
+  }
+  // Where the loop must read the queued reports: every step on cpu and wasm (their numbers are
+  // already in memory), every log-every steps on WebGPU (a read stalls the device), and wherever
+  // a report is due: the first and last steps, sample grids, phase ends and checkpoints. Health
+  // alarms on WebGPU see a step's numbers up to log-every − 1 steps late.
+  const readEvery = context.backend.name === 'webgpu' ? run['log-every'] : 1
+  const mustRead = (step: number): boolean =>
+    step % readEvery === 0 ||
+    step === 1 ||
+    step === run.steps ||
+    step % run['sample-every'] === 0 ||
+    step % run['checkpoint-every'] === 0 ||
+    phaseAt(spec.schedule, step + 1).index !== phaseAt(spec.schedule, step).index
+  const handleQueued = async (): Promise<RunSummary['ended'] | undefined> => {
+    for (const report of await trainer.readQueuedReportsOrThrow()) {
+      const end = await handle(report)
+      if (end !== undefined) return end
+    }
+    return undefined
+  }
+
+  let ended: RunSummary['ended'] = 'completed'
+  while (trainer.stepCount() < run.steps) {
+    // A step's awaits can all resolve as microtasks (the cpu backend reads synchronously): yield
+    // to the event loop once a step so a signal handler (Ctrl-C) gets to run.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    if (context.signal?.aborted === true) {
+      ended = 'interrupted'
       break
     }
-    if (report.step % run['checkpoint-every'] === 0 && (await checkpoint()) === 'non-finite') {
-      ended = 'non-finite'
+    if (run.minutes > 0 && performance.now() - started > run.minutes * 60_000) {
+      ended = 'out of time'
+      break
+    }
+    const step = await trainer.queueStepOrThrow()
+    if (!mustRead(step)) continue
+    const end = await handleQueued()
+    if (end !== undefined) {
+      ended = end
       break
     }
   }
+  // An interrupted run still logs the steps it ran since the last read.
+  if (ended === 'interrupted' || ended === 'out of time') ended = (await handleQueued()) ?? ended
   plot(true)
   if (ended !== 'non-finite' && (await checkpoint()) === 'non-finite') ended = 'non-finite'
   // A spent time budget is a planned end too: the recipe's final outputs are written (the run can

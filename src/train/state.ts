@@ -20,6 +20,7 @@ import { dataLabelClasses } from './batch-check.ts'
 import { labelClasses } from './labels.ts'
 import { initOptimizerState } from './optimizer.ts'
 import { realBatches, type RealBatches } from './real-batches.ts'
+import { disposeReportQueue, emptyReportQueue, type ReportQueue } from './report-queue.ts'
 import type { TrainerSnapshot } from './snapshot.ts'
 import { restorePlayer, restoreTensors, snapshotPlayer, snapshotTensors } from './snapshot-tensors.ts'
 import type { TrainerOptions } from './trainer-types.ts'
@@ -54,6 +55,8 @@ export interface TrainerState {
   generatorAverage: Params | undefined
   /** Generator steps done. */
   steps: number
+  /** Steps run by `queueStep` whose reports wait on the device. */
+  readonly reports: ReportQueue
   disposed: boolean
 }
 
@@ -112,6 +115,7 @@ export const initTrainerState = (compiled: CompiledGan, dataset: Dataset, option
     disc,
     generatorAverage,
     steps: resumed?.step ?? 0,
+    reports: emptyReportQueue(),
     disposed: false,
   }
 }
@@ -177,4 +181,5 @@ export const disposeState = (state: TrainerState): void => {
     for (const t of [...Object.values(player.params), ...Object.values(player.optimizer.slots)]) t.dispose()
   if (state.generatorAverage !== undefined) disposeParams(state.generatorAverage)
   for (const { params } of state.frozen.values()) disposeParams(params)
+  disposeReportQueue(state.reports)
 }

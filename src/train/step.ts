@@ -1,7 +1,8 @@
 /**
  * One schedule step: the phase and instance noise for the step, k discriminator updates (none
  * while pretraining), each on a fresh real batch, then one generator update and the moving
- * average; their numbers read back in one transfer as a `StepReport`.
+ * average. Its numbers stay on the device as one tensor (`runStep`) until someone reads them:
+ * at once (`trainerStep`) or later, many steps in one transfer (`./report-queue.ts`).
  *
  * @since 0.1.0
  */
@@ -11,18 +12,21 @@ import { instanceNoiseStd, phaseAt } from '../dsl/schedule.ts'
 import { discriminatorUpdate } from './discriminator-update.ts'
 import { generatorUpdate, updateGeneratorAverage } from './generator-update.ts'
 import { assertLive, type TrainerState } from './state.ts'
+import { reportFrom, type StepHeader } from './step-report.ts'
 import type { StepReport } from './trainer-types.ts'
 
 /**
- * Runs the next step of the schedule on `state` and reports it; bad data from the dataset, or a
- * disposed trainer, throws a `GanException` (the trainer's `step` returns it as a `Left`).
+ * Runs the next step of the schedule on `state`; its numbers stay on the device as a tensor of
+ * `reportWidth` (the caller owns it). Bad data from the dataset, or a disposed trainer, throws a
+ * `GanException`.
  *
  * @example
- * (await trainerStep(state)).step // state.steps, one more than before
- * @since 0.1.0
+ * const { header, numbers } = await runStep(state) // header.step: state.steps
+ * numbers.dispose()
+ * @since 0.2.0
  * @category combinators
  */
-export const trainerStep = async (state: TrainerState): Promise<StepReport> => {
+export const runStep = async (state: TrainerState): Promise<{ readonly header: StepHeader; readonly numbers: Tensor }> => {
   assertLive(state)
   const { schedule } = state.compiled.spec
   const { phase, index } = phaseAt(schedule, state.steps + 1)
@@ -49,23 +53,27 @@ export const trainerStep = async (state: TrainerState): Promise<StepReport> => {
   updateGeneratorAverage(state)
   // Pretraining runs no discriminator update: its part of the report is zeros.
   discriminatorStats ??= tf.zeros([5])
-  const all = tf.concat([discriminatorStats, gLoss])
+  const numbers = tf.concat([discriminatorStats, gLoss])
   discriminatorStats.dispose()
   gLoss.dispose()
-  const [dLoss, dNorm, realScore, fakeScore, dPenalty, generatorLossValue, gNorm, contentValue] = await all.data()
-  all.dispose()
   state.steps++
-  return {
-    step: state.steps,
-    phase: index,
-    discriminatorUpdates,
-    contentLoss: contentValue!,
-    discriminatorLoss: dLoss!,
-    generatorLoss: generatorLossValue!,
-    realScore: realScore!,
-    fakeScore: fakeScore!,
-    discriminatorPenalty: dPenalty!,
-    discriminatorGradientNorm: dNorm!,
-    generatorGradientNorm: gNorm!,
+  return { header: { step: state.steps, phase: index, discriminatorUpdates }, numbers }
+}
+
+/**
+ * Runs the next step of the schedule on `state` and reports it, read back at once in one
+ * transfer; failures as `runStep`'s (the trainer's `step` returns them as a `Left`).
+ *
+ * @example
+ * (await trainerStep(state)).step // state.steps, one more than before
+ * @since 0.1.0
+ * @category combinators
+ */
+export const trainerStep = async (state: TrainerState): Promise<StepReport> => {
+  const { header, numbers } = await runStep(state)
+  try {
+    return reportFrom(header, await numbers.data(), 0)
+  } finally {
+    numbers.dispose()
   }
 }

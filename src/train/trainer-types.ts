@@ -83,6 +83,12 @@ export interface SampleOptions {
 export interface TrainerRunOptions {
   readonly steps: number
   readonly signal?: AbortSignal
+  /**
+   * Read the steps' reports every `readEvery` steps, in one transfer, instead of after each step
+   * (default 1). On WebGPU each read stalls the device's queue of work: `readEvery: 50` keeps it
+   * busy and yields the same reports, in bursts of 50.
+   */
+  readonly readEvery?: number
 }
 
 /**
@@ -115,8 +121,26 @@ export interface Trainer {
   /** `step`'s report, or a thrown `GanException`. */
   readonly stepOrThrow: () => Promise<StepReport>
   /**
+   * One schedule step whose report stays on the device, queued, until `readQueuedReports`: no
+   * GPU→CPU transfer, so the device never waits for the page or the process. Resolves to the
+   * step's number. Unread reports cost a few bytes of device memory each.
+   */
+  readonly queueStep: () => Promise<E.Either<ReadonlyArray<GanError>, number>>
+  /** `queueStep`'s step number, or a thrown `GanException`. */
+  readonly queueStepOrThrow: () => Promise<number>
+  /**
+   * The reports of every queued step, oldest first, read in one transfer; the queue is left
+   * empty. A `Left` only once the trainer is disposed.
+   */
+  readonly readQueuedReports: () => Promise<E.Either<ReadonlyArray<GanError>, ReadonlyArray<StepReport>>>
+  /** `readQueuedReports`' reports, or a thrown `GanException`. */
+  readonly readQueuedReportsOrThrow: () => Promise<ReadonlyArray<StepReport>>
+  /** How many steps' reports wait unread. */
+  readonly queuedReports: () => number
+  /**
    * Runs `steps` steps, yielding each one's result; ends after the first `Left`, and early,
-   * cleanly, when `signal` aborts.
+   * cleanly, when `signal` aborts. With `readEvery` > 1 the reports are read and yielded in
+   * bursts (reports already queued by `queueStep` come first).
    */
   readonly run: (options: TrainerRunOptions) => AsyncIterable<E.Either<ReadonlyArray<GanError>, StepReport>>
   /** `run`'s reports; the first failed step throws a `GanException`. */

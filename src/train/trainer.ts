@@ -16,8 +16,9 @@ import type { Dataset } from '../data/dataset.ts'
 import { checkTrainerInputs } from './batch-check.ts'
 import { discriminate, generate, sample } from './sample.ts'
 import { checkSnapshot } from './snapshot.ts'
-import { disposeState, initTrainerState, liveErrors, snapshotState, type TrainerState } from './state.ts'
-import { trainerStep } from './step.ts'
+import { readReportQueue, enqueueReport } from './report-queue.ts'
+import { assertLive, disposeState, initTrainerState, liveErrors, snapshotState, type TrainerState } from './state.ts'
+import { runStep, trainerStep } from './step.ts'
 import type { StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './trainer-types.ts'
 
 export type { SampleOptions, StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './trainer-types.ts'
@@ -29,17 +30,42 @@ const orThrow =
   async (...args: P): Promise<A> =>
     getOrThrow(await f(...args))
 
-/** Steps until `count`, a `Left` (yielded, then the end) or `signal`. */
+/**
+ * Steps until `count`, a `Left` (yielded, then the end) or `signal`. With `readEvery` > 1 the
+ * steps are queued and their reports read every `readEvery` steps and at the end.
+ */
 const runSteps = (
-  step: () => Promise<Result<StepReport>>,
-  { steps: count, signal }: TrainerRunOptions,
+  { step, queueStep, readQueued }: { step: () => Promise<Result<StepReport>>; queueStep: () => Promise<Result<number>>; readQueued: () => Promise<Result<ReadonlyArray<StepReport>>> },
+  { steps: count, signal, readEvery = 1 }: TrainerRunOptions,
 ): AsyncIterable<Result<StepReport>> => ({
   async *[Symbol.asyncIterator]() {
-    for (let i = 0; i < count && signal?.aborted !== true; i++) {
-      const result = await step()
-      yield result
-      if (E.isLeft(result)) return
+    if (readEvery <= 1) {
+      for (let i = 0; i < count && signal?.aborted !== true; i++) {
+        const result = await step()
+        yield result
+        if (E.isLeft(result)) return
+      }
+      return
     }
+    const flush = async function* (): AsyncGenerator<Result<StepReport>, boolean> {
+      const read = await readQueued()
+      if (E.isLeft(read)) {
+        yield read
+        return false
+      }
+      for (const report of read.right) yield E.right(report)
+      return true
+    }
+    for (let i = 0; i < count && signal?.aborted !== true; i++) {
+      const queued = await queueStep()
+      if (E.isLeft(queued)) {
+        yield* flush()
+        yield queued
+        return
+      }
+      if ((i + 1) % readEvery === 0 && !(yield* flush())) return
+    }
+    yield* flush()
   },
 })
 
@@ -55,6 +81,17 @@ const trainerOver = (compiled: CompiledGan, state: TrainerState): Trainer => {
   // The method boundary: a GanException from inside becomes a Left; anything else is a bug.
   const step = () => attemptGan(() => trainerStep(state))
   const stepOrThrow = orThrow(step)
+  const queueStep = () =>
+    attemptGan(async () => {
+      const { header, numbers } = await runStep(state)
+      enqueueReport(state.reports, header, numbers)
+      return header.step
+    })
+  const readQueued = () =>
+    attemptGan(() => {
+      assertLive(state)
+      return readReportQueue(state.reports)
+    })
   const sampleResult: Trainer['sample'] = (n, options) => attemptGan(() => sample(state, n, options))
   const generateResult: Trainer['generate'] = (latents, labels) => attemptGan(() => generate(state, latents, labels))
   const discriminateResult: Trainer['discriminate'] = (examples, labels) => attemptGan(() => discriminate(state, examples, labels))
@@ -64,10 +101,15 @@ const trainerOver = (compiled: CompiledGan, state: TrainerState): Trainer => {
     stepCount: () => state.steps,
     step,
     stepOrThrow,
-    run: (options) => runSteps(step, options),
+    queueStep,
+    queueStepOrThrow: orThrow(queueStep),
+    readQueuedReports: readQueued,
+    readQueuedReportsOrThrow: orThrow(readQueued),
+    queuedReports: () => state.reports.headers.length,
+    run: (options) => runSteps({ step, queueStep, readQueued }, options),
     runOrThrow: (options) => ({
       async *[Symbol.asyncIterator]() {
-        for await (const result of runSteps(step, options)) yield getOrThrow(result)
+        for await (const result of runSteps({ step, queueStep, readQueued }, options)) yield getOrThrow(result)
       },
     }),
     sample: sampleResult,

@@ -5,6 +5,13 @@
  *
  * @since 0.1.0
  */
+import type { GanLoss } from '../dsl/loss.ts'
+import { gan, type Gan } from '../dsl/gan.ts'
+import { normalLatent } from '../dsl/latent.ts'
+import { sequential } from '../dsl/network.ts'
+import { adam } from '../dsl/optimizer.ts'
+import type { Penalty } from '../dsl/penalty.ts'
+import { alternating } from '../dsl/schedule.ts'
 import { batchNorm } from '../layers/batch-norm.ts'
 import { conv2d } from '../layers/conv2d.ts'
 import { conv2dTranspose } from '../layers/conv2d-transpose.ts'
@@ -69,3 +76,42 @@ export const dcganDiscriminatorLayers = (width: number, output: Layer = dense(1)
   ...(minibatchStddevGroup > 0 ? [minibatchStddev(minibatchStddevGroup)] : []),
   output,
 ]
+
+/**
+ * The whole DCGAN for 28×28×1 images, as the built-in `dcgan` recipe trains it: the layers above,
+ * a normal latent, Adam (2e-4, β1 0.5) for both players, a moving average of the generator
+ * (decay 0.999 unless given; `undefined` keeps none), and optionally another loss, penalties and
+ * k critic steps.
+ *
+ * @example
+ * import { compileOrThrow, dcganGan } from 'ganfp'
+ * compileOrThrow(dcganGan({ width: 16, latentDim: 64 })).generator.outputShape // [28, 28, 1]
+ *
+ * @since 0.2.0
+ * @category zoo
+ */
+export const dcganGan = (options: {
+  readonly width: number
+  readonly latentDim: number
+  readonly learningRate?: number
+  readonly beta1?: number
+  readonly generatorAverageDecay?: number
+  readonly loss?: GanLoss
+  readonly penalties?: ReadonlyArray<Penalty>
+  readonly criticSteps?: number
+}): Gan => {
+  const optimizer = adam({ learningRate: options.learningRate ?? 2e-4, beta1: options.beta1 ?? 0.5 })
+  const w = options.width
+  return gan({
+    generator: sequential([options.latentDim], dcganGeneratorLayers(w)),
+    discriminator: sequential([28, 28, 1], dcganDiscriminatorLayers(w)),
+    latent: normalLatent(options.latentDim),
+    schedule: alternating({
+      generatorAverageDecay: 'generatorAverageDecay' in options ? options.generatorAverageDecay : 0.999,
+      discriminatorStepsPerGeneratorStep: options.criticSteps ?? 1,
+    }),
+    ...(options.loss === undefined ? {} : { loss: options.loss }),
+    penalties: options.penalties ?? [],
+    optimizers: { generator: optimizer, discriminator: optimizer },
+  })
+}

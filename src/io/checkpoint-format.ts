@@ -1,17 +1,18 @@
 /**
  * The checkpoint format: the schema of `manifest.json`, a snapshot encoded as a manifest and
- * tensor bytes, the checks the schema cannot make, and a snapshot decoded again. Pure: the files
- * are `./checkpoint.ts`'s. Internal.
+ * tensor bytes, the checks the schema cannot make, and a snapshot decoded again. Pure and in the
+ * core, so a page reads and writes the very bytes a run directory holds: the files on disk are
+ * `src/node/checkpoint.ts`'s, the bytes in memory `./checkpoint-bytes.ts`'s. Internal.
  *
  * @since 0.1.0
  */
-import { createHash } from 'node:crypto'
 import * as t from 'io-ts'
 import { checkpointCorrupt, checkpointMismatch, type GanError } from '../errors.ts'
 import { snapshotTensorGroups, type TensorData, type TrainerSnapshot } from '../train/snapshot.ts'
 import { libraryVersion } from '../version.ts'
-import { NonNegativeInt, Uint32 } from '../io/decode.ts'
+import { NonNegativeInt, Uint32 } from './decode.ts'
 import { shapeSize } from '../dsl/shape.ts'
+import { sha256Hex } from './sha256.ts'
 
 const RngStateCodec = t.tuple([Uint32, Uint32, Uint32, Uint32], 'four unsigned 32-bit integers')
 
@@ -58,8 +59,15 @@ export const ManifestCodec = t.type(
 export type Manifest = t.TypeOf<typeof ManifestCodec>
 type TensorEntry = t.TypeOf<typeof TensorEntryCodec>
 
-/** The manifest and the tensor bytes of a snapshot. */
-export const encodeCheckpoint = (snapshot: TrainerSnapshot, run: unknown): { readonly manifest: Manifest; readonly tensors: Uint8Array } => {
+/**
+ * The manifest and the tensor bytes of a snapshot. `digest` is SHA-256 in hex: this module's own
+ * by default, or a faster one that gives the same digests (the Node side passes `node:crypto`'s).
+ */
+export const encodeCheckpoint = (
+  snapshot: TrainerSnapshot,
+  run: unknown,
+  digest: (bytes: Uint8Array) => string = sha256Hex,
+): { readonly manifest: Manifest; readonly tensors: Uint8Array } => {
   const entries: Array<TensorEntry> = []
   let offset = 0
   for (const [group, tensors] of snapshotTensorGroups(snapshot))
@@ -91,10 +99,13 @@ export const encodeCheckpoint = (snapshot: TrainerSnapshot, run: unknown): { rea
     run,
     tensors: entries,
     tensorBytes: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: digest(bytes),
   }
   return { manifest, tensors: bytes }
 }
+
+/** `manifest.json`'s bytes, exactly as a checkpoint directory holds them. */
+export const manifestFileBytes = (manifest: Manifest): Uint8Array => new TextEncoder().encode(`${JSON.stringify(manifest, null, 1)}\n`)
 
 /** Cross-field checks the codec cannot make: byte ranges, sizes, version. */
 export const checkManifest = (manifest: Manifest, where: string): ReadonlyArray<GanError> => {
@@ -119,6 +130,7 @@ export const checkManifest = (manifest: Manifest, where: string): ReadonlyArray<
   return errors
 }
 
+/** The snapshot a checked manifest and its tensor bytes hold; the values are copies. */
 export const fromManifest = (manifest: Manifest, bytes: Uint8Array): TrainerSnapshot => {
   const groups: Record<TensorEntry['group'], Record<string, TensorData>> = {
     'generator.params': {},

@@ -1,0 +1,157 @@
+/**
+ * What a stretch of training asks of the device, counted on the backend in use: GPU→CPU reads,
+ * uploads, and on WebGPU compute dispatches, uniform bytes and pipeline compilations. It watches
+ * the tfjs backend object itself (its methods are wrapped while watching, then restored), so it
+ * sees every op, ganfp's or the caller's. Protocol B3 (`bench/b3.ts`) is built on it.
+ *
+ * @since 0.2.0
+ */
+import { tf } from './tf.ts'
+
+/**
+ * Counts since the watch started (or was reset).
+ *
+ * - `readbacks`: reads of tensor values to the CPU (`data()`, `dataSync()`); on WebGPU each is a
+ *   buffer mapped for reading, which waits for all queued work. On cpu and wasm the values are
+ *   already in memory and a read costs a copy.
+ * - `uploads`, `uploadBytes`: tensors created from CPU values, and their bytes (on WebGPU: the
+ *   ones copied into GPU buffers).
+ * - WebGPU only (`undefined` elsewhere): `dispatches` (compute shader runs), `uniformBytes` (the
+ *   small per-dispatch parameter blocks) and `pipelines` (shader pipelines compiled).
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export interface DeviceWork {
+  readonly backend: string
+  readonly readbacks: number
+  readonly readbackBytes: number
+  readonly uploads: number
+  readonly uploadBytes: number
+  readonly dispatches: number | undefined
+  readonly uniformBytes: number | undefined
+  readonly pipelines: number | undefined
+}
+
+/**
+ * A running watch: `counts()` so far, `reset()` to zero, `stop()` to restore the backend.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export interface DeviceWorkWatch {
+  readonly counts: () => DeviceWork
+  readonly reset: () => void
+  readonly stop: () => void
+}
+
+type Method = (...args: Array<never>) => unknown
+type Backend = Record<string, unknown> & {
+  tensorMap?: { get: (id: unknown) => { values?: ArrayBufferView | null; resource?: unknown } | undefined }
+  pipelineCache?: Record<string, unknown>
+}
+
+const byteLength = (values: unknown): number => (ArrayBuffer.isView(values) ? values.byteLength : 0)
+
+/**
+ * Starts counting the work of the active backend (`useBackend` first). Watches do not nest on
+ * one backend: stop one before starting another.
+ *
+ * @example
+ * import { watchDeviceWork } from 'ganfp'
+ * const watch = watchDeviceWork()
+ * // … queue training steps …
+ * watch.counts().readbacks // 0 when nothing was read
+ * watch.stop()
+ * @since 0.2.0
+ * @category utils
+ */
+export const watchDeviceWork = (): DeviceWorkWatch => {
+  const name = tf.getBackend()
+  const backend = tf.backend() as unknown as Backend
+  const webgpu = name === 'webgpu'
+  const zero = () => ({ readbacks: 0, readbackBytes: 0, uploads: 0, uploadBytes: 0, dispatches: 0, uniformBytes: 0 })
+  let counts = zero()
+  let pipelinesAtReset = Object.keys(backend.pipelineCache ?? {}).length
+  const restore: Array<() => void> = []
+  /** Replaces `backend[method]` with `wrap(original)` until `stop`. */
+  const around = (method: string, wrap: (original: Method) => Method): void => {
+    const original = backend[method]
+    if (typeof original !== 'function') return
+    const had = Object.prototype.hasOwnProperty.call(backend, method)
+    backend[method] = wrap((original as Method).bind(backend))
+    restore.push(() => {
+      if (had) backend[method] = original
+      else delete backend[method]
+    })
+  }
+  if (webgpu) {
+    around('getBufferData', (original) => (async (...args: Array<never>) => {
+      counts.readbacks++
+      const values = await original(...args)
+      counts.readbackBytes += values instanceof ArrayBuffer ? values.byteLength : 0
+      return values
+    }) as Method)
+    around('uploadToGPU', (original) => ((dataId: never) => {
+      const data = backend.tensorMap?.get(dataId)
+      if (data !== undefined && data.resource == null && data.values != null) {
+        counts.uploads++
+        counts.uploadBytes += byteLength(data.values)
+      }
+      return original(dataId)
+    }) as Method)
+    around('makeUniforms', (original) => ((...args: Array<never>) => {
+      const uniforms = original(...args) as { size: number }
+      counts.uniformBytes += uniforms.size
+      return uniforms
+    }) as Method)
+    around('recordAndSubmit', (original) => ((...args: Array<never>) => {
+      counts.dispatches++
+      return original(...args)
+    }) as Method)
+  } else {
+    around('read', (original) => ((dataId: never) => {
+      counts.readbacks++
+      return original(dataId)
+    }) as Method)
+  }
+  const engine = tf.engine() as unknown as Record<string, unknown>
+  /** Replaces `engine[method]` until `stop`. */
+  const aroundEngine = (method: string, wrap: (original: Method) => Method): void => {
+    const original = engine[method] as Method
+    engine[method] = wrap(original.bind(engine))
+    restore.push(() => void delete engine[method])
+  }
+  // Off WebGPU, an upload is a tensor made from the caller's values (kernels' outputs are not).
+  if (!webgpu)
+    aroundEngine('makeTensor', (original) => ((values: never, ...rest: Array<never>) => {
+      counts.uploads++
+      counts.uploadBytes += byteLength(values)
+      return original(values, ...rest)
+    }) as Method)
+  // A synchronous read is a readback on every backend, counted where it is asked for (the
+  // engine's dataSync), not where kernels read their inputs inside the cpu and wasm backends.
+  aroundEngine('readSync', (original) => ((dataId: never) => {
+    const values = original(dataId)
+    counts.readbacks++
+    counts.readbackBytes += byteLength(values)
+    return values
+  }) as Method)
+  return {
+    counts: () => ({
+      backend: name,
+      ...counts,
+      dispatches: webgpu ? counts.dispatches : undefined,
+      uniformBytes: webgpu ? counts.uniformBytes : undefined,
+      pipelines: webgpu ? Object.keys(backend.pipelineCache ?? {}).length - pipelinesAtReset : undefined,
+      // Async reads on cpu and wasm are counted here, their bytes not: the values stay in memory.
+    }),
+    reset: () => {
+      counts = zero()
+      pipelinesAtReset = Object.keys(backend.pipelineCache ?? {}).length
+    },
+    stop: () => {
+      for (const undo of restore.splice(0).reverse()) undo()
+    },
+  }
+}

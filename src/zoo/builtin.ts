@@ -1,0 +1,172 @@
+/**
+ * The GAN of a built-in recipe's run, rebuilt from the run record its checkpoints carry
+ * (`{ recipe, config, … }`, as `checkpointFromBytes` and `checkpointFromFiles` return it in
+ * `run`): what a page needs to sample from a run of `ganfp train vanilla`, `dcgan`, `cgan` or
+ * `srgan` without the recipe modules, which are Node-side.
+ *
+ * The mapping from a configuration to a GAN is each recipe's `build`; `tests/builtin-gan.test.ts`
+ * checks that both give the same GAN value.
+ *
+ * @since 0.2.0
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { invalidConfig, type GanError } from '../errors.ts'
+import { mse, weightedSum, type ContentLoss } from '../dsl/content.ts'
+import type { Gan } from '../dsl/gan.ts'
+import { hinge, leastSquares, nonSaturating, wasserstein, type GanLoss } from '../dsl/loss.ts'
+import { gradientPenalty, r1, type Penalty } from '../dsl/penalty.ts'
+import { judgePerceptual, type JudgeWeights } from '../eval/judge.ts'
+import { cganGan } from './cgan.ts'
+import { dcganGan } from './dcgan.ts'
+import { vanillaGan } from './mlp-gan.ts'
+import { srganGan } from './srgan.ts'
+
+/**
+ * What `builtinGanOf` may be told: where the record came from, for error paths (default `run`),
+ * and the shipped judge's weights for an SRGAN run whose content loss has a perceptual term.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export interface BuiltinGanOptions {
+  readonly path?: string
+  readonly judgeWeights?: JudgeWeights
+}
+
+/** Reads configuration fields, each problem collected with its path; an absent field takes the recipe's default. */
+const fieldReader = (config: Readonly<Record<string, unknown>>, path: string, errors: Array<GanError>) => {
+  const read = <A>(key: string, fallback: A, expected: string, accept: (v: unknown) => v is A): A => {
+    const value = key in config ? config[key] : fallback
+    if (accept(value)) return value
+    errors.push(invalidConfig(`${path}.${key}`, expected, JSON.stringify(value) ?? String(value)))
+    return fallback
+  }
+  const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+  return {
+    positiveInt: (key: string, fallback: number) => read(key, fallback, 'a positive integer', (v): v is number => Number.isInteger(v) && (v as number) > 0),
+    nonNegativeInt: (key: string, fallback: number) => read(key, fallback, 'an integer ≥ 0', (v): v is number => Number.isInteger(v) && (v as number) >= 0),
+    positiveNumber: (key: string, fallback: number) => read(key, fallback, 'a number > 0', (v): v is number => isNumber(v) && v > 0),
+    nonNegativeNumber: (key: string, fallback: number) => read(key, fallback, 'a number ≥ 0', (v): v is number => isNumber(v) && v >= 0),
+    unitInterval: (key: string, fallback: number) => read(key, fallback, 'a number in [0, 1]', (v): v is number => isNumber(v) && v >= 0 && v <= 1),
+    oneOf: <A extends string>(key: string, choices: ReadonlyArray<A>, fallback: A): A =>
+      read(key, fallback, `one of ${choices.join(', ')}`, (v): v is A => typeof v === 'string' && (choices as ReadonlyArray<string>).includes(v)),
+  }
+}
+
+type Reader = ReturnType<typeof fieldReader>
+
+/** A moving-average decay of 0 keeps none, as the recipes' `--average-decay 0`. */
+const averageDecay = (decay: number): number | undefined => (decay === 0 ? undefined : decay)
+
+const vanillaOf = (read: Reader): Gan =>
+  vanillaGan({
+    width: read.positiveInt('width', 64),
+    latentDim: read.positiveInt('latent-dim', 2),
+    learningRate: read.positiveNumber('learning-rate', 1e-3),
+    generatorAverageDecay: averageDecay(read.unitInterval('average-decay', 0.999)),
+  })
+
+const losses: Readonly<Record<'non-saturating' | 'least-squares' | 'hinge' | 'wasserstein', () => GanLoss>> = {
+  'non-saturating': () => nonSaturating(),
+  'least-squares': () => leastSquares(),
+  hinge: () => hinge(),
+  wasserstein: () => wasserstein(),
+}
+
+const dcganOf = (read: Reader): Gan => {
+  const loss = read.oneOf('loss', ['non-saturating', 'least-squares', 'hinge', 'wasserstein'] as const, 'non-saturating')
+  const penalty = read.oneOf('penalty', ['none', 'gp', 'r1'] as const, 'none')
+  const weight = read.positiveNumber('penalty-weight', 10)
+  const every = read.positiveInt('penalty-every', 1)
+  const penalties: ReadonlyArray<Penalty> =
+    penalty === 'gp' ? [gradientPenalty({ weight, every })] : penalty === 'r1' ? [r1({ gamma: weight, every })] : []
+  return dcganGan({
+    width: read.positiveInt('width', 16),
+    latentDim: read.positiveInt('latent-dim', 64),
+    learningRate: read.positiveNumber('lr', 2e-4),
+    beta1: read.unitInterval('beta1', 0.5),
+    generatorAverageDecay: averageDecay(read.unitInterval('average-decay', 0.999)),
+    loss: losses[loss](),
+    penalties,
+    criticSteps: read.positiveInt('critic-steps', 1),
+  })
+}
+
+const cganOf = (read: Reader): Gan =>
+  cganGan({
+    width: read.positiveInt('width', 16),
+    latentDim: read.positiveInt('latent-dim', 64),
+    embeddingDim: read.positiveInt('embedding-dim', 16),
+    labelIn: read.oneOf('label-in', ['both', 'input', 'projection'] as const, 'both'),
+    learningRate: read.positiveNumber('lr', 2e-4),
+    beta1: read.unitInterval('beta1', 0.5),
+    generatorAverageDecay: averageDecay(read.unitInterval('average-decay', 0.999)),
+    minibatchStddevGroup: read.nonNegativeInt('minibatch-stddev', 0),
+  })
+
+const srganOf = (read: Reader, path: string, errors: Array<GanError>, judge: JudgeWeights | undefined): Gan => {
+  const dataset = read.oneOf('dataset', ['mnist', 'fashion', 'folder'] as const, 'mnist')
+  const crop = read.positiveInt('crop', 32)
+  const channels = read.oneOf('channels', ['1', '3'] as const, '1')
+  const content = read.oneOf('content', ['mse+perceptual', 'mse', 'perceptual'] as const, 'mse+perceptual')
+  const perceptualWeight = read.nonNegativeNumber('perceptual-weight', 0.01)
+  if (dataset === 'folder' && crop % 4 !== 0) errors.push(invalidConfig(`${path}.crop`, 'a multiple of 4', String(crop)))
+  // As the recipe: a folder run trains on MSE alone; the perceptual term needs the judge's weights.
+  let contentLoss: ContentLoss = mse()
+  if (dataset !== 'folder' && content !== 'mse' && judge !== undefined) {
+    if (judge.dataset !== dataset) errors.push(invalidConfig('options.judgeWeights.dataset', `the run's dataset, ${dataset}`, judge.dataset))
+    const perceptualLoss = judgePerceptual(judge)
+    contentLoss = content === 'perceptual' ? perceptualLoss : weightedSum([[mse(), 1], [perceptualLoss, perceptualWeight]])
+  }
+  return srganGan({
+    highShape: dataset === 'folder' ? [crop, crop, channels === '3' ? 3 : 1] : [28, 28, 1],
+    filters: read.positiveInt('filters', 32),
+    blocks: read.positiveInt('blocks', 4),
+    pretrainSteps: read.positiveInt('pretrain-steps', 1500),
+    content: contentLoss,
+    adversarialWeight: read.positiveNumber('adversarial-weight', 1e-3),
+    learningRate: read.positiveNumber('lr', 1e-3),
+  })
+}
+
+/** The recipes `builtinGanOf` knows. */
+const builtinRecipes = ['vanilla', 'dcgan', 'cgan', 'srgan'] as const
+
+const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * The GAN a run of a built-in recipe (`vanilla`, `dcgan`, `cgan`, `srgan`) trained, from the run
+ * record of one of its checkpoints: `{ recipe, config }`, where `config` holds the recipe's options
+ * by flag name (`latent-dim`, `width`, …; an absent one takes its default, other keys are
+ * ignored). Every problem is reported with its path (`run.recipe`, `run.config.width`; `path`
+ * replaces `run`). An SRGAN run's perceptual content term needs `judgeWeights` (the run's
+ * dataset's, `await judgeWeights('mnist')`); without them the content loss is MSE alone, which
+ * only training reads: sampling and generating are the same either way.
+ *
+ * @example
+ * import { builtinGanOf, compileOrThrow, getOrThrow } from 'ganfp'
+ * const spec = getOrThrow(builtinGanOf({ recipe: 'dcgan', config: { width: 8, 'latent-dim': 32 } }))
+ * compileOrThrow(spec).generator.inputShape // [32]
+ * builtinGanOf({ recipe: 'pix2pix', config: {} })._tag
+ * // 'Left': InvalidConfig at run.recipe: expected a built-in recipe (vanilla, dcgan, cgan or srgan), found "pix2pix"
+ *
+ * @since 0.2.0
+ * @category zoo
+ */
+export const builtinGanOf = (run: unknown, options: BuiltinGanOptions = {}): E.Either<ReadonlyArray<GanError>, Gan> => {
+  const path = options.path ?? 'run'
+  if (!isRecord(run)) return E.left([invalidConfig(path, 'a run record { recipe, config }', run === null ? 'null' : Array.isArray(run) ? 'an array' : typeof run)])
+  const errors: Array<GanError> = []
+  const recipe = run['recipe']
+  const config = run['config']
+  const known = builtinRecipes.find((name) => name === recipe)
+  if (known === undefined)
+    errors.push(invalidConfig(`${path}.recipe`, 'a built-in recipe (vanilla, dcgan, cgan or srgan)', JSON.stringify(recipe) ?? String(recipe)))
+  if (!isRecord(config))
+    errors.push(invalidConfig(`${path}.config`, "an object of the recipe's options", config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config))
+  if (known === undefined || !isRecord(config)) return E.left(errors)
+  const read = fieldReader(config, `${path}.config`, errors)
+  const built =
+    known === 'vanilla' ? vanillaOf(read) : known === 'dcgan' ? dcganOf(read) : known === 'cgan' ? cganOf(read) : srganOf(read, `${path}.config`, errors, options.judgeWeights)
+  return errors.length > 0 ? E.left(errors) : E.right(built)
+}

@@ -1,0 +1,42 @@
+/**
+ * The MLP GAN of protocol Q1 for the 2-D Gaussian mixtures (the built-in `vanilla` recipe's): three
+ * hidden layers in each network, ReLU in G and leaky ReLU in D, Adam with β1 0.5.
+ *
+ * @since 0.2.0
+ */
+import { gan, type Gan } from '../dsl/gan.ts'
+import { normalLatent } from '../dsl/latent.ts'
+import { mlp } from '../dsl/network.ts'
+import { adam } from '../dsl/optimizer.ts'
+import { alternating } from '../dsl/schedule.ts'
+import { leakyRelu } from '../layers/leaky-relu.ts'
+import { relu } from '../layers/relu.ts'
+
+/**
+ * The MLP GAN: three hidden layers of `width` in each network (ReLU in G, leaky ReLU 0.2 in D), a
+ * normal latent of `latentDim`, Adam (`learningRate`, β1 0.5) for both, and sampling from a moving
+ * average of the generator's weights when `generatorAverageDecay` is given.
+ *
+ * @example
+ * import { compileOrThrow, vanillaGan } from 'ganfp'
+ * compileOrThrow(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3 })).generator.outputShape // [2]
+ *
+ * @since 0.2.0
+ * @category zoo
+ */
+export const vanillaGan = (options: {
+  readonly width: number
+  readonly latentDim: number
+  readonly learningRate: number
+  readonly generatorAverageDecay?: number
+}): Gan =>
+  gan({
+    generator: mlp([options.latentDim], [options.width, options.width, options.width], relu, 2),
+    discriminator: mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1),
+    latent: normalLatent(options.latentDim),
+    schedule: alternating({ generatorAverageDecay: options.generatorAverageDecay }),
+    optimizers: {
+      generator: adam({ learningRate: options.learningRate, beta1: 0.5 }),
+      discriminator: adam({ learningRate: options.learningRate, beta1: 0.5 }),
+    },
+  })

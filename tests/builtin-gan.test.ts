@@ -1,0 +1,85 @@
+// `builtinGanOf` (src/zoo/builtin.ts): the GAN of a built-in recipe's run from its checkpoint's run
+// record is the very value the recipe's `build` makes from the same configuration, for the
+// defaults and for every option that changes the GAN; a bad record is reported with its paths.
+import * as E from 'fp-ts/lib/Either.js'
+import { describe, expect, it } from 'vitest'
+import cgan from '../recipes/cgan.ts'
+import dcgan from '../recipes/dcgan.ts'
+import srgan from '../recipes/srgan.ts'
+import vanilla from '../recipes/vanilla.ts'
+import { builtinGanOf, decodeConfig, getOrThrow, judgeWeights, mse, srganGan, type Recipe } from '../src/index.ts'
+import { parseRecipeArgs } from '../src/node.ts'
+
+/** What a checkpoint of `ganfp train NAME ARGV` holds in `run`: the recipe's name and every option's value. */
+const recordOf = (recipe: Recipe, argv: ReadonlyArray<string>) => {
+  const parsed = getOrThrow(parseRecipeArgs(recipe, argv))
+  return { recipe: recipe.name, config: { ...parsed.recipeConfig, ...parsed.run }, phase: 0 }
+}
+
+const built = async (recipe: Recipe, argv: ReadonlyArray<string>) => {
+  const parsed = getOrThrow(parseRecipeArgs(recipe, argv))
+  return recipe.build(getOrThrow(decodeConfig(recipe.config, parsed.recipeConfig)))
+}
+
+const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>>]> = [
+  [vanilla, [[], ['--width', '16', '--latent-dim', '3', '--learning-rate', '0.01', '--average-decay', '0']]],
+  [
+    dcgan,
+    [
+      [],
+      ['--width', '4', '--latent-dim', '8', '--lr', '0.001', '--beta1', '0.9', '--average-decay', '0'],
+      ['--loss', 'wasserstein', '--penalty', 'gp', '--penalty-weight', '5', '--penalty-every', '4', '--critic-steps', '5'],
+      ['--loss', 'hinge', '--penalty', 'r1'],
+      ['--loss', 'least-squares'],
+    ],
+  ],
+  [
+    cgan,
+    [
+      [],
+      ['--width', '2', '--latent-dim', '8', '--embedding-dim', '4', '--label-in', 'projection', '--minibatch-stddev', '2', '--average-decay', '0'],
+      ['--label-in', 'input', '--lr', '0.001', '--beta1', '0.7'],
+    ],
+  ],
+  [srgan, [['--content', 'mse'], ['--content', 'mse', '--filters', '4', '--blocks', '1', '--pretrain-steps', '3', '--adversarial-weight', '0.01', '--lr', '0.002']]],
+]
+
+describe('builtinGanOf', () => {
+  for (const [recipe, argvs] of cases)
+    it(`${recipe.name}: the GAN of a run record is the recipe's own`, async () => {
+      for (const argv of argvs) {
+        const record = recordOf(recipe, argv)
+        expect({ argv, gan: builtinGanOf(record) }).toEqual({ argv, gan: E.right(await built(recipe, argv)) })
+      }
+    })
+
+  it("srgan: the perceptual content term with the judge's weights, MSE alone without them; a folder run's crop shape", async () => {
+    const record = recordOf(srgan, ['--dataset', 'fashion'])
+    expect(builtinGanOf(record, { judgeWeights: await judgeWeights('fashion') })).toEqual(E.right(await built(srgan, ['--dataset', 'fashion'])))
+    const withoutJudge = getOrThrow(builtinGanOf(record))
+    expect(withoutJudge).toEqual(srganGan({ highShape: [28, 28, 1], filters: 32, blocks: 4, pretrainSteps: 1500, content: mse(), adversarialWeight: 1e-3, learningRate: 1e-3 }))
+    expect(builtinGanOf(record, { judgeWeights: await judgeWeights('mnist') })).toEqual(
+      E.left([{ _tag: 'InvalidConfig', path: 'options.judgeWeights.dataset', expected: "the run's dataset, fashion", actual: 'mnist' }]),
+    )
+    const folder = getOrThrow(builtinGanOf({ recipe: 'srgan', config: { dataset: 'folder', crop: 16, channels: '3', content: 'mse' } }))
+    expect(folder.discriminator.inputShape).toEqual([16, 16, 3])
+    expect(folder.generator.inputShape).toEqual([4, 4, 3])
+  })
+
+  it('reports every problem of a record with its path', () => {
+    const paths = (run: unknown, path?: string) => {
+      const result = builtinGanOf(run, path === undefined ? {} : { path })
+      return E.isLeft(result) ? result.left.map((e) => `${e.path}: ${e.actual}`) : []
+    }
+    expect(paths(null)).toEqual(['run: null'])
+    expect(paths({ recipe: 'pix2pix', config: [] })).toEqual(['run.recipe: "pix2pix"', 'run.config: an array'])
+    expect(paths({ recipe: 'dcgan', config: { width: 0, 'latent-dim': 2.5, loss: 'l2', 'average-decay': 2 } }, 'checkpoint(x).run')).toEqual([
+      'checkpoint(x).run.config.loss: "l2"',
+      'checkpoint(x).run.config.width: 0',
+      'checkpoint(x).run.config.latent-dim: 2.5',
+      'checkpoint(x).run.config.average-decay: 2',
+    ])
+    expect(paths({ recipe: 'srgan', config: { dataset: 'folder', crop: 30, content: 'mse' } })).toEqual(['run.config.crop: 30'])
+    expect(paths({ recipe: 'cgan', config: { 'label-in': 3 } })).toEqual(['run.config.label-in: 3'])
+  })
+})
