@@ -56,7 +56,7 @@ export const cganFlags = {
     0,
     "group size of a minibatch-stddev feature in the critic (0: none); it lets the critic see a group's lack of variety",
   ),
-  'per-class': flag(positiveIntFlag, 1000, 'samples per class written and scored at the end (protocol Q3: 1,000)'),
+  'per-class': flag(positiveIntFlag, 1000, 'samples per class written and scored at the end (1,000 for the class-accuracy check)'),
 }
 
 /** The recipe's configuration: its flags' values. */

@@ -103,7 +103,7 @@ const recipe = defineRecipe({
     const samples = new Float32Array(2000 * 784)
     for (let i = 0; i < 2000; i += 250) samples.set(toUnitRange(await trainer.sampleOrThrow(250, { seed: 2 + i })), i * 784)
     writeFileAtomicOrThrow(join(out, 'samples.npy'), encodeNpyOrThrow(samples, [2000, 28, 28]))
-    log(`wrote ${join(out, 'samples.png')} and ${join(out, 'samples.npy')} (2,000 samples for protocol Q2; score them with ganfp eval)`)
+    log(`wrote ${join(out, 'samples.png')} and ${join(out, 'samples.npy')} (2,000 samples; score their quality against held-out images with ganfp eval)`)
   },
 })
 export default recipe

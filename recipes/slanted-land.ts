@@ -135,7 +135,7 @@ const renderFaces = (samples: Float32Array, count: number, columns: number): Uin
  */
 const recipe = defineRecipe({
   name: 'slanted-land',
-  description: 'the seed toy GAN on 2×2 faces (protocol Q5)',
+  description: 'the seed toy GAN on 2×2 faces',
   config: configCodec(slantedLandFlags),
   // One wasm thread suits a model this small.
   runDefaults: { steps: 300, batch: 32, threads: 1, sampleEvery: 100, checkpointEvery: 100, logEvery: 10 },

@@ -88,7 +88,7 @@ export const srganFlags = {
   content: flag(oneOfFlag(['mse+perceptual', 'mse', 'perceptual'] as const), 'mse+perceptual', 'content loss of the adversarial phase (perceptual: judge features; bundled sets only)'),
   'perceptual-weight': flag(nonNegativeNumberFlag, 0.01, 'weight of the perceptual term in mse+perceptual'),
   'adversarial-weight': flag(positiveNumberFlag, 1e-3, 'weight of the adversarial loss (SRGAN: 10⁻³)'),
-  'eval-images': flag(positiveIntFlag, 2000, 'held-out images super-resolved and scored at the end (protocol Q4: 2,000)'),
+  'eval-images': flag(positiveIntFlag, 2000, 'held-out images super-resolved and scored (PSNR, SSIM) at the end'),
   lr: flag(positiveNumberFlag, 1e-3, 'Adam learning rate of the pretraining; the adversarial phase uses a tenth of it'),
 }
 
@@ -199,7 +199,7 @@ const evaluate = async ({ config, trainer, out, log }: RecipeContext<SrganConfig
  */
 const recipe = defineRecipe({
   name: 'srgan',
-  description: 'SRGAN ×4: residual generator with pixel shuffle, MSE pretraining then content + adversarial (protocol Q4)',
+  description: 'SRGAN ×4: residual generator with pixel shuffle, MSE pretraining then content + adversarial (scored by PSNR and SSIM)',
   config: configCodec(srganFlags, checkOptions),
   runDefaults: { steps: 3000, batch: 32, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
   build: async (config) =>

@@ -9,8 +9,6 @@ import { fileURLToPath } from 'node:url'
 import * as E from 'fp-ts/lib/Either.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  alternating,
-  batchNorm,
   checkpointFromBytes,
   checkpointFromBytesOrThrow,
   checkpointFromFiles,
@@ -18,35 +16,20 @@ import {
   checkpointFromFilesOrThrow,
   checkpointToBytes,
   checkpointToFiles,
-  compileOrThrow,
   createTrainerOrThrow,
-  dense,
-  dropout,
-  gan,
   GanException,
   getOrThrow,
-  leakyRelu,
-  relu,
   ring,
-  sequential,
   useBackend,
   type GanError,
   type StepReport,
   type Trainer,
   type TrainerSnapshot,
 } from '../src/index.ts'
+import { smallGan } from './support/small-gan.ts'
 import { readCheckpoint, writeCheckpointOrThrow } from '../src/node.ts'
 import { sha256, sha256Hex } from '../src/io/sha256.ts'
 
-/** Every kind of state: batch-norm statistics, dropout, Adam slots and the moving average. */
-const smallGan = (hidden = 16) =>
-  compileOrThrow(
-    gan({
-      generator: sequential([4], [dense(hidden), batchNorm(), relu, dense(2)]),
-      discriminator: sequential([2], [dense(16), leakyRelu(0.2), dropout(0.2), dense(1)]),
-      schedule: alternating({ generatorAverageDecay: 0.99, discriminatorStepsPerGeneratorStep: 2 }),
-    }),
-  )
 
 const runSteps = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
   const out: Array<StepReport> = []

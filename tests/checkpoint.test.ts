@@ -4,17 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  alternating,
-  batchNorm,
   compileOrThrow,
   createTrainer,
   createTrainerOrThrow,
   dense,
-  dropout,
   flatten,
   gan,
   imageDataset,
-  leakyRelu,
   GanException,
   libraryVersion,
   liveTensorCount,
@@ -29,17 +25,9 @@ import {
   type StepReport,
   type Trainer,
 } from '../src/index.ts'
+import { smallGan } from './support/small-gan.ts'
 import { listCheckpoints, listCheckpointsOrThrow, readCheckpoint, readLatestCheckpoint, writeCheckpoint, writeCheckpointOrThrow } from '../src/node.ts'
 
-/** Every kind of state: batch-norm statistics, dropout, Adam slots and the moving average. */
-const smallGan = (hidden = 16) =>
-  compileOrThrow(
-    gan({
-      generator: sequential([4], [dense(hidden), batchNorm(), relu, dense(2)]),
-      discriminator: sequential([2], [dense(16), leakyRelu(0.2), dropout(0.2), dense(1)]),
-      schedule: alternating({ generatorAverageDecay: 0.99, discriminatorStepsPerGeneratorStep: 2 }),
-    }),
-  )
 
 /** A finite dataset (5 batches an epoch), so resuming must find its place inside an epoch. */
 const finiteRing = (): Dataset => {

@@ -1,9 +1,9 @@
 // The `ganfp` command as users run it: subprocesses under Deno and Bun, with exit codes, signals
 // and the run directory checked. Spawned from the Node suite only; the Deno and Bun suites skip it.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pngjs from 'pngjs'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -143,6 +143,27 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
       expect(nearest.stdout).toMatch(/generated \(40\): min [\d.]+, 1st percentile [\d.]+, median [\d.]+/)
     }, 600_000)
 
+  it('creates files 0644 and folders 0755 under umask 0 (as `npm run` runs scripts), on Deno, Bun and Node', () => {
+    const runners = { deno: [bin('deno'), ...cli.deno], bun: [bin('bun'), ...cli.bun], node: [process.execPath, 'dist/cli.js'] } as const
+    for (const [name, command] of Object.entries(runners)) {
+      const out = join(scratch, `${name}-umask`, 'run')
+      const quoted = [...command, ...tinyRun(out, 3), '--checkpoint-every', '2'].map((a) => `'${a}'`).join(' ')
+      const r = spawnSync('sh', ['-c', `umask 000 && exec ${quoted}`], { cwd: root, encoding: 'utf8', timeout: 300_000, env })
+      expect({ name, status: r.status, stderr: r.stderr }).toEqual({ name, status: 0, stderr: '' })
+      const modes: Array<string> = []
+      const walk = (path: string): void => {
+        const stat = statSync(path)
+        modes.push(`${relative(scratch, path)} ${(stat.mode & 0o777).toString(8)}`)
+        if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry))
+      }
+      walk(join(scratch, `${name}-umask`))
+      // Every file 644, every folder 755: metrics.jsonl, checkpoints, grids and the run folder's parents too.
+      expect(modes.filter((line) => !/ (644|755)$/.test(line))).toEqual([])
+      expect(modes.some((line) => /metrics\.jsonl 644$/.test(line))).toBe(true)
+      expect(modes.some((line) => /tensors\.bin 644$/.test(line))).toBe(true)
+    }
+  }, 600_000)
+
   it('trains, resumes and samples a recipe given as a module path', () => {
     const out = join(scratch, 'module-recipe')
     const trained = ganfp('bun', ['train', 'tests/support/tiny-recipe.ts', '--width', '12', '--steps', '10', '--out', out])
@@ -202,6 +223,15 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
       expect(r.status).toBe(2)
       expect(r.stderr).toContain(`FileSystem at ${join(out, 'manifest.json')}: expected a writable file`)
       expect(r.stderr).not.toMatch(/^\s+at /m)
+    }
+  })
+
+  it('a bare `ganfp` prints the help and exits 0', () => {
+    for (const runner of ['deno', 'bun'] as const) {
+      const r = ganfp(runner, [])
+      expect({ runner, status: r.status, stderr: r.stderr }).toEqual({ runner, status: 0, stderr: '' })
+      expect(r.stdout).toContain('Usage: ganfp')
+      expect(r.stdout).toContain('train <recipe>')
     }
   })
 

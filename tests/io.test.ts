@@ -138,13 +138,14 @@ describe('flags', () => {
     expect(E.isLeft(r) && r.left.map((e) => e.path)).toEqual(['--steps', '--rate', '--dataset'])
   })
 
-  it('rejects unknown flags and stray arguments, every one', () => {
-    const r = parseFlags(flags, ['--stpes', '5', '--sed', '2'])
+  it('rejects unknown flags and stray arguments, every one, once each, with the flag a typo meant', () => {
+    const r = parseFlags(flags, ['--stpes', '5', '--sed', '2', 'extra', '--colour=red', '--rate', '0.5', '--x'])
     expect(E.isLeft(r) && r.left.map((e) => [e.path, e.actual])).toEqual([
-      ['argv', 'unknown flag "--stpes"'],
-      ['argv', 'stray argument "5"'],
-      ['argv', 'unknown flag "--sed"'],
-      ['argv', 'stray argument "2"'],
+      ['argv', 'unknown flag "--stpes" (did you mean --steps?)'],
+      ['argv', 'unknown flag "--sed" (did you mean --seed?)'],
+      ['argv', 'stray argument "extra"'],
+      ['argv', 'unknown flag "--colour=red"'],
+      ['argv', 'unknown flag "--x"'],
     ])
   })
 

@@ -1,6 +1,5 @@
 // The bundled MNIST and Fashion-MNIST sets: decoded pixel statistics and labels, protocol Q2's
 // split, and the seeded image dataset; then a small convolutional GAN trains on the digits.
-import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   compileOrThrow,

@@ -195,6 +195,31 @@ describe.skipIf(runtime !== 'node')('the built package, imported by name from an
     expect(report).toMatchObject(expected)
   }
 
+  it("a bundler building for a page picks dist-browser/ (the `browser` condition): no Node module; `ganfp/node` there is the module that says to import `ganfp`", async () => {
+    const { build } = await import('esbuild')
+    const bundle = async (source: string) => {
+      const result = await build({
+        stdin: { contents: source, resolveDir: consumer, loader: 'js' },
+        absWorkingDir: consumer,
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      })
+      return { inputs: Object.keys(result.metafile.inputs), code: result.outputFiles[0]!.text }
+    }
+    const core = await bundle("import { gan, useBackend } from 'ganfp'\nconsole.log(typeof gan, typeof useBackend)")
+    const ours = (file: string) => posix.normalize(relative(consumer, join(root, file)).split('\\').join('/'))
+    expect(core.inputs).toContain(ours('dist-browser/index.js'))
+    expect(core.inputs.filter((path) => path.startsWith(ours('dist') + '/'))).toEqual([])
+    expect(core.inputs.filter((path) => path.startsWith('node:') || /\/node_modules\/(commander|cli-progress|pngjs)\//.test(path))).toEqual([])
+    const node = await bundle("import 'ganfp/node'")
+    expect(node.inputs).toContain(ours('dist-browser/node.js'))
+    expect(node.code).toContain("In a page, import 'ganfp'")
+  })
+
   it('native ESM: `import` resolves dist/index.js and works', () => {
     expectConsumerWorks('esm.mjs', `const m = await import('ganfp')\nconst resolved = import.meta.resolve('ganfp')\n${exercise}\n`, /\/dist\/index\.js$/)
   })

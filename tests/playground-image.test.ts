@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import cgan from '../recipes/cgan.ts'
 import dcgan from '../recipes/dcgan.ts'
 import srgan from '../recipes/srgan.ts'
-import { boxDownsampleOrThrow, checkpointFilesToBytes, checkpointFromFilesOrThrow, checkpointToBytes, splitHeldOut, type Recipe } from '../src/index.ts'
+import { boxDownsampleOrThrow, checkpointFilesToBytes, checkpointFromBytesOrThrow, checkpointFromFilesOrThrow, checkpointToBytes, splitHeldOut, type Recipe } from '../src/index.ts'
 import { generatorInputsOrThrow, listCheckpointsOrThrow, loadBundledImagesOrThrow, restoreRunOrThrow } from '../src/node.ts'
 import { browserAvailable, launchChromium, playgroundScript, repositoryRoot, runBuiltGanfp, startPlaygroundServer, type Browser, type Page } from './support/browser.ts'
 
@@ -376,6 +376,29 @@ describe.skipIf(!browserAvailable)('the playground, image mode, in headless Chro
     await page.check('#source-train')
     await settled(page)
     expect((await shownIn(page)).grid!.outputs).toEqual(atStart.grid!.outputs)
+
+    // Save checkpoint: a .ganfp download that the library reads as a dcgan run at its step, and
+    // that the page, given it back through the file picker, samples exactly as the live run.
+    for (let i = 0; i < 3; i++) {
+      await page.getByRole('button', { name: 'Step' }).click()
+      await settled(page)
+    }
+    const live = await shownIn(page)
+    expect(live.step).toBe(3)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save checkpoint' }).click()])
+    expect(download.suggestedFilename()).toBe('ganfp-dcgan-step-00000003.ganfp')
+    const saved = join(scratch, download.suggestedFilename())
+    await download.saveAs(saved)
+    await settled(page)
+    const contents = checkpointFromBytesOrThrow(new Uint8Array(readFileSync(saved)))
+    expect({ step: contents.step, run: contents.run }).toMatchObject({ step: 3, run: { recipe: 'dcgan', config: { width: 8, 'latent-dim': 64 } } })
+    await page.check('#source-checkpoint')
+    await settled(page)
+    await page.setInputFiles('#checkpoint-files', [saved])
+    await settled(page)
+    const reloaded = await shownIn(page)
+    expect({ problems: await problemText(), step: reloaded.step }).toEqual({ problems: '', step: 3 })
+    expect(largestDifference(reloaded.grid!.outputs, live.grid!.outputs)).toBeLessThan(1e-6)
     expect(problems).toEqual([])
   }, 240_000)
 })

@@ -178,6 +178,8 @@ describe('loadRecipe', () => {
     const unknown = await loadErrors('no-such-recipe-package', { cwd: scratch })
     expect(unknown.map((e) => e.path)).toEqual(['RECIPE'])
     expect(unknown[0]!.expected).toContain('an installed package')
+    // ganfp's words, on every runtime, not the resolver's ("not in import map", "Cannot find package").
+    expect(unknown[0]!.actual).toBe(`"no-such-recipe-package": no installed package of that name (node_modules from ${scratch} up)`)
     expect((await loadErrors('builtin:nope', { builtins: builtinRecipes })).map((e) => [e.expected, e.actual])).toEqual([
       ['a built-in recipe (slanted-land, vanilla, dcgan, cgan, srgan)', '"nope"'],
     ])

@@ -107,6 +107,14 @@ describe('runs: directories, checkpoints and resume', () => {
     expect(lossColumns(cut)).toEqual(lossColumns(whole))
     // And a finished run can be taken further.
     expect(await resumeRunOrThrow(cut, loadRecipe, { steps: 35 })).toMatchObject({ ended: 'completed', step: 35 })
+    // Not backwards, nor to where it is: an error naming --steps and the step, and nothing rewritten.
+    const before = readdirSync(cut).map((name) => [name, readFileSync(join(cut, name === 'checkpoints' || name === 'samples' ? 'manifest.json' : name))] as const)
+    for (const steps of [10, 35]) {
+      const refused = await resumeRun(cut, loadRecipe, { steps })
+      expect(E.isLeft(refused) && refused.left.map((e) => [e.path, e.actual])).toEqual([['--steps', String(steps)]])
+      expect(E.isLeft(refused) && refused.left[0]!.expected).toContain('step 35')
+    }
+    expect(readdirSync(cut).map((name) => [name, readFileSync(join(cut, name === 'checkpoints' || name === 'samples' ? 'manifest.json' : name))] as const)).toEqual(before)
   })
 
   it('refuses a checkpoint whose recorded configuration differs from the run directory', async () => {

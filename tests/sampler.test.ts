@@ -10,10 +10,8 @@ import {
   compileOrThrow,
   createTrainerOrThrow,
   dense,
-  dropout,
   gan,
   GanException,
-  leakyRelu,
   liveTensorCount,
   relu,
   ring,
@@ -23,16 +21,8 @@ import {
   useBackend,
   type GanError,
 } from '../src/index.ts'
+import { smallGan } from './support/small-gan.ts'
 
-/** Batch-norm statistics, dropout, Adam slots and the moving average. */
-const smallGan = (hidden = 16) =>
-  compileOrThrow(
-    gan({
-      generator: sequential([4], [dense(hidden), batchNorm(), relu, dense(2)]),
-      discriminator: sequential([2], [dense(16), leakyRelu(0.2), dropout(0.2), dense(1)]),
-      schedule: alternating({ generatorAverageDecay: 0.99, discriminatorStepsPerGeneratorStep: 2 }),
-    }),
-  )
 
 const errorsOf = <A>(result: E.Either<ReadonlyArray<GanError>, A>): ReadonlyArray<GanError> => (E.isLeft(result) ? result.left : [])
 

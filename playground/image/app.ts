@@ -18,7 +18,7 @@ import { readInteger, readIntegers } from './form.ts'
 import { imageLayout } from './layout.ts'
 import { classNamesOf, showViews, type SampleChoices, type Source } from './show.ts'
 import { dataNote } from './sizes.ts'
-import { advance, defaultTrainingSettings, endTraining, startTraining, trainingWidths, type TrainingSession, type TrainingSettings } from './training.ts'
+import { advance, checkpointOf, defaultTrainingSettings, endTraining, startTraining, trainingWidths, type TrainingSession, type TrainingSettings } from './training.ts'
 import { fillDetails } from './views.ts'
 
 /** Wall time a chunk of training steps should take before the loop yields to the browser. */
@@ -59,7 +59,12 @@ const mount = async (root: HTMLElement, host: Host): Promise<ModeHandle> => {
     batch: byId<HTMLInputElement>('train-batch'),
     trainSeed: byId<HTMLInputElement>('train-seed'),
   }
-  const buttons = { train: byId<HTMLButtonElement>('train'), step: byId<HTMLButtonElement>('step'), reset: byId<HTMLButtonElement>('reset') }
+  const buttons = {
+    train: byId<HTMLButtonElement>('train'),
+    step: byId<HTMLButtonElement>('step'),
+    reset: byId<HTMLButtonElement>('reset'),
+    save: byId<HTMLButtonElement>('save-checkpoint'),
+  }
   const text = (id: string, value: string): void => {
     byId(id).textContent = value
   }
@@ -90,6 +95,7 @@ const mount = async (root: HTMLElement, host: Host): Promise<ModeHandle> => {
     buttons.train.textContent = running ? 'Pause' : 'Train'
     buttons.train.disabled = !running && !canTrain
     buttons.step.disabled = running || !canTrain
+    buttons.save.disabled = running || !canTrain
     root.dataset['state'] = running ? 'training' : busy > 0 ? busyState : 'ready'
   }
   /**
@@ -293,6 +299,19 @@ const mount = async (root: HTMLElement, host: Host): Promise<ModeHandle> => {
       const done = await advance(session, 1)
       if (E.isLeft(done)) showProblems(done.left)
       await refresh()
+    })
+  })
+  buttons.save.addEventListener('click', () => {
+    if (running || session === undefined) return
+    void exclusive('starting', async () => {
+      if (session === undefined) return
+      const bytes = await checkpointOf(session)
+      if (E.isLeft(bytes)) return showProblems(bytes.left)
+      const link = document.createElement('a')
+      link.href = URL.createObjectURL(new Blob([bytes.right as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }))
+      link.download = `ganfp-dcgan-step-${String(session.trainer.stepCount()).padStart(8, '0')}.ganfp`
+      link.click()
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
     })
   })
   buttons.reset.addEventListener('click', () => {

@@ -41,6 +41,7 @@ export const imageLayout = `
       <button id="step" type="button">Step</button>
       <button id="reset" type="button">Reset</button>
     </div>
+    <div class="buttons"><button id="save-checkpoint" type="button" title="Download the run as one .ganfp file: the checkpoint format of ganfp train, loadable here and by checkpointFromBytes">Save checkpoint</button></div>
     <p class="note" id="data-note">Data: MNIST's 2,000 held-out digits.</p>
   </fieldset>
   <fieldset id="sample-controls">

@@ -4,7 +4,7 @@
  * transfer per `advance`, as in the 2-D mode, so that WebGPU is not stalled by a read every step.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { compile, createTrainer, dcganGan, imageDataset, type GanError, type LabelledImages, type Trainer } from '../../src/index.ts'
+import { checkpointToBytes, compile, createTrainer, dcganGan, imageDataset, type GanError, type LabelledImages, type Trainer } from '../../src/index.ts'
 import { advanceRun, emptyHistory, type History } from '../history.ts'
 
 type Result<A> = E.Either<ReadonlyArray<GanError>, A>
@@ -42,6 +42,15 @@ export const startTraining = (settings: TrainingSettings, images: LabelledImages
 
 /** Runs `steps` steps and records their reports (read in one transfer); resolves to the new step count. */
 export const advance = (session: TrainingSession, steps: number): Promise<Result<number>> => advanceRun(session.trainer, session.history, steps)
+
+/**
+ * The run as a checkpoint in one byte string (the format on disk, wrapped by `checkpointToBytes`),
+ * with the run record of `ganfp train dcgan`, so that this page and `builtinGanOf` load it again.
+ */
+export const checkpointOf = async (session: TrainingSession): Promise<Result<Uint8Array>> =>
+  E.map((snapshot: Parameters<typeof checkpointToBytes>[0]) =>
+    checkpointToBytes(snapshot, { run: { recipe: 'dcgan', config: { width: session.settings.width, 'latent-dim': trainingLatentDim }, trainedIn: 'the ganfp playground' } }),
+  )(await session.trainer.snapshot())
 
 /** Frees the run's tensors. */
 export const endTraining = (session: TrainingSession): void => session.trainer.dispose()

@@ -112,7 +112,7 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .action(sample)
   program
     .command('eval')
-    .description("protocol Q2 scores of a run (or a .npy of images) against held-out images, with the real-vs-real floor")
+    .description("sample quality of a run (or a .npy of images) against held-out images (FD, KID, precision, recall), beside the real-vs-real floor")
     .argument('<target>', 'a run directory, a .npy file of float32 N×28×28 images in [0, 1], or a folder of 28×28 PNGs')
     .option('--dataset <name>', "mnist or fashion (default: the run's dataset, else mnist)")
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
@@ -163,6 +163,8 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
   program.command('recipes').description('list the built-in recipes').action(async () => {
     for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await load(name)).description}`)
   })
+  // A bare `ganfp` asks what there is: the help, as `ganfp --help` prints it.
+  if (argv.length === 0) return void process.stdout.write(program.helpInformation())
   try {
     await program.parseAsync([...argv], { from: 'user' })
   } catch (error) {

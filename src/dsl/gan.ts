@@ -10,6 +10,7 @@ import type { Network } from './network.ts'
 import { adam, type Optimizer } from './optimizer.ts'
 import type { Penalty } from './penalty.ts'
 import { alternating, type Schedule } from './schedule.ts'
+import { isShape } from './describe.ts'
 import { shapeSize } from './shape.ts'
 
 /**
@@ -51,19 +52,27 @@ export const gan = (parts: {
   readonly schedule?: Schedule
   readonly optimizers?: { readonly generator?: Optimizer; readonly discriminator?: Optimizer }
   readonly penalties?: ReadonlyArray<Penalty>
-}): Gan => ({
-  _tag: 'Gan',
-  generator: parts.generator,
-  discriminator: parts.discriminator,
-  latent: parts.latent ?? normalLatent(shapeSize(parts.generator.inputShape)),
-  loss: parts.loss ?? nonSaturating(),
-  schedule: parts.schedule ?? alternating(),
-  optimizers: {
-    generator: parts.optimizers?.generator ?? adam(),
-    discriminator: parts.optimizers?.discriminator ?? adam(),
-  },
-  penalties: parts.penalties ?? [],
-})
+}): Gan => {
+  // Accepts anything (a value from JSON, or JavaScript without types): `checkGan` and `compile`
+  // report what is wrong, with paths, instead of a TypeError from here.
+  const given = (typeof parts === 'object' && parts !== null ? parts : {}) as Partial<typeof parts>
+  const inputShape = (given.generator as { inputShape?: unknown } | null | undefined)?.inputShape
+  return {
+    _tag: 'Gan',
+    generator: given.generator as Network,
+    discriminator: given.discriminator as Network,
+    // The default latent fits the generator's input; without one to read, a 1-d placeholder
+    // (the generator's own error is what gets reported).
+    latent: given.latent ?? normalLatent(isShape(inputShape) ? shapeSize(inputShape) : 1),
+    loss: given.loss ?? nonSaturating(),
+    schedule: given.schedule ?? alternating(),
+    optimizers: {
+      generator: given.optimizers?.generator ?? adam(),
+      discriminator: given.optimizers?.discriminator ?? adam(),
+    },
+    penalties: given.penalties ?? [],
+  }
+}
 
 /**
  * Replaces the loss (data-last, for `pipe`).

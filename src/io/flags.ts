@@ -4,9 +4,7 @@
  *
  * @since 0.1.0
  */
-import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { invalidConfig, type GanError } from '../errors.ts'
 
 /**
  * One flag: how to decode its text, its default and what it means.

@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { checkpointCorrupt, getOrThrow, type GanError } from '../errors.ts'
@@ -24,7 +24,7 @@ import type { TrainerSnapshot } from '../train/snapshot.ts'
 import { decodeWithPaths } from '../io/decode.ts'
 import type { CheckpointContents } from '../io/checkpoint-bytes.ts'
 import { checkManifest, encodeCheckpoint, fromManifest, ManifestCodec, manifestFileBytes } from '../io/checkpoint-format.ts'
-import { readFailure, removeQuietly, tryFileSystem, writeAndFlushUnsafe } from './files.ts'
+import { makeDirectoryUnsafe, readFailure, removeQuietly, tryFileSystem, writeAndFlushUnsafe } from './files.ts'
 
 /**
  * A checkpoint read back: the trainer's snapshot, the caller's run record, and where it was.
@@ -116,12 +116,12 @@ export const writeCheckpoint = (
   const finalPath = join(directory, stepDirectoryName(snapshot.step))
   const temporary = join(directory, `.${basename(finalPath)}.${process.pid}.tmp`)
   const written = tryFileSystem(finalPath, 'a writable checkpoint directory', () => {
-    mkdirSync(directory, { recursive: true })
+    makeDirectoryUnsafe(directory)
     // Temporary directories of writers that died mid-write are debris: one writer owns a run.
     for (const name of readdirSync(directory)) if (name.startsWith('.step-')) rmSync(join(directory, name), { recursive: true, force: true })
     if (existsSync(finalPath)) return
     const { manifest, tensors } = encodeCheckpoint(snapshot, options.run ?? null, sha256Hex)
-    mkdirSync(temporary)
+    makeDirectoryUnsafe(temporary)
     writeAndFlushUnsafe(join(temporary, 'tensors.bin'), tensors)
     writeAndFlushUnsafe(join(temporary, 'manifest.json'), manifestFileBytes(manifest))
     flushDirectory(temporary)

@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { dirname, join, basename } from 'node:path'
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { basename, dirname, join, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { fileSystemErrorFrom, getOrThrow, type GanError } from '../errors.ts'
 
@@ -45,9 +45,28 @@ export const removeQuietly = (path: string): void => {
   }
 }
 
+/**
+ * The modes of what ganfp creates, whatever the umask (`npm run` runs scripts with umask 0, which
+ * would leave files writable by everyone): files 0644, folders 0755.
+ */
+export const fileMode = 0o644
+export const directoryMode = 0o755
+
+/** @internal Creates `path` and its missing parents with `directoryMode`, throwing what `node:fs` throws. */
+export const makeDirectoryUnsafe = (path: string): void => {
+  const first = mkdirSync(path, { recursive: true, mode: directoryMode })
+  if (first === undefined) return
+  // The umask applies to mkdir's mode: set it on each folder made, from `path` up to the first.
+  for (let folder = resolve(path); ; folder = dirname(folder)) {
+    chmodSync(folder, directoryMode)
+    if (folder === resolve(first) || folder === dirname(folder)) break
+  }
+}
+
 /** @internal `writeAndFlush` throwing what `node:fs` throws: for a sequence of writes inside one `tryFileSystem`. */
 export const writeAndFlushUnsafe = (path: string, bytes: Uint8Array): void => {
-  const fd = openSync(path, 'w')
+  const fd = openSync(path, 'w', fileMode)
+  chmodSync(path, fileMode)
   try {
     let written = 0
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written)
@@ -73,7 +92,7 @@ export const writeAndFlushUnsafe = (path: string, bytes: Uint8Array): void => {
 export const writeFileAtomic = (path: string, contents: string | Uint8Array): E.Either<ReadonlyArray<GanError>, void> => {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
   const written = tryFileSystem(path, 'a writable file', () => {
-    mkdirSync(dirname(path), { recursive: true })
+    makeDirectoryUnsafe(dirname(path))
     writeAndFlushUnsafe(temporary, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents)
     renameSync(temporary, path)
   })

@@ -12,13 +12,13 @@
  *
  * @since 0.1.0
  */
-import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { decodeWithPaths, NonNegativeInt } from '../io/decode.ts'
-import { tryFileSystem, writeFileAtomic } from './files.ts'
+import { fileMode, tryFileSystem, writeFileAtomic } from './files.ts'
 import { lossPlotSvg, type PlotPoint } from '../io/loss-plot.ts'
 
 /**
@@ -127,7 +127,13 @@ const open = (path: string, manifest: RunManifest): RunDirectory => {
       })
       return errors.length > 0 ? E.left(errors) : E.right(rows)
     },
-    appendMetrics: (row) => tryFileSystem(metricsPath, 'a writable file', () => appendFileSync(metricsPath, toLine(row))),
+    appendMetrics: (row) =>
+      tryFileSystem(metricsPath, 'a writable file', () => {
+        const created = !existsSync(metricsPath)
+        appendFileSync(metricsPath, toLine(row), { mode: fileMode })
+        // The umask applies to the mode a file is created with: set it once, on creation.
+        if (created) chmodSync(metricsPath, fileMode)
+      }),
     replaceMetrics: (rows) => writeFileAtomic(metricsPath, rows.map(toLine).join('')),
     writeGrid: (step, png) =>
       E.flatMap(() => writeFileAtomic(join(path, 'samples', 'latest.png'), png))(

@@ -86,7 +86,10 @@ const exportTarget = (exports: unknown, subpath: string): string | undefined => 
   return typeof exports === 'object' && exports !== null ? pick((exports as Record<string, unknown>)[subpath]) : undefined
 }
 
-const importFailure = (reference: string, target: string, error: unknown): string => {
+const importFailure = (reference: string, target: string, error: unknown, cwd: string): string => {
+  // A bare name found in no node_modules: say that, not the runtime's resolver text ("not in
+  // import map", "Cannot find package").
+  if (target === reference && !isModulePath(reference)) return `${JSON.stringify(reference)}: no installed package of that name (node_modules from ${cwd} up)`
   const message = error instanceof Error ? error.message : String(error)
   const code = (error as { code?: unknown } | undefined)?.code
   // Node before 22.6 cannot import TypeScript at all: say what works instead.
@@ -143,7 +146,7 @@ export const loadRecipe = async (
       : builtins === undefined
         ? 'a module path or an installed package (built-in recipes are available through the ganfp command)'
         : `a built-in recipe (${Object.keys(builtins).join(', ')}), a module path, or an installed package`
-    return E.left([invalidConfig('RECIPE', expected, importFailure(reference, target, error))])
+    return E.left([invalidConfig('RECIPE', expected, importFailure(reference, target, error, cwd))])
   }
   if (!('default' in module) || module['default'] === undefined)
     return E.left([

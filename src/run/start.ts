@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { getOrThrow, type GanError } from '../errors.ts'
+import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { BackendChoice, BackendSelection } from '../compile/backend.ts'
 import { tf } from '../compile/tf.ts'
 import { readLatestCheckpoint, type Checkpoint } from '../node/checkpoint.ts'
@@ -234,6 +234,11 @@ export const resumeRun = async (
   const restored = await restoreRun(path, loadRecipe, options.steps === undefined ? {} : { steps: options.steps })
   if (E.isLeft(restored)) return restored
   const { directory, run, setup, checkpoint, health, backend, trainer } = restored.right
+  // A target the run has already reached would only rewrite its outputs: refuse it, touching nothing.
+  if (options.steps !== undefined && options.steps <= checkpoint.step) {
+    trainer.dispose()
+    return E.left([invalidConfig('--steps', `a step count past the run's newest checkpoint, step ${checkpoint.step}`, String(options.steps))])
+  }
   try {
     // The metrics of steps after the checkpoint are re-run, so their old lines go.
     const metrics = directory.readMetrics()

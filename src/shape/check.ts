@@ -57,7 +57,10 @@ interface NetworkInference {
 }
 
 const inferNetwork = (network: Network, path: string): NetworkInference => {
-  if (typeof network !== 'object' || network === null || network._tag !== 'Network' || !Array.isArray(network.layers))
+  // A network whose layers are not a list (hand-written JSON): name the layers, not the network.
+  if (typeof network === 'object' && network !== null && network._tag === 'Network' && !Array.isArray(network.layers))
+    return { errors: [invalidConfig(`${path}.layers`, 'a list of layers', describeValue(network.layers))], checked: undefined, output: undefined }
+  if (typeof network !== 'object' || network === null || network._tag !== 'Network')
     return {
       errors: [invalidConfig(path, 'a network (input(shape) and layers)', describeValue(network))],
       checked: undefined,

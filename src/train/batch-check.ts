@@ -9,12 +9,12 @@ import { GanException, invalidConfig, invalidData, shapeMismatch, type GanError 
 import type { CompiledGan } from '../compile/gan.ts'
 import type { Batch, Dataset } from '../data/dataset.ts'
 import { sameShape, shapeSize } from '../dsl/shape.ts'
-import { formatShape, isPositiveInt } from '../dsl/describe.ts'
+import { describeValue, formatShape, isPositiveInt } from '../dsl/describe.ts'
 import type { TrainerOptions } from './trainer-types.ts'
 
 const checkOptions = (options: TrainerOptions): ReadonlyArray<GanError> => [
-  ...(isPositiveInt(options.batchSize) ? [] : [invalidConfig('batchSize', 'a positive integer', String(options.batchSize))]),
-  ...(Number.isInteger(options.seed) ? [] : [invalidConfig('seed', 'an integer', String(options.seed))]),
+  ...(isPositiveInt(options.batchSize) ? [] : [invalidConfig('batchSize', 'a positive integer', describeValue(options.batchSize))]),
+  ...(Number.isInteger(options.seed) ? [] : [invalidConfig('seed', 'an integer', describeValue(options.seed))]),
 ]
 
 const checkDatasetShape = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanError> => {

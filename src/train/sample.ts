@@ -13,6 +13,7 @@ import { Rng } from '../random.ts'
 import { formatShape } from '../dsl/describe.ts'
 import { requestedLabels } from './labels.ts'
 import { assertLive, type TrainerState } from './state.ts'
+import { sampleProblems } from './argument-checks.ts'
 import { asScore } from './step-inputs.ts'
 import type { SampleOptions } from './trainer-types.ts'
 
@@ -76,6 +77,9 @@ export const discriminate = (state: TrainerState, examples: Float32Array, labels
  * @category sampling
  */
 export const sample = async (state: TrainerState, n: number, options: SampleOptions = {}): Promise<Float32Array> => {
+  assertLive(state)
+  const problems = sampleProblems(state, n, options)
+  if (problems.length > 0) throw new GanException(problems)
   const G = state.compiled.generator
   const labels = G.labelClasses === undefined ? undefined : requestedLabels(options.labels, n, G.labelClasses)
   return generate(state, sampleLatentOrThrow(state.compiled.spec.latent, n, options.seed === undefined ? state.latentRng : Rng.fromSeed(options.seed)), labels)

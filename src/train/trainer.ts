@@ -13,6 +13,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { attemptGan, getOrThrow, type GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
 import type { Dataset } from '../data/dataset.ts'
+import { runOptionProblems } from './argument-checks.ts'
 import { checkTrainerInputs } from './batch-check.ts'
 import { discriminate, generate, sample } from './sample.ts'
 import { checkSnapshot } from './snapshot.ts'
@@ -36,9 +37,15 @@ const orThrow =
  */
 const runSteps = (
   { step, queueStep, readQueued }: { step: () => Promise<Result<StepReport>>; queueStep: () => Promise<Result<number>>; readQueued: () => Promise<Result<ReadonlyArray<StepReport>>> },
-  { steps: count, signal, readEvery = 1 }: TrainerRunOptions,
+  options: TrainerRunOptions,
 ): AsyncIterable<Result<StepReport>> => ({
   async *[Symbol.asyncIterator]() {
+    const problems = runOptionProblems(options)
+    if (problems.length > 0) {
+      yield E.left(problems)
+      return
+    }
+    const { steps: count, signal, readEvery = 1 } = options
     if (readEvery <= 1) {
       for (let i = 0; i < count && signal?.aborted !== true; i++) {
         const result = await step()

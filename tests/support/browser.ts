@@ -36,14 +36,16 @@ const types: Readonly<Record<string, string>> = {
 }
 
 /**
- * Serves URL paths from `folders` (first match wins; `''` is the server's root) and answers 404
- * for anything else, `..` included. Resolves with the server and its base URL.
+ * Serves URL paths from `folders` (first match wins; `''` is the server's root), answers
+ * `/favicon.ico` with no content, and 404 for anything else, `..` included. Resolves with the server and its base URL.
  */
 export const serveFolders = (folders: ReadonlyArray<readonly [prefix: string, folder: string]>): Promise<{ server: Server; url: string }> =>
   new Promise((resolve) => {
     const server = createServer((request, response) => {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
       if (path.includes('..')) return void response.writeHead(404).end()
+      // A page without <link rel="icon"> (README's) makes the browser ask for one: nothing, not an error.
+      if (path === '/favicon.ico') return void response.writeHead(204).end()
       for (const [prefix, folder] of folders) {
         if (!path.startsWith(`/${prefix}`)) continue
         let file = normalize(join(folder, path.slice(prefix.length + 1)))
