@@ -74,17 +74,20 @@ export const watchDeviceWork = (): DeviceWorkWatch => {
   let counts = zero()
   let pipelinesAtReset = Object.keys(backend.pipelineCache ?? {}).length
   const restore: Array<() => void> = []
-  /** Replaces `backend[method]` with `wrap(original)` until `stop`. */
-  const around = (method: string, wrap: (original: Method) => Method): void => {
-    const original = backend[method]
+  const engine = tf.engine() as unknown as Record<string, unknown>
+  /** Replaces `target[method]` with `wrap(original)` until `stop`. */
+  const aroundOn = (target: Record<string, unknown>, method: string, wrap: (original: Method) => Method): void => {
+    const original = target[method]
     if (typeof original !== 'function') return
-    const had = Object.prototype.hasOwnProperty.call(backend, method)
-    backend[method] = wrap((original as Method).bind(backend))
+    const had = Object.prototype.hasOwnProperty.call(target, method)
+    target[method] = wrap((original as Method).bind(target))
     restore.push(() => {
-      if (had) backend[method] = original
-      else delete backend[method]
+      if (had) target[method] = original
+      else delete target[method]
     })
   }
+  const around = (method: string, wrap: (original: Method) => Method): void => aroundOn(backend, method, wrap)
+  const aroundEngine = (method: string, wrap: (original: Method) => Method): void => aroundOn(engine, method, wrap)
   if (webgpu) {
     around('getBufferData', (original) => (async (...args: Array<never>) => {
       counts.readbacks++
@@ -114,13 +117,6 @@ export const watchDeviceWork = (): DeviceWorkWatch => {
       counts.readbacks++
       return original(dataId)
     }) as Method)
-  }
-  const engine = tf.engine() as unknown as Record<string, unknown>
-  /** Replaces `engine[method]` until `stop`. */
-  const aroundEngine = (method: string, wrap: (original: Method) => Method): void => {
-    const original = engine[method] as Method
-    engine[method] = wrap(original.bind(engine))
-    restore.push(() => void delete engine[method])
   }
   // Off WebGPU, an upload is a tensor made from the caller's values (kernels' outputs are not).
   if (!webgpu)
