@@ -36,5 +36,6 @@ await runMain(async (argv) => {
       `| ${seed} | ${report.modesCaptured}/${report.modes} | ${(report.highQualityFraction * 100).toFixed(1)}% | ${report.reverseKl.toFixed(3)} | ${seconds.toFixed(0)} |`,
     )
   }
+  console.log('modes: modes captured, each with ≥ 20 high-quality samples (within 3σ of its centre); high quality: share of samples within 3σ of a mode')
   console.log(`anchor: ${anchors[values.dataset]}`)
 })

@@ -54,7 +54,7 @@ const q1 = async (seeds: number): Promise<ReadonlyArray<Row>> => {
       const started = performance.now()
       const { report } = await trainVanilla({ ...vanillaDefaults, dataset, seed, steps: 12000, batch: 256 })
       results.push(
-        `seed ${seed}: ${report.modesCaptured}/${report.modes}, ${(100 * report.highQualityFraction).toFixed(1)}% HQ, KL ${report.reverseKl.toFixed(3)} ` +
+        `seed ${seed}: ${report.modesCaptured}/${report.modes} modes captured (≥ ${report.minPerMode} high-quality samples each), ${(100 * report.highQualityFraction).toFixed(1)}% HQ, KL ${report.reverseKl.toFixed(3)} ` +
           `(${((performance.now() - started) / 1000).toFixed(0)} s)`,
       )
       console.log(`Q1 ${dataset} ${results.at(-1)}`)

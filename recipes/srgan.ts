@@ -10,8 +10,10 @@
  *
  * The paper's content loss compares VGG features, whose weights cannot be downloaded here. This
  * recipe's stand-in is a perceptual loss on the project's own judge classifier (the 7×7×64 map of
- * its fourth convolution, `judgePerceptual`) plus the pixel MSE (`--content`). The judge's
- * accuracy on super-resolved digits is then not an independent score; PSNR and SSIM are.
+ * its fourth convolution, `judgePerceptual`) plus the pixel MSE (`--content`, default `auto`:
+ * that mix on the bundled sets, MSE alone on a folder, whose images the 28×28 judge does not
+ * know). The judge's accuracy on super-resolved digits is then not an independent score; PSNR
+ * and SSIM are.
  *
  * Data (protocol Q4): 28×28 MNIST / Fashion images as high resolution, their 7×7 box (area
  * average) downsample as input; or `--dataset folder --folder DIR`: square crops of `--crop`
@@ -85,7 +87,11 @@ export const srganFlags = {
   filters: flag(positiveIntFlag, 32, 'channels of the residual trunk (SRGAN: 64)'),
   blocks: flag(positiveIntFlag, 4, 'residual blocks (SRGAN: 16)'),
   'pretrain-steps': flag(positiveIntFlag, 1500, 'steps of MSE pretraining before the adversarial phase'),
-  content: flag(oneOfFlag(['mse+perceptual', 'mse', 'perceptual'] as const), 'mse+perceptual', 'content loss of the adversarial phase (perceptual: judge features; bundled sets only)'),
+  content: flag(
+    oneOfFlag(['auto', 'mse+perceptual', 'mse', 'perceptual'] as const),
+    'auto',
+    'content loss of the adversarial phase (perceptual: judge features, bundled sets only); auto: mse+perceptual on mnist and fashion, mse with --dataset folder',
+  ),
   'perceptual-weight': flag(nonNegativeNumberFlag, 0.01, 'weight of the perceptual term in mse+perceptual'),
   'adversarial-weight': flag(positiveNumberFlag, 1e-3, 'weight of the adversarial loss (SRGAN: 10⁻³)'),
   'eval-images': flag(positiveIntFlag, 2000, 'held-out images super-resolved and scored (PSNR, SSIM) at the end'),
@@ -100,11 +106,18 @@ const factor = 4
 /** The SRGAN networks and GAN (the core's zoo), re-exported where scripts have found them. */
 export { srganDiscriminator, srganGan, srganGenerator }
 
+/**
+ * The content loss `--content` names: `auto` is the perceptual mix where the 28×28 judge knows the
+ * images (the bundled sets) and MSE alone on the user's folder.
+ */
+const contentOf = (config: Pick<SrganConfig, 'content' | 'dataset'>): 'mse+perceptual' | 'mse' | 'perceptual' =>
+  config.content !== 'auto' ? config.content : config.dataset === 'folder' ? 'mse' : 'mse+perceptual'
+
 /** The options that rule each other out: a folder's crop must divide by 4, and the judge's loss needs digits. */
 const checkOptions = (config: SrganConfig): ReadonlyArray<GanError> => [
   ...(config.dataset === 'folder' && config.crop % factor !== 0 ? [invalidConfig('--crop', `a multiple of ${factor}`, String(config.crop))] : []),
-  ...(config.dataset === 'folder' && config.content !== 'mse'
-    ? [invalidConfig('--content', 'mse with --dataset folder (the perceptual loss uses a 28×28 digit judge)', config.content)]
+  ...(config.dataset === 'folder' && contentOf(config) !== 'mse'
+    ? [invalidConfig('--content', 'mse or auto with --dataset folder (the perceptual loss uses a 28×28 digit judge)', JSON.stringify(config.content))]
     : []),
 ]
 
@@ -145,9 +158,10 @@ const heldOutOf = (() => {
 
 /** The content loss of the adversarial phase; the judge's weights are read only when it is used. */
 const contentLoss = async (config: SrganConfig): Promise<ContentLoss> => {
-  if (config.content === 'mse' || config.dataset === 'folder') return mse()
+  const content = contentOf(config)
+  if (content === 'mse' || config.dataset === 'folder') return mse()
   const perceptualLoss = judgePerceptual(await judgeWeights(config.dataset))
-  return config.content === 'perceptual' ? perceptualLoss : weightedSum([[mse(), 1], [perceptualLoss, config['perceptual-weight']]])
+  return content === 'perceptual' ? perceptualLoss : weightedSum([[mse(), 1], [perceptualLoss, config['perceptual-weight']]])
 }
 
 /** PSNR, SSIM and judge accuracy of bicubic, the pretrained and the final generator; comparison.png and the .npy files. */

@@ -73,13 +73,15 @@ export {
   type BackendSelection,
 } from './compile/backend.ts'
 export { compile, compileOrThrow, sampleLatent, sampleLatentOrThrow, type CompiledGan, type CompileOptions } from './compile/gan.ts'
+export { estimateMemory, formatBytes, summarizeMemoryEstimate, type MemoryContributor, type MemoryEstimate } from './compile/memory-estimate.ts'
 export type { CompiledNetwork, Forward } from './compile/network.ts'
 export type { ForwardMode, LayerContext } from './compile/forward.ts'
 export { readParams, type Initializer, type ParamSpec, type Params } from './compile/params.ts'
-export { watchDeviceWork, type DeviceWork, type DeviceWorkWatch } from './compile/device-work.ts'
+export { deviceFence, watchDeviceWork, type DeviceWork, type DeviceWorkWatch } from './compile/device-work.ts'
 
 // Training.
 export { createTrainer, createTrainerOrThrow } from './train/trainer.ts'
+export { memoryBudget, memoryBudgetErrors, memoryLine, parseByteSize, type MemoryBudget } from './train/memory-budget.ts'
 export type { SampleOptions, StepReport, Trainer, TrainerOptions, TrainerParams, TrainerRunOptions } from './train/trainer-types.ts'
 export type { DataCursor, PlayerSnapshot, TensorData, TrainerSnapshot } from './train/snapshot.ts'
 export * from './train/health.ts'

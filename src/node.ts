@@ -10,7 +10,7 @@
  */
 
 // Files.
-export { pointsToCsv, writeAndFlush, writeFileAtomic, writeFileAtomicOrThrow } from './node/files.ts'
+export { pointsToCsv, writeAndFlush, writeChunksAtomic, writeFileAtomic, writeFileAtomicOrThrow } from './node/files.ts'
 export * from './node/checkpoint.ts'
 export * from './node/run-directory.ts'
 export * from './node/png.ts'

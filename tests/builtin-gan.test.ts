@@ -22,7 +22,7 @@ const built = async (recipe: Recipe, argv: ReadonlyArray<string>) => {
 }
 
 const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>>]> = [
-  [vanilla, [[], ['--width', '16', '--latent-dim', '3', '--learning-rate', '0.01', '--average-decay', '0']]],
+  [vanilla, [[], ['--width', '16', '--latent-dim', '3', '--learning-rate', '0.01', '--average-decay', '0'], ['--loss', 'minimax'], ['--loss', 'hinge'], ['--loss', 'wasserstein-gp']]],
   [
     dcgan,
     [

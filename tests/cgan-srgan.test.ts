@@ -1,13 +1,15 @@
 // The CGAN and SRGAN recipes in process, on whichever runtime runs the suite (Node, Bun, Deno):
 // they build, train a few steps at a tiny size without leaking, cross SRGAN's phase boundary, and
-// sample what they are asked for.
+// sample what they are asked for. Also the options that choose a recipe's loss (SRGAN's content
+// loss on a folder, vanilla's --loss).
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../src/compile/tf.ts'
-import { compileOrThrow, createTrainerOrThrow, useBackend, type Recipe } from '../src/index.ts'
+import { compileOrThrow, createTrainerOrThrow, decodeConfig, getOrThrow, useBackend, vanillaGan, type Recipe } from '../src/index.ts'
 import { parseRecipeArgs, prepareRecipe, type RecipeSetup } from '../src/node.ts'
 import cgan from '../recipes/cgan.ts'
 import srgan from '../recipes/srgan.ts'
+import vanilla from '../recipes/vanilla.ts'
 
 const setupOf = async (recipe: Recipe, argv: ReadonlyArray<string>): Promise<RecipeSetup> => {
   const parsed = parseRecipeArgs(recipe, argv)
@@ -77,5 +79,40 @@ describe('the CGAN and SRGAN recipes in process', () => {
     // The same check when the configuration comes from code.
     const prepared = await prepareRecipe(srgan, { dataset: 'folder', crop: 30, content: 'perceptual' }, 4)
     expect(E.isLeft(prepared) && prepared.left.map((e) => e.path)).toEqual(['--crop', '--content'])
+    const mixed = parseRecipeArgs(srgan, ['--dataset', 'folder', '--content', 'mse+perceptual'])
+    expect(E.isLeft(mixed) && mixed.left.map((e) => [e.path, e.actual])).toEqual([['--content', '"mse+perceptual"']])
+  })
+
+  it("SRGAN: a folder without --content trains on MSE (README's command); the bundled sets keep MSE + perceptual", async () => {
+    const buildOf = async (config: Record<string, unknown>) => await srgan.build(getOrThrow(decodeConfig(srgan.config, config)))
+    const folder = getOrThrow(parseRecipeArgs(srgan, ['--dataset', 'folder', '--folder', 'photos', '--crop', '32']))
+    expect(folder.recipeConfig['content']).toBe('auto')
+    expect(await buildOf(folder.recipeConfig)).toEqual(await buildOf({ ...folder.recipeConfig, content: 'mse' }))
+    const bundled = getOrThrow(parseRecipeArgs(srgan, ['--dataset', 'fashion']))
+    expect(await buildOf(bundled.recipeConfig)).toEqual(await buildOf({ ...bundled.recipeConfig, content: 'mse+perceptual' }))
+    expect(await buildOf(bundled.recipeConfig)).not.toEqual(await buildOf({ ...bundled.recipeConfig, content: 'mse' }))
+  })
+
+  it('vanilla: --loss changes the loss the GAN trains with; the default GAN is unchanged', async () => {
+    const defaults = await setupOf(vanilla, [])
+    expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 }))
+    const choices = [
+      ['non-saturating', 'NonSaturating', 0],
+      ['minimax', 'Minimax', 0],
+      ['least-squares', 'LeastSquares', 0],
+      ['hinge', 'Hinge', 0],
+      ['wasserstein-gp', 'Wasserstein', 1],
+    ] as const
+    const firstSteps = new Set<string>()
+    for (const [name, tag, penalties] of choices) {
+      const setup = await setupOf(vanilla, ['--loss', name, '--width', '8', '--batch', '16'])
+      expect([name, setup.gan.loss._tag, setup.gan.penalties.length]).toEqual([name, tag, penalties])
+      const trainer = createTrainerOrThrow(compileOrThrow(setup.gan), setup.dataset, { seed: 1, batchSize: 16 })
+      const r = await trainer.stepOrThrow()
+      // Same seed, networks and batch: only the loss differs, so the first step's two losses do.
+      firstSteps.add(`${r.discriminatorLoss} ${r.generatorLoss}`)
+      trainer.dispose()
+    }
+    expect(firstSteps.size).toBe(choices.length)
   })
 })

@@ -79,6 +79,53 @@ const interruptAt = (runner: keyof typeof cli, args: ReadonlyArray<string>, out:
     })
   })
 
+/** A DCGAN run whose steps take a second or more on wasm, so a Ctrl-C lands inside a step. */
+const slowRun = (out: string) =>
+  ['train', 'dcgan', '--width', '64', '--batch', '128', '--steps', '8', '--backend', 'wasm', '--log-every', '1', '--checkpoint-every', '1', '--out', out]
+
+/**
+ * Starts `args`, sends SIGINT once metrics reach step 2, and a second one `secondAfterNotice` ms
+ * after the notice is printed (when given); times the notice and the exit from the first signal.
+ */
+const ctrlC = (runner: keyof typeof cli, args: ReadonlyArray<string>, out: string, secondAfterNotice?: number) =>
+  new Promise<{ stdout: string; stepAtSignal: number; noticeMs: number; secondMs: number; exitMs: number; status: number | null; signal: string | null }>(
+    (resolve, reject) => {
+      const child = spawn(bin(runner), [...cli[runner], ...args], { cwd: root, env })
+      let stdout = ''
+      let firstAt = 0
+      let stepAtSignal = -1
+      let noticeMs = -1
+      let secondMs = -1
+      const onOutput = (chunk: unknown): void => {
+        stdout += String(chunk)
+        if (firstAt === 0 || noticeMs >= 0 || !stdout.includes('interrupted: writing a checkpoint')) return
+        noticeMs = Date.now() - firstAt
+        if (secondAfterNotice !== undefined)
+          setTimeout(() => {
+            secondMs = Date.now() - firstAt
+            child.kill('SIGINT')
+          }, secondAfterNotice)
+      }
+      child.stdout.on('data', onOutput)
+      child.stderr.on('data', onOutput)
+      const poll = setInterval(() => {
+        const path = join(out, 'metrics.jsonl')
+        if (!existsSync(path)) return
+        const last = readFileSync(path, 'utf8').trim().split('\n').at(-1)
+        if (last === undefined || last === '' || (JSON.parse(last) as Row).step < 2) return
+        clearInterval(poll)
+        stepAtSignal = (JSON.parse(last) as Row).step
+        firstAt = Date.now()
+        child.kill('SIGINT')
+      }, 20)
+      child.on('error', reject)
+      child.on('exit', (status, signal) => {
+        clearInterval(poll)
+        resolve({ stdout, stepAtSignal, noticeMs, secondMs, exitMs: Date.now() - firstAt, status, signal })
+      })
+    },
+  )
+
 describe.skipIf(runtime !== 'node')('the ganfp command', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
@@ -142,6 +189,35 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
       expect(nearest.status).toBe(0)
       expect(nearest.stdout).toMatch(/generated \(40\): min [\d.]+, 1st percentile [\d.]+, median [\d.]+/)
     }, 600_000)
+
+  for (const runner of ['deno', 'bun'] as const)
+    it(`${runner}: the first Ctrl-C stops after the step in flight, with no steps queued behind it`, async () => {
+      const out = join(scratch, `${runner}-ctrl-c`)
+      const r = await ctrlC(runner, slowRun(out), out)
+      expect(r.status).toBe(0)
+      const at = Number(/stopped at step (\d+)/.exec(r.stdout)?.[1])
+      // Metrics showed step k; step k + 1 was in flight (k + 2 if it had just begun when the row was read).
+      expect(at).toBeGreaterThanOrEqual(r.stepAtSignal)
+      expect(at).toBeLessThanOrEqual(r.stepAtSignal + 2)
+      expect(r.noticeMs).toBeGreaterThanOrEqual(0)
+      // Deno's watcher thread prints the notice mid-step; Node and Bun print it once the step ends.
+      if (runner === 'deno') expect(r.noticeMs).toBeLessThan(500)
+      expect(readdirSync(join(out, 'checkpoints'))).toContain(`step-${String(at).padStart(8, '0')}`)
+    }, 300_000)
+
+  it('deno: a second Ctrl-C quits at once, mid-step, and the newest complete checkpoint resumes', async () => {
+    const out = join(scratch, 'deno-ctrl-c-twice')
+    const r = await ctrlC('deno', slowRun(out), out, 200)
+    expect(r.noticeMs).toBeLessThan(500)
+    expect(r.secondMs).toBeGreaterThan(0)
+    // The step in flight takes over a second: the process ended well before it would have.
+    expect(r.exitMs - r.secondMs).toBeLessThan(700)
+    expect(r.signal ?? r.status).toBe('SIGKILL')
+    expect(r.stdout).not.toContain('stopped at step')
+    const resumed = ganfp('deno', ['resume', out])
+    expect(resumed.stderr).toBe('')
+    expect(resumed.stdout).toContain('completed 8 steps')
+  }, 300_000)
 
   it('creates files 0644 and folders 0755 under umask 0 (as `npm run` runs scripts), on Deno, Bun and Node', () => {
     const runners = { deno: [bin('deno'), ...cli.deno], bun: [bin('bun'), ...cli.bun], node: [process.execPath, 'dist/cli.js'] } as const
@@ -218,10 +294,27 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
   it('a run directory that cannot be written exits 2 with a FileSystem error naming it, no stack trace', () => {
     const file = join(scratch, 'a-file')
     writeFileSync(file, 'not a folder')
-    for (const out of [join(file, 'run'), '/proc/forbidden']) {
-      const r = ganfp('bun', ['train', 'vanilla', '--steps', '1', '--backend', 'cpu', '--out', out])
-      expect(r.status).toBe(2)
-      expect(r.stderr).toContain(`FileSystem at ${join(out, 'manifest.json')}: expected a writable file`)
+    for (const runner of ['deno', 'bun'] as const) {
+      for (const out of [join(file, 'run'), '/proc/forbidden']) {
+        const r = ganfp(runner, ['train', 'vanilla', '--steps', '1', '--backend', 'cpu', '--out', out])
+        expect({ runner, out, status: r.status }).toEqual({ runner, out, status: 2 })
+        expect(r.stderr).toContain(`FileSystem at ${join(out, 'manifest.json')}: expected a writable file`)
+        expect(r.stderr).not.toMatch(/^\s+at /m)
+      }
+      // --out naming an existing file: a run directory it cannot be.
+      const onFile = ganfp(runner, ['train', 'vanilla', '--steps', '1', '--backend', 'cpu', '--out', file])
+      expect({ runner, status: onFile.status }).toEqual({ runner, status: 2 })
+      expect(onFile.stderr).toContain(`FileSystem at ${file}: expected a new or empty directory, found ENOTDIR`)
+      expect(onFile.stderr).not.toMatch(/^\s+at /m)
+      expect(readFileSync(file, 'utf8')).toBe('not a folder')
+    }
+    // A sample grid that cannot be written: the same kind of message, from `ganfp sample`.
+    const run = join(scratch, 'sample-source')
+    expect(ganfp('bun', ['train', 'vanilla', '--steps', '2', '--backend', 'cpu', '--out', run]).status).toBe(0)
+    for (const runner of ['deno', 'bun'] as const) {
+      const r = ganfp(runner, ['sample', run, '--n', '4', '--out', '/proc/x/a.png'])
+      expect({ runner, status: r.status }).toEqual({ runner, status: 2 })
+      expect(r.stderr).toContain('FileSystem at /proc/x/a.png: expected a writable file')
       expect(r.stderr).not.toMatch(/^\s+at /m)
     }
   })

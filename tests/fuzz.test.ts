@@ -2,34 +2,63 @@
 // from a seed. Each must come back as GanErrors (values or a GanException), never as another
 // exception from deep inside, and nothing may be written to disk.
 import * as E from 'fp-ts/lib/Either.js'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, cpSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   adam,
+  adversarial,
   alternating,
+  avgPool,
+  batchNorm,
+  builtinGanOf,
   compile,
+  compileOrThrow,
+  concat,
+  configCodec,
   conv2d,
   cosineDecay,
   createTrainer,
   createTrainerOrThrow,
+  decodeConfig,
+  decodeNpy,
+  dense,
+  flag,
   flatten,
   gan,
   hinge,
+  input,
+  intFlag,
+  invalidConfig,
   l1,
   mse,
+  nonNegativeIntFlag,
+  normalLatent,
+  positiveIntFlag,
+  prelu,
+  pretrain,
+  r1,
+  reshape,
+  residual,
+  samplerFromSnapshot,
+  sgd,
+  spectralNorm,
+  upsample,
+  wasserstein,
   weightedSum,
+  warmUp,
   mlp,
   relu,
   ring,
   Rng,
   sequential,
   useBackend,
-  warmUp,
   type GanError,
 } from '../src/index.ts'
-import { readCheckpoint, startRun, writeCheckpointOrThrow } from '../src/node.ts'
+import { loadImageFolder, loadImageFolderCrops, parseRecipeArgs, readCheckpoint, readPng, startRun, writeCheckpoint, writeCheckpointOrThrow, writeFileAtomic } from '../src/node.ts'
+import { pngDeclaring } from './support/fuzz-inputs.ts'
 import dcgan, { dcganGan } from '../recipes/dcgan.ts'
 import { cganGan } from '../recipes/cgan.ts'
 import { srganGan } from '../recipes/srgan.ts'
@@ -170,3 +199,116 @@ describe('fuzzing the boundaries', () => {
     }
   })
 })
+
+// What the property fuzzing (tests/fuzz-properties.test.ts, tests/fuzz-cli.test.ts) found, each
+// pinned by the input that showed it: every one threw, hung or accepted junk before its fix.
+describe('found by the property fuzzing', () => {
+  const left = (outcome: E.Either<ReadonlyArray<GanError>, unknown>): ReadonlyArray<GanError> => (E.isLeft(outcome) ? outcome.left : [])
+  const paths = (outcome: E.Either<ReadonlyArray<GanError>, unknown>): ReadonlyArray<string> => left(outcome).map((e) => `${e._tag} ${e.path}`)
+
+  it('a folder under /proc is a FileSystem error, not an endless loop (Node: mkdir -p never returned)', async () => {
+    await useBackend('cpu')
+    expect(paths(writeFileAtomic('/proc/ganfp-fuzz/a/b.txt', 'x\n'))).toEqual(['FileSystem /proc/ganfp-fuzz/a/b.txt'])
+    const trainer = createTrainerOrThrow(compileOrThrow(gan({ generator: mlp([2], [4], relu, 2), discriminator: mlp([2], [4], relu, 1) })), ring(), { seed: 1, batchSize: 4 })
+    const written = writeCheckpoint('/proc/ganfp-fuzz/checkpoints', await trainer.snapshotOrThrow())
+    trainer.dispose()
+    expect(paths(written)).toEqual(['FileSystem /proc/ganfp-fuzz/checkpoints/step-00000000'])
+  })
+
+  it('writing over a pipe or a device is refused, not renamed over it (as root, `--out /dev/null` replaced /dev/null)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ganfp-fuzz-found-'))
+    const pipe = join(folder, 'pipe')
+    spawnSync('mkfifo', [pipe])
+    expect(paths(writeFileAtomic(pipe, 'x\n'))).toEqual([`FileSystem ${pipe}`])
+    expect(readdirSync(folder)).toEqual(['pipe'])
+    rmSync(folder, { recursive: true, force: true })
+  })
+
+  it('.npy: a version-2 header cut short, and shape entries that are not decimal digits, are InvalidData', () => {
+    const npy = (header: string, version = 1) => {
+      const text = new TextEncoder().encode(header)
+      return new Uint8Array([0x93, ...new TextEncoder().encode('NUMPY'), version, 0, text.length & 255, text.length >> 8, ...text])
+    }
+    expect(paths(decodeNpy(new Uint8Array([0x93, 78, 85, 77, 80, 89, 2, 0, 152, 234]), 'a.npy'))).toEqual(['InvalidData a.npy'])
+    for (const shape of ['0x1', '-0', '1e0'])
+      expect(paths(decodeNpy(npy(`{'descr': '<f4', 'fortran_order': False, 'shape': (${shape},), }\n`), 'b.npy'))).toEqual(['InvalidData b.npy'])
+  })
+
+  it('values with no JSON (a symbol, a function, a bigint) are named in the error, not thrown on or left out', () => {
+    const config = configCodec({ width: flag(positiveIntFlag, 8, 'units') })
+    const fn = () => 1
+    for (const [value, shown] of [[Symbol('w'), 'Symbol(w)'], [10n, '10'], [fn, String(fn)]] as const) {
+      expect(left(decodeConfig(config, { width: value }))).toEqual([invalidConfig('--width', 'a positive integer', shown)])
+      expect(left(builtinGanOf({ recipe: 'dcgan', config: { width: value } })).map((e) => [e.path, e.actual])).toEqual([['run.config.width', shown]])
+    }
+    expect(left(builtinGanOf({ recipe: 10n, config: {} })).map((e) => e.actual)).toEqual(['10'])
+  })
+
+  it('integer options past 2^53 are refused, not rounded (--steps 9007199254740993 trained 9007199254740992)', () => {
+    for (const codec of [positiveIntFlag, nonNegativeIntFlag, intFlag]) {
+      expect(E.isLeft(codec.decode('9007199254740993'))).toBe(true)
+      expect(codec.decode('9007199254740991')).toEqual(E.right(9007199254740991))
+    }
+    expect(E.isLeft(intFlag.decode('-99999999999999999999'))).toBe(true)
+    expect(paths(parseRecipeArgs(dcgan, ['--steps', '99999999999999999999999', '--seed', '12345678901234567890']))).toEqual(['InvalidConfig --steps', 'InvalidConfig --seed'])
+  })
+
+  it('DSL constructors given null or a non-list take it, and compile names it (they threw TypeErrors)', () => {
+    const n = (v: unknown) => v as never
+    const d = mlp([2], [4], relu, 1)
+    const made = [
+      () => gan({ generator: sequential(n(0), n(null)), discriminator: d }),
+      () => gan({ generator: input(n(undefined)), discriminator: d }),
+      () => gan({ generator: mlp([4], n(5), relu, 2), discriminator: d }),
+      () => gan({ generator: sequential([4], [dense(4, n(null)), batchNorm(n(null)), prelu(n(null)), reshape(n(5)), upsample(n(undefined))]), discriminator: d }),
+      () => gan({ generator: sequential([4], [conv2d(2, n(null), n(null)), avgPool(n(null), n(null)), residual(n(null), n(null)), concat(n(null)), spectralNorm(dense(2), n(null))]), discriminator: d }),
+      () => gan({ generator: mlp([4], [8], relu, 2), discriminator: d, optimizers: { generator: adam(n(null)), discriminator: sgd(n(undefined)) }, loss: wasserstein(n(null)) }),
+      () => gan({ generator: mlp([4], [8], relu, 2), discriminator: d, schedule: alternating({ phases: [pretrain(n(null)), adversarial({ content: weightedSum(n(null)) })] }) }),
+      () => gan({ generator: mlp([4], [8], relu, 2), discriminator: d, optimizers: { generator: adam({ schedule: cosineDecay(n(undefined)) }) } }),
+    ]
+    for (const make of made) {
+      const compiled = compile(make())
+      expect(E.isLeft(compiled) && compiled.left.length > 0 && compiled.left.every(isGanError)).toBe(true)
+    }
+    // Options of null read as none, as undefined does: the defaults.
+    expect(E.isRight(compile(gan({ generator: mlp([4], [8], relu, 2), discriminator: d, schedule: alternating(n(null)), penalties: [r1(n(null))], latent: normalLatent(4, n(null)) })))).toBe(true)
+  })
+
+  it('image sizes past memory are refused before the allocation, and a PNG whose data cannot fill its declared size is InvalidData at once', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ganfp-fuzz-found-'))
+    writeFileSync(join(folder, 'a.png'), pngDeclaring(2, 2))
+    expect(paths(loadImageFolderCrops(folder, { cropSize: 70_000, cropsPerImage: 1, channels: 3, seed: 1 }))).toEqual(['InvalidConfig cropSize × cropsPerImage'])
+    expect(paths(loadImageFolderCrops(folder, { cropSize: 2, cropsPerImage: 1e12, channels: 3, seed: 1 }))).toEqual(['InvalidConfig cropSize × cropsPerImage'])
+    expect(paths(loadImageFolder(folder, { height: 70_000, width: 70_000, channels: 3 }))).toEqual(['InvalidConfig height × width × channels'])
+    expect(paths(loadImageFolder(folder, { height: n(10n), width: 2, channels: 3 }))).toEqual(['InvalidConfig height'])
+    // 90 bytes declaring 2^31 × 2^31 kept Node's decoder busy for 29 s; one declaring 8192 × 8192 decoded as a black image.
+    for (const [width, height] of [[2 ** 31, 2 ** 31], [8192, 8192]] as const) {
+      writeFileSync(join(folder, 'a.png'), pngDeclaring(width, height))
+      expect(paths(readPng(join(folder, 'a.png'), 1))).toEqual([`InvalidData ${join(folder, 'a.png')}`])
+    }
+    rmSync(folder, { recursive: true, force: true })
+  })
+
+  it("a trainer's and a sampler's junk arguments are GanErrors (they threw TypeErrors and RangeErrors)", async () => {
+    const compiled = compileOrThrow(gan({ generator: mlp([2], [4], relu, 2), discriminator: mlp([2], [4], relu, 1) }))
+    expect(left(createTrainer(compiled, ring(), { seed: 1, batchSize: 4, resumeFrom: n(0) })).map((e) => e.path)).toEqual(['snapshot'])
+    const trainer = createTrainerOrThrow(compiled, ring(), { seed: 1, batchSize: 4 })
+    const snapshot = await trainer.snapshotOrThrow()
+    const plain = { ...snapshot, generator: { ...snapshot.generator, params: { 'layers[0].kernel': { shape: [2, 4], values: [0, 0] } } } }
+    expect(left(createTrainer(compiled, ring(), { seed: 1, batchSize: 4, resumeFrom: n(plain) })).map((e) => e._tag)).toEqual(['CheckpointCorrupt'])
+    const firstRun: Array<E.Either<ReadonlyArray<GanError>, unknown>> = []
+    for await (const report of trainer.run(n(null))) firstRun.push(report)
+    expect(firstRun.map(paths)).toEqual([['InvalidConfig options']])
+    expect(paths(await trainer.sample(4, n(null)))).toEqual(['InvalidConfig options'])
+    expect(paths(await trainer.generate(n('')))).toEqual(['InvalidData latents'])
+    expect(paths(await trainer.discriminate(n(null)))).toEqual(['InvalidData examples'])
+    const sampler = samplerFromSnapshot(compiled, snapshot)
+    if (E.isLeft(sampler)) throw new Error('sampler')
+    for (const count of [2 ** 53, -1, 1.5, Number.NaN]) expect(paths(await sampler.right.sample(count)).every((p) => p === 'InvalidConfig n')).toBe(true)
+    expect(paths(await sampler.right.generate(n(undefined)))).toEqual(['InvalidData latents'])
+    sampler.right.dispose()
+    trainer.dispose()
+  })
+})
+
+const n = (v: unknown) => v as never

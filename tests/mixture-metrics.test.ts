@@ -26,7 +26,11 @@ describe('Q1 mixture metrics', () => {
   it('counts a mode as captured only with at least 20 high-quality samples', () => {
     const r = mixtureReport(ringMixture, atModes(ringMixture, [100, 100, 100, 100, 100, 100, 100, 19]))
     expect(r.modesCaptured).toBe(7)
+    expect(r.minPerMode).toBe(20)
     expect(r.highQualityFraction).toBe(1)
+    // The third parameter moves the rule, and the report says which rule it counted by.
+    const stricter = mixtureReport(ringMixture, atModes(ringMixture, [100, 100, 100, 100, 100, 100, 100, 19]), 101)
+    expect([stricter.modesCaptured, stricter.minPerMode]).toEqual([0, 101])
   })
 
   it('computes reverse KL against uniform by hand: all mass on 2 of 8 modes gives log 4', () => {

@@ -114,6 +114,9 @@ describe('runs: directories, checkpoints and resume', () => {
       expect(E.isLeft(refused) && refused.left.map((e) => [e.path, e.actual])).toEqual([['--steps', String(steps)]])
       expect(E.isLeft(refused) && refused.left[0]!.expected).toContain('step 35')
     }
+    // A finished run resumed with no --steps has nothing to do: the same refusal, saying why.
+    const done = await resumeRun(cut, loadRecipe)
+    expect(E.isLeft(done) && done.left.map((e) => [e.path, e.actual])).toEqual([['--steps', "none given, and the run's own 30 steps are done"]])
     expect(readdirSync(cut).map((name) => [name, readFileSync(join(cut, name === 'checkpoints' || name === 'samples' ? 'manifest.json' : name))] as const)).toEqual(before)
   })
 

@@ -40,6 +40,7 @@ const imagesFromNpy = (file: string): { readonly values: Float32Array; readonly 
 /** Images in [0, 1] from a folder of PNGs of the judges' size (flat, or one sub-folder per class). */
 const imagesFromFolder = (folder: string): { readonly values: Float32Array; readonly count: number } => {
   const images = getOrThrow(loadImageFolder(folder, { height: judgeHeight, width: judgeWidth, channels: judgeChannels as 1 }))
+  for (const note of images.notes ?? []) console.log(note)
   const count = Math.min(images.count, evaluationSize)
   return { values: pixelsToUnit(images.pixels.subarray(0, count * judgeImageSize)), count }
 }

@@ -4,9 +4,11 @@
  * - `ganfp train RECIPE [options]`: RECIPE is a built-in name (`ganfp recipes` lists them), the
  *   path of a recipe module, or an installed package, whose default export is the recipe;
  *   `ganfp train RECIPE --help` lists its options;
- * - `ganfp resume RUN_DIR [--steps N]`: continues a run from its newest checkpoint;
- * - `ganfp sample RUN_DIR [--n 64] [--out grid.png] [--seed S] [--label K]`: a grid from the newest
- *   checkpoint (class K only, for a conditional run; paired runs draw their inputs from the data);
+ * - `ganfp resume RUN_DIR [--steps N] [--from step-N]`: continues a run from its newest checkpoint
+ *   (or the one named; newer ones are moved aside);
+ * - `ganfp sample RUN_DIR [--n 64] [--out grid.png|samples.npy] [--seed S] [--label K]`: a grid, or
+ *   an array streamed to disk, from the newest checkpoint (class K only, for a conditional run;
+ *   paired runs draw their inputs from the data; `./sample-command.ts`);
  * - `ganfp eval TARGET [--dataset mnist|fashion]`: protocol Q2's scores with the floor (`./evaluate.ts`);
  * - `ganfp interpolate | attribute | truncation | nearest RUN_DIR`: latent-space tools (`./latent.ts`).
  *
@@ -19,16 +21,15 @@
 import { Command, CommanderError } from 'commander'
 import * as E from 'fp-ts/lib/Either.js'
 import { GanException, invalidConfig } from '../errors.ts'
-import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { intFlag, nonNegativeIntFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, stringFlag } from '../io/flags.ts'
 import { backendChoices, type BackendChoice } from '../compile/backend.ts'
 import type { Recipe } from '../recipe/define.ts'
 import { loadRecipeOrThrow } from '../run/load-recipe.ts'
-import { generatorInputsOrThrow } from '../run/prepare.ts'
-import { restoreRunOrThrow, resumeRunOrThrow } from '../run/start.ts'
+import { resumeRunOrThrow } from '../run/start.ts'
 import { builtinRecipes, isBuiltinRecipe } from './builtins.ts'
 import { evaluateCommand } from './evaluate.ts'
-import { attributeCommand, interpolateCommand, nearestCommand, renderOf, truncationCommand } from './latent.ts'
+import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
+import { pngSampleLimit, sampleCommand } from './sample-command.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
 
 /** Recipes by built-in name, module path or package name: every command's loader. */
@@ -50,21 +51,7 @@ const sample = async (
   const seed = decodeOption(intFlag, 'seed', options.seed)
   const out = decodeOption(stringFlag, 'out', options.out)
   const label = options.label === undefined ? undefined : decodeOption(intFlag, 'label', options.label)
-  const { setup, checkpoint, trainer } = await restoreRunOrThrow(path, load)
-  try {
-    const classes = trainer.compiled.generator.labelClasses
-    if (label !== undefined && (classes === undefined || label < 0 || label >= classes))
-      throw new GanException([
-        invalidConfig('--label', classes === undefined ? 'no label: this run is not conditional' : `a class in [0, ${classes})`, String(label)),
-      ])
-    const render = renderOf(setup, 'RUN_DIR')
-    // Conditional runs without --label show the classes in turn.
-    const samples = await trainer.generateOrThrow(await generatorInputsOrThrow(setup, n, seed), label === undefined ? undefined : new Int32Array(n).fill(label))
-    writeFileAtomicOrThrow(out, render(samples, n))
-    console.log(`wrote ${n} samples from step ${checkpoint.step} to ${out}`)
-  } finally {
-    trainer.dispose()
-  }
+  await sampleCommand(path, { n, seed, out, label }, load)
 }
 
 /**
@@ -97,16 +84,22 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .description('continue a run from its newest checkpoint')
     .argument('<run_dir>', 'the run directory')
     .option('--steps <n>', 'train to this many steps in all (default: the steps it was started with)')
-    .action(async (path: string, options: { readonly steps?: string }) => {
+    .option('--from <checkpoint>', 'resume from this checkpoint (step-N), not the newest; newer ones are moved to RUN_DIR/checkpoints-set-aside/')
+    .action(async (path: string, options: { readonly steps?: string; readonly from?: string }) => {
       const steps = options.steps === undefined ? undefined : decodeOption(positiveIntFlag, 'steps', options.steps)
-      report(await withProgress((events, signal) => resumeRunOrThrow(path, load, { events, signal, ...(steps === undefined ? {} : { steps }) })))
+      const from = options.from === undefined ? undefined : decodeOption(stringFlag, 'from', options.from)
+      report(
+        await withProgress((events, signal) =>
+          resumeRunOrThrow(path, load, { events, signal, ...(steps === undefined ? {} : { steps }), ...(from === undefined ? {} : { from }) }),
+        ),
+      )
     })
   program
     .command('sample')
     .description("write a grid of samples from a run's newest checkpoint")
     .argument('<run_dir>', 'the run directory')
     .option('--n <count>', 'samples', '64')
-    .option('--out <file>', 'PNG to write', 'samples.png')
+    .option('--out <file>', `PNG grid to write (at most ${pngSampleLimit} samples), or FILE.npy for the samples as an array`, 'samples.png')
     .option('--seed <seed>', 'latent seed', '0')
     .option('--label <class>', 'the class to draw, for a conditional run (default: every class in turn)')
     .action(sample)

@@ -15,24 +15,17 @@ import type { RunSummary } from '../run/execute.ts'
 import { recipeHelp } from '../run/options.ts'
 import { startRun } from '../run/start.ts'
 import { formatGanErrors } from '../errors.ts'
+import { withInterrupts } from './interrupt.ts'
 import { progressBar } from './progress.ts'
 
 /** Runs with a progress bar; Ctrl-C stops after the current step with a checkpoint (twice: at once). */
 /** @internal */
 export const withProgress = async <A>(run: (events: ReturnType<typeof progressBar>, signal: AbortSignal) => Promise<A>): Promise<A> => {
-  const stop = new AbortController()
-  const onInterrupt = (): void => {
-    if (stop.signal.aborted) process.exit(130)
-    stop.abort()
-    events.message?.('interrupted: writing a checkpoint after this step (Ctrl-C again to quit at once)')
-  }
   const events = progressBar()
-  process.on('SIGINT', onInterrupt)
   try {
-    return await run(events, stop.signal)
+    return await withInterrupts((line) => events.message?.(line), (signal) => run(events, signal))
   } finally {
     events.stop()
-    process.off('SIGINT', onInterrupt)
   }
 }
 

@@ -151,3 +151,33 @@ export const watchDeviceWork = (): DeviceWorkWatch => {
     },
   }
 }
+
+/** The parts of tfjs's WebGPU backend that flush its pending commands. */
+interface FlushableBackend {
+  readonly device?: { readonly queue: { onSubmittedWorkDone(): Promise<unknown> } }
+  ensureCommandEncoderReady?(): void
+  endComputePassEncoder?(): void
+  submitQueue?(): void
+}
+
+/**
+ * A promise that settles once the device has finished the work queued so far (on WebGPU: the
+ * pending commands are submitted, then the queue is awaited, with no read); settled at once on
+ * cpu and wasm, whose work is done when an op returns. A training loop that awaits the fence of
+ * the step before last keeps the GPU fed while never running more than two steps ahead, so a
+ * stop request waits for at most one more step.
+ *
+ * @example
+ * import { deviceFence } from 'ganfp'
+ * await deviceFence() // on cpu: at once
+ * @since 0.2.0
+ * @category training
+ */
+export const deviceFence = async (): Promise<void> => {
+  const backend = tf.backend() as FlushableBackend
+  if (backend.device === undefined || backend.submitQueue === undefined) return
+  backend.ensureCommandEncoderReady?.()
+  backend.endComputePassEncoder?.()
+  backend.submitQueue()
+  await backend.device.queue.onSubmittedWorkDone()
+}

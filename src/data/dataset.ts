@@ -39,6 +39,8 @@ export interface Dataset {
   readonly pairedInputShape?: Shape
   /** Set for labelled data: every batch carries `labels` in [0, numClasses) (conditional GANs). */
   readonly numClasses?: number
+  /** Lines a run logs when it starts: what loading did to the data (see `LabelledImages.notes`). */
+  readonly notes?: ReadonlyArray<string>
   readonly batches: (options: { readonly batchSize: number; readonly seed: number }) => AsyncIterable<Batch>
 }
 

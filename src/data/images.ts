@@ -24,6 +24,8 @@ export interface LabelledImages {
   /** `count` class indices. */
   readonly labels: Uint8Array
   readonly classNames: ReadonlyArray<string>
+  /** What loading did to the files that a user should hear of (transparency composited, …). */
+  readonly notes?: ReadonlyArray<string>
 }
 
 /**
@@ -119,6 +121,7 @@ export const imageDataset = (images: LabelledImages): Dataset => {
     name: images.name,
     exampleShape: [images.height, images.width, images.channels],
     numClasses: images.classNames.length,
+    ...(images.notes === undefined ? {} : { notes: images.notes }),
     batches: ({ batchSize, seed }) => ({
       async *[Symbol.asyncIterator]() {
         const order = shuffledIndices(images.count, seed)

@@ -152,6 +152,7 @@ const pairsOf = (images: LabelledImages, factor: number): Dataset => {
     exampleShape: [height, width, channels],
     pairedInputShape: lowShape,
     numClasses,
+    ...(images.notes === undefined ? {} : { notes: images.notes }),
     batches: ({ batchSize, seed }) => ({
       async *[Symbol.asyncIterator]() {
         const order = shuffledIndices(images.count, seed)

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import type { Network } from './network.ts'
+import { optionsOf } from './describe.ts'
 
 /**
  * A content term of the generator's loss: against paired targets (`mse`, `l1`), on the
@@ -81,7 +82,7 @@ export const l1 = (): ContentLoss => ({ _tag: 'L1' })
  * @since 0.1.0
  * @category constructors
  */
-export const featureMatching = (options: { readonly layer: number }): ContentLoss => ({ _tag: 'FeatureMatching', layer: options.layer })
+export const featureMatching = (options: { readonly layer: number }): ContentLoss => ({ _tag: 'FeatureMatching', layer: optionsOf(options).layer })
 
 /**
  * Whether a content loss compares with paired targets (so the data must carry pairs).
@@ -118,11 +119,12 @@ export const perceptual = (options: {
   readonly inputShift?: number
 }): ContentLoss => ({
   _tag: 'Perceptual',
-  network: options.network,
-  weights: options.weights,
-  layer: options.layer ?? options.network.layers.length - 1,
-  inputScale: options.inputScale ?? 1,
-  inputShift: options.inputShift ?? 0,
+  network: optionsOf(options).network,
+  weights: optionsOf(options).weights,
+  // Without a network to count layers in, no default: the checks report the network.
+  layer: optionsOf(options).layer ?? (Array.isArray(optionsOf(options).network?.layers) ? options.network.layers.length - 1 : (undefined as never)),
+  inputScale: optionsOf(options).inputScale ?? 1,
+  inputShift: optionsOf(options).inputShift ?? 0,
 })
 
 /**
@@ -136,7 +138,8 @@ export const perceptual = (options: {
  */
 export const weightedSum = (terms: ReadonlyArray<readonly [ContentLoss, number]>): ContentLoss & { readonly _tag: 'WeightedSum' } => ({
   _tag: 'WeightedSum',
-  terms: terms.map(([loss, weight]) => ({ loss, weight })),
+  // Terms that are not pairs in a list are kept, for the checks to report.
+  terms: Array.isArray(terms) ? terms.map((term) => ({ loss: (term as Partial<typeof term> | undefined)?.[0] as ContentLoss, weight: (term as Partial<typeof term> | undefined)?.[1] as number })) : (terms as never),
 })
 
 /**

@@ -25,6 +25,15 @@ export const describeValue = (value: unknown): string => {
   }
 }
 
+/**
+ * @internal A constructor's options object; `null` (or another non-object) reads as none, as
+ * `undefined` does: constructors accept anything, and the checks report bad fields.
+ */
+export const optionsOf = <O extends object>(options: O | null | undefined): O => (typeof options === 'object' && options !== null ? options : ({} as O))
+
+/** @internal A copy of a list; anything else kept as it is, for the checks to report (a spread would throw). */
+export const copyList = <A>(list: ReadonlyArray<A>): Array<A> => (Array.isArray(list) ? [...list] : (list as unknown as Array<A>))
+
 /** @internal */
 export const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0
 

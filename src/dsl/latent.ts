@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { optionsOf } from './describe.ts'
 
 /**
  * Where the generator's input comes from: a normal or uniform latent of `dim` values per sample,
@@ -33,7 +34,7 @@ export type Latent =
 export const normalLatent = (
   dim: number,
   options: { readonly mean?: number; readonly std?: number } = {},
-): Latent => ({ _tag: 'Normal', dim, mean: options.mean ?? 0, std: options.std ?? 1 })
+): Latent => ({ _tag: 'Normal', dim, mean: optionsOf(options).mean ?? 0, std: optionsOf(options).std ?? 1 })
 
 /**
  * A `dim`-dimensional uniform latent on [low, high).
@@ -48,7 +49,7 @@ export const normalLatent = (
 export const uniformLatent = (
   dim: number,
   options: { readonly low?: number; readonly high?: number } = {},
-): Latent => ({ _tag: 'Uniform', dim, low: options.low ?? -1, high: options.high ?? 1 })
+): Latent => ({ _tag: 'Uniform', dim, low: optionsOf(options).low ?? -1, high: optionsOf(options).high ?? 1 })
 
 /**
  * The generator's input comes from the data: each batch carries inputs paired with its targets.

@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { optionsOf } from './describe.ts'
 
 /**
  * The adversarial game both networks play; the discriminator's last layer is a raw score (a logit
@@ -41,7 +42,7 @@ export type GanLoss =
  */
 export const minimax = (options: { readonly labelSmoothing?: number } = {}): GanLoss => ({
   _tag: 'Minimax',
-  labelSmoothing: options.labelSmoothing ?? 0,
+  labelSmoothing: optionsOf(options).labelSmoothing ?? 0,
 })
 
 /**
@@ -55,7 +56,7 @@ export const minimax = (options: { readonly labelSmoothing?: number } = {}): Gan
  */
 export const nonSaturating = (options: { readonly labelSmoothing?: number } = {}): GanLoss => ({
   _tag: 'NonSaturating',
-  labelSmoothing: options.labelSmoothing ?? 0,
+  labelSmoothing: optionsOf(options).labelSmoothing ?? 0,
 })
 
 /**
@@ -82,7 +83,7 @@ export const leastSquares = (): GanLoss => ({ _tag: 'LeastSquares' })
  */
 export const wasserstein = (options: { readonly weightClip?: number } = {}): GanLoss => ({
   _tag: 'Wasserstein',
-  weightClip: options.weightClip,
+  weightClip: optionsOf(options).weightClip,
 })
 
 /**

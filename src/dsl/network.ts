@@ -6,6 +6,7 @@
  */
 import type { Layer } from '../layers/registry.ts'
 import type { Shape } from './shape.ts'
+import { copyList } from './describe.ts'
 
 export type { Shape } from './shape.ts'
 
@@ -55,7 +56,7 @@ export interface Network {
  * @since 0.1.0
  * @category constructors
  */
-export const input = (shape: Shape): Network => ({ _tag: 'Network', inputShape: [...shape], layers: [] })
+export const input = (shape: Shape): Network => ({ _tag: 'Network', inputShape: copyList(shape), layers: [] })
 
 /**
  * A network from its input shape and layers.
@@ -69,8 +70,8 @@ export const input = (shape: Shape): Network => ({ _tag: 'Network', inputShape: 
  */
 export const sequential = (shape: Shape, layers: ReadonlyArray<Layer>): Network => ({
   _tag: 'Network',
-  inputShape: [...shape],
-  layers: [...layers],
+  inputShape: copyList(shape),
+  layers: copyList(layers),
 })
 
 /**
@@ -138,8 +139,11 @@ export const mlp = (
   activation: Layer,
   outputUnits: number,
 ): Network =>
-  sequential(inputShape, [
-    ...hidden.flatMap((units): ReadonlyArray<Layer> => [{ _tag: 'Dense', units, useBias: true }, activation]),
-    { _tag: 'Dense', units: outputUnits, useBias: true },
-  ])
+  sequential(
+    inputShape,
+    // Hidden sizes that are not a list stay where the layers go, for the checks to name.
+    Array.isArray(hidden)
+      ? [...hidden.flatMap((units): ReadonlyArray<Layer> => [{ _tag: 'Dense', units, useBias: true }, activation]), { _tag: 'Dense', units: outputUnits, useBias: true }]
+      : (hidden as unknown as ReadonlyArray<Layer>),
+  )
 

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { optionsOf } from './describe.ts'
 
 /**
  * A learning rate's multiplier as a function of the update count t (1-based), as data.
@@ -68,8 +69,8 @@ export const constantRate: LearningRateSchedule = { _tag: 'Constant' }
  */
 export const linearDecay = (options: { readonly steps: number; readonly final?: number }): LearningRateSchedule => ({
   _tag: 'LinearDecay',
-  steps: options.steps,
-  final: options.final ?? 0,
+  steps: optionsOf(options).steps,
+  final: optionsOf(options).final ?? 0,
 })
 
 /**
@@ -81,8 +82,8 @@ export const linearDecay = (options: { readonly steps: number; readonly final?: 
  */
 export const cosineDecay = (options: { readonly steps: number; readonly final?: number }): LearningRateSchedule => ({
   _tag: 'Cosine',
-  steps: options.steps,
-  final: options.final ?? 0,
+  steps: optionsOf(options).steps,
+  final: optionsOf(options).final ?? 0,
 })
 
 /**
@@ -94,8 +95,8 @@ export const cosineDecay = (options: { readonly steps: number; readonly final?: 
  */
 export const warmUp = (options: { readonly steps: number; readonly then?: LearningRateSchedule }): LearningRateSchedule => ({
   _tag: 'WarmUp',
-  steps: options.steps,
-  then: options.then ?? constantRate,
+  steps: optionsOf(options).steps,
+  then: optionsOf(options).then ?? constantRate,
 })
 
 /**
@@ -139,11 +140,11 @@ export const adam = (
   } = {},
 ): Optimizer => ({
   _tag: 'Adam',
-  learningRate: options.learningRate ?? 2e-4,
-  beta1: options.beta1 ?? 0.5,
-  beta2: options.beta2 ?? 0.999,
-  epsilon: options.epsilon ?? 1e-8,
-  schedule: options.schedule ?? constantRate,
+  learningRate: optionsOf(options).learningRate ?? 2e-4,
+  beta1: optionsOf(options).beta1 ?? 0.5,
+  beta2: optionsOf(options).beta2 ?? 0.999,
+  epsilon: optionsOf(options).epsilon ?? 1e-8,
+  schedule: optionsOf(options).schedule ?? constantRate,
 })
 
 /**
@@ -162,10 +163,10 @@ export const sgd = (options: {
   readonly schedule?: LearningRateSchedule
 }): Optimizer => ({
   _tag: 'Sgd',
-  learningRate: options.learningRate,
-  momentum: options.momentum ?? 0,
-  nesterov: options.nesterov ?? false,
-  schedule: options.schedule ?? constantRate,
+  learningRate: optionsOf(options).learningRate,
+  momentum: optionsOf(options).momentum ?? 0,
+  nesterov: optionsOf(options).nesterov ?? false,
+  schedule: optionsOf(options).schedule ?? constantRate,
 })
 
 /**
@@ -187,8 +188,8 @@ export const rmsProp = (
   } = {},
 ): Optimizer => ({
   _tag: 'RmsProp',
-  learningRate: options.learningRate ?? 1e-3,
-  decay: options.decay ?? 0.99,
-  epsilon: options.epsilon ?? 1e-8,
-  schedule: options.schedule ?? constantRate,
+  learningRate: optionsOf(options).learningRate ?? 1e-3,
+  decay: optionsOf(options).decay ?? 0.99,
+  epsilon: optionsOf(options).epsilon ?? 1e-8,
+  schedule: optionsOf(options).schedule ?? constantRate,
 })

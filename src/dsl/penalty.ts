@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { optionsOf } from './describe.ts'
 
 /**
  * A regulariser added to the discriminator's loss, on the gradient of its output with respect to
@@ -36,7 +37,7 @@ export type Penalty =
  */
 export const gradientPenalty = (
   options: { readonly weight?: number; readonly target?: number; readonly every?: number } = {},
-): Penalty => ({ _tag: 'GradientPenalty', weight: options.weight ?? 10, target: options.target ?? 1, every: options.every ?? 1 })
+): Penalty => ({ _tag: 'GradientPenalty', weight: optionsOf(options).weight ?? 10, target: optionsOf(options).target ?? 1, every: optionsOf(options).every ?? 1 })
 
 /**
  * The R1 penalty on real data.
@@ -49,8 +50,8 @@ export const gradientPenalty = (
  */
 export const r1 = (options: { readonly gamma?: number; readonly every?: number } = {}): Penalty => ({
   _tag: 'R1',
-  gamma: options.gamma ?? 10,
-  every: options.every ?? 1,
+  gamma: optionsOf(options).gamma ?? 10,
+  every: optionsOf(options).every ?? 1,
 })
 
 /**
@@ -64,6 +65,6 @@ export const r1 = (options: { readonly gamma?: number; readonly every?: number }
  */
 export const r2 = (options: { readonly gamma?: number; readonly every?: number } = {}): Penalty => ({
   _tag: 'R2',
-  gamma: options.gamma ?? 10,
-  every: options.every ?? 1,
+  gamma: optionsOf(options).gamma ?? 10,
+  every: optionsOf(options).every ?? 1,
 })

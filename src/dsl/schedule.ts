@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { optionsOf } from './describe.ts'
 import type { ContentLoss } from './content.ts'
 
 /**
@@ -70,8 +71,8 @@ export interface Schedule {
  */
 export const pretrain = (options: { readonly steps: number; readonly loss: ContentLoss }): Phase => ({
   _tag: 'Pretrain',
-  steps: options.steps,
-  loss: options.loss,
+  steps: optionsOf(options).steps,
+  loss: optionsOf(options).loss,
 })
 
 /**
@@ -92,10 +93,10 @@ export const adversarial = (
   } = {},
 ): Phase => ({
   _tag: 'Adversarial',
-  steps: options.steps,
-  content: options.content,
-  contentWeight: options.contentWeight ?? 1,
-  adversarialWeight: options.adversarialWeight ?? 1,
+  steps: optionsOf(options).steps,
+  content: optionsOf(options).content,
+  contentWeight: optionsOf(options).contentWeight ?? 1,
+  adversarialWeight: optionsOf(options).adversarialWeight ?? 1,
 })
 
 /**
@@ -116,10 +117,10 @@ export const alternating = (
   } = {},
 ): Schedule => ({
   _tag: 'Alternating',
-  discriminatorStepsPerGeneratorStep: options.discriminatorStepsPerGeneratorStep ?? 1,
-  generatorAverageDecay: options.generatorAverageDecay,
-  phases: options.phases ?? [adversarial()],
-  instanceNoise: options.instanceNoise,
+  discriminatorStepsPerGeneratorStep: optionsOf(options).discriminatorStepsPerGeneratorStep ?? 1,
+  generatorAverageDecay: optionsOf(options).generatorAverageDecay,
+  phases: optionsOf(options).phases ?? [adversarial()],
+  instanceNoise: optionsOf(options).instanceNoise,
 })
 
 /**

@@ -18,6 +18,8 @@ export interface MixtureReport {
   readonly modes: number
   /** Modes with at least `minPerMode` high-quality samples nearest to them. */
   readonly modesCaptured: number
+  /** The rule `modesCaptured` counts by: a mode is captured with this many high-quality samples. */
+  readonly minPerMode: number
   /** Share of samples within 3 standard deviations of their nearest mode, in [0, 1]. */
   readonly highQualityFraction: number
   /** KL(high-quality histogram ‖ uniform over modes); 0 when the captured modes are balanced. */
@@ -26,12 +28,16 @@ export interface MixtureReport {
 }
 
 /**
- * Scores `points` (x, y interleaved) against a mixture, by Q1's rules.
+ * Scores `points` (x, y interleaved, as `trainer.sample` returns them) against a mixture, by Q1's
+ * rules: a sample is high quality within 3 standard deviations of its nearest mode, and a mode is
+ * captured when at least `minPerMode` high-quality samples are nearest to it (default 20, Q1's
+ * rule for 2,500 samples; the report carries the figure used).
  *
  * @example
  * import { mixtureReport, ringMixture } from 'ganfp'
  * const points = new Float32Array(ringMixture.modes.flatMap(([x, y]) => Array(30).fill([x, y]).flat()))
  * mixtureReport(ringMixture, points).modesCaptured // 8
+ * mixtureReport(ringMixture, points, 31).modesCaptured // 0
  *
  * @since 0.1.0
  * @category metrics
@@ -67,6 +73,7 @@ export const mixtureReport = (mixture: Mixture2d, points: ArrayLike<number>, min
     samples: n,
     modes: k,
     modesCaptured: perMode.filter((c) => c >= minPerMode).length,
+    minPerMode,
     highQualityFraction: n === 0 ? 0 : highQuality / n,
     reverseKl,
     perMode,

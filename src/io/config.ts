@@ -31,6 +31,15 @@ const optionText = (value: unknown): string | undefined =>
 
 const codecName = (codec: t.Decoder<string, unknown>): string => codec.name
 
+/** A value as an error shows it: its JSON (strings quoted), or its name where it has none (a symbol, a function, a bigint). */
+const shown = (value: unknown): string => {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
 /**
  * The options' values decoded from `input` (an object; missing options take their defaults),
  * every problem at once with the option as its path (`--width`); then `check` across options.
@@ -58,7 +67,7 @@ const decodeOptions = <F extends Flags>(
         invalidConfig(
           raw === undefined ? `--${key} (its default)` : `--${key}`,
           codecName(option.codec),
-          JSON.stringify(raw === undefined ? option.defaultValue : raw),
+          shown(raw === undefined ? option.defaultValue : raw),
         ),
       )
   }

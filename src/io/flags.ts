@@ -42,6 +42,9 @@ const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Typ
     String,
   )
 
+/** Digits as a number, if it is the number they say: past 2^53 a number is rounded (a seed, a step count), so refused. */
+const exactInteger = (s: string): number | undefined => (Number.isSafeInteger(Number(s)) ? Number(s) : undefined)
+
 /**
  * @example
  * import { positiveIntFlag } from 'ganfp'
@@ -50,7 +53,7 @@ const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Typ
  * @category codecs
  */
 export const positiveIntFlag: t.Type<number, string, string> = fromString('a positive integer', (s) =>
-  /^\d+$/.test(s) && Number(s) > 0 ? Number(s) : undefined,
+  /^\d+$/.test(s) && Number(s) > 0 ? exactInteger(s) : undefined,
 )
 
 /**
@@ -60,7 +63,7 @@ export const positiveIntFlag: t.Type<number, string, string> = fromString('a pos
  * @since 0.1.0
  * @category codecs
  */
-export const nonNegativeIntFlag: t.Type<number, string, string> = fromString('an integer ≥ 0', (s) => (/^\d+$/.test(s) ? Number(s) : undefined))
+export const nonNegativeIntFlag: t.Type<number, string, string> = fromString('an integer ≥ 0', (s) => (/^\d+$/.test(s) ? exactInteger(s) : undefined))
 
 /**
  * @example
@@ -69,7 +72,7 @@ export const nonNegativeIntFlag: t.Type<number, string, string> = fromString('an
  * @since 0.1.0
  * @category codecs
  */
-export const intFlag: t.Type<number, string, string> = fromString('an integer', (s) => (/^-?\d+$/.test(s) ? Number(s) : undefined))
+export const intFlag: t.Type<number, string, string> = fromString('an integer', (s) => (/^-?\d+$/.test(s) ? exactInteger(s) : undefined))
 
 /**
  * @example

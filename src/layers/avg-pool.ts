@@ -5,6 +5,7 @@
  */
 import type { GanError } from '../errors.ts'
 import type { Tensor4D } from '@tensorflow/tfjs-core'
+import { optionsOf } from '../dsl/describe.ts'
 import { checkPadding, checkPair, inferSpatial, pair, windowed, type Padding, type Pair } from './conv-geometry.ts'
 import { stateless, type LayerKind } from './kind.ts'
 
@@ -35,8 +36,8 @@ export const avgPool = (
 ): AvgPool => ({
   _tag: 'AvgPool',
   poolSize: pair(poolSize),
-  strides: pair(options.stride ?? poolSize),
-  padding: options.padding ?? 'valid',
+  strides: pair(optionsOf(options).stride ?? poolSize),
+  padding: optionsOf(options).padding ?? 'valid',
 })
 
 /**

@@ -7,6 +7,7 @@
 import type { FusedActivation } from '../compile/fusion.ts'
 import type { ParamSpec } from '../compile/params.ts'
 import type { Tensor } from '../compile/tf.ts'
+import { optionsOf } from '../dsl/describe.ts'
 import { numberAt } from './checks.ts'
 import type { LayerKind } from './kind.ts'
 
@@ -34,8 +35,8 @@ export const batchNorm = (
   options: { readonly momentum?: number; readonly epsilon?: number } = {},
 ): BatchNorm => ({
   _tag: 'BatchNorm',
-  momentum: options.momentum ?? 0.99,
-  epsilon: options.epsilon ?? 1e-3,
+  momentum: optionsOf(options).momentum ?? 0.99,
+  epsilon: optionsOf(options).epsilon ?? 1e-3,
 })
 
 const linear: FusedActivation = { name: 'linear' }

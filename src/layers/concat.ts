@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
-import { describeValue } from '../dsl/describe.ts'
+import { copyList, describeValue } from '../dsl/describe.ts'
 import { compileJoinedChains, describeOutput, shapedChain } from './chains.ts'
 import type { LayerKind, ShapedChain } from './kind.ts'
 import { isLabelShape, labelShape } from './label.ts'
@@ -48,7 +48,7 @@ export interface Concat {
  * @since 0.1.0
  * @category constructors
  */
-export const fromTrunk = (layers: ReadonlyArray<Layer> = []): Branch => ({ _tag: 'Branch', source: 'trunk', layers: [...layers] })
+export const fromTrunk = (layers: ReadonlyArray<Layer> = []): Branch => ({ _tag: 'Branch', source: 'trunk', layers: copyList(layers) })
 
 /**
  * A branch from the network's label; its first layer is `embedding` or `oneHot`.
@@ -59,7 +59,7 @@ export const fromTrunk = (layers: ReadonlyArray<Layer> = []): Branch => ({ _tag:
  * @since 0.1.0
  * @category constructors
  */
-export const fromLabel = (layers: ReadonlyArray<Layer>): Branch => ({ _tag: 'Branch', source: 'label', layers: [...layers] })
+export const fromLabel = (layers: ReadonlyArray<Layer>): Branch => ({ _tag: 'Branch', source: 'label', layers: copyList(layers) })
 
 /**
  * Branches joined along the channels; a plain list of layers is a branch from the trunk.
@@ -73,7 +73,7 @@ export const fromLabel = (layers: ReadonlyArray<Layer>): Branch => ({ _tag: 'Bra
  */
 export const concat = (branches: ReadonlyArray<Branch | ReadonlyArray<Layer>>): Concat => ({
   _tag: 'Concat',
-  branches: branches.map((b) => (Array.isArray(b) ? fromTrunk(b as ReadonlyArray<Layer>) : (b as Branch))),
+  branches: Array.isArray(branches) ? branches.map((b) => (Array.isArray(b) ? fromTrunk(b as ReadonlyArray<Layer>) : (b as Branch))) : (branches as unknown as Array<Branch>),
 })
 
 const isBranch = (branch: unknown): branch is Branch =>

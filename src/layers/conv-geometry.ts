@@ -35,7 +35,8 @@ export type Pair = readonly [number, number]
  * @since 0.1.0
  * @category constructors
  */
-export const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : [v[0], v[1]])
+// Anything else is kept as it is, for `checkPair` to report.
+export const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : Array.isArray(v) ? [v[0], v[1]] : (v as Pair))
 
 const isPair = (v: unknown): v is Pair => Array.isArray(v) && v.length === 2 && v.every(isPositiveInt)
 

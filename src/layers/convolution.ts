@@ -6,6 +6,7 @@
  */
 import type { GanError } from '../errors.ts'
 import type { ParamSpec } from '../compile/params.ts'
+import { optionsOf } from '../dsl/describe.ts'
 import { booleanAt, positiveIntAt } from './checks.ts'
 import { checkPadding, checkPair, pair, type Padding, type Pair } from './conv-geometry.ts'
 
@@ -48,9 +49,9 @@ export const convolution = <Tag extends 'Conv2d' | 'Conv2dTranspose'>(
   _tag: tag,
   filters,
   kernelSize: pair(kernel),
-  strides: pair(options.stride ?? 1),
-  padding: options.padding ?? 'same',
-  useBias: options.useBias ?? true,
+  strides: pair(optionsOf(options).stride ?? 1),
+  padding: optionsOf(options).padding ?? 'same',
+  useBias: optionsOf(options).useBias ?? true,
 })
 
 /**

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { shapeMismatch, type GanError } from '../errors.ts'
-import { formatShape } from '../dsl/describe.ts'
+import { formatShape, optionsOf } from '../dsl/describe.ts'
 import type { FusedActivation } from '../compile/fusion.ts'
 import { booleanAt, positiveIntAt } from './checks.ts'
 import type { LayerKind } from './kind.ts'
@@ -31,7 +31,7 @@ export interface Dense {
 export const dense = (units: number, options: { readonly useBias?: boolean } = {}): Dense => ({
   _tag: 'Dense',
   units,
-  useBias: options.useBias ?? true,
+  useBias: optionsOf(options).useBias ?? true,
 })
 
 const linear: FusedActivation = { name: 'linear' }

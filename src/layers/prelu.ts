@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
-import { describeValue, isFiniteNumber } from '../dsl/describe.ts'
+import { describeValue, isFiniteNumber, optionsOf } from '../dsl/describe.ts'
 import type { LayerKind } from './kind.ts'
 import { isLabelShape } from './label.ts'
 
@@ -29,7 +29,7 @@ export interface Prelu {
  */
 export const prelu = (options: { readonly initialAlpha?: number } = {}): Prelu => ({
   _tag: 'Prelu',
-  initialAlpha: options.initialAlpha ?? 0.25,
+  initialAlpha: optionsOf(options).initialAlpha ?? 0.25,
 })
 
 /**

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { invalidConfig, shapeMismatch } from '../errors.ts'
-import { describeValue, formatShape, isPositiveInt } from '../dsl/describe.ts'
+import { copyList, describeValue, formatShape, isPositiveInt } from '../dsl/describe.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import { stateless, type LayerKind } from './kind.ts'
 
@@ -25,7 +25,7 @@ export interface Reshape {
  * @since 0.1.0
  * @category constructors
  */
-export const reshape = (shape: ReadonlyArray<number>): Reshape => ({ _tag: 'Reshape', shape: [...shape] })
+export const reshape = (shape: ReadonlyArray<number>): Reshape => ({ _tag: 'Reshape', shape: copyList(shape) })
 
 /**
  * The reshape kind: the input's size must match the target's (or be divisible by its known

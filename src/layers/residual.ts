@@ -5,6 +5,7 @@
  */
 import { invalidConfig, shapeMismatch, type GanError } from '../errors.ts'
 import { sameShape } from '../dsl/shape.ts'
+import { copyList, optionsOf } from '../dsl/describe.ts'
 import { compileJoinedChains, describeOutput, shapedChain } from './chains.ts'
 import type { LayerKind, ShapedChain } from './kind.ts'
 import type { Layer } from './registry.ts'
@@ -32,8 +33,8 @@ export interface Residual {
  */
 export const residual = (block: ReadonlyArray<Layer>, options: { readonly shortcut?: ReadonlyArray<Layer> } = {}): Residual => ({
   _tag: 'Residual',
-  block: [...block],
-  shortcut: [...(options.shortcut ?? [])],
+  block: copyList(block),
+  shortcut: copyList(optionsOf(options).shortcut ?? []),
 })
 
 /**

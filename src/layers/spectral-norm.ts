@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { invalidConfig, type GanError } from '../errors.ts'
-import { describeValue } from '../dsl/describe.ts'
+import { describeValue, optionsOf } from '../dsl/describe.ts'
 import type { CompileKit } from '../compile/kit.ts'
 import type { Tensor } from '../compile/tf.ts'
 import { positiveIntAt } from './checks.ts'
@@ -43,7 +43,7 @@ export interface SpectralNorm {
 export const spectralNorm = (layer: Layer, options: { readonly powerIterations?: number } = {}): SpectralNorm => ({
   _tag: 'SpectralNorm',
   layer,
-  powerIterations: options.powerIterations ?? 1,
+  powerIterations: optionsOf(options).powerIterations ?? 1,
 })
 
 /**

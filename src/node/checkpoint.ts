@@ -233,3 +233,46 @@ export const readLatestCheckpoint = (directory: string): E.Either<ReadonlyArray<
     ? E.left([checkpointCorrupt(`checkpoints(${directory})`, 'at least one step-NNNNNNNN checkpoint', 'none')])
     : readCheckpoint(latest.path)
 }
+
+/**
+ * Moves every checkpoint in `directory` newer than `step` into `destination`, renamed, never
+ * deleted: a run resumed from step `step` must not be shadowed by them (`listCheckpoints` reads
+ * only `directory`, and `writeCheckpoint` keeps a step already there as it is). A name already
+ * taken in `destination` gets a suffix (`step-00000300.2`). Returns the moves, oldest first; a
+ * folder that cannot be written is a `FileSystem` error naming it.
+ *
+ * @example
+ * import { setAsideCheckpoints } from 'ganfp/node'
+ * setAsideCheckpoints('runs/a/checkpoints', 200, 'runs/a/checkpoints-set-aside')
+ * // { _tag: 'Right', right: [{ from: 'runs/a/checkpoints/step-00000300', to: 'runs/a/checkpoints-set-aside/step-00000300' }] }
+ * @since 0.2.0
+ * @category io
+ */
+export const setAsideCheckpoints = (
+  directory: string,
+  step: number,
+  destination: string,
+): E.Either<ReadonlyArray<GanError>, ReadonlyArray<{ readonly from: string; readonly to: string }>> => {
+  const listed = listCheckpoints(directory)
+  if (E.isLeft(listed)) return listed
+  const moves: Array<{ readonly from: string; readonly to: string }> = []
+  for (const { path } of listed.right.filter((c) => c.step > step)) {
+    const moved = tryFileSystem(destination, 'a writable folder for checkpoints set aside', () => {
+      makeDirectoryUnsafe(destination)
+      const free = (n: number): string => {
+        const to = join(destination, n === 1 ? basename(path) : `${basename(path)}.${n}`)
+        return existsSync(to) ? free(n + 1) : to
+      }
+      const to = free(1)
+      renameSync(path, to)
+      return { from: path, to }
+    })
+    if (E.isLeft(moved)) return moved
+    moves.push(moved.right)
+  }
+  if (moves.length > 0) {
+    flushDirectory(directory)
+    flushDirectory(destination)
+  }
+  return E.right(moves)
+}

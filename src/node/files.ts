@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, statfsSync, writeSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { fileSystemErrorFrom, getOrThrow, type GanError } from '../errors.ts'
+import { fileSystemError, fileSystemErrorFrom, getOrThrow, type GanError } from '../errors.ts'
 
 /** Whether `error` is what a `node:fs` call throws (a system error carries a string `code`). */
 const isSystemError = (error: unknown): boolean => typeof (error as { code?: unknown } | undefined)?.code === 'string'
@@ -54,12 +54,22 @@ export const directoryMode = 0o755
 
 /** @internal Creates `path` and its missing parents with `directoryMode`, throwing what `node:fs` throws. */
 export const makeDirectoryUnsafe = (path: string): void => {
-  const first = mkdirSync(path, { recursive: true, mode: directoryMode })
-  if (first === undefined) return
-  // The umask applies to mkdir's mode: set it on each folder made, from `path` up to the first.
-  for (let folder = resolve(path); ; folder = dirname(folder)) {
+  // One level at a time from the first missing folder down: Node's `recursive: true` loops forever
+  // where mkdir says ENOENT under a folder that exists (/proc/x/y).
+  const missing: Array<string> = []
+  for (let folder = resolve(path); !existsSync(folder) && folder !== dirname(folder); folder = dirname(folder)) missing.unshift(folder)
+  // A file where the folder should be: mkdir's own EEXIST, as `recursive: true` gave.
+  if (missing.length === 0 && !statSync(path).isDirectory()) mkdirSync(path)
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder, { mode: directoryMode })
+    } catch (error) {
+      // Made meanwhile by another writer: fine, as with `recursive: true`.
+      if ((error as { code?: unknown }).code === 'EEXIST' && statSync(folder).isDirectory()) continue
+      throw error
+    }
+    // The umask applies to mkdir's mode: set it on each folder made.
     chmodSync(folder, directoryMode)
-    if (folder === resolve(first) || folder === dirname(folder)) break
   }
 }
 
@@ -76,6 +86,9 @@ export const writeAndFlushUnsafe = (path: string, bytes: Uint8Array): void => {
   }
 }
 
+/** The temporary file an atomic write of `path` goes through: hidden, beside it, unique to this process and moment. */
+const temporaryBeside = (path: string): string => join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
+
 /**
  * Writes `contents` to `path` atomically, creating its folders: afterwards the file holds either
  * all of `contents` or what it held before. A file that cannot be written is a `FileSystem` error
@@ -90,7 +103,12 @@ export const writeAndFlushUnsafe = (path: string, bytes: Uint8Array): void => {
  * @category io
  */
 export const writeFileAtomic = (path: string, contents: string | Uint8Array): E.Either<ReadonlyArray<GanError>, void> => {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`)
+  // The rename would replace a device or a pipe (run as root, /dev/null itself): only files are replaced.
+  const existing = tryFileSystem(path, 'a writable file', () => (existsSync(path) ? statSync(path) : undefined))
+  if (E.isLeft(existing)) return existing
+  if (existing.right !== undefined && !existing.right.isFile() && !existing.right.isDirectory())
+    return E.left([fileSystemError(path, 'a regular file (written whole, then renamed over the old one)', 'a device, pipe or socket')])
+  const temporary = temporaryBeside(path)
   const written = tryFileSystem(path, 'a writable file', () => {
     makeDirectoryUnsafe(dirname(path))
     writeAndFlushUnsafe(temporary, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents)
@@ -139,4 +157,68 @@ export const pointsToCsv = (points: ArrayLike<number>): string => {
   const lines = ['x,y']
   for (let i = 0; i + 1 < points.length; i += 2) lines.push(`${points[i]},${points[i + 1]}`)
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * Writes the parts `chunks` yields to `path` atomically, creating its folders: one part in memory
+ * at a time, so a file larger than memory can be written; afterwards the file holds all of them
+ * or what it held before, and no temporary file is left. A file that cannot be written (no
+ * space, no permission) is a `FileSystem` error naming it; an exception from `chunks` (a
+ * `GanException` from the code making the parts) is thrown on, after the cleanup.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js'
+ * import { writeChunksAtomic } from 'ganfp/node'
+ * async function* parts() { yield new Uint8Array([1, 2]); yield new Uint8Array([3]) }
+ * E.isRight(await writeChunksAtomic('/tmp/ganfp-example.bin', parts())) // true: 3 bytes
+ * @since 0.2.0
+ * @category io
+ */
+export const writeChunksAtomic = async (path: string, chunks: AsyncIterable<Uint8Array>): Promise<E.Either<ReadonlyArray<GanError>, void>> => {
+  const temporary = temporaryBeside(path)
+  const expected = 'a writable file'
+  let fd: number | undefined
+  let renamed = false
+  try {
+    const opened = tryFileSystem(path, expected, () => {
+      makeDirectoryUnsafe(dirname(path))
+      fd = openSync(temporary, 'w', fileMode)
+      chmodSync(temporary, fileMode)
+    })
+    if (E.isLeft(opened)) return opened
+    for await (const chunk of chunks) {
+      const written = tryFileSystem(path, expected, () => {
+        let done = 0
+        while (done < chunk.length) done += writeSync(fd!, chunk, done, chunk.length - done)
+      })
+      if (E.isLeft(written)) return written
+    }
+    const finished = tryFileSystem(path, expected, () => {
+      fsyncSync(fd!)
+      closeSync(fd!)
+      fd = undefined
+      renameSync(temporary, path)
+      renamed = true
+    })
+    return finished
+  } finally {
+    if (fd !== undefined) tryFileSystem(path, expected, () => closeSync(fd!))
+    if (!renamed) removeQuietly(temporary)
+  }
+}
+
+/**
+ * @internal The bytes free to this user on the file system that holds `path` (or its nearest
+ * existing folder), or `undefined` where the runtime cannot tell.
+ */
+export const freeBytes = (path: string): number | undefined => {
+  try {
+    let folder = resolve(path)
+    while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder)
+    const stats = statfsSync(folder)
+    // A file system without blocks (/proc, /sys) says nothing of space: let the write answer.
+    return Number(stats.blocks) === 0 ? undefined : Number(stats.bavail) * Number(stats.bsize)
+  } catch {
+    return undefined
+  }
 }

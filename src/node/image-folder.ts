@@ -9,7 +9,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { Rng } from '../random.ts'
 import type { LabelledImages } from '../data/images.ts'
-import { listPngClasses, readPng } from './png-files.ts'
+import { backgroundErrors } from './background.ts'
+import { defaultBackground, listPngClasses, readPng, transparencyNote, type DecodedPng } from './png-files.ts'
 
 /**
  * What every image must be: its size, and the channels to keep (1: luminance, 3: RGB).
@@ -21,15 +22,20 @@ export interface ImageFolderOptions {
   readonly height: number
   readonly width: number
   readonly channels: 1 | 3
+  /** What transparent pixels are composited onto, as RGB bytes (default white). */
+  readonly background?: readonly [number, number, number]
 }
 
+/** The most pixel bytes one load allocates: sizes past it are refused before the allocation, which would throw a RangeError. */
+const maxPixelBytes = 2 ** 31
+
 /** One decoded image's channels-last bytes, or what is wrong with the file. */
-const decodePng = (file: string, options: ImageFolderOptions): E.Either<ReadonlyArray<GanError>, Uint8Array> => {
-  const decoded = readPng(file, options.channels)
+const decodePng = (file: string, options: ImageFolderOptions): E.Either<ReadonlyArray<GanError>, DecodedPng> => {
+  const decoded = readPng(file, options.channels, options.background)
   if (E.isLeft(decoded)) return decoded
-  const { height, width, pixels } = decoded.right
+  const { height, width } = decoded.right
   return height === options.height && width === options.width
-    ? E.right(pixels)
+    ? decoded
     : E.left([invalidData(file, `an image of ${options.height}×${options.width} (height×width)`, `${height}×${width}`)])
 }
 
@@ -51,20 +57,32 @@ export const loadImageFolder = (
   if (E.isLeft(listed)) return listed
   const classes = listed.right
   const total = classes.reduce((n, c) => n + c.files.length, 0)
+  const sizeErrors = (['height', 'width'] as const)
+    .filter((key) => !isPositiveInteger(options[key]))
+    .map((key) => invalidConfig(key, 'a positive integer', String(options[key])))
+  if (sizeErrors.length > 0) return E.left(sizeErrors)
   const size = options.height * options.width * options.channels
+  if (!(total * size <= maxPixelBytes))
+    return E.left([invalidConfig('height × width × channels', `images that fit in ${maxPixelBytes} bytes in all`, `${total} images of ${options.height}×${options.width}×${options.channels}`)])
   const pixels = new Uint8Array(total * size)
   const labels = new Uint8Array(total)
-  const errors: Array<GanError> = []
+  const errors: Array<GanError> = [...backgroundErrors(options.background)]
+  if (errors.length > 0) return E.left(errors)
   let index = 0
+  let transparent = 0
   classes.forEach(({ files }, label) => {
     for (const file of files) {
       const decoded = decodePng(file, options)
       if (E.isLeft(decoded)) errors.push(...decoded.left)
-      else pixels.set(decoded.right, index * size)
+      else {
+        pixels.set(decoded.right.pixels, index * size)
+        if (decoded.right.transparent) transparent += 1
+      }
       labels[index++] = label
     }
   })
   if (errors.length > 0) return E.left(errors)
+  const note = transparencyNote(transparent, total, options.background ?? defaultBackground)
   return E.right({
     name: dir,
     count: total,
@@ -74,6 +92,7 @@ export const loadImageFolder = (
     pixels,
     labels,
     classNames: classes.map((c) => c.name),
+    ...(note === undefined ? {} : { notes: [note] }),
   })
 }
 
@@ -91,12 +110,16 @@ export interface ImageCropOptions {
   readonly channels: 1 | 3
   readonly cropsPerImage: number
   readonly seed: number
+  /** What transparent pixels are composited onto, as RGB bytes (default white). */
+  readonly background?: readonly [number, number, number]
 }
 
-const optionErrors = (options: ImageCropOptions): ReadonlyArray<GanError> =>
-  (['cropSize', 'cropsPerImage'] as const)
+const optionErrors = (options: ImageCropOptions): ReadonlyArray<GanError> => [
+  ...(['cropSize', 'cropsPerImage'] as const)
     .filter((key) => !isPositiveInteger(options[key]))
-    .map((key) => invalidConfig(key, 'a positive integer', String(options[key])))
+    .map((key) => invalidConfig(key, 'a positive integer', String(options[key]))),
+  ...backgroundErrors(options.background),
+]
 
 /**
  * Loads a folder of PNGs of any size (flat, or one sub-folder per class) as square crops: the
@@ -122,14 +145,18 @@ export const loadImageFolderCrops = (
   const files = listed.right.flatMap((c, label) => c.files.map((file) => ({ file, label })))
   const count = files.length * cropsPerImage
   const rowSize = cropSize * channels
+  if (!(count * cropSize * rowSize <= maxPixelBytes))
+    return E.left([invalidConfig('cropSize × cropsPerImage', `crops that fit in ${maxPixelBytes} bytes in all`, `${count} crops of ${cropSize}×${cropSize}×${channels}`)])
   const pixels = new Uint8Array(count * cropSize * rowSize)
   const labels = new Uint8Array(count)
   const rng = Rng.fromSeed(options.seed)
   const errors: Array<GanError> = []
+  let transparent = 0
   files.forEach(({ file, label }, f) => {
-    const decoded = readPng(file, channels)
+    const decoded = readPng(file, channels, options.background)
     if (E.isLeft(decoded)) return void errors.push(...decoded.left)
     const { height, width } = decoded.right
+    if (decoded.right.transparent) transparent += 1
     if (height < cropSize || width < cropSize)
       return void errors.push(
         invalidData(file, `an image of at least ${cropSize}×${cropSize} (height×width)`, `${height}×${width}`),
@@ -145,6 +172,7 @@ export const loadImageFolderCrops = (
     }
   })
   if (errors.length > 0) return E.left(errors)
+  const note = transparencyNote(transparent, files.length, options.background ?? defaultBackground)
   return E.right({
     name: dir,
     count,
@@ -154,5 +182,6 @@ export const loadImageFolderCrops = (
     pixels,
     labels,
     classNames: listed.right.map((c) => c.name),
+    ...(note === undefined ? {} : { notes: [note] }),
   })
 }

@@ -8,7 +8,9 @@
  * - `samples/step-NNNNNNNN.png`: grids of one fixed latent batch as training goes, and
  *   `samples/latest.png`;
  * - `loss.svg`: D and G loss, D(x) and D(G(z)) over the steps, regenerated as training goes;
- * - `checkpoints/`: see `src/io/checkpoint.ts`.
+ * - `checkpoints/`: see `src/node/checkpoint.ts`;
+ * - `checkpoints-set-aside/`: checkpoints newer than the one `ganfp resume --from` resumed from,
+ *   moved out of `checkpoints/` (never deleted).
  *
  * @since 0.1.0
  */

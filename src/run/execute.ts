@@ -8,6 +8,7 @@
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { useBackend, type BackendChoice, type BackendSelection } from '../compile/backend.ts'
+import { deviceFence } from '../compile/device-work.ts'
 import { attemptGan, getOrThrow, type GanError } from '../errors.ts'
 import { outputIsLogit } from '../dsl/loss.ts'
 import { phaseAt } from '../dsl/schedule.ts'
@@ -22,10 +23,11 @@ import {
   type Alarm,
   type HealthState,
 } from '../train/health.ts'
+import { memoryLine } from '../train/memory-budget.ts'
 import { snapshotTensorGroups, type TrainerSnapshot } from '../train/snapshot.ts'
 import type { StepReport, Trainer } from '../train/trainer.ts'
 import type { RunConfig } from './options.ts'
-import { generatorInputsOrThrow, type RecipeSetup } from './prepare.ts'
+import { generatorInputsOrThrow, gridSampleCount, type RecipeSetup } from './prepare.ts'
 import { resumableConfig, type RunRecord } from './record.ts'
 
 /**
@@ -98,7 +100,7 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
   const log = (line: string): void => events.message?.(line)
   const spec = trainer.compiled.spec
   const scoreLabel = outputIsLogit(spec.loss) ? 'D(x), D(G(z))' : 'critic scores on real and generated'
-  const fixedLatents = await generatorInputsOrThrow(setup, 64, run.seed + 1)
+  const fixedLatents = await generatorInputsOrThrow(setup, gridSampleCount, run.seed + 1)
   const rows = [...context.rows]
   let health = context.health
   const alarms: Array<Alarm> = []
@@ -142,6 +144,8 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
   }
 
   events.started?.({ directory: directory.path, backend: context.backend, firstStep, totalSteps: run.steps, resumed: context.resumed })
+  log(memoryLine(trainer.compiled, setup.batchSize))
+  for (const note of setup.dataset.notes ?? []) log(note)
   if (firstStep === 0) for (const a of await writeGrid(0)) raise(a)
 
   /** A step's report, as the loop sees it: health, sample grid, metrics row, phase end, checkpoint. */
@@ -192,11 +196,19 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
     return undefined
   }
 
+  // A step's awaits can all resolve as microtasks (the cpu backend reads synchronously): yield to
+  // the event loop once a step so a signal handler (Ctrl-C) runs. setImmediate suffices on Node
+  // and Bun; Deno sees signals only when its loop waits, so a timer wait at least every 50 ms.
+  let lastWait = performance.now()
+  const yieldToSignals = async (): Promise<void> => {
+    if (performance.now() - lastWait < 50) return new Promise<void>((resolve) => setImmediate(resolve))
+    await new Promise<void>((resolve) => setTimeout(resolve, 0))
+    lastWait = performance.now()
+  }
+  const inFlight: Array<Promise<void>> = []
   let ended: RunSummary['ended'] = 'completed'
   while (trainer.stepCount() < run.steps) {
-    // A step's awaits can all resolve as microtasks (the cpu backend reads synchronously): yield
-    // to the event loop once a step so a signal handler (Ctrl-C) gets to run.
-    await new Promise<void>((resolve) => setImmediate(resolve))
+    await yieldToSignals()
     if (context.signal?.aborted === true) {
       ended = 'interrupted'
       break
@@ -206,6 +218,10 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
       break
     }
     const step = await trainer.queueStepOrThrow()
+    // On WebGPU the queue would otherwise run up to log-every steps ahead of the device, and a
+    // Ctrl-C would wait for all of them: wait for the step before last (cpu, wasm: done already).
+    inFlight.push(deviceFence().catch(() => undefined)) // a lost device fails the next read, with its message
+    if (inFlight.length > 2) await inFlight.shift()
     if (!mustRead(step)) continue
     const end = await handleQueued()
     if (end !== undefined) {

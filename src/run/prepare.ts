@@ -93,6 +93,9 @@ export const prepareRecipe = async (
   return E.right({ setup, compiled: compiled.right })
 }
 
+/** How many samples a run's grids show, so how many generator inputs a run needs at least. */
+export const gridSampleCount = 64
+
 /**
  * `n` generator inputs from `seed`: latents, or for paired data the paired inputs of a first
  * batch drawn with that seed (the run's grids, `ganfp sample`). Data without such a batch is an
@@ -114,7 +117,7 @@ export const generatorInputs = async (setup: RecipeSetup, n: number, seed: numbe
   const first = await setup.dataset.batches({ batchSize: n, seed })[Symbol.asyncIterator]().next()
   const inputs = first.done === true ? undefined : first.value.pairedInput
   return inputs === undefined
-    ? E.left([invalidConfig(`data(${setup.dataset.name})`, `a first batch of ${n} paired examples`, 'none')])
+    ? E.left([invalidConfig(`data(${setup.dataset.name})`, `at least ${n} paired examples, for a first batch of ${n}`, 'fewer')])
     : E.right(inputs)
 }
 

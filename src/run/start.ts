@@ -7,12 +7,12 @@
  *
  * @since 0.1.0
  */
+import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { BackendChoice, BackendSelection } from '../compile/backend.ts'
 import { tf } from '../compile/tf.ts'
-import { readLatestCheckpoint, type Checkpoint } from '../node/checkpoint.ts'
-import { decodeWithPaths } from '../io/decode.ts'
+import { setAsideCheckpoints, type Checkpoint } from '../node/checkpoint.ts'
 import { createRunDirectory, openRunDirectory, type RunDirectory, type RunManifest } from '../node/run-directory.ts'
 import { recipeResult, type Recipe } from '../recipe/define.ts'
 import { runtimeInfo } from '../runtime.ts'
@@ -22,8 +22,8 @@ import { libraryVersion } from '../version.ts'
 import { execute, selectBackend, type RunEvents, type RunSummary } from './execute.ts'
 import { recipeModuleReference } from './module-reference.ts'
 import { parseRecipeArgs, type RunConfig } from './options.ts'
-import { prepareRecipe, type RecipeSetup } from './prepare.ts'
-import { checkRecord, RunRecordCodec } from './record.ts'
+import { generatorInputs, gridSampleCount, prepareRecipe, type RecipeSetup } from './prepare.ts'
+import { chooseCheckpoint, verifyCheckpoint } from './resume-checkpoint.ts'
 
 /**
  * How `restoreRun` and `resumeRun` find a run's recipe from its manifest's `recipe.module`: the
@@ -80,6 +80,10 @@ export const startRun = async (
   const { setup, compiled } = prepared.right
   const backend = await selectBackend(run)
   if (E.isLeft(backend)) return backend
+  // The sample grids' inputs, checked before the run directory exists: data too small for them
+  // is refused with nothing left on disk.
+  const gridInputs = await generatorInputs(setup, gridSampleCount, run.seed + 1)
+  if (E.isLeft(gridInputs)) return gridInputs
   const manifest: RunManifest = {
     format: 'ganfp-run',
     formatVersion: 1,
@@ -141,7 +145,10 @@ export const startRunOrThrow = async (
  * A run directory opened to continue: its recipe rebuilt from the manifest's arguments, the newest
  * checkpoint read and checked against the directory, the backend selected, and a trainer restored
  * from the checkpoint (the caller disposes it). `steps` overrides the step count in all;
- * `backend` the run's backend (evaluation need not run on the backend that trained).
+ * `backend` the run's backend (evaluation need not run on the backend that trained); `from`
+ * names the checkpoint to restore instead of the newest (`step-N`, as its folder is named).
+ * A newest checkpoint that does not load is an error that lists the intact older ones and the
+ * `ganfp resume PATH --from step-N` that resumes from one; every problem names the checkpoint's path.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -159,8 +166,9 @@ export const startRunOrThrow = async (
 export const restoreRun = async (
   path: string,
   loadRecipe: RecipeLoader,
-  overrides: { readonly steps?: number; readonly backend?: BackendChoice } = {},
+  overrides: { readonly steps?: number; readonly backend?: BackendChoice; readonly from?: string } = {},
 ): Promise<E.Either<ReadonlyArray<GanError>, RestoredRun>> => {
+  const { from, ...runOverrides } = overrides
   const directory = openRunDirectory(path)
   if (E.isLeft(directory)) return directory
   const { manifest, checkpoints } = directory.right
@@ -168,27 +176,23 @@ export const restoreRun = async (
   if (E.isLeft(recipe)) return recipe
   const parsed = parseRecipeArgs(recipe.right, manifest.argv)
   if (E.isLeft(parsed)) return parsed
-  const run: RunConfig = { ...parsed.right.run, out: path, ...overrides }
+  const run: RunConfig = { ...parsed.right.run, out: path, ...runOverrides }
   const prepared = await prepareRecipe(recipe.right, parsed.right.recipeConfig, run.batch)
   if (E.isLeft(prepared)) return prepared
   const { setup, compiled } = prepared.right
-  const checkpoint = readLatestCheckpoint(checkpoints)
-  if (E.isLeft(checkpoint)) return checkpoint
-  const where = `checkpoint(${checkpoint.right.path}).manifest.json.run`
-  const record = decodeWithPaths(RunRecordCodec, checkpoint.right.run, where, 'CheckpointCorrupt')
-  if (E.isLeft(record)) return record
-  const recordErrors = checkRecord(record.right, manifest, where)
-  if (recordErrors.length > 0) return E.left(recordErrors)
+  const chosen = chooseCheckpoint(path, checkpoints, from, (checkpointPath) => verifyCheckpoint(checkpointPath, compiled, manifest))
+  if (E.isLeft(chosen)) return chosen
+  const { checkpoint, record } = chosen.right
   const backend = await selectBackend(run)
   if (E.isLeft(backend)) return backend
-  const trainer = createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.right.snapshot })
+  const trainer = createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot })
   if (E.isLeft(trainer)) return trainer
   return E.right({
     directory: directory.right,
     run,
     setup,
-    checkpoint: checkpoint.right,
-    health: record.right.health,
+    checkpoint,
+    health: record.health,
     backend: backend.right,
     trainer: trainer.right,
   })
@@ -209,12 +213,31 @@ export const restoreRun = async (
 export const restoreRunOrThrow = async (
   path: string,
   loadRecipe: RecipeLoader,
-  overrides: { readonly steps?: number; readonly backend?: BackendChoice } = {},
+  overrides: { readonly steps?: number; readonly backend?: BackendChoice; readonly from?: string } = {},
 ): Promise<RestoredRun> => getOrThrow(await restoreRun(path, loadRecipe, overrides))
+
+/**
+ * How `resumeRun` continues a run: `steps`, the step count in all (default: the run's own);
+ * `from`, the checkpoint to resume from (`step-N`; default: the newest); `events` to watch it;
+ * `signal` to stop it after the step in flight, with a checkpoint.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export interface ResumeOptions {
+  readonly steps?: number
+  /** A checkpoint of the run, `step-N` as its folder is named; newer ones are moved aside. */
+  readonly from?: string
+  readonly events?: RunEvents
+  readonly signal?: AbortSignal
+}
 
 /**
  * Continues the run in `path` from its newest checkpoint, to the step count it was started with
  * (or `steps` if given). `loadRecipe` finds the recipe from the manifest's `recipe.module`.
+ * `from` (`step-N`) resumes from that checkpoint instead, e.g. when the newest is damaged: every
+ * newer checkpoint is first moved, not deleted, into `PATH/checkpoints-set-aside/` (said in an
+ * `events.message` line), and the metrics of the steps after N are dropped, as on any resume.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -223,23 +246,32 @@ export const restoreRunOrThrow = async (
  * const summary = await resumeRun('runs/ring', async () => vanilla, { steps: 200 })
  * E.isRight(summary) && summary.right.step // 200: steps 101–200 log what an uninterrupted run would have
  * E.isLeft(await resumeRun('runs/none', async () => vanilla)) // true: InvalidConfig at RUN_DIR
+ * // the newest checkpoint damaged: the error lists the intact ones; resume from one of them
+ * await resumeRun('runs/ring', async () => vanilla, { from: 'step-00000100' })
  * @since 0.1.0
  * @category runs
  */
 export const resumeRun = async (
   path: string,
   loadRecipe: RecipeLoader,
-  options: { readonly steps?: number; readonly events?: RunEvents; readonly signal?: AbortSignal } = {},
+  options: ResumeOptions = {},
 ): Promise<E.Either<ReadonlyArray<GanError>, RunSummary>> => {
-  const restored = await restoreRun(path, loadRecipe, options.steps === undefined ? {} : { steps: options.steps })
+  const { steps, from } = options
+  const restored = await restoreRun(path, loadRecipe, { ...(steps === undefined ? {} : { steps }), ...(from === undefined ? {} : { from }) })
   if (E.isLeft(restored)) return restored
   const { directory, run, setup, checkpoint, health, backend, trainer } = restored.right
   // A target the run has already reached would only rewrite its outputs: refuse it, touching nothing.
-  if (options.steps !== undefined && options.steps <= checkpoint.step) {
+  if ((steps ?? run.steps) <= checkpoint.step) {
     trainer.dispose()
-    return E.left([invalidConfig('--steps', `a step count past the run's newest checkpoint, step ${checkpoint.step}`, String(options.steps))])
+    const which = from === undefined ? "the run's newest checkpoint" : 'the checkpoint resumed from'
+    const found = steps === undefined ? `none given, and the run's own ${run.steps} steps are done` : String(steps)
+    return E.left([invalidConfig('--steps', `a step count past ${which}, step ${checkpoint.step}`, found)])
   }
   try {
+    // Newer checkpoints would shadow the one resumed from (and a step already there is kept as it is).
+    const setAside = setAsideCheckpoints(directory.checkpoints, checkpoint.step, join(directory.path, 'checkpoints-set-aside'))
+    if (E.isLeft(setAside)) return setAside
+    for (const { from: moved, to } of setAside.right) options.events?.message?.(`moved checkpoint ${moved} aside to ${to} (newer than the one resumed from)`)
     // The metrics of steps after the checkpoint are re-run, so their old lines go.
     const metrics = directory.readMetrics()
     if (E.isLeft(metrics)) return metrics
@@ -265,5 +297,5 @@ export const resumeRun = async (
 export const resumeRunOrThrow = async (
   path: string,
   loadRecipe: RecipeLoader,
-  options: { readonly steps?: number; readonly events?: RunEvents; readonly signal?: AbortSignal } = {},
+  options: ResumeOptions = {},
 ): Promise<RunSummary> => getOrThrow(await resumeRun(path, loadRecipe, options))

@@ -25,7 +25,12 @@ const wholeNumber = (path: string, value: unknown, least: number, expected: stri
  * @since 0.2.0
  * @category validation
  */
-export const runOptionProblems = (options: TrainerRunOptions): ReadonlyArray<GanError> => [
+export const runOptionProblems = (options: TrainerRunOptions): ReadonlyArray<GanError> =>
+  typeof options !== 'object' || options === null
+    ? [invalidConfig('options', 'run options { steps, readEvery? }', describeValue(options))]
+    : runFieldProblems(options)
+
+const runFieldProblems = (options: TrainerRunOptions): ReadonlyArray<GanError> => [
   ...wholeNumber('steps', options.steps, 0, 'a whole number of steps, 0 or more'),
   ...(options.readEvery === undefined ? [] : wholeNumber('readEvery', options.readEvery, 1, 'a whole number of steps, 1 or more')),
 ]
@@ -39,13 +44,14 @@ export const runOptionProblems = (options: TrainerRunOptions): ReadonlyArray<Gan
  * @since 0.2.0
  * @category validation
  */
-export const sampleProblems = (state: TrainerState, n: number, options: SampleOptions): ReadonlyArray<GanError> => {
+export const sampleProblems = (state: Pick<TrainerState, 'compiled'>, n: number, options: SampleOptions): ReadonlyArray<GanError> => {
   const count = wholeNumber('n', n, 0, 'a whole number of samples, 0 or more')
   const perSample = shapeSize(state.compiled.generator.outputShape)
   const size =
     count.length === 0 && n * perSample > maxValuesAtOnce
       ? [invalidConfig('n', `at most ${Math.floor(maxValuesAtOnce / perSample)} samples at once (2 GiB of values; sample in batches)`, String(n))]
       : []
+  if (typeof options !== 'object' || options === null) return [...count, ...size, invalidConfig('options', 'sample options { seed?, labels? }', describeValue(options))]
   const seed = options.seed === undefined ? [] : wholeNumber('options.seed', options.seed, Number.MIN_SAFE_INTEGER, 'a whole number')
   return [...count, ...size, ...seed]
 }

@@ -10,7 +10,7 @@ import { sampleLatentOrThrow } from '../compile/gan.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import { Rng } from '../random.ts'
-import { formatShape } from '../dsl/describe.ts'
+import { describeValue, formatShape } from '../dsl/describe.ts'
 import { requestedLabels } from './labels.ts'
 import { assertLive, type TrainerState } from './state.ts'
 import { sampleProblems } from './argument-checks.ts'
@@ -28,6 +28,7 @@ const infer = async (
   labels?: ArrayLike<number>,
 ): Promise<Float32Array> => {
   assertLive(state)
+  if (!(flat instanceof Float32Array)) throw new GanException([invalidData(what, 'a Float32Array', describeValue(flat))])
   const exampleSize = shapeSize(exampleShape)
   const n = flat.length / exampleSize
   if (!Number.isInteger(n))

@@ -10,9 +10,10 @@ import { attemptGan, getOrThrow, GanException, invalidConfig, invalidData, type 
 import { sampleLatentOrThrow, type CompiledGan } from '../compile/gan.ts'
 import { disposeParams, type Params } from '../compile/params.ts'
 import { tf } from '../compile/tf.ts'
-import { formatShape } from '../dsl/describe.ts'
+import { describeValue, formatShape } from '../dsl/describe.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import { Rng } from '../random.ts'
+import { sampleProblems } from './argument-checks.ts'
 import { requestedLabels } from './labels.ts'
 import { checkSnapshot, type TrainerSnapshot } from './snapshot.ts'
 import { restoreTensors } from './snapshot-tensors.ts'
@@ -79,6 +80,7 @@ export const samplerFromSnapshot = (compiled: CompiledGan, snapshot: TrainerSnap
   let disposed = false
   const generate = async (inputs: Float32Array, labels?: ArrayLike<number>): Promise<Float32Array> => {
     if (disposed) throw new GanException([invalidConfig('sampler', 'a live sampler', 'a disposed sampler')])
+    if (!(inputs instanceof Float32Array)) throw new GanException([invalidData('latents', 'a Float32Array', describeValue(inputs))])
     const exampleSize = shapeSize(G.inputShape)
     const n = inputs.length / exampleSize
     if (!Number.isInteger(n))
@@ -93,6 +95,9 @@ export const samplerFromSnapshot = (compiled: CompiledGan, snapshot: TrainerSnap
     return values
   }
   const sample = async (n: number, options: SampleOptions = {}): Promise<Float32Array> => {
+    // The trainer's checks: a whole count whose samples fit in memory, a whole-number seed.
+    const problems = sampleProblems({ compiled }, n, options)
+    if (problems.length > 0) throw new GanException(problems)
     const labels = G.labelClasses === undefined ? undefined : requestedLabels(options.labels, n, G.labelClasses)
     return generate(sampleLatentOrThrow(compiled.spec.latent, n, options.seed === undefined ? latentRng : Rng.fromSeed(options.seed)), labels)
   }

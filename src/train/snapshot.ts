@@ -6,12 +6,12 @@
  *
  * @since 0.1.0
  */
-import { checkpointMismatch, type GanError } from '../errors.ts'
+import { checkpointCorrupt, checkpointMismatch, type GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
 import { initOptimizerSlotNames } from './optimizer.ts'
 import type { RngState } from '../random.ts'
 import { sameShape, shapeSize } from '../dsl/shape.ts'
-import { formatShape } from '../dsl/describe.ts'
+import { describeValue, formatShape } from '../dsl/describe.ts'
 
 /**
  * One tensor's values and shape.
@@ -86,6 +86,50 @@ const checkTensors = (
   return errors
 }
 
+const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+const isUint32 = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 32
+
+const tensorsErrors = (path: string, group: unknown): ReadonlyArray<GanError> =>
+  !isRecord(group)
+    ? [checkpointCorrupt(path, 'a record of tensors { shape, values }', describeValue(group))]
+    : Object.entries(group).flatMap(([name, tensor]) => {
+        const { shape, values } = (isRecord(tensor) ? tensor : {}) as { readonly shape?: unknown; readonly values?: unknown }
+        return Array.isArray(shape) && shape.every(isCount) && values instanceof Float32Array && values.length === shapeSize(shape)
+          ? []
+          : [checkpointCorrupt(`${path}.${name}`, 'a tensor { shape, values }: a Float32Array of as many values as the shape holds', describeValue(tensor))]
+      })
+
+/**
+ * What is wrong with a snapshot's structure, before its tensors are compared: one made in code (not
+ * read from a checkpoint, whose schema is checked) may be anything, and must not reach tfjs.
+ */
+const structureErrors = (snapshot: unknown): ReadonlyArray<GanError> => {
+  if (!isRecord(snapshot)) return [checkpointCorrupt('snapshot', 'a trainer snapshot (from Trainer.snapshot or a checkpoint)', describeValue(snapshot))]
+  const { rng, dataCursor } = snapshot
+  const player = (name: 'generator' | 'discriminator'): ReadonlyArray<GanError> => {
+    const p = snapshot[name]
+    if (!isRecord(p)) return [checkpointCorrupt(name, 'a player { params, optimizerUpdates, optimizerSlots }', describeValue(p))]
+    return [
+      ...tensorsErrors(`${name}.params`, p['params']),
+      ...tensorsErrors(`${name}.optimizer`, p['optimizerSlots']),
+      ...(isCount(p['optimizerUpdates']) ? [] : [checkpointCorrupt(`${name}.optimizerUpdates`, 'a whole number ≥ 0', describeValue(p['optimizerUpdates']))]),
+    ]
+  }
+  return [
+    ...(['step', 'batchesSeen'] as const).filter((key) => !isCount(snapshot[key])).map((key) => checkpointCorrupt(key, 'a whole number ≥ 0', describeValue(snapshot[key]))),
+    ...(isRecord(rng) && ['latent', 'noise', 'data'].every((k) => Array.isArray(rng[k]) && (rng[k] as ReadonlyArray<unknown>).length === 4 && (rng[k] as ReadonlyArray<unknown>).every(isUint32))
+      ? []
+      : [checkpointCorrupt('rng', 'random states { latent, noise, data }, each four unsigned 32-bit integers', describeValue(rng))]),
+    ...(dataCursor === undefined || dataCursor === null || (isRecord(dataCursor) && isUint32(dataCursor['epochSeed']) && isCount(dataCursor['batchesIntoEpoch']))
+      ? []
+      : [checkpointCorrupt('dataCursor', 'undefined or { epochSeed, batchesIntoEpoch }', describeValue(dataCursor))]),
+    ...player('generator'),
+    ...player('discriminator'),
+    ...(snapshot['generatorAverage'] === undefined ? [] : tensorsErrors('generatorAverage', snapshot['generatorAverage'])),
+  ]
+}
+
 /**
  * Whether `snapshot` belongs to `compiled`: every parameter, optimizer slot and average tensor
  * present with its shape, and nothing else. Every difference is reported, before anything loads.
@@ -103,6 +147,8 @@ const checkTensors = (
  * @category validation
  */
 export const checkSnapshot = (compiled: CompiledGan, snapshot: TrainerSnapshot): ReadonlyArray<GanError> => {
+  const structure = structureErrors(snapshot)
+  if (structure.length > 0) return structure
   const { spec } = compiled
   const player = (name: 'generator' | 'discriminator'): ReadonlyArray<GanError> => {
     const network = compiled[name]

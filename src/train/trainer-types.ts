@@ -60,6 +60,15 @@ export interface TrainerOptions {
    * against the GAN first, and a mismatch is an error before any tensor is made.
    */
   readonly resumeFrom?: TrainerSnapshot
+  /**
+   * The most memory, in bytes, training may plan to use (`Infinity`: no limit). A GAN whose
+   * estimate (`estimateMemory`) exceeds it is refused before anything is allocated. Default: the
+   * environment variable `GANFP_MEMORY_BUDGET`, else half the machine's memory (see
+   * `memoryBudget`).
+   *
+   * @since 0.2.0
+   */
+  readonly memoryBudget?: number
 }
 
 /**

@@ -12,9 +12,11 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { attemptGan, getOrThrow, type GanError } from '../errors.ts'
 import type { CompiledGan } from '../compile/gan.ts'
+import { estimateMemory } from '../compile/memory-estimate.ts'
 import type { Dataset } from '../data/dataset.ts'
 import { runOptionProblems } from './argument-checks.ts'
 import { checkTrainerInputs } from './batch-check.ts'
+import { memoryBudget, memoryBudgetErrors } from './memory-budget.ts'
 import { discriminate, generate, sample } from './sample.ts'
 import { checkSnapshot } from './snapshot.ts'
 import { readReportQueue, enqueueReport } from './report-queue.ts'
@@ -134,7 +136,10 @@ const trainerOver = (compiled: CompiledGan, state: TrainerState): Trainer => {
 }
 
 /**
- * Starts a run: initialises both networks from `seed` and checks that `dataset` fits the GAN.
+ * Starts a run: initialises both networks from `seed` and checks that `dataset` fits the GAN,
+ * and that training it fits the memory budget (`TrainerOptions.memoryBudget`): a GAN whose
+ * estimate exceeds it is refused before anything is allocated, the error naming the estimate,
+ * the budget and the largest contributors by path.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -151,11 +156,16 @@ export const createTrainer = (
   dataset: Dataset,
   options: TrainerOptions,
 ): E.Either<ReadonlyArray<GanError>, Trainer> => {
+  const budget = memoryBudget(options.memoryBudget)
   const errors = [
     ...checkTrainerInputs(compiled, dataset, options),
     ...(options.resumeFrom === undefined ? [] : checkSnapshot(compiled, options.resumeFrom)),
+    ...(E.isLeft(budget) ? budget.left : []),
   ]
-  if (errors.length > 0) return E.left(errors)
+  if (E.isLeft(budget) || errors.length > 0) return E.left(errors)
+  // Estimated once the batch size is known good, and before the first tensor is made.
+  const memoryErrors = memoryBudgetErrors(estimateMemory(compiled, options.batchSize), budget.right)
+  if (memoryErrors.length > 0) return E.left(memoryErrors)
   return E.right(trainerOver(compiled, initTrainerState(compiled, dataset, options)))
 }
 

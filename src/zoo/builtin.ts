@@ -11,9 +11,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { invalidConfig, type GanError } from '../errors.ts'
+import { describeValue } from '../dsl/describe.ts'
 import { mse, weightedSum, type ContentLoss } from '../dsl/content.ts'
 import type { Gan } from '../dsl/gan.ts'
-import { hinge, leastSquares, nonSaturating, wasserstein, type GanLoss } from '../dsl/loss.ts'
+import { hinge, leastSquares, minimax, nonSaturating, wasserstein, type GanLoss } from '../dsl/loss.ts'
 import { gradientPenalty, r1, type Penalty } from '../dsl/penalty.ts'
 import { judgePerceptual, type JudgeWeights } from '../eval/judge.ts'
 import { cganGan } from './cgan.ts'
@@ -38,7 +39,7 @@ const fieldReader = (config: Readonly<Record<string, unknown>>, path: string, er
   const read = <A>(key: string, fallback: A, expected: string, accept: (v: unknown) => v is A): A => {
     const value = key in config ? config[key] : fallback
     if (accept(value)) return value
-    errors.push(invalidConfig(`${path}.${key}`, expected, JSON.stringify(value) ?? String(value)))
+    errors.push(invalidConfig(`${path}.${key}`, expected, describeValue(value)))
     return fallback
   }
   const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
@@ -58,13 +59,19 @@ type Reader = ReturnType<typeof fieldReader>
 /** A moving-average decay of 0 keeps none, as the recipes' `--average-decay 0`. */
 const averageDecay = (decay: number): number | undefined => (decay === 0 ? undefined : decay)
 
-const vanillaOf = (read: Reader): Gan =>
-  vanillaGan({
+const vanillaOf = (read: Reader): Gan => {
+  const spec = vanillaGan({
     width: read.positiveInt('width', 64),
     latentDim: read.positiveInt('latent-dim', 2),
     learningRate: read.positiveNumber('learning-rate', 1e-3),
     generatorAverageDecay: averageDecay(read.unitInterval('average-decay', 0.999)),
   })
+  // As the recipe's `--loss`: the default leaves the GAN as it is; WGAN-GP adds its penalty.
+  const loss = read.oneOf('loss', ['non-saturating', 'minimax', 'least-squares', 'hinge', 'wasserstein-gp'] as const, 'non-saturating')
+  if (loss === 'non-saturating') return spec
+  if (loss === 'wasserstein-gp') return { ...spec, loss: wasserstein(), penalties: [gradientPenalty({ weight: 10 })] }
+  return { ...spec, loss: loss === 'minimax' ? minimax() : loss === 'hinge' ? hinge() : leastSquares() }
+}
 
 const losses: Readonly<Record<'non-saturating' | 'least-squares' | 'hinge' | 'wasserstein', () => GanLoss>> = {
   'non-saturating': () => nonSaturating(),
@@ -108,7 +115,8 @@ const srganOf = (read: Reader, path: string, errors: Array<GanError>, judge: Jud
   const dataset = read.oneOf('dataset', ['mnist', 'fashion', 'folder'] as const, 'mnist')
   const crop = read.positiveInt('crop', 32)
   const channels = read.oneOf('channels', ['1', '3'] as const, '1')
-  const content = read.oneOf('content', ['mse+perceptual', 'mse', 'perceptual'] as const, 'mse+perceptual')
+  // `auto` (the recipe's default) is the perceptual mix on the bundled sets: the branch below.
+  const content = read.oneOf('content', ['auto', 'mse+perceptual', 'mse', 'perceptual'] as const, 'auto')
   const perceptualWeight = read.nonNegativeNumber('perceptual-weight', 0.01)
   if (dataset === 'folder' && crop % 4 !== 0) errors.push(invalidConfig(`${path}.crop`, 'a multiple of 4', String(crop)))
   // As the recipe: a folder run trains on MSE alone; the perceptual term needs the judge's weights.
@@ -161,7 +169,7 @@ export const builtinGanOf = (run: unknown, options: BuiltinGanOptions = {}): E.E
   const config = run['config']
   const known = builtinRecipes.find((name) => name === recipe)
   if (known === undefined)
-    errors.push(invalidConfig(`${path}.recipe`, 'a built-in recipe (vanilla, dcgan, cgan or srgan)', JSON.stringify(recipe) ?? String(recipe)))
+    errors.push(invalidConfig(`${path}.recipe`, 'a built-in recipe (vanilla, dcgan, cgan or srgan)', describeValue(recipe)))
   if (!isRecord(config))
     errors.push(invalidConfig(`${path}.config`, "an object of the recipe's options", config === null ? 'null' : Array.isArray(config) ? 'an array' : typeof config))
   if (known === undefined || !isRecord(config)) return E.left(errors)
