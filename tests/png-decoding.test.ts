@@ -77,6 +77,16 @@ describe('image folders with transparency', () => {
     expect(E.isLeft(bad) && bad.left.map((e) => e.path)).toEqual(['background'])
   })
 
+  it('options that are not what they say are errors naming them, whatever their values convert to', () => {
+    const junk = { toString: '' } as never // String(junk) throws: the message must not
+    const images = loadImageFolder(folder, { height: 1, width: junk, channels: 2 as never })
+    expect(E.isLeft(images) && images.left.map((e) => `${e.path}: ${e.actual}`)).toEqual(['width: {"toString":""}', 'channels: 2'])
+    const crops = loadImageFolderCrops(folder, { cropSize: junk, channels: 3, cropsPerImage: 1, seed: Number.NaN })
+    expect(E.isLeft(crops) && crops.left.map((e) => `${e.path}: ${e.actual}`)).toEqual(['cropSize: {"toString":""}', 'seed: NaN'])
+    const one = readPng(join(folder, 'a.png'), 4 as never)
+    expect(E.isLeft(one) && one.left.map((e) => e.path)).toEqual(['channels'])
+  })
+
   it('and a run trained on them logs it when it starts', async () => {
     const images = loadImageFolder(folder, { height: 1, width: 2, channels: 3 })
     if (E.isLeft(images)) throw new Error('folder did not load')

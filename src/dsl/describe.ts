@@ -16,12 +16,15 @@ export const describeValue = (value: unknown): string => {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value)
   if (typeof value === 'string') return JSON.stringify(value)
   if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`
-  if (typeof value === 'object' && value !== null && '_tag' in value) return String((value as { _tag: unknown })._tag)
+  if (typeof value === 'object' && value !== null && '_tag' in value && typeof value._tag === 'string') return value._tag
   try {
-    const json = JSON.stringify(value)
+    const json = JSON.stringify(value) as string | undefined
+    // Functions and symbols have no JSON.
+    if (json === undefined) return typeof value
     return json.length > 80 ? `${json.slice(0, 77)}...` : json
   } catch {
-    return String(value)
+    // Circular, a BigInt, or an object whose own conversions throw: say what it is.
+    return typeof value === 'bigint' ? `${value}n` : `an unprintable ${typeof value}`
   }
 }
 

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
+import { describeValue } from '../dsl/describe.ts'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { Rng } from '../random.ts'
 import type { LabelledImages } from '../data/images.ts'
@@ -59,7 +60,8 @@ export const loadImageFolder = (
   const total = classes.reduce((n, c) => n + c.files.length, 0)
   const sizeErrors = (['height', 'width'] as const)
     .filter((key) => !isPositiveInteger(options[key]))
-    .map((key) => invalidConfig(key, 'a positive integer', String(options[key])))
+    .map((key) => invalidConfig(key, 'a positive integer', describeValue(options[key])))
+  if (options.channels !== 1 && options.channels !== 3) sizeErrors.push(invalidConfig('channels', '1 (luminance) or 3 (RGB)', describeValue(options.channels)))
   if (sizeErrors.length > 0) return E.left(sizeErrors)
   const size = options.height * options.width * options.channels
   if (!(total * size <= maxPixelBytes))
@@ -117,7 +119,9 @@ export interface ImageCropOptions {
 const optionErrors = (options: ImageCropOptions): ReadonlyArray<GanError> => [
   ...(['cropSize', 'cropsPerImage'] as const)
     .filter((key) => !isPositiveInteger(options[key]))
-    .map((key) => invalidConfig(key, 'a positive integer', String(options[key]))),
+    .map((key) => invalidConfig(key, 'a positive integer', describeValue(options[key]))),
+  ...(options.channels === 1 || options.channels === 3 ? [] : [invalidConfig('channels', '1 (luminance) or 3 (RGB)', describeValue(options.channels))]),
+  ...(Number.isInteger(options.seed) ? [] : [invalidConfig('seed', 'an integer', describeValue(options.seed))]),
   ...backgroundErrors(options.background),
 ]
 

@@ -9,7 +9,8 @@ import * as E from 'fp-ts/lib/Either.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pngjs from 'pngjs'
-import { invalidData, type GanError } from '../errors.ts'
+import { describeValue } from '../dsl/describe.ts'
+import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { backgroundErrors } from './background.ts'
 import { readFailure } from './files.ts'
 
@@ -139,8 +140,11 @@ export const readPng = (
   channels: 1 | 3,
   background: readonly [number, number, number] = defaultBackground,
 ): E.Either<ReadonlyArray<GanError>, DecodedPng> => {
-  const badBackground = backgroundErrors(background)
-  if (badBackground.length > 0) return E.left(badBackground)
+  const badOptions = [
+    ...(channels === 1 || channels === 3 ? [] : [invalidConfig('channels', '1 (luminance) or 3 (RGB)', describeValue(channels))]),
+    ...backgroundErrors(background),
+  ]
+  if (badOptions.length > 0) return E.left(badOptions)
   let bytes: Buffer
   try {
     bytes = readFileSync(file)

@@ -41,6 +41,7 @@ export const checkRecord = (record: RunRecord, manifest: RunManifest, where: str
   const expected = resumableConfig(manifest.config)
   for (const key of new Set([...Object.keys(expected), ...Object.keys(record.config)]))
     if (JSON.stringify(expected[key]) !== JSON.stringify(record.config[key]))
-      errors.push(checkpointMismatch(`${where}.config.${key}`, `${JSON.stringify(expected[key])} (manifest.json)`, JSON.stringify(record.config[key])))
+      // A key on one side only is `nothing` on the other (JSON.stringify gives undefined for it).
+      errors.push(checkpointMismatch(`${where}.config.${key}`, `${JSON.stringify(expected[key]) ?? 'nothing'} (manifest.json)`, JSON.stringify(record.config[key]) ?? 'nothing'))
   return errors
 }

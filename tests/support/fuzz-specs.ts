@@ -255,6 +255,12 @@ const datasetFor = (compiled: CompiledGan): Dataset => {
   return classes === undefined ? fromSampler('fuzz', shape, values) : fromLabelledSampler('fuzz', shape, classes, (n) => ({ values: values(n), labels: Int32Array.from({ length: n }, (_, i) => i % classes) }))
 }
 
+/** The largest number under any of `keys` anywhere in `value`. */
+const largestAt = (value: unknown, keys: ReadonlyArray<string>): number =>
+  typeof value !== 'object' || value === null
+    ? 0
+    : Math.max(0, ...Object.entries(value).map(([key, child]) => (keys.includes(key) && typeof child === 'number' ? child : largestAt(child, keys))))
+
 /** The sizes of a compiled GAN's tensors per example: its parameters and every layer's output. */
 const sizes = (compiled: CompiledGan): { readonly largest: number; readonly parameters: number } => {
   const size = (s: ReadonlyArray<number>) => s.reduce((a, b) => a * b, 1)
@@ -276,8 +282,8 @@ export const compileAndStep = async (spec: unknown, what: string): Promise<void>
   if (E.isLeft(compiled)) return
   reach('compiled')
   const { largest, parameters } = sizes(compiled.right)
-  // A step makes k discriminator updates: a k of thousands is valid, only slow.
-  const small = largest <= 50_000 && compiled.right.spec.schedule.discriminatorStepsPerGeneratorStep <= 16
+  // A step makes k discriminator updates and each spectral norm its power iterations: thousands are valid, only slow.
+  const small = largest <= 50_000 && largestAt(compiled.right.spec, ['discriminatorStepsPerGeneratorStep', 'powerIterations']) <= 16
   if (!small && !(parameters > 2 ** 40)) return
   const trainer = assertOutcome(await noThrow(`createTrainer for ${what}`, () => createTrainer(compiled.right, datasetFor(compiled.right), { seed: 1, batchSize: 4 })), what)
   if (!small) {
