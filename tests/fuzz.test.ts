@@ -59,6 +59,7 @@ import {
 } from '../src/index.ts'
 import { loadImageFolder, loadImageFolderCrops, parseRecipeArgs, readCheckpoint, readPng, restoreRun, startRun, writeCheckpoint, writeCheckpointOrThrow, writeFileAtomic } from '../src/node.ts'
 import { pngDeclaring } from './support/fuzz-inputs.ts'
+import { paths, replaceAt } from './support/fuzz.ts'
 import dcgan, { dcganGan } from '../recipes/dcgan.ts'
 import vanilla from '../recipes/vanilla.ts'
 import { cganGan } from '../recipes/cgan.ts'
@@ -66,24 +67,6 @@ import { srganGan } from '../recipes/srgan.ts'
 
 /** Values no field of a spec accepts: wrong types, NaN, infinities. */
 const junk: ReadonlyArray<unknown> = [Number.NaN, 'bogus', null, {}, Number.NEGATIVE_INFINITY, [Number.NaN], () => 1]
-
-/** Every path into a value (object keys and array indices), with the node there. */
-const paths = (value: unknown, prefix: ReadonlyArray<string | number> = []): Array<ReadonlyArray<string | number>> => {
-  if (typeof value !== 'object' || value === null) return [prefix]
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value)
-  return [prefix, ...entries.flatMap(([key, child]) => paths(child, [...prefix, key]))]
-}
-
-/** A deep copy of `value` with the node at `path` replaced. */
-const replaceAt = (value: unknown, path: ReadonlyArray<string | number>, replacement: unknown): unknown => {
-  if (path.length === 0) return replacement
-  // An earlier mutation may have replaced an ancestor: the path is gone, nothing to replace.
-  if (typeof value !== 'object' || value === null) return value
-  const [head, ...rest] = path
-  if (Array.isArray(value)) return value.map((v, i) => (i === head ? replaceAt(v, rest, replacement) : v))
-  const record = value as Record<string, unknown>
-  return { ...record, [head!]: replaceAt(record[head!], rest, replacement) }
-}
 
 const isGanError = (e: GanError): boolean =>
   typeof e._tag === 'string' && typeof e.path === 'string' && typeof e.expected === 'string' && typeof e.actual === 'string'

@@ -11,6 +11,7 @@ import { GanException, formatGanErrors, gan, leakyRelu, mlp, relu, useBackend, t
 import { resumeRun, setAsideCheckpoints, startRun } from '../src/node.ts'
 import { cliMain } from '../src/cli/main.ts'
 import tinyRecipe from './support/tiny-recipe.ts'
+import { lossColumns } from './support/metrics.ts'
 
 const recipeModule = fileURLToPath(new URL('./support/tiny-recipe.ts', import.meta.url))
 const loadRecipe = async () => tinyRecipe
@@ -28,14 +29,6 @@ const cli = async (args: ReadonlyArray<string>): Promise<string> => {
     throw error
   }
 }
-const lossColumns = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { step, discriminatorLoss, generatorLoss, realScore, fakeScore } = JSON.parse(line)
-      return { step, discriminatorLoss, generatorLoss, realScore, fakeScore }
-    })
 
 let scratch = ''
 

@@ -23,6 +23,7 @@ import {
   useBackend,
 } from '../src/index.ts'
 import { encodePng, resumeRun, resumeRunOrThrow, startRun, startRunOrThrow, type RunSummary } from '../src/node.ts'
+import { lossColumns } from './support/metrics.ts'
 
 /** A small MLP GAN on the ring as a recipe, with one option of its own. */
 const ringRecipe = defineRecipe({
@@ -46,14 +47,6 @@ const completed = (result: E.Either<ReadonlyArray<GanError>, RunSummary | 'help'
   if (result.right === 'help') throw new Error('unexpected help')
   return result.right
 }
-const lossColumns = (dir: string) =>
-  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { step, discriminatorLoss, generatorLoss, realScore, fakeScore } = JSON.parse(line)
-      return { step, discriminatorLoss, generatorLoss, realScore, fakeScore }
-    })
 
 let scratch = ''
 

@@ -8,6 +8,7 @@ import pngjs from 'pngjs'
 import { checkpointFilesToBytes, type CheckpointFiles } from '../../src/index.ts'
 import { sha256Hex } from '../../src/io/sha256.ts'
 import { mutations, mutate, toJson } from './fuzz.ts'
+import { crc32 } from './png-bytes.ts'
 
 /** Option values as typed on a command line: huge, zero, negative, fractional, non-finite, words, empty. */
 export const flagValue: fc.Arbitrary<string> = fc.oneof(
@@ -111,17 +112,6 @@ export const npyBytes: fc.Arbitrary<Uint8Array> = fc
     const all = new Uint8Array([...bytes, ...header, ...new Array<number>(dataLength).fill(0)])
     return cut === undefined ? all : all.subarray(0, cut)
   })
-
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-const crc32 = (bytes: Uint8Array): number => {
-  let c = 0xffffffff
-  for (const b of bytes) c = crcTable[(c ^ b) & 255]! ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
 
 /** PNG bytes: a small valid image of any colour type and depth, then damaged (IHDR fields with a fixed CRC, cuts, flipped bytes). */
 export const pngBytes: fc.Arbitrary<Uint8Array> = fc

@@ -7,7 +7,8 @@ const crcTable = Array.from({ length: 256 }, (_, n) => {
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
   return c >>> 0
 })
-const crc32 = (bytes: Uint8Array): number => {
+/** PNG's chunk checksum (CRC-32, polynomial 0xedb88320). */
+export const crc32 = (bytes: Uint8Array): number => {
   let c = 0xffffffff
   for (const b of bytes) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8)
   return (c ^ 0xffffffff) >>> 0
