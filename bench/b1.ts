@@ -49,7 +49,7 @@ import {
 } from '../src/index.ts'
 import { isMain, parseFlags, runMain } from '../src/node.ts'
 import { dcganFlags, dcganGan } from '../recipes/dcgan.ts'
-import { vanillaDefaults, vanillaGan } from '../recipes/vanilla.ts'
+import { vanillaDefaults, vanillaGan, vanillaWidth } from '../recipes/vanilla.ts'
 
 const modelChoices = ['dcgan', 'mlp'] as const
 type ModelName = (typeof modelChoices)[number]
@@ -59,7 +59,7 @@ export const b1Flags = {
   models: flag(stringFlag, modelChoices.join(','), `comma-separated, among ${modelChoices.join(', ')}`),
   backend: flag(stringFlag, 'wasm,cpu', `comma-separated, run in that order, among ${backendChoices.join(', ')}`),
   width: flag(positiveIntFlag, dcganFlags.width.defaultValue, 'DCGAN channels of the last generator block (64: the classic size)'),
-  'mlp-width': flag(positiveIntFlag, vanillaDefaults.width, 'units in each hidden layer of the MLP GAN'),
+  'mlp-width': flag(positiveIntFlag, vanillaWidth(vanillaDefaults), 'units in each hidden layer of the MLP GAN (the ring’s)'),
   batch: flag(positiveIntFlag, 64, 'examples per batch (B1: 64)'),
   iterations: flag(positiveIntFlag, 20, 'timed iterations per side (B1: at least 20)'),
   warmup: flag(intFlag, 3, 'untimed iterations per side before them (B1: 3)'),

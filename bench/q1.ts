@@ -2,18 +2,20 @@
  * Protocol Q1 for the vanilla recipe over several seeds: modes captured, % high quality, reverse
  * KL and wall-clock time per seed, beside the PacGAN anchors. Prints a table; not a test.
  *
- * Run: `bun run bench/q1.ts --dataset ring --seeds 1,2,3` (any vanilla flag is accepted too).
+ * Run: `bun run bench/q1.ts --dataset ring --seeds 1,2,3` (any vanilla flag is accepted too; one
+ * wasm thread, the fastest for layers this small, so two processes fill two cores).
  */
 import { backendChoices, flag, getOrThrow, oneOfFlag, positiveIntFlag, stringFlag, useBackendOrThrow } from '../src/index.ts'
 import { parseFlags, runMain } from '../src/node.ts'
-import { trainVanilla, vanillaFlags } from '../recipes/vanilla.ts'
+import vanilla, { trainVanilla, vanillaFlags } from '../recipes/vanilla.ts'
 
 const benchFlags = {
   ...vanillaFlags,
-  steps: flag(positiveIntFlag, 12000, 'generator steps'),
-  batch: flag(positiveIntFlag, 256, 'examples per batch'),
+  steps: flag(positiveIntFlag, vanilla.runDefaults!.steps!, 'generator steps (the recipe’s default)'),
+  batch: flag(positiveIntFlag, vanilla.runDefaults!.batch!, 'examples per batch (the recipe’s default)'),
   backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
   seeds: flag(stringFlag, '1,2,3', 'comma-separated seeds'),
+  threads: flag(positiveIntFlag, 1, 'wasm threads (one is fastest for layers this small)'),
 }
 
 const anchors = {
@@ -23,7 +25,7 @@ const anchors = {
 
 await runMain(async (argv) => {
   const { values } = getOrThrow(parseFlags(benchFlags, argv))
-  const backend = await useBackendOrThrow(values.backend)
+  const backend = await useBackendOrThrow(values.backend, { wasmThreads: values.threads })
   const seeds = values.seeds.split(',').map(Number)
   console.log(`Q1 ${values.dataset}, vanilla recipe, ${values.steps} steps, backend ${backend.name}, runtime ${'Deno' in globalThis ? 'deno' : 'Bun' in globalThis ? 'bun' : 'node'}`)
   console.log('| seed | modes | high quality | reverse KL | seconds |')

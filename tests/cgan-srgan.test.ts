@@ -93,9 +93,10 @@ describe('the CGAN and SRGAN recipes in process', () => {
     expect(await buildOf(bundled.recipeConfig)).not.toEqual(await buildOf({ ...bundled.recipeConfig, content: 'mse' }))
   })
 
-  it('vanilla: --loss changes the loss the GAN trains with; the default GAN is unchanged', async () => {
+  it('vanilla: --loss changes the loss the GAN trains with; the defaults are the zoo’s MLP GAN, by mixture', async () => {
     const defaults = await setupOf(vanilla, [])
-    expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 }))
+    expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999, packing: 2 }))
+    expect((await setupOf(vanilla, ['--dataset', 'grid'])).gan).toEqual(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 }))
     const choices = [
       ['non-saturating', 'NonSaturating', 0],
       ['minimax', 'Minimax', 0],

@@ -20,7 +20,7 @@ import {
   positiveNumberFlag,
   type GanError,
 } from '../src/index.ts'
-import { loadRecipe, loadRecipeOrThrow } from '../src/node.ts'
+import { loadRecipe, loadRecipeOrThrow, recipeHelp } from '../src/node.ts'
 import { recipeProblems } from '../src/recipe/problems.ts'
 import { builtinRecipes } from '../src/cli/builtins.ts'
 import { runtime } from './support/runtime.ts'
@@ -102,6 +102,7 @@ describe('recipeProblems', () => {
         data: 3,
         evaluate: 'later',
         outputRange: [1, 0],
+        settings: ['fine', 3],
         runDefaults: { steps: 1.5, threads: 0, epochs: 2 },
       },
       'm.ts',
@@ -112,9 +113,24 @@ describe('recipeProblems', () => {
       'm.ts.data',
       'm.ts.evaluate',
       'm.ts.outputRange',
+      'm.ts.settings',
       'm.ts.runDefaults.steps',
       'm.ts.runDefaults.epochs',
     ])
+  })
+})
+
+describe('recipeHelp', () => {
+  it('prints what matters in each built-in recipe’s defaults, one line each, between its options and the run options', async () => {
+    for (const name of ['vanilla', 'dcgan', 'cgan']) {
+      const recipe = await loadRecipeOrThrow(name, { builtins: builtinRecipes })
+      const help = recipeHelp(recipe)
+      const settings = help.indexOf('What matters in the defaults:')
+      expect(settings).toBeGreaterThan(help.indexOf('Options:'))
+      expect(settings).toBeLessThan(help.indexOf('Run options (every recipe):'))
+      for (const line of recipe.settings ?? []) expect(help).toContain(`  - ${line}`)
+      expect((recipe.settings ?? []).length).toBeGreaterThan(0)
+    }
   })
 })
 

@@ -12,7 +12,8 @@
  * - gradients: one per trainable parameter of both networks;
  * - activations: batch × every layer's output size (inner chains included) × `backwardFactor`
  *   (the value kept for the backward pass and its gradient), counting the discriminator twice
- *   (it sees a real and a generated batch) and each frozen network twice (generated and target).
+ *   (it sees a real and a generated batch) and each frozen network twice (generated and target);
+ *   a packed discriminator's layers (`packed(k)`) see batch / k packs.
  *
  * tfjs's own overhead and a backend's scratch space are not counted: the figure is a floor of
  * what training needs, close to it for networks whose parameters dominate.
@@ -23,6 +24,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { Optimizer } from '../dsl/optimizer.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import type { ShapedLayer } from '../layers/kind.ts'
+import { packSizeOf } from '../layers/pack.ts'
 import { checkNetwork } from '../shape/check.ts'
 import type { CompiledGan } from './gan.ts'
 import type { CompiledNetwork } from './network.ts'
@@ -153,7 +155,7 @@ export const estimateMemory = (compiled: CompiledGan, batchSize: number): Memory
     parameterParts(generator, 'generator', { slots: slotsPerParameter(spec.optimizers.generator), copies: averaged ? 2 : 1 }),
     parameterParts(discriminator, 'discriminator', { slots: slotsPerParameter(spec.optimizers.discriminator), copies: 1 }),
     activationParts(checked.generator.layers, batchSize, 1),
-    activationParts(checked.discriminator.layers, batchSize, 2),
+    activationParts(checked.discriminator.layers, Math.ceil(batchSize / packSizeOf(spec.discriminator)), 2),
     ...frozen,
   ].reduce(addParts, noParts)
   const generatorParameters = parameterCount(generator)

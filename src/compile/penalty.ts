@@ -29,12 +29,18 @@ export interface PenaltyInputs {
   readonly fakeLabels?: Tensor
 }
 
-/** Per-sample squared L2 norm of D's input gradient at `x`. */
+/**
+ * Squared L2 norm of D's input gradient at `x`, one per output of D: per sample, or per pack for a
+ * packed discriminator (`packed(k)`), whose input is the pack of k consecutive samples.
+ */
 const squaredGradientNorms = (discriminator: CompiledNetwork, params: Params, x: Tensor, seed: number, labels: Tensor | undefined): Tensor => {
-  const gradient = tf.grad((input: Tensor) =>
-    tf.sum(discriminator.apply(params, input, { training: true, seed, twiceDifferentiable: true }, labels)),
-  )(x)
-  return tf.sum(tf.reshape(tf.square(gradient), [x.shape[0]!, -1]), 1)
+  let outputs = x.shape[0]!
+  const gradient = tf.grad((input: Tensor) => {
+    const scores = discriminator.apply(params, input, { training: true, seed, twiceDifferentiable: true }, labels)
+    outputs = scores.shape[0]!
+    return tf.sum(scores)
+  })(x)
+  return tf.sum(tf.reshape(tf.square(gradient), [outputs, -1]), 1)
 }
 
 /**

@@ -9,6 +9,7 @@ import { nonSaturating, type GanLoss } from './loss.ts'
 import type { Network } from './network.ts'
 import { adam, type Optimizer } from './optimizer.ts'
 import type { Penalty } from './penalty.ts'
+import type { DiffAugment } from './augmentation.ts'
 import { alternating, type Schedule } from './schedule.ts'
 import { isShape } from './describe.ts'
 import { shapeSize } from './shape.ts'
@@ -30,6 +31,8 @@ export interface Gan {
   readonly optimizers: { readonly generator: Optimizer; readonly discriminator: Optimizer }
   /** Added to the discriminator's loss (gradient penalties); none by default. */
   readonly penalties: ReadonlyArray<Penalty>
+  /** Applied to every input of the discriminator in training; absent (not `undefined`) when off. */
+  readonly augmentation?: DiffAugment
 }
 
 /**
@@ -52,6 +55,7 @@ export const gan = (parts: {
   readonly schedule?: Schedule
   readonly optimizers?: { readonly generator?: Optimizer; readonly discriminator?: Optimizer }
   readonly penalties?: ReadonlyArray<Penalty>
+  readonly augmentation?: DiffAugment
 }): Gan => {
   // Accepts anything (a value from JSON, or JavaScript without types): `checkGan` and `compile`
   // report what is wrong, with paths, instead of a TypeError from here.
@@ -71,6 +75,8 @@ export const gan = (parts: {
       discriminator: given.optimizers?.discriminator ?? adam(),
     },
     penalties: given.penalties ?? [],
+    // No key at all without augmentation: such a spec is the same value as before the field existed.
+    ...(given.augmentation === undefined ? {} : { augmentation: given.augmentation }),
   }
 }
 
@@ -143,3 +149,20 @@ export const withOptimizers =
 export const withPenalties =
   (penalties: ReadonlyArray<Penalty>) =>
   (g: Gan): Gan => ({ ...g, penalties })
+
+/**
+ * Adds differentiable augmentation to every input of the discriminator in training (data-last,
+ * for `pipe`); the discriminator's input must be an image, `[h, w, c]`.
+ *
+ * @example
+ * import { pipe } from 'fp-ts/lib/function.js'
+ * import { gan, withAugmentation, diffAugment, sequential, dense, reshape, flatten } from 'ganfp'
+ * const g = pipe(gan({ generator: sequential([4], [dense(16), reshape([4, 4, 1])]), discriminator: sequential([4, 4, 1], [flatten, dense(1)]) }), withAugmentation(diffAugment()))
+ * g.augmentation?.cutout // 0.5
+ *
+ * @since 0.3.0
+ * @category combinators
+ */
+export const withAugmentation =
+  (augmentation: DiffAugment) =>
+  (g: Gan): Gan => ({ ...g, augmentation })

@@ -40,6 +40,23 @@ export interface InstanceNoise {
 }
 
 /**
+ * The mode-seeking term of MSGAN (Mao et al., "Mode seeking generative adversarial networks for
+ * diverse image synthesis", 2019): the generator pairs example i of its batch with example
+ * i + N/2 (same class, for a conditional generator), measures
+ * L_ms = mean|G(z₁) − G(z₂)| / mean|z₁ − z₂| and adds `weight`/(L_ms + 1e-5) to its loss, so
+ * that distinct latents must give distinct outputs: a cure for mode collapse within a class.
+ * Adversarial phases only; the batch size must be even. `weight` 0 keeps the pairing and reports
+ * L_ms without training on it.
+ *
+ * @since 0.3.0
+ * @category model
+ */
+export interface ModeSeeking {
+  readonly _tag: 'ModeSeeking'
+  readonly weight: number
+}
+
+/**
  * Each adversarial step runs `discriminatorStepsPerGeneratorStep` discriminator updates (each on
  * a fresh real batch; WGAN's n_critic) followed by one generator update. With
  * `generatorAverageDecay` set, the trainer also keeps an exponential moving average of the
@@ -58,6 +75,8 @@ export interface Schedule {
   /** In order; the default is one open-ended adversarial phase. */
   readonly phases: ReadonlyArray<Phase>
   readonly instanceNoise: InstanceNoise | undefined
+  /** The generator's mode-seeking term; the key is absent (not `undefined`) without one. */
+  readonly modeSeeking?: ModeSeeking
 }
 
 /**
@@ -100,6 +119,21 @@ export const adversarial = (
 })
 
 /**
+ * MSGAN's mode-seeking term, `weight` λ defaulting to 1 (the paper's for conditional generation).
+ *
+ * @example
+ * import { alternating, modeSeeking } from 'ganfp'
+ * modeSeeking().weight // 1
+ * alternating({ modeSeeking: modeSeeking({ weight: 0.5 }) }).modeSeeking?.weight // 0.5
+ * @since 0.3.0
+ * @category constructors
+ */
+export const modeSeeking = (options: { readonly weight?: number } = {}): ModeSeeking => ({
+  _tag: 'ModeSeeking',
+  weight: optionsOf(options).weight ?? 1,
+})
+
+/**
  * @example
  * import { alternating, pretrain, adversarial, mse } from 'ganfp'
  * alternating({ discriminatorStepsPerGeneratorStep: 5 }).discriminatorStepsPerGeneratorStep // 5
@@ -114,6 +148,7 @@ export const alternating = (
     readonly generatorAverageDecay?: number
     readonly phases?: ReadonlyArray<Phase>
     readonly instanceNoise?: InstanceNoise
+    readonly modeSeeking?: ModeSeeking
   } = {},
 ): Schedule => ({
   _tag: 'Alternating',
@@ -121,7 +156,23 @@ export const alternating = (
   generatorAverageDecay: optionsOf(options).generatorAverageDecay,
   phases: optionsOf(options).phases ?? [adversarial()],
   instanceNoise: optionsOf(options).instanceNoise,
+  // Without the term the key stays out: the schedule is the value it was before the term existed.
+  ...(optionsOf(options).modeSeeking === undefined ? {} : { modeSeeking: optionsOf(options).modeSeeking }),
 })
+
+/**
+ * The mode-seeking term that generator step `step` (1-based) trains with: the schedule's, in an
+ * adversarial phase; none in pretraining or without one.
+ *
+ * @example
+ * import { alternating, modeSeeking, modeSeekingAt } from 'ganfp'
+ * modeSeekingAt(alternating({ modeSeeking: modeSeeking() }), 1)?.weight // 1
+ * modeSeekingAt(alternating(), 1) // undefined
+ * @since 0.3.0
+ * @category destructors
+ */
+export const modeSeekingAt = (schedule: Schedule, step: number): ModeSeeking | undefined =>
+  schedule.modeSeeking === undefined || phaseAt(schedule, step).phase._tag !== 'Adversarial' ? undefined : schedule.modeSeeking
 
 /**
  * The phase that generator step `step` (1-based) belongs to, and its index; past the last

@@ -16,19 +16,26 @@ export interface Flag<A> {
   readonly codec: t.Decoder<string, A>
   readonly defaultValue: A
   readonly description: string
+  /**
+   * For an option a recipe gained later: the value that runs made before it existed behaved as,
+   * which `ganfp resume` gives them instead of today's default.
+   */
+  readonly before?: A
 }
 
 /**
  * @example
  * import { flag, positiveIntFlag } from 'ganfp'
  * flag(positiveIntFlag, 100, 'steps').defaultValue // 100
+ * flag(positiveIntFlag, 2, 'pack size', { before: 1 }).before // 1: what older runs resume with
  * @since 0.1.0
  * @category constructors
  */
-export const flag = <A>(codec: t.Decoder<string, A>, defaultValue: A, description: string): Flag<A> => ({
+export const flag = <A>(codec: t.Decoder<string, A>, defaultValue: A, description: string, options: { readonly before?: A } = {}): Flag<A> => ({
   codec,
   defaultValue,
   description,
+  ...(options.before === undefined ? {} : { before: options.before }),
 })
 
 const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Type<A, string, string> =>
@@ -118,6 +125,48 @@ export const unitIntervalFlag: t.Type<number, string, string> = fromString('a nu
  * @category codecs
  */
 export const stringFlag: t.Type<string, string, string> = fromString('a non-empty string', (s) => (s === '' ? undefined : s))
+
+/**
+ * A positive integer, or `auto` for a value the recipe picks from its other options (the vanilla
+ * recipe's width by mixture).
+ *
+ * @example
+ * import { positiveIntOrAutoFlag } from 'ganfp'
+ * positiveIntOrAutoFlag.decode('auto') // { _tag: 'Right', right: 'auto' }
+ * positiveIntOrAutoFlag.decode('128') // { _tag: 'Right', right: 128 }
+ * @since 0.3.0
+ * @category codecs
+ */
+export const positiveIntOrAutoFlag: t.Type<number | 'auto', string, string> = fromString<number | 'auto'>('a positive integer or auto', (s) =>
+  s === 'auto' ? 'auto' : /^\d+$/.test(s) && Number(s) > 0 ? exactInteger(s) : undefined,
+)
+
+/**
+ * A list of seeds (non-negative integers) as ranges and single values: `1-10`, `1,2,5`, `1-3,7`;
+ * in the order written, no seed twice, at most 10,000.
+ *
+ * @example
+ * import { seedListFlag } from 'ganfp'
+ * seedListFlag.decode('1-3,7') // { _tag: 'Right', right: [1, 2, 3, 7] }
+ * @since 0.3.0
+ * @category codecs
+ */
+export const seedListFlag: t.Type<ReadonlyArray<number>, string, string> = new t.Type<ReadonlyArray<number>, string, string>(
+  'seeds such as 1-10 or 1,2,5',
+  (u): u is ReadonlyArray<number> => Array.isArray(u) && u.every((n) => Number.isSafeInteger(n) && n >= 0),
+  (s, context) => {
+    const seeds: Array<number> = []
+    for (const part of s.split(',')) {
+      const range = /^(\d+)(?:-(\d+))?$/.exec(part.trim())
+      const from = range === null ? undefined : exactInteger(range[1]!)
+      const to = range === null ? undefined : range[2] === undefined ? from : exactInteger(range[2])
+      if (from === undefined || to === undefined || to < from || seeds.length + (to - from + 1) > 10000) return t.failure(s, context, 'seeds such as 1-10 or 1,2,5')
+      for (let seed = from; seed <= to; seed++) seeds.push(seed)
+    }
+    return new Set(seeds).size === seeds.length ? t.success(seeds) : t.failure(s, context, 'seeds such as 1-10 or 1,2,5, none twice')
+  },
+  (seeds) => seeds.join(','),
+)
 
 /**
  * @example

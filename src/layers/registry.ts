@@ -7,6 +7,7 @@
  */
 import { avgPoolKind, type AvgPool } from './avg-pool.ts'
 import { batchNormKind, type BatchNorm } from './batch-norm.ts'
+import { conditionalBatchNormKind, type ConditionalBatchNorm } from './conditional-batch-norm.ts'
 import { concatKind, type Concat } from './concat.ts'
 import { conv2dTransposeKind, type Conv2dTranspose } from './conv2d-transpose.ts'
 import { conv2dKind, type Conv2d } from './conv2d.ts'
@@ -18,6 +19,7 @@ import type { KindOf, LayerKind } from './kind.ts'
 import { leakyReluKind, type LeakyRelu } from './leaky-relu.ts'
 import { minibatchStddevKind, type MinibatchStddev } from './minibatch-stddev.ts'
 import { oneHotKind, type OneHot } from './one-hot.ts'
+import { packKind, type Pack } from './pack.ts'
 import { pixelShuffleKind, type PixelShuffle } from './pixel-shuffle.ts'
 import { preluKind, type Prelu } from './prelu.ts'
 import { projectionKind, type Projection } from './projection.ts'
@@ -42,8 +44,10 @@ export type Layer =
   | Tanh
   | Sigmoid
   | BatchNorm
+  | ConditionalBatchNorm
   | Dropout
   | MinibatchStddev
+  | Pack
   | Reshape
   | Flatten
   | Conv2d
@@ -84,8 +88,10 @@ export const layerKinds: LayerKinds = {
   Tanh: tanhKind,
   Sigmoid: sigmoidKind,
   BatchNorm: batchNormKind,
+  ConditionalBatchNorm: conditionalBatchNormKind,
   Dropout: dropoutKind,
   MinibatchStddev: minibatchStddevKind,
+  Pack: packKind,
   Reshape: reshapeKind,
   Flatten: flattenKind,
   Conv2d: conv2dKind,

@@ -96,6 +96,8 @@ export interface Recipe<F extends Flags = any> {
   /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
   readonly config: ConfigCodec<F>
   readonly runDefaults?: RunDefaults
+  /** What matters in its defaults and why, one line each: `--help` prints them under the options. */
+  readonly settings?: ReadonlyArray<string>
   /** The GAN for a configuration; errors with paths (or a thrown `GanException`) if it cannot be. */
   build(config: FlagValues<F>): RecipeResult<Gan>
   /** The training data for a configuration. */

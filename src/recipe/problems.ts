@@ -50,6 +50,9 @@ export const recipeProblems = (value: unknown, where: string): ReadonlyArray<Gan
   const range = r['outputRange']
   if (range !== undefined && !(Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] < range[1]))
     problems.push(invalidConfig(`${where}.outputRange`, '[low, high] with low < high', JSON.stringify(range)))
+  const settings = r['settings']
+  if (settings !== undefined && !(Array.isArray(settings) && settings.every((line) => typeof line === 'string')))
+    problems.push(invalidConfig(`${where}.settings`, 'a list of strings (one line each), or nothing', describeFound(settings)))
   const defaults = r['runDefaults']
   if (defaults !== undefined) {
     if (typeof defaults !== 'object' || defaults === null) problems.push(invalidConfig(`${where}.runDefaults`, 'an object', describeFound(defaults)))

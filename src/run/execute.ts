@@ -23,12 +23,20 @@ import {
   type Alarm,
   type HealthState,
 } from '../train/health.ts'
+import { classSpread, observeClassSpread } from '../train/class-collapse.ts'
+import { requestedLabels } from '../train/labels.ts'
 import { memoryLine } from '../train/memory-budget.ts'
 import { snapshotTensorGroups, type TrainerSnapshot } from '../train/snapshot.ts'
 import type { StepReport, Trainer } from '../train/trainer.ts'
 import type { RunConfig } from './options.ts'
 import { generatorInputsOrThrow, gridSampleCount, type RecipeSetup } from './prepare.ts'
 import { resumableConfig, type RunRecord } from './record.ts'
+
+/** How varied the data's classes are inside (see `classSpread`), from a grid-sized batch drawn with `seed`. */
+const realClassSpreadRatio = async (setup: RecipeSetup, seed: number): Promise<number> => {
+  const first = await setup.dataset.batches({ batchSize: gridSampleCount, seed })[Symbol.asyncIterator]().next()
+  return first.done === true || first.value.labels === undefined ? 0 : classSpread(first.value.values, first.value.labels).ratio
+}
 
 /**
  * What a run tells whoever watches it (the CLI draws a progress bar from these).
@@ -129,12 +137,18 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
     alarms.push(alarm)
     events.alarm?.(alarm)
   }
+  const classes = trainer.compiled.generator.labelClasses
+  const realClassRatio = classes === undefined ? undefined : await realClassSpreadRatio(setup, run.seed)
   const writeGrid = async (step: number): Promise<ReadonlyArray<Alarm>> => {
     const samples = await trainer.generateOrThrow(fixedLatents)
     if (setup.render !== undefined) getOrThrow(directory.writeGrid(step, setup.render(samples, 64)))
     const observed = observeSpread(health, sampleSpread(samples, 64), step, defaultHealthThresholds)
     health = observed.state
-    return observed.alarms
+    if (classes === undefined) return observed.alarms
+    // The grid draws the classes in turn (no labels given): 0, 1, …, k − 1, 0, …
+    const byClass = observeClassSpread(health, classSpread(samples, requestedLabels(undefined, 64, classes)), realClassRatio!, step)
+    health = byClass.state
+    return [...observed.alarms, ...byClass.alarms]
   }
   const plot = (force: boolean): void => {
     // The plot is rewritten at most every 2 s: cheap next to a step, not next to a thousand.

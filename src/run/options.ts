@@ -106,7 +106,8 @@ export const recipeHelp = (recipe: Recipe, command = `ganfp train ${recipe.name}
   const options = recipe.config.options
   const lines = flagsHelp(command, recipe.description, { ...options, ...run }).split('\n')
   const firstRun = 3 + Object.keys(options).length
-  return [...lines.slice(0, firstRun), '', 'Run options (every recipe):', ...lines.slice(firstRun)].join('\n')
+  const settings = recipe.settings === undefined || recipe.settings.length === 0 ? [] : ['', 'What matters in the defaults:', ...recipe.settings.map((line) => `  - ${line}`)]
+  return [...lines.slice(0, firstRun), ...settings, '', 'Run options (every recipe):', ...lines.slice(firstRun)].join('\n')
 }
 
 /**

@@ -23,7 +23,7 @@ export const RunRecordCodec = t.type({
     peakSpread: t.number,
     gradientNormAverage: t.type({ generator: t.number, discriminator: t.number }),
     averagedSteps: t.type({ generator: NonNegativeInt, discriminator: NonNegativeInt }),
-    active: t.readonlyArray(t.keyof({ NonFinite: null, DiscriminatorWon: null, Collapse: null, ExplodingGradients: null })),
+    active: t.readonlyArray(t.keyof({ NonFinite: null, DiscriminatorWon: null, Collapse: null, ClassCollapse: null, ExplodingGradients: null })),
   }),
 })
 

@@ -21,7 +21,8 @@ import { createTrainer, type Trainer } from '../train/trainer.ts'
 import { libraryVersion } from '../version.ts'
 import { execute, selectBackend, type RunEvents, type RunSummary } from './execute.ts'
 import { recipeModuleReference } from './module-reference.ts'
-import { parseRecipeArgs, type RunConfig } from './options.ts'
+import { parseRecipeArgs, runFlags, type RunConfig } from './options.ts'
+import type { Flags } from '../io/flags.ts'
 import { generatorInputs, gridSampleCount, prepareRecipe, type RecipeSetup } from './prepare.ts'
 import { chooseCheckpoint, verifyCheckpoint } from './resume-checkpoint.ts'
 
@@ -142,6 +143,31 @@ export const startRunOrThrow = async (
 ): Promise<RunSummary | 'help'> => getOrThrow(await startRun(recipe, module, argv, events, signal))
 
 /**
+ * A run keeps the configuration it was made with, whatever the recipe's defaults are today: the
+ * values its manifest recorded (each decoded again by its option; one that no longer decodes
+ * falls back to the command line's), and for an option the recipe gained since, its value from
+ * before (`Flag.before`) when the option says one.
+ */
+const keptConfig = (
+  recipe: Recipe,
+  parsed: { readonly recipeConfig: Record<string, unknown>; readonly run: RunConfig },
+  recorded: Readonly<Record<string, unknown>>,
+): { readonly recipeConfig: Record<string, unknown>; readonly run: RunConfig } => {
+  const options = { ...(recipe.config.options as Flags), ...(runFlags(recipe) as Flags) }
+  const kept = (values: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(values).map(([key, value]) => {
+        const option = options[key]
+        if (option === undefined) return [key, value]
+        if (!Object.hasOwn(recorded, key)) return [key, option.before !== undefined ? option.before : value]
+        const again = option.codec.decode(Array.isArray(recorded[key]) ? (recorded[key] as Array<unknown>).join(',') : String(recorded[key]))
+        return [key, E.isRight(again) ? again.right : value]
+      }),
+    )
+  return { recipeConfig: kept(parsed.recipeConfig), run: kept(parsed.run as unknown as Record<string, unknown>) as unknown as RunConfig }
+}
+
+/**
  * A run directory opened to continue: its recipe rebuilt from the manifest's arguments, the newest
  * checkpoint read and checked against the directory, the backend selected, and a trainer restored
  * from the checkpoint (the caller disposes it). `steps` overrides the step count in all;
@@ -176,8 +202,9 @@ export const restoreRun = async (
   if (E.isLeft(recipe)) return recipe
   const parsed = parseRecipeArgs(recipe.right, manifest.argv)
   if (E.isLeft(parsed)) return parsed
-  const run: RunConfig = { ...parsed.right.run, out: path, ...runOverrides }
-  const prepared = await prepareRecipe(recipe.right, parsed.right.recipeConfig, run.batch)
+  const kept = keptConfig(recipe.right, parsed.right, manifest.config)
+  const run: RunConfig = { ...kept.run, out: path, ...runOverrides }
+  const prepared = await prepareRecipe(recipe.right, kept.recipeConfig, run.batch)
   if (E.isLeft(prepared)) return prepared
   const { setup, compiled } = prepared.right
   const chosen = chooseCheckpoint(path, checkpoints, from, (checkpointPath) => verifyCheckpoint(checkpointPath, compiled, manifest))

@@ -18,6 +18,9 @@ import { needsPairs, type ContentLoss, type Perceptual } from '../dsl/content.ts
 import { describeValue, formatShape, isFiniteNumber, isPositiveInt, isShape } from '../dsl/describe.ts'
 import { sameShape } from '../dsl/shape.ts'
 import { inferChain, type ShapedLayer } from './infer.ts'
+import { misplacedPacks } from '../layers/pack.ts'
+import { checkAugmentation } from './augmentation.ts'
+import { modeSeekingProblems } from './mode-seeking-check.ts'
 
 export type { ShapedLayer } from './infer.ts'
 
@@ -56,7 +59,8 @@ interface NetworkInference {
   readonly output: { readonly shape: Shape; readonly path: string } | undefined
 }
 
-const inferNetwork = (network: Network, path: string): NetworkInference => {
+/** `packFirstAllowed`: whether a first-layer `pack` may stand (a discriminator's, not a generator's). */
+const inferNetwork = (network: Network, path: string, packFirstAllowed = true): NetworkInference => {
   // A network whose layers are not a list (hand-written JSON): name the layers, not the network.
   if (typeof network === 'object' && network !== null && network._tag === 'Network' && !Array.isArray(network.layers))
     return { errors: [invalidConfig(`${path}.layers`, 'a list of layers', describeValue(network.layers))], checked: undefined, output: undefined }
@@ -79,7 +83,7 @@ const inferNetwork = (network: Network, path: string): NetworkInference => {
   const chain = inferChain(network.layers, inputOk ? network.inputShape : undefined, `${path}.layers`, `${path}.inputShape`, {
     ...(labelClasses === undefined ? {} : { labelClasses }),
   })
-  errors.push(...chain.errors)
+  errors.push(...chain.errors, ...misplacedPacks(network, path, packFirstAllowed))
   const layers = chain.layers
   const shape = chain.output?.shape
   const outputPath = chain.output?.path ?? `${path}.inputShape`
@@ -236,7 +240,7 @@ const checkSchedule = (schedule: Schedule, gan: Gan): ReadonlyArray<GanError> =>
   const decay = schedule.generatorAverageDecay
   if (decay !== undefined && !(isFiniteNumber(decay) && decay >= 0 && decay < 1))
     errors.push(invalidConfig('schedule.generatorAverageDecay', 'a number in [0, 1) or undefined', describeValue(decay)))
-  return errors
+  return [...errors, ...modeSeekingProblems(schedule.modeSeeking, gan.latent)]
 }
 
 const unitIntervalOpen = (value: unknown): boolean => isFiniteNumber(value) && value >= 0 && value < 1
@@ -373,7 +377,7 @@ const checkContracts = (gan: Gan, generator: NetworkInference, discriminator: Ne
 export const checkGan = (gan: Gan): E.Either<ReadonlyArray<GanError>, CheckedGan> => {
   if (typeof gan !== 'object' || gan === null || gan._tag !== 'Gan')
     return E.left([invalidConfig('gan', 'a GAN value (made by gan({ generator, discriminator, ... }))', describeValue(gan))])
-  const generator = inferNetwork(gan.generator, 'generator')
+  const generator = inferNetwork(gan.generator, 'generator', false)
   const discriminator = inferNetwork(gan.discriminator, 'discriminator')
   const errors = [
     ...generator.errors,
@@ -385,6 +389,7 @@ export const checkGan = (gan: Gan): E.Either<ReadonlyArray<GanError>, CheckedGan
     ...checkOptimizer(gan.optimizers?.generator, 'optimizers.generator'),
     ...checkOptimizer(gan.optimizers?.discriminator, 'optimizers.discriminator'),
     ...checkPenalties(gan.penalties),
+    ...checkAugmentation(gan.augmentation, gan.discriminator?.inputShape),
   ]
   return errors.length === 0 && generator.checked !== undefined && discriminator.checked !== undefined
     ? E.right({ gan, generator: generator.checked, discriminator: discriminator.checked })

@@ -11,11 +11,26 @@ import type { Batch, Dataset } from '../data/dataset.ts'
 import { sameShape, shapeSize } from '../dsl/shape.ts'
 import { describeValue, formatShape, isPositiveInt } from '../dsl/describe.ts'
 import type { TrainerOptions } from './trainer-types.ts'
+import { packSizeOf } from '../layers/pack.ts'
 
 const checkOptions = (options: TrainerOptions): ReadonlyArray<GanError> => [
   ...(isPositiveInt(options.batchSize) ? [] : [invalidConfig('batchSize', 'a positive integer', describeValue(options.batchSize))]),
   ...(Number.isInteger(options.seed) ? [] : [invalidConfig('seed', 'an integer', describeValue(options.seed))]),
 ]
+
+/** The mode-seeking term pairs example i with example i + N/2: N must be even. */
+const checkModeSeekingBatch = (compiled: CompiledGan, options: TrainerOptions): ReadonlyArray<GanError> =>
+  compiled.spec.schedule.modeSeeking === undefined || !isPositiveInt(options.batchSize) || options.batchSize % 2 === 0
+    ? []
+    : [invalidConfig('batchSize', 'an even number (schedule.modeSeeking pairs example i with example i + batchSize/2)', String(options.batchSize))]
+
+/** A packed discriminator (`packed(k)`) judges the batch k examples at a time: k must divide it. */
+const checkPackedBatch = (compiled: CompiledGan, options: TrainerOptions): ReadonlyArray<GanError> => {
+  const packSize = packSizeOf(compiled.spec.discriminator)
+  return !isPositiveInt(options.batchSize) || options.batchSize % packSize === 0
+    ? []
+    : [invalidConfig('batchSize', `a multiple of ${packSize} (the discriminator judges packs of ${packSize}: discriminator.layers[0] is pack(${packSize}))`, String(options.batchSize))]
+}
 
 const checkDatasetShape = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<GanError> => {
   const expected = compiled.discriminator.inputShape
@@ -72,7 +87,8 @@ const checkLabels = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<Gan
 
 /**
  * Every problem with the options and with how `dataset` fits `compiled`: batch size and seed,
- * example shape, pairs and labels, in that order.
+ * an even batch for mode seeking, a batch a packed discriminator's packs divide, example shape,
+ * pairs and labels, in that order.
  *
  * @example
  * checkTrainerInputs(compiled, ring(), { seed: 1, batchSize: 0 })[0]!.path // 'batchSize'
@@ -81,6 +97,8 @@ const checkLabels = (compiled: CompiledGan, dataset: Dataset): ReadonlyArray<Gan
  */
 export const checkTrainerInputs = (compiled: CompiledGan, dataset: Dataset, options: TrainerOptions): ReadonlyArray<GanError> => [
   ...checkOptions(options),
+  ...checkModeSeekingBatch(compiled, options),
+  ...checkPackedBatch(compiled, options),
   ...checkDatasetShape(compiled, dataset),
   ...checkPairs(compiled, dataset),
   ...checkLabels(compiled, dataset),

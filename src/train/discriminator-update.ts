@@ -4,10 +4,12 @@
  *
  * @since 0.1.0
  */
+import { augment } from '../compile/augmentation.ts'
 import { discriminatorLoss } from '../compile/loss.ts'
 import { penaltyValue } from '../compile/penalty.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch } from '../data/dataset.ts'
+import type { DiffAugment } from '../dsl/augmentation.ts'
 import type { TrainerState } from './state.ts'
 import { asScore, generatorInput, generatorLabels, sampledLabels, withInstanceNoise } from './step-inputs.ts'
 import { disposeReplaced, gradientUpdate, type Player } from './update.ts'
@@ -36,8 +38,15 @@ export const discriminatorUpdate = (state: TrainerState, real: Batch, noiseStd: 
   // Drawn only when a penalty is due, so runs without penalties keep their random streams.
   const penaltySeed = due.length > 0 ? noiseRng.nextUint32() : 0
   const epsilon = due.some((penalty) => penalty._tag === 'GradientPenalty') ? tf.tensor1d(noiseRng.uniforms(batchSize)) : tf.zeros([0])
-  const realBatch = withInstanceNoise(state, tf.tensor(real.values, [...real.shape]), noiseStd)
-  const fake = withInstanceNoise(state, tf.tidy(() => G.apply(state.gen.params, z, { training: true, seed: seeds[0]! }, fakeLabels)), noiseStd)
+  // Drawn only when augmentation is on, so runs without it keep their random streams.
+  const augmentationSeeds = spec.augmentation === undefined ? [] : [noiseRng.nextUint32(), noiseRng.nextUint32()]
+  // Penalties are taken at the augmented examples, D's own inputs (not through the augmentation to the raw data).
+  const realBatch = augmented(spec.augmentation, withInstanceNoise(state, tf.tensor(real.values, [...real.shape]), noiseStd), augmentationSeeds[0])
+  const fake = augmented(
+    spec.augmentation,
+    withInstanceNoise(state, tf.tidy(() => G.apply(state.gen.params, z, { training: true, seed: seeds[0]! }, fakeLabels)), noiseStd),
+    augmentationSeeds[1],
+  )
   z.dispose()
   const { player, report } = gradientUpdate(state.disc, D.trainablePaths, spec.optimizers.discriminator, (params) => {
     // Neither the data nor the (constant) fakes need an input gradient.
@@ -61,6 +70,14 @@ export const discriminatorUpdate = (state: TrainerState, real: Batch, noiseStd: 
   disposeReplaced(state.disc, clipped)
   state.disc = clipped
   return report
+}
+
+/** x augmented with draws from `seed` (x itself without augmentation); x is consumed. */
+const augmented = (augmentation: DiffAugment | undefined, x: Tensor, seed: number | undefined): Tensor => {
+  if (augmentation === undefined) return x
+  const out = tf.tidy(() => augment(augmentation, x, seed!))
+  if (out !== x) x.dispose()
+  return out
 }
 
 /** WGAN's weight clipping, after every critic update: trainable parameters into [−c, c]. */

@@ -5,8 +5,10 @@
  *
  * @since 0.1.0
  */
+import { augment } from '../compile/augmentation.ts'
 import { generatorLoss } from '../compile/loss.ts'
 import { contentLossValue } from '../compile/content.ts'
+import { batchHalves, modeSeekingLoss, modeSeekingRatio } from '../compile/mode-seeking.ts'
 import { disposeParams, mapParams } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch } from '../data/dataset.ts'
@@ -17,12 +19,12 @@ import { generatorInput, generatorLabels, sampledLabels } from './step-inputs.ts
 import { disposeReplaced, gradientUpdate } from './update.ts'
 
 /**
- * One generator update in `phase`; reports [loss, gradient norm, content loss]. `real` is the
- * step's last real batch: the content loss's targets (paired data) or real features. Replaces
- * `state.gen`.
+ * One generator update in `phase`; reports [loss, gradient norm, content loss, mode-seeking
+ * ratio L_ms (0 without the term)]. `real` is the step's last real batch: the content loss's
+ * targets (paired data) or real features. Replaces `state.gen`.
  *
  * @example
- * const report = generatorUpdate(state, phaseAt(spec.schedule, 1).phase, batch, 0) // a tensor of 3
+ * const report = generatorUpdate(state, phaseAt(spec.schedule, 1).phase, batch, 0) // a tensor of 4
  * @since 0.1.0
  * @category combinators
  */
@@ -30,7 +32,9 @@ export const generatorUpdate = (state: TrainerState, phase: Phase, real: Batch |
   const { spec, generator: G, discriminator: D } = state.compiled
   const { noiseRng, batchSize, batchShape } = state
   const z = generatorInput(state, real)
-  const fakeLabels = generatorLabels(state, real)
+  // Mode seeking pairs example i with i + N/2, of the same class (adversarial phases only).
+  const modeSeeking = phase._tag === 'Adversarial' ? spec.schedule.modeSeeking : undefined
+  const fakeLabels = generatorLabels(state, real, modeSeeking !== undefined)
   const fakeLabelsForD = D.labelClasses === undefined ? undefined : (fakeLabels ?? sampledLabels(state))
   const realLabels = D.labelClasses === undefined || real === undefined ? undefined : tf.tensor1d(real.labels!, 'int32')
   const seeds = [noiseRng.nextUint32(), noiseRng.nextUint32()]
@@ -39,6 +43,10 @@ export const generatorUpdate = (state: TrainerState, phase: Phase, real: Batch |
   const adversarialWeight = phase._tag === 'Pretrain' ? 0 : phase.adversarialWeight
   const noise = noiseStd === 0 ? undefined : tf.tensor(noiseRng.normals(batchSize * shapeSize(D.inputShape), 0, noiseStd), [...batchShape])
   const target = content === undefined ? undefined : tf.tensor(real!.values, [...batchShape])
+  // Drawn only when augmentation is on, so runs without it keep their random streams.
+  const augmentationSeed = spec.augmentation === undefined ? undefined : noiseRng.nextUint32()
+  // Inside the gradient pass: G's gradient flows through the augmentation.
+  const augmented = (x: Tensor): Tensor => (spec.augmentation === undefined ? x : augment(spec.augmentation, x, augmentationSeed!))
   const { player, report } = gradientUpdate(state.gen, G.trainablePaths, spec.optimizers.generator, (params) => {
     const generated = G.forward(params, z, { training: true, seed: seeds[0]!, inputGradient: false }, fakeLabels)
     // The discriminator's own batch-norm statistics are updated in its own step only, and its
@@ -51,7 +59,7 @@ export const generatorUpdate = (state: TrainerState, phase: Phase, real: Batch |
               spec.loss,
               D.apply(
                 state.disc.params,
-                noise === undefined ? generated.output : tf.add(generated.output, noise),
+                augmented(noise === undefined ? generated.output : tf.add(generated.output, noise)),
                 { training: true, seed: seeds[1]!, paramGradients: false },
                 fakeLabelsForD,
               ),
@@ -70,10 +78,12 @@ export const generatorUpdate = (state: TrainerState, phase: Phase, real: Batch |
               return network.features(params, mapped, { training: false, paramGradients: false, inputGradient: !asConstant }, loss.layer)
             },
           })
+    const gameAndContent = content === undefined ? adversarial : tf.add(adversarial, tf.mul(contentValue, contentWeight))
+    const ratio = modeSeeking === undefined ? undefined : modeSeekingRatio(batchHalves(generated.output), batchHalves(z))
     return {
-      loss: content === undefined ? adversarial : tf.add(adversarial, tf.mul(contentValue, contentWeight)),
+      loss: ratio === undefined ? gameAndContent : tf.add(gameAndContent, modeSeekingLoss(ratio, modeSeeking!.weight)),
       stateUpdates: generated.stateUpdates,
-      metrics: tf.reshape(contentValue, [1]),
+      metrics: tf.concat([tf.reshape(contentValue, [1]), tf.reshape(ratio ?? tf.scalar(0), [1])]),
     }
   })
   for (const t of [z, noise, target, fakeLabels, fakeLabelsForD, realLabels]) t?.dispose()

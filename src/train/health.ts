@@ -8,6 +8,8 @@
  *   and 0, the log losses and least squares; Wasserstein and hinge critics have no such target.)
  * - `Collapse`: the spread of the generator's samples from one fixed latent batch falls far below
  *   the largest it has reached: the generator maps many latents to few outputs.
+ * - `ClassCollapse` (conditional generators, see class-collapse.ts): the samples of each class
+ *   crowd together although the batch as a whole is varied: one image per class.
  * - `ExplodingGradients`: a network's gradient norm jumps far above its running average.
  *
  * The monitor is a pure state machine over numbers, with no tensors: its state is JSON that a
@@ -25,7 +27,7 @@ import type { StepReport } from './trainer.ts'
  * @since 0.1.0
  * @category model
  */
-export type AlarmKind = 'NonFinite' | 'DiscriminatorWon' | 'Collapse' | 'ExplodingGradients'
+export type AlarmKind = 'NonFinite' | 'DiscriminatorWon' | 'Collapse' | 'ClassCollapse' | 'ExplodingGradients'
 
 /**
  * One alarm raised by the health monitor at `step`, with a message for the log.
@@ -54,6 +56,8 @@ export interface HealthThresholds {
   readonly wonSteps: number
   /** Sample spread below this fraction of its peak is a collapse. */
   readonly collapseFraction: number
+  /** A within-class spread ratio below this fraction of the real data's is an intra-class collapse. */
+  readonly classCollapseFraction: number
   /** A gradient norm above this multiple of its running average is an explosion. */
   readonly explosionFactor: number
   /** Steps of running average before explosions are judged. */
@@ -62,7 +66,8 @@ export interface HealthThresholds {
 
 /**
  * The thresholds runs use: the discriminator has won after 200 straight steps with D(x) above 0.99
- * and D(G(z)) below 0.01; a collapse is a sample spread under 0.2 of its peak; an explosion is a
+ * and D(G(z)) below 0.01; a collapse is a sample spread under 0.2 of its peak (within a class,
+ * relative to the whole batch, under half what real data shows); an explosion is a
  * gradient norm 50 times its running average (judged after 50 steps).
  *
  * @example
@@ -76,6 +81,7 @@ export const defaultHealthThresholds: HealthThresholds = {
   wonScore: 0.99,
   wonSteps: 200,
   collapseFraction: 0.2,
+  classCollapseFraction: 0.5,
   explosionFactor: 50,
   explosionWarmUp: 50,
 }
@@ -115,8 +121,17 @@ export const initialHealthState: HealthState = {
 
 const targetsOneAndZero = (loss: GanLoss): boolean => loss._tag !== 'Wasserstein' && loss._tag !== 'Hinge'
 
-/** Raises `kind` when `on` and it is not already active; clears it when not `on`. */
-const latch = (
+/**
+ * Raises `kind` when `on` and it is not already active; clears it when not `on`: each alarm is
+ * raised once per episode.
+ *
+ * @example
+ * import { initialHealthState, latchAlarm } from 'ganfp'
+ * latchAlarm(initialHealthState, 'Collapse', true, () => ({ kind: 'Collapse', step: 1, message: '', fatal: false })).raised.length // 1
+ * @since 0.3.0
+ * @category combinators
+ */
+export const latchAlarm = (
   state: HealthState,
   kind: AlarmKind,
   on: boolean,
@@ -169,7 +184,7 @@ export const observeStep = (
   const won =
     discriminatorRan && targetsOneAndZero(loss) && report.realScore > thresholds.wonScore && report.fakeScore < 1 - thresholds.wonScore
   const wonStreak = won ? state.wonStreak + 1 : 0
-  const wonLatch = latch(state, 'DiscriminatorWon', wonStreak >= thresholds.wonSteps, () => ({
+  const wonLatch = latchAlarm(state, 'DiscriminatorWon', wonStreak >= thresholds.wonSteps, () => ({
     kind: 'DiscriminatorWon',
     step: report.step,
     message: `the discriminator has won for ${wonStreak} steps (D(x) ${report.realScore.toFixed(3)}, D(G(z)) ${report.fakeScore.toFixed(3)}): the generator's gradient has vanished`,
@@ -185,7 +200,7 @@ export const observeStep = (
       (net === 'generator' || discriminatorRan) &&
       report[net === 'generator' ? 'generatorGradientNorm' : 'discriminatorGradientNorm'] > thresholds.explosionFactor * averages[net],
   )
-  const explosionLatch = latch({ ...state, active: wonLatch.active }, 'ExplodingGradients', exploded.length > 0, () => ({
+  const explosionLatch = latchAlarm({ ...state, active: wonLatch.active }, 'ExplodingGradients', exploded.length > 0, () => ({
     kind: 'ExplodingGradients',
     step: report.step,
     message: exploded
@@ -260,7 +275,7 @@ export const observeSpread = (
 ): { readonly state: HealthState; readonly alarms: ReadonlyArray<Alarm> } => {
   const peakSpread = Math.max(state.peakSpread, spread)
   const collapsed = spread < thresholds.collapseFraction * peakSpread
-  const collapse = latch(state, 'Collapse', collapsed, () => ({
+  const collapse = latchAlarm(state, 'Collapse', collapsed, () => ({
     kind: 'Collapse',
     step,
     message: `sample spread ${spread.toPrecision(3)} fell to ${((spread / peakSpread) * 100).toFixed(0)}% of its peak ${peakSpread.toPrecision(3)}: the generator is collapsing`,

@@ -16,8 +16,12 @@ import { assertLive, type TrainerState } from './state.ts'
 import { sampleProblems } from './argument-checks.ts'
 import { asScore } from './step-inputs.ts'
 import type { SampleOptions } from './trainer-types.ts'
+import { packSizeOf } from '../layers/pack.ts'
 
-/** Runs `f` on a flat batch of examples of `exampleShape` in inference mode and reads the result. */
+/**
+ * Runs `f` on a flat batch of examples of `exampleShape` in inference mode and reads the result;
+ * `packSize` must divide the count (a packed discriminator's).
+ */
 const infer = async (
   state: TrainerState,
   flat: Float32Array,
@@ -26,6 +30,7 @@ const infer = async (
   f: (batch: Tensor, labels: Tensor | undefined) => Tensor,
   labelClassCount?: number,
   labels?: ArrayLike<number>,
+  packSize = 1,
 ): Promise<Float32Array> => {
   assertLive(state)
   if (!(flat instanceof Float32Array)) throw new GanException([invalidData(what, 'a Float32Array', describeValue(flat))])
@@ -33,6 +38,8 @@ const infer = async (
   const n = flat.length / exampleSize
   if (!Number.isInteger(n))
     throw new GanException([invalidData(`${what}.length`, `a multiple of ${formatShape(exampleShape)} (${exampleSize})`, String(flat.length))])
+  if (n % packSize !== 0)
+    throw new GanException([invalidData(`${what}.length`, `a multiple of ${packSize} examples (the discriminator judges packs of ${packSize})`, `${flat.length}: ${n} examples`)])
   // Labels are checked before any tensor exists; a network without a label input ignores them.
   const classes = labelClassCount === undefined ? undefined : requestedLabels(labels, n, labelClassCount)
   const output = tf.tidy(() => f(tf.tensor(flat, [n, ...exampleShape]), classes === undefined ? undefined : tf.tensor1d(classes, 'int32')))
@@ -55,7 +62,8 @@ export const generate = (state: TrainerState, latents: Float32Array, labels?: Ar
 }
 
 /**
- * D(x) for given examples (see `Trainer.discriminate`).
+ * D(x) for given examples (see `Trainer.discriminate`): one score an example, or a pack of k
+ * consecutive examples for a packed discriminator (`packed(k)`).
  *
  * @example
  * await discriminate(state, new Float32Array(2 * 2)) // two scores for 2-D examples
@@ -65,7 +73,8 @@ export const generate = (state: TrainerState, latents: Float32Array, labels?: Ar
 export const discriminate = (state: TrainerState, examples: Float32Array, labels?: ArrayLike<number>): Promise<Float32Array> => {
   const D = state.compiled.discriminator
   const { loss } = state.compiled.spec
-  return infer(state, examples, D.inputShape, 'examples', (x, y) => asScore(loss, D.apply(state.disc.params, x, { training: false }, y)), D.labelClasses, labels)
+  const packSize = packSizeOf(state.compiled.spec.discriminator)
+  return infer(state, examples, D.inputShape, 'examples', (x, y) => asScore(loss, D.apply(state.disc.params, x, { training: false }, y)), D.labelClasses, labels, packSize)
 }
 
 /**

@@ -23,32 +23,36 @@ export const asScore = (loss: GanLoss, outputs: Tensor): Tensor => (outputIsLogi
 
 /**
  * Uniformly drawn classes for a batch, from the latent stream (conditional GANs only draw them).
+ * With `pairedHalves`, example i + N/2 takes example i's class: the pairs of the mode-seeking
+ * term share their class. The stream advances the same either way.
  *
  * @example
  * sampledLabels(state).shape // [state.batchSize]
  * @since 0.1.0
  * @category constructors
  */
-export const sampledLabels = (state: TrainerState): Tensor => {
+export const sampledLabels = (state: TrainerState, pairedHalves = false): Tensor => {
   const labels = new Int32Array(state.batchSize)
   for (let i = 0; i < state.batchSize; i++) labels[i] = state.latentRng.int(state.classes!)
+  if (pairedHalves) labels.copyWithin(state.batchSize / 2, 0, state.batchSize / 2)
   return tf.tensor1d(labels, 'int32')
 }
 
 /**
- * A conditional generator's classes for a batch: the data's for paired data, else drawn.
+ * A conditional generator's classes for a batch: the data's for paired data, else drawn (halves
+ * paired as `sampledLabels` pairs them, with `pairedHalves`).
  *
  * @example
  * generatorLabels(state, batch) // undefined for an unconditional generator
  * @since 0.1.0
  * @category constructors
  */
-export const generatorLabels = (state: TrainerState, real: Batch | undefined): Tensor | undefined =>
+export const generatorLabels = (state: TrainerState, real: Batch | undefined, pairedHalves = false): Tensor | undefined =>
   state.compiled.generator.labelClasses === undefined
     ? undefined
     : state.paired
       ? tf.tensor1d(real!.labels!, 'int32')
-      : sampledLabels(state)
+      : sampledLabels(state, pairedHalves)
 
 /**
  * The generator's inputs for a batch: its paired inputs, or fresh latents.

@@ -16,16 +16,18 @@ export interface StepHeader {
   readonly step: number
   readonly phase: number
   readonly discriminatorUpdates: number
+  /** The step trained with a mode-seeking term: its report carries `modeSeeking`. */
+  readonly modeSeeking?: boolean
 }
 
 /** How many numbers a step leaves on the device (`reportFrom`'s order). */
-export const reportWidth = 8
+export const reportWidth = 9
 
 /**
  * The report of the step `header` names, from its `reportWidth` numbers at `offset` of `values`.
  *
  * @example
- * reportFrom({ step: 1, phase: 0, discriminatorUpdates: 1 }, new Float32Array(8), 0).generatorLoss // 0
+ * reportFrom({ step: 1, phase: 0, discriminatorUpdates: 1 }, new Float32Array(9), 0).generatorLoss // 0
  * @since 0.2.0
  * @category constructors
  */
@@ -44,6 +46,8 @@ export const reportFrom = (header: StepHeader, values: ArrayLike<number>, offset
     discriminatorPenalty: at(4),
     discriminatorGradientNorm: at(1),
     generatorGradientNorm: at(6),
+    // Only when on, so the reports and metrics rows of runs without the term keep their keys.
+    ...(header.modeSeeking === true ? { modeSeeking: at(8) } : {}),
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { tf, type Tensor } from '../compile/tf.ts'
 import type { Batch } from '../data/dataset.ts'
-import { instanceNoiseStd, phaseAt } from '../dsl/schedule.ts'
+import { instanceNoiseStd, modeSeekingAt, phaseAt } from '../dsl/schedule.ts'
 import { discriminatorUpdate } from './discriminator-update.ts'
 import { generatorUpdate, updateGeneratorAverage } from './generator-update.ts'
 import { assertLive, type TrainerState } from './state.ts'
@@ -49,6 +49,7 @@ export const runStep = async (state: TrainerState): Promise<{ readonly header: S
     discriminatorStats?.dispose()
     throw error
   }
+  const modeSeeking = modeSeekingAt(schedule, state.steps + 1) !== undefined
   const gLoss = generatorUpdate(state, phase, real, noiseStd)
   updateGeneratorAverage(state)
   // Pretraining runs no discriminator update: its part of the report is zeros.
@@ -57,7 +58,7 @@ export const runStep = async (state: TrainerState): Promise<{ readonly header: S
   discriminatorStats.dispose()
   gLoss.dispose()
   state.steps++
-  return { header: { step: state.steps, phase: index, discriminatorUpdates }, numbers }
+  return { header: { step: state.steps, phase: index, discriminatorUpdates, ...(modeSeeking ? { modeSeeking } : {}) }, numbers }
 }
 
 /**

@@ -43,6 +43,11 @@ export interface StepReport {
   readonly generatorGradientNorm: number
   /** The content loss's value in the generator update (before its weight; 0 without one). */
   readonly contentLoss: number
+  /**
+   * The mode-seeking ratio L_ms = mean|G(z₁) − G(z₂)| / mean|z₁ − z₂| in the generator update
+   * (higher: more diverse); present only in steps that train with `modeSeeking` (since 0.3.0).
+   */
+  readonly modeSeeking?: number
 }
 
 /**
@@ -173,6 +178,8 @@ export interface Trainer {
   /**
    * D(x) for examples `x` (row-major), in inference mode: probabilities for the log losses, raw
    * critic scores otherwise (the scale of `StepReport.realScore`). A `Left` as for `generate`.
+   * A packed discriminator (`packed(k)`) gives one score a pack of k consecutive examples: n/k
+   * scores, and a `Left` for a count n that k does not divide.
    */
   readonly discriminate: (examples: Float32Array, labels?: ArrayLike<number>) => Promise<E.Either<ReadonlyArray<GanError>, Float32Array>>
   /** `discriminate`'s values, or a thrown `GanException`. */

@@ -27,25 +27,27 @@ import { tanh } from '../layers/tanh.ts'
 /**
  * The DCGAN generator's layers after its input (a latent vector): dense → 7×7×4w → transposed
  * convolutions with batch norm and leaky ReLU (2w, then w channels at 14×14) → 28×28×1 tanh.
- * `width` (w) is the channel count of the last block; the classic size is 64.
+ * `width` (w) is the channel count of the last block; the classic size is 64. `normalisation`
+ * replaces the three batch norms (a conditional generator passes `conditionalBatchNorm()`).
  *
  * @example
- * import { dcganGeneratorLayers, sequential } from 'ganfp'
+ * import { conditionalBatchNorm, dcganGeneratorLayers, sequential, withLabelInput } from 'ganfp'
  * const generator = sequential([64], dcganGeneratorLayers(16)) // 64-d latent → 28×28×1 in [−1, 1]
+ * const conditional = withLabelInput(10)(sequential([64], dcganGeneratorLayers(16, conditionalBatchNorm())))
  *
  * @since 0.1.0
  * @category zoo
  */
-export const dcganGeneratorLayers = (width: number): ReadonlyArray<Layer> => [
+export const dcganGeneratorLayers = (width: number, normalisation: Layer = batchNorm()): ReadonlyArray<Layer> => [
   dense(7 * 7 * 4 * width, { useBias: false }),
-  batchNorm(),
+  normalisation,
   leakyRelu(0.2),
   reshape([7, 7, 4 * width]),
   conv2dTranspose(2 * width, 5, { useBias: false }),
-  batchNorm(),
+  normalisation,
   leakyRelu(0.2),
   conv2dTranspose(width, 5, { stride: 2, useBias: false }),
-  batchNorm(),
+  normalisation,
   leakyRelu(0.2),
   conv2dTranspose(1, 5, { stride: 2 }),
   tanh,

@@ -7,9 +7,10 @@
 import { gan, type Gan } from '../dsl/gan.ts'
 import { normalLatent } from '../dsl/latent.ts'
 import { mlp } from '../dsl/network.ts'
-import { adam } from '../dsl/optimizer.ts'
+import { adam, type LearningRateSchedule } from '../dsl/optimizer.ts'
 import { alternating } from '../dsl/schedule.ts'
 import { leakyRelu } from '../layers/leaky-relu.ts'
+import { packed } from '../layers/pack.ts'
 import { relu } from '../layers/relu.ts'
 
 /**
@@ -29,14 +30,20 @@ export const vanillaGan = (options: {
   readonly latentDim: number
   readonly learningRate: number
   readonly generatorAverageDecay?: number
+  /** Both networks' learning-rate schedule; constant by default. */
+  readonly learningRateSchedule?: LearningRateSchedule
+  /** PacGAN: the discriminator judges this many samples at once (1, the default: none). */
+  readonly packing?: number
 }): Gan =>
   gan({
     generator: mlp([options.latentDim], [options.width, options.width, options.width], relu, 2),
-    discriminator: mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1),
+    discriminator: (options.packing ?? 1) === 1
+      ? mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1)
+      : packed(options.packing!)(mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1)),
     latent: normalLatent(options.latentDim),
     schedule: alternating({ generatorAverageDecay: options.generatorAverageDecay }),
     optimizers: {
-      generator: adam({ learningRate: options.learningRate, beta1: 0.5 }),
-      discriminator: adam({ learningRate: options.learningRate, beta1: 0.5 }),
+      generator: adam({ learningRate: options.learningRate, beta1: 0.5, schedule: options.learningRateSchedule }),
+      discriminator: adam({ learningRate: options.learningRate, beta1: 0.5, schedule: options.learningRateSchedule }),
     },
   })
