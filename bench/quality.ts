@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   decodeNpyOrThrow,
+  nonNegativeIntFlag,
   flag,
   flagsHelp,
   getOrThrow,
@@ -41,6 +42,7 @@ const qualityFlags = {
   protocols: flag(stringFlag, 'q1,q2,q3,q4,q5', 'which protocols, comma-separated (q1 = q1-ring,q1-grid; q2 = q2-mnist,q2-fashion)'),
   seeds: flag(seedListFlag, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 'seeds of the Q1 mixtures, e.g. 1-10 or 1,4'),
   'image-seeds': flag(seedListFlag, [1, 2, 3], 'seeds of the Q2 and Q3 image runs'),
+  'q1-steps': flag(nonNegativeIntFlag, 0, 'Q1 steps (0: the recipe’s default; fewer for a quick look, not for the table)'),
   'q2-minutes': flag(positiveNumberFlag, 20, 'DCGAN training budget for Q2'),
   'q3-minutes': flag(positiveNumberFlag, 20, 'CGAN training budget for Q3'),
   threads: flag(positiveIntFlag, 2, 'wasm threads for the image protocols (Q1 always runs on one)'),
@@ -90,11 +92,12 @@ const runRecipe = async <A>(
 
 const evaluationOf = (out: string): unknown => JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8')).scores
 
-const q1 = async (dataset: 'ring' | 'grid', seeds: ReadonlyArray<number>): Promise<ProtocolResult> => {
+const q1 = async (dataset: 'ring' | 'grid', seeds: ReadonlyArray<number>, steps: number): Promise<ProtocolResult> => {
   const results: Array<SeedResult> = []
   for (const seed of seeds) {
     const started = performance.now()
-    const r = await runRecipe(vanilla, ['--dataset', dataset, '--seed', String(seed), '--threads', '1'], async (out) => evaluationOf(out))
+    const argv = ['--dataset', dataset, '--seed', String(seed), '--threads', '1', ...(steps === 0 ? [] : ['--steps', String(steps)])]
+    const r = await runRecipe(vanilla, argv, async (out) => evaluationOf(out))
     const { modesCaptured, modes, highQualityFraction, reverseKl } = r as { modesCaptured: number; modes: number; highQualityFraction: number; reverseKl: number }
     const seconds = (performance.now() - started) / 1000
     const meets =
@@ -113,7 +116,7 @@ const q1 = async (dataset: 'ring' | 'grid', seeds: ReadonlyArray<number>): Promi
   return dataset === 'ring'
     ? {
         protocol: 'Q1 ring',
-        command: `bun run bench/quality.ts --protocols q1-ring --seeds ${seeds.join(',')}`,
+        command: `bun run bench/quality.ts --protocols q1-ring --seeds ${seeds.join(',')}${steps === 0 ? '' : ` --q1-steps ${steps}`}`,
         target: 'every seed 8/8 modes (≥ 20 HQ samples each), ≥ 97.5% HQ, KL ≤ 0.02, ≤ 3 min; mean HQ ≥ 98%',
         anchor: 'plain GAN 6.3 modes / 98.2% HQ (PacGAN table 1)',
         worstBy: { figure: 'highQuality', larger: true },
@@ -121,7 +124,7 @@ const q1 = async (dataset: 'ring' | 'grid', seeds: ReadonlyArray<number>): Promi
       }
     : {
         protocol: 'Q1 grid',
-        command: `bun run bench/quality.ts --protocols q1-grid --seeds ${seeds.join(',')}`,
+        command: `bun run bench/quality.ts --protocols q1-grid --seeds ${seeds.join(',')}${steps === 0 ? '' : ` --q1-steps ${steps}`}`,
         target: 'every seed 25/25 modes, ≥ 95% HQ, KL ≤ 0.05, ≤ 5 min',
         anchor: 'plain GAN 17.3 / 94.8%; PacGAN4 24.8 / 93.6% / KL 0.04',
         worstBy: { figure: 'highQuality', larger: true },
@@ -256,8 +259,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const results: Array<ProtocolResult> = []
   const seeds = values.seeds
   const imageSeeds = values['image-seeds']
-  if (wanted.has('q1-ring')) results.push(await q1('ring', seeds))
-  if (wanted.has('q1-grid')) results.push(await q1('grid', seeds))
+  if (wanted.has('q1-ring')) results.push(await q1('ring', seeds, values['q1-steps']))
+  if (wanted.has('q1-grid')) results.push(await q1('grid', seeds, values['q1-steps']))
   if (wanted.has('q2-mnist')) results.push(await q2('mnist', imageSeeds, values['q2-minutes']))
   if (wanted.has('q2-fashion')) results.push(await q2('fashion', imageSeeds, values['q2-minutes']))
   if (wanted.has('q3')) results.push(await q3(imageSeeds, values['q3-minutes']))

@@ -7,7 +7,7 @@ import cgan from '../recipes/cgan.ts'
 import dcgan from '../recipes/dcgan.ts'
 import srgan from '../recipes/srgan.ts'
 import vanilla from '../recipes/vanilla.ts'
-import { builtinGanOf, decodeConfig, getOrThrow, judgeWeights, mse, srganGan, type Recipe } from '../src/index.ts'
+import { builtinGanOf, decodeConfig, getOrThrow, judgeWeights, mse, srganGan, vanillaGan, type Recipe } from '../src/index.ts'
 import { parseRecipeArgs } from '../src/node.ts'
 
 /** What a checkpoint of `ganfp train NAME ARGV` holds in `run`: the recipe's name and every option's value. */
@@ -22,7 +22,18 @@ const built = async (recipe: Recipe, argv: ReadonlyArray<string>) => {
 }
 
 const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>>]> = [
-  [vanilla, [[], ['--width', '16', '--latent-dim', '3', '--learning-rate', '0.01', '--average-decay', '0'], ['--loss', 'minimax'], ['--loss', 'hinge'], ['--loss', 'wasserstein-gp']]],
+  [
+    vanilla,
+    [
+      [],
+      ['--dataset', 'grid'],
+      ['--dataset', 'grid', '--pack', '4', '--width', '8'],
+      ['--width', '16', '--latent-dim', '3', '--learning-rate', '0.01', '--average-decay', '0', '--pack', '1'],
+      ['--loss', 'minimax'],
+      ['--loss', 'hinge'],
+      ['--loss', 'wasserstein-gp'],
+    ],
+  ],
   [
     dcgan,
     [
@@ -39,6 +50,7 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       [],
       ['--width', '2', '--latent-dim', '8', '--embedding-dim', '4', '--label-in', 'projection', '--minibatch-stddev', '2', '--average-decay', '0'],
       ['--label-in', 'input', '--lr', '0.001', '--beta1', '0.7'],
+      ['--loss', 'hinge', '--generator-norm', 'conditional', '--mode-seeking', '0.5', '--augment', 'translation-cutout'],
     ],
   ],
   [srgan, [['--content', 'mse'], ['--content', 'mse', '--filters', '4', '--blocks', '1', '--pretrain-steps', '3', '--adversarial-weight', '0.01', '--lr', '0.002']]],
@@ -64,6 +76,11 @@ describe('builtinGanOf', () => {
     const folder = getOrThrow(builtinGanOf({ recipe: 'srgan', config: { dataset: 'folder', crop: 16, channels: '3', content: 'mse' } }))
     expect(folder.discriminator.inputShape).toEqual([16, 16, 3])
     expect(folder.generator.inputShape).toEqual([4, 4, 3])
+  })
+
+  it('vanilla: a record from before --pack (no pack, a number for width) is the unpacked GAN it trained', () => {
+    const old = { recipe: 'vanilla', config: { dataset: 'ring', width: 64, 'latent-dim': 2, 'learning-rate': 0.001, 'average-decay': 0.999 } }
+    expect(builtinGanOf(old)).toEqual(E.right(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 })))
   })
 
   it('reports every problem of a record with its path', () => {

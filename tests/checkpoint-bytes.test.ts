@@ -22,20 +22,14 @@ import {
   ring,
   useBackend,
   type GanError,
-  type StepReport,
-  type Trainer,
   type TrainerSnapshot,
 } from '../src/index.ts'
 import { smallGan } from './support/small-gan.ts'
 import { readCheckpoint, writeCheckpointOrThrow } from '../src/node.ts'
 import { sha256, sha256Hex } from '../src/io/sha256.ts'
+import { stepReports as runSteps } from './support/reports.ts'
 
 
-const runSteps = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
-  const out: Array<StepReport> = []
-  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
-  return out
-}
 
 const errorsOf = <A>(result: E.Either<ReadonlyArray<GanError>, A>): ReadonlyArray<GanError> => (E.isLeft(result) ? result.left : [])
 const readCheckpointOrThrow = (path: string) => getOrThrow(readCheckpoint(path))

@@ -22,11 +22,10 @@ import {
   sgd,
   useBackend,
   type Dataset,
-  type StepReport,
-  type Trainer,
 } from '../src/index.ts'
 import { smallGan } from './support/small-gan.ts'
 import { listCheckpoints, listCheckpointsOrThrow, readCheckpoint, readLatestCheckpoint, writeCheckpoint, writeCheckpointOrThrow } from '../src/node.ts'
+import { stepReports as runSteps } from './support/reports.ts'
 
 
 /** A finite dataset (5 batches an epoch), so resuming must find its place inside an epoch. */
@@ -47,11 +46,6 @@ const finiteRing = (): Dataset => {
   }
 }
 
-const runSteps = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
-  const out: Array<StepReport> = []
-  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
-  return out
-}
 
 let directory = ''
 

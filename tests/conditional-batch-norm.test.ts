@@ -34,11 +34,11 @@ import {
   withLabelInput,
   type Layer,
   type Params,
-  type StepReport,
 } from '../src/index.ts'
 import { compileNetwork, type CompiledNetwork } from '../src/compile/network.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 import { checkPenaltyGradients } from './support/penalty-check.ts'
+import { stepReports as run } from './support/reports.ts'
 
 const network = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>, classes = 2): CompiledNetwork => {
   const checked = checkNetwork(withLabelInput(classes)(sequential(inputShape, layers)), 'net')
@@ -236,11 +236,6 @@ describe('conditionalBatchNorm', () => {
     })
     const compiled = compileOrThrow(spec)
     const data = labelledMixtureDataset(ringMixture)
-    const run = async (trainer: ReturnType<typeof createTrainerOrThrow>, steps: number): Promise<Array<StepReport>> => {
-      const out: Array<StepReport> = []
-      for await (const r of trainer.runOrThrow({ steps })) out.push(r)
-      return out
-    }
     const trainer = createTrainerOrThrow(compiled, data, { seed: 4, batchSize: 16 })
     const first = await run(trainer, 10)
     const at10 = tf.memory().numTensors

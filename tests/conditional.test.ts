@@ -28,8 +28,8 @@ import {
   useBackend,
   withLabelInput,
   type Gan,
-  type StepReport,
 } from '../src/index.ts'
+import { stepReports as reports } from './support/reports.ts'
 
 const conditionalRing = (options: { readonly penalised?: boolean } = {}): Gan =>
   gan({
@@ -105,11 +105,6 @@ describe('conditional GANs', () => {
   it('is deterministic and resumes exactly, labels included', async () => {
     const compiled = compileOrThrow(conditionalRing({ penalised: true }))
     const data = labelledMixtureDataset(ringMixture)
-    const reports = async (trainer: ReturnType<typeof createTrainerOrThrow>, steps: number): Promise<Array<StepReport>> => {
-      const out: Array<StepReport> = []
-      for await (const r of trainer.runOrThrow({ steps })) out.push(r)
-      return out
-    }
     const straight = createTrainerOrThrow(compiled, data, { seed: 5, batchSize: 16 })
     const all = await reports(straight, 10)
     const again = createTrainerOrThrow(compiled, data, { seed: 5, batchSize: 16 })

@@ -48,8 +48,8 @@ import {
   type Params,
   type Schedule,
   type StepReport,
-  type Trainer,
 } from '../src/index.ts'
+import { stepReports as reportsOf } from './support/reports.ts'
 
 const tiny = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>) => {
   const checked = checkNetwork(sequential(inputShape, layers), 'generator')
@@ -74,11 +74,6 @@ const conditionalRing = (schedule: Schedule, generatorLayers?: ReadonlyArray<Lay
     optimizers: { generator: adam({ learningRate: 1e-3, beta1: 0.5 }), discriminator: adam({ learningRate: 1e-3, beta1: 0.5 }) },
   })
 
-const reportsOf = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
-  const out: Array<StepReport> = []
-  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
-  return out
-}
 
 describe('mode seeking (MSGAN)', () => {
   beforeAll(async () => {

@@ -32,16 +32,14 @@ import {
   tanh,
   useBackend,
   withLabelInput,
-  Rng,
-  type Layer,
   type Network,
-  type Params,
   type Penalty,
   type StepReport,
 } from '../src/index.ts'
 import { compileNetwork } from '../src/compile/network.ts'
 import { penaltyValue } from '../src/compile/penalty.ts'
 import { tf, type Tensor } from '../src/compile/tf.ts'
+import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 
 const compiled = (network: Network) => {
   const checked = checkNetwork(network, 'd')
@@ -229,71 +227,16 @@ describe('a packed discriminator in training', () => {
   })
 })
 
-/**
- * The worst relative difference between tfjs's gradients of L = Σ w ⊙ D(x) (w fixed random
- * weights, one per pack) and central finite differences, with respect to x and every parameter.
- */
-const packedGradientError = async (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>, batch: number): Promise<number> => {
-  const net = compiled(sequential(inputShape, layers))
-  const rng = Rng.fromSeed(11)
-  const xValues = rng.uniforms(batch * inputShape.reduce((a, b) => a * b, 1), 0.1, 1).map((v) => (rng.uniform() < 0.5 ? -v : v))
-  const params = net.init(5)
-  const packs = batch / packSizeOf(sequential(inputShape, layers))
-  const weights = tf.tensor(rng.uniforms(packs, -1, 1), [packs, 1])
-  const objective = (p: Params, x: Tensor): Tensor => tf.sum(tf.mul(net.apply(p, x, { training: false }), weights))
-  const paths = net.trainablePaths
-  const x = tf.tensor(xValues, [batch, ...inputShape])
-  const analytic = tf.grads((xIn: Tensor, ...ts: Array<Tensor>) => objective({ ...params, ...Object.fromEntries(paths.map((p, i) => [p, ts[i]!])) }, xIn))([
-    x,
-    ...paths.map((p) => params[p]!),
-  ])
-  const analyticValues = await Promise.all(analytic.map((g) => g.data()))
-  const epsilon = 1e-2
-  const evaluate = async (p: Params, xs: Float32Array): Promise<number> => {
-    const t = tf.tidy(() => objective(p, tf.tensor(xs, [batch, ...inputShape])))
-    const v = (await t.data())[0]!
-    t.dispose()
-    return v
-  }
-  let worst = 0
-  const compare = (a: number, numeric: number) => {
-    worst = Math.max(worst, Math.abs(a - numeric) / Math.max(1, Math.abs(numeric)))
-  }
-  for (let i = 0; i < xValues.length; i++) {
-    const plus = xValues.slice()
-    const minus = xValues.slice()
-    plus[i]! += epsilon
-    minus[i]! -= epsilon
-    compare(analyticValues[0]![i]!, ((await evaluate(params, plus)) - (await evaluate(params, minus))) / (2 * epsilon))
-  }
-  for (const [k, path] of paths.entries()) {
-    const base = (await params[path]!.data()) as Float32Array
-    for (let i = 0; i < base.length; i++) {
-      const shifted = async (delta: number) => {
-        const values = base.slice()
-        values[i]! += delta
-        const t = tf.tensor(values, params[path]!.shape)
-        const v = await evaluate({ ...params, [path]: t }, xValues)
-        t.dispose()
-        return v
-      }
-      compare(analyticValues[k + 1]![i]!, ((await shifted(epsilon)) - (await shifted(-epsilon))) / (2 * epsilon))
-    }
-  }
-  tf.dispose([x, weights, ...analytic, ...Object.values(params)])
-  return worst
-}
-
 describe('packed discriminator gradients against finite differences (cpu)', () => {
   beforeAll(async () => {
     await useBackend('cpu')
   })
 
   it('over features: pack(2) → dense → tanh → dense', async () => {
-    expect(await packedGradientError([3], [pack(2), dense(4), tanh, dense(1)], 4)).toBeLessThan(2e-2)
+    expect(await checkGradients([3], [pack(2), dense(4), tanh, dense(1)], { batch: 4 })).toBeLessThan(gradientTolerance)
   })
 
   it('over channels: pack(2) → conv2d → tanh → flatten → dense', async () => {
-    expect(await packedGradientError([3, 3, 1], [pack(2), conv2d(2, 2), tanh, flatten, dense(1)], 4)).toBeLessThan(2e-2)
+    expect(await checkGradients([3, 3, 1], [pack(2), conv2d(2, 2), tanh, flatten, dense(1)], { batch: 4 })).toBeLessThan(gradientTolerance)
   })
 })

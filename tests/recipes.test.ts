@@ -153,7 +153,7 @@ describe.skipIf(runtime !== 'node')('recipes as subprocesses', () => {
     const r = run('bun', 'recipes/vanilla.ts', ['--help'])
     expect(r.status).toBe(0)
     for (const f of ['--dataset', '--steps', '--batch', '--seed', '--backend', '--out']) expect(r.stdout).toContain(f)
-    expect(r.stdout).toMatch(/--steps +generator steps in all \(a positive integer; default 12000\)/)
+    expect(r.stdout).toMatch(/--steps +generator steps in all \(a positive integer; default 20000\)/)
     expect(r.stdout).toMatch(/--batch +examples per batch \(a positive integer; default 256\)/)
   })
 })

@@ -31,9 +31,8 @@ import {
   sequential,
   useBackend,
   type Phase,
-  type StepReport,
-  type Trainer,
 } from '../src/index.ts'
+import { stepReports as run } from './support/reports.ts'
 
 /** Pairs (x, 2x + 1): a linear generator can learn them exactly. */
 const affinePairs = fromPairedSampler('affine-pairs', [1], [1], (n, rng) => {
@@ -52,11 +51,6 @@ const pairedGan = (phases: ReadonlyArray<Phase>, k = 2) =>
     }),
   )
 
-const run = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
-  const out: Array<StepReport> = []
-  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
-  return out
-}
 
 const values = async (f: () => tf.Tensor): Promise<Array<number>> => {
   const t = tf.tidy(f)

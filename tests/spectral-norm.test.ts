@@ -26,12 +26,11 @@ import {
   tanh,
   useBackend,
   type Layer,
-  type StepReport,
-  type Trainer,
 } from '../src/index.ts'
 import { compileNetwork } from '../src/compile/network.ts'
 import { tf } from '../src/compile/tf.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
+import { stepReports as runSteps } from './support/reports.ts'
 
 const compiled = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>, fuse = true) => {
   const checked = checkNetwork(sequential(inputShape, layers), 'net')
@@ -248,11 +247,6 @@ const spectralGan = (penalised = false) =>
     }),
   )
 
-const runSteps = async (trainer: Trainer, steps: number): Promise<Array<StepReport>> => {
-  const out: Array<StepReport> = []
-  for await (const r of trainer.runOrThrow({ steps })) out.push(r)
-  return out
-}
 
 describe('spectral normalisation in training', () => {
   beforeAll(async () => {

@@ -13,6 +13,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { invalidConfig, type GanError } from '../errors.ts'
 import { describeValue } from '../dsl/describe.ts'
 import { mse, weightedSum, type ContentLoss } from '../dsl/content.ts'
+import { diffAugment } from '../dsl/augmentation.ts'
 import type { Gan } from '../dsl/gan.ts'
 import { hinge, leastSquares, minimax, nonSaturating, wasserstein, type GanLoss } from '../dsl/loss.ts'
 import { gradientPenalty, r1, type Penalty } from '../dsl/penalty.ts'
@@ -49,6 +50,8 @@ const fieldReader = (config: Readonly<Record<string, unknown>>, path: string, er
     positiveNumber: (key: string, fallback: number) => read(key, fallback, 'a number > 0', (v): v is number => isNumber(v) && v > 0),
     nonNegativeNumber: (key: string, fallback: number) => read(key, fallback, 'a number ≥ 0', (v): v is number => isNumber(v) && v >= 0),
     unitInterval: (key: string, fallback: number) => read(key, fallback, 'a number in [0, 1]', (v): v is number => isNumber(v) && v >= 0 && v <= 1),
+    positiveIntOrAuto: (key: string, fallback: number | 'auto') =>
+      read(key, fallback, 'a positive integer or auto', (v): v is number | 'auto' => v === 'auto' || (Number.isInteger(v) && (v as number) > 0)),
     oneOf: <A extends string>(key: string, choices: ReadonlyArray<A>, fallback: A): A =>
       read(key, fallback, `one of ${choices.join(', ')}`, (v): v is A => typeof v === 'string' && (choices as ReadonlyArray<string>).includes(v)),
   }
@@ -60,11 +63,17 @@ type Reader = ReturnType<typeof fieldReader>
 const averageDecay = (decay: number): number | undefined => (decay === 0 ? undefined : decay)
 
 const vanillaOf = (read: Reader): Gan => {
+  // As the recipe's `auto` width and packing (by mixture); a record from before `--pack` has none.
+  const dataset = read.oneOf('dataset', ['ring', 'grid'] as const, 'ring')
+  const width = read.positiveIntOrAuto('width', 'auto')
+  const pack = read.positiveIntOrAuto('pack', 1)
+  const packing = pack !== 'auto' ? pack : dataset === 'ring' ? 2 : 1
   const spec = vanillaGan({
-    width: read.positiveInt('width', 64),
+    width: width !== 'auto' ? width : dataset === 'grid' ? 128 : 64,
     latentDim: read.positiveInt('latent-dim', 2),
     learningRate: read.positiveNumber('learning-rate', 1e-3),
     generatorAverageDecay: averageDecay(read.unitInterval('average-decay', 0.999)),
+    ...(packing === 1 ? {} : { packing }),
   })
   // As the recipe's `--loss`: the default leaves the GAN as it is; WGAN-GP adds its penalty.
   const loss = read.oneOf('loss', ['non-saturating', 'minimax', 'least-squares', 'hinge', 'wasserstein-gp'] as const, 'non-saturating')
@@ -99,6 +108,9 @@ const dcganOf = (read: Reader): Gan => {
   })
 }
 
+/** As the CGAN recipe's `--mode-seeking`: 0 adds no term. */
+const modeSeekingWeight = (weight: number): { readonly modeSeekingWeight?: number } => (weight === 0 ? {} : { modeSeekingWeight: weight })
+
 const cganOf = (read: Reader): Gan =>
   cganGan({
     width: read.positiveInt('width', 16),
@@ -109,7 +121,12 @@ const cganOf = (read: Reader): Gan =>
     beta1: read.unitInterval('beta1', 0.5),
     generatorAverageDecay: averageDecay(read.unitInterval('average-decay', 0.999)),
     minibatchStddevGroup: read.nonNegativeInt('minibatch-stddev', 0),
+    generatorNorm: read.oneOf('generator-norm', ['batch', 'conditional'] as const, 'batch'),
+    ...(read.oneOf('loss', ['non-saturating', 'hinge'] as const, 'non-saturating') === 'hinge' ? { loss: hinge() } : {}),
+    ...modeSeekingWeight(read.nonNegativeNumber('mode-seeking', 0)),
+    ...(read.oneOf('augment', ['none', 'translation-cutout'] as const, 'none') === 'none' ? {} : { augmentation: diffAugment({ color: false }) }),
   })
+
 
 const srganOf = (read: Reader, path: string, errors: Array<GanError>, judge: JudgeWeights | undefined): Gan => {
   const dataset = read.oneOf('dataset', ['mnist', 'fashion', 'folder'] as const, 'mnist')

@@ -2,7 +2,7 @@
 // the layer and convolution gradient tests.
 import * as E from 'fp-ts/lib/Either.js'
 import { tf, type Tensor } from '../../src/compile/tf.ts'
-import { checkNetwork, sequential, withLabelInput, Rng, type Layer, type Params } from '../../src/index.ts'
+import { checkNetwork, packSizeOf, sequential, withLabelInput, Rng, type Layer, type Params } from '../../src/index.ts'
 import { compileNetwork } from '../../src/compile/network.ts'
 
 const compiled = (inputShape: ReadonlyArray<number>, layers: ReadonlyArray<Layer>, labelClasses: number | undefined) => {
@@ -34,8 +34,10 @@ export const checkGradients = async (
   const inputSize = batch * inputShape.reduce((a, b) => a * b, 1)
   const xValues = rng.uniforms(inputSize, 0.1, 1).map((v) => (rng.uniform() < 0.5 ? -v : v))
   const params = net.init(5)
-  const outputSize = batch * net.outputShape.reduce((a, b) => a * b, 1)
-  const weights = tf.tensor(rng.uniforms(outputSize, -1, 1), [batch, ...net.outputShape])
+  // A packed network (`pack(k)` first) gives one output row per k examples.
+  const rows = batch / packSizeOf(sequential(inputShape, layers))
+  const outputSize = rows * net.outputShape.reduce((a, b) => a * b, 1)
+  const weights = tf.tensor(rng.uniforms(outputSize, -1, 1), [rows, ...net.outputShape])
   const mode = { training: options.training ?? false, seed: 3 }
   const trainable = net.trainablePaths
   const classes = options.labelClasses
