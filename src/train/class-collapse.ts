@@ -27,7 +27,11 @@ export const classSpread = (
   const count = labels.length
   const size = samples.length / count
   const members = new Map<number, Array<number>>()
-  for (let i = 0; i < count; i++) members.set(labels[i]!, [...(members.get(labels[i]!) ?? []), i])
+  for (let i = 0; i < count; i++) {
+    const indices = members.get(labels[i]!) ?? []
+    indices.push(i)
+    members.set(labels[i]!, indices)
+  }
   const spreads = [...members.values()]
     .filter((indices) => indices.length >= 2)
     .map((indices) => {
