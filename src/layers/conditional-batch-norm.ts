@@ -9,11 +9,11 @@
 import type { FusedActivation } from '../compile/fusion.ts'
 import type { ParamSpec } from '../compile/params.ts'
 import type { Tensor } from '../compile/tf.ts'
-import { GanException, invalidData, shapeMismatch, type GanError } from '../errors.ts'
+import { shapeMismatch, type GanError } from '../errors.ts'
 import { formatShape, optionsOf } from '../dsl/describe.ts'
 import { batchNormKind, type BatchNorm } from './batch-norm.ts'
-import type { LayerKind, ShapedLayer } from './kind.ts'
-import { labelsOf, noLabelInput, oneHotRows } from './label.ts'
+import type { LayerKind } from './kind.ts'
+import { labelClassesOf, labelsOf, noLabelInput, oneHotRows } from './label.ts'
 
 /**
  * Conditional batch normalisation: batch norm over every axis but the last (the channels), then
@@ -51,13 +51,6 @@ const linear: FusedActivation = { name: 'linear' }
 
 /** The batch norm it normalises with; its fields as given, for batch norm's checks to report. */
 const plainBatchNorm = (layer: ConditionalBatchNorm): BatchNorm => ({ _tag: 'BatchNorm', momentum: layer.momentum, epsilon: layer.epsilon })
-
-/** The class count, which shape inference records on every layer of a labelled network. */
-const labelClassesOf = (shaped: ShapedLayer): number => {
-  if (shaped.labelClasses === undefined)
-    throw new GanException([invalidData(shaped.path, 'a network with a label input', 'none (the spec was not checked)')])
-  return shaped.labelClasses
-}
 
 /**
  * The conditional batch-norm kind: shape-preserving; the tables `gamma` and `beta`

@@ -14,7 +14,7 @@ import type { LayerContext } from '../compile/forward.ts'
 import type { CompileKit } from '../compile/kit.ts'
 import type { Tensor } from '../compile/tf.ts'
 import { positiveIntAt } from './checks.ts'
-import type { InferenceContext } from './kind.ts'
+import type { InferenceContext, ShapedLayer } from './kind.ts'
 
 /**
  * The shape inference gives a label: one integer per example.
@@ -103,3 +103,18 @@ export const labelsOf = (context: LayerContext, path: string): Tensor => {
  */
 export const oneHotRows = ({ tf }: CompileKit, labels: Tensor, classes: number): Tensor =>
   tf.cast(tf.oneHot(labels as Tensor1D, classes), 'float32')
+
+/**
+ * The class count of a label reader's network, which shape inference records on every layer of a
+ * labelled network; a `GanException` for a layer compiled without it (the spec was not checked).
+ *
+ * @example
+ * labelClassesOf(shaped) // 10 in a network with withLabelInput(10)
+ * @since 0.3.0
+ * @category compiler
+ */
+export const labelClassesOf = (shaped: ShapedLayer): number => {
+  if (shaped.labelClasses === undefined)
+    throw new GanException([invalidData(shaped.path, 'a network with a label input', 'none (the spec was not checked)')])
+  return shaped.labelClasses
+}

@@ -3,10 +3,10 @@
  *
  * @since 0.1.0
  */
-import { GanException, invalidData, shapeMismatch, type GanError } from '../errors.ts'
+import { shapeMismatch, type GanError } from '../errors.ts'
 import { formatShape } from '../dsl/describe.ts'
-import type { LayerKind, ShapedLayer } from './kind.ts'
-import { labelsOf, noLabelInput, oneHotRows } from './label.ts'
+import type { LayerKind } from './kind.ts'
+import { labelClassesOf, labelsOf, noLabelInput, oneHotRows } from './label.ts'
 
 /**
  * The projection discriminator's output (Miyato & Koyama): for features `h` of shape `[f]`,
@@ -26,13 +26,6 @@ export interface Projection {
  * @category constructors
  */
 export const projection: Projection = { _tag: 'Projection' }
-
-/** The class count, which shape inference records on every layer of a labelled network. */
-const labelClassesOf = (shaped: ShapedLayer): number => {
-  if (shaped.labelClasses === undefined)
-    throw new GanException([invalidData(shaped.path, 'a network with a label input', 'none (the spec was not checked)')])
-  return shaped.labelClasses
-}
 
 /**
  * The projection kind: features `[f]` give `[1]`; `kernel` `[f, 1]`, `bias` `[1]` and a class
