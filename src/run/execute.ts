@@ -146,7 +146,7 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
     health = observed.state
     if (classes === undefined) return observed.alarms
     // The grid draws the classes in turn (no labels given): 0, 1, …, k − 1, 0, …
-    const byClass = observeClassSpread(health, classSpread(samples, requestedLabels(undefined, 64, classes)), realClassRatio!, step)
+    const byClass = observeClassSpread(health, classSpread(samples, requestedLabels(undefined, gridSampleCount, classes)), realClassRatio!, step)
     health = byClass.state
     return [...observed.alarms, ...byClass.alarms]
   }
