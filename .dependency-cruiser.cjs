@@ -26,7 +26,7 @@ const stages = [
 /** The Node-side tier: files, processes, the CLI. Nothing in the core may reach it. */
 const nodeTier = '^src/(node|run|cli)/|^src/(node|cli)\\.ts$'
 /** Packages only the Node-side tier may use. */
-const nodeOnlyPackages = '(^|/)node_modules/(commander|cli-progress|pngjs)/'
+const nodeOnlyPackages = '(^|/)node_modules/(commander|cli-progress|pngjs|jpeg-js)/'
 /** The one core module allowed node builtins: wasm's thread start-up on server runtimes, loaded lazily. */
 const serverThreadStartup = '^src/compile/wasm-threads-server\\.ts$'
 

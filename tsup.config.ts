@@ -11,6 +11,7 @@ const external = [
   'fp-ts',
   'io-ts',
   'pngjs',
+  'jpeg-js',
   'mnist',
   'fashion-mnist',
   'commander',

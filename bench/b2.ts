@@ -5,13 +5,15 @@
  * without `/usr/bin/python3` + PyTorch), and `numTensors` after 10 and after 1,000 iterations.
  *
  * One iteration = one discriminator step on a real and a fake batch + one generator step, Adam,
- * batch 64; the model is the DCGAN recipe's (`--width 64` is the TensorFlow-tutorial size,
- * 256/128/64 channels, 5×5 kernels). FLOPs are counted from the checked networks' shapes, as the
+ * batch 64; the model is the DCGAN recipe's: at `--size 28` (the default) the bundled 28×28×1
+ * layout (`--width 64` is the TensorFlow-tutorial size, 256/128/64 channels, 5×5 kernels); at
+ * `--size 32` or `64` (with `--channels 1|3`, default 3) the folder layout of PyTorch's DCGAN
+ * example (`--width 64`: ngf = ndf = 64). FLOPs are counted from the checked networks' shapes, as the
  * PyTorch script counts them: 2 per multiply-add of dense and (transposed) convolution layers,
  * forward F plus backward 2F per layer.
  *
  * Run: `deno run -A bench/b2.ts` (or `bun run bench/b2.ts`); `--backends wasm --iterations 20`
- * narrows it. Not a test: it prints a table.
+ * narrows it; `--size 64 --channels 3` times the 64×64 colour DCGAN. Not a test: it prints a table.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -47,6 +49,8 @@ export const b2Flags = {
   backends: flag(stringFlag, 'auto', "comma-separated among webgpu, wasm, cpu; 'auto': every one this runtime can start"),
   width: flag(positiveIntFlag, 64, 'DCGAN width (64: the TensorFlow-tutorial size)'),
   'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
+  size: flag(oneOfFlag(['28', '32', '64'] as const), '28', 'image side: 28 (the bundled 28×28×1 layout) or 32, 64 (the folder layout)'),
+  channels: flag(oneOfFlag(['1', '3'] as const), '3', 'image channels at --size 32 or 64 (28 is 1)'),
   batch: flag(positiveIntFlag, 64, 'examples per batch'),
   iterations: flag(positiveIntFlag, 10, 'timed iterations per backend (the median is reported)'),
   warmup: flag(intFlag, 2, 'untimed iterations before them'),
@@ -89,10 +93,15 @@ const median = (xs: ReadonlyArray<number>): number => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
+/** The image shape a configuration times: 28×28×1, or 32 / 64 with its channels. */
+const shapeOf = (config: B2Config): { readonly size: number; readonly channels: 1 | 3 } =>
+  config.size === '28' ? { size: 28, channels: 1 } : { size: Number(config.size), channels: config.channels === '3' ? 3 : 1 }
+
 /** A trainer of the recipe's DCGAN on random images (speed does not depend on the data). */
-const dcganTrainer = (width: number, latentDim: number, batch: number) => {
-  const spec = withSchedule(alternating({ generatorAverageDecay: 0.999 }))(dcganGan({ width, latentDim }))
-  const images = fromSampler('uniform images', [28, 28, 1], (n, rng) => rng.uniforms(n * 784, -1, 1))
+const dcganTrainer = (width: number, latentDim: number, batch: number, shape: { readonly size: number; readonly channels: 1 | 3 }) => {
+  const spec = withSchedule(alternating({ generatorAverageDecay: 0.999 }))(dcganGan({ width, latentDim, ...shape }))
+  const pixels = shape.size * shape.size * shape.channels
+  const images = fromSampler('uniform images', [shape.size, shape.size, shape.channels], (n, rng) => rng.uniforms(n * pixels, -1, 1))
   const compiled = compileOrThrow(spec)
   return { compiled, trainer: createTrainerOrThrow(compiled, images, { seed: 1, batchSize: batch }) }
 }
@@ -108,7 +117,7 @@ interface Row {
 const timeBackend = async (backend: BackendChoice, config: B2Config, iterations: number): Promise<Row | string> => {
   const selected = await useBackend(backend, threadOptions(config))
   if (selected._tag === 'Left') return `${backend}: unavailable (${selected.left.map((e) => e.actual).join('; ')})`
-  const { compiled, trainer } = dcganTrainer(config.width, config['latent-dim'], config.batch)
+  const { compiled, trainer } = dcganTrainer(config.width, config['latent-dim'], config.batch, shapeOf(config))
   try {
     const times: Array<number> = []
     for (let i = 0; i < config.warmup + iterations; i++) {
@@ -129,7 +138,8 @@ const torchReference = (config: B2Config): Row | string => {
   if (config.torch === '') return 'PyTorch: skipped (--torch is empty)'
   if (!existsSync(config.torch)) return `PyTorch: skipped (${config.torch} does not exist)`
   const script = new URL('./torch_dcgan.py', import.meta.url).pathname
-  const args = [script, '--bench', '--width', String(config.width), '--latent-dim', String(config['latent-dim']), '--batch', String(config.batch), '--iterations', String(config.iterations), '--warmup', String(config.warmup)]
+  const { size, channels } = shapeOf(config)
+  const args = [script, '--bench', '--width', String(config.width), '--latent-dim', String(config['latent-dim']), '--size', String(size), '--channels', String(channels), '--batch', String(config.batch), '--iterations', String(config.iterations), '--warmup', String(config.warmup)]
   if (config['torch-threads'] > 0) args.push('--threads', String(config['torch-threads']))
   args.push('--device', config['torch-device'])
   const run = spawnSync(config.torch, args, { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } })
@@ -157,7 +167,7 @@ const backendsToRun = (text: string): ReadonlyArray<BackendChoice> => {
 const leakCheck = async (config: B2Config): Promise<string> => {
   const selected = await useBackend('auto', threadOptions(config))
   if (selected._tag === 'Left') return `leak check: no backend (${selected.left.map((e) => e.actual).join('; ')})`
-  const { trainer } = dcganTrainer(config['leak-width'], config['latent-dim'], config.batch)
+  const { trainer } = dcganTrainer(config['leak-width'], config['latent-dim'], config.batch, shapeOf(config))
   try {
     let after10 = 0
     for (let i = 1; i <= config['leak-iterations']; i++) {
@@ -175,7 +185,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const { help, values: config } = getOrThrow(parseFlags(b2Flags, argv))
   if (help) return console.log(flagsHelp('b2', 'protocol B2: DCGAN iteration speed per backend vs PyTorch', b2Flags))
   const runtime = 'Deno' in globalThis ? 'deno' : 'Bun' in globalThis ? 'bun' : 'node'
-  console.log(`B2 on ${runtime}: DCGAN width ${config.width}, latent ${config['latent-dim']}, batch ${config.batch}`)
+  const { size, channels } = shapeOf(config)
+  console.log(`B2 on ${runtime}: DCGAN ${size}×${size}×${channels}, width ${config.width}, latent ${config['latent-dim']}, batch ${config.batch}`)
   const rows: Array<Row> = []
   const notes: Array<string> = []
   for (const backend of backendsToRun(config.backends)) {

@@ -16,9 +16,9 @@
  * and SSIM are.
  *
  * Data (protocol Q4): 28×28 MNIST / Fashion images as high resolution, their 7×7 box (area
- * average) downsample as input; or `--dataset folder --folder DIR`: square crops of `--crop`
- * pixels from the user's PNGs (any size; 90% for training, 10% held out), the input their box
- * downsample by 4.
+ * average) downsample as input; or `--dataset folder --folder DIR`: square crops of `--size`
+ * (or `--crop`, its older name) pixels from the user's PNG and JPEG images (any size; 90% for
+ * training, 10% held out), the input their box downsample by 4.
  *
  * A completed run writes `OUT/comparison.png` (LR | bicubic | MSE-pretrained | SRGAN | HR rows),
  * `OUT/lr.npy`, `OUT/sr.npy`, `OUT/sr-pretrained.npy`, `OUT/hr.npy` (float32 in [0, 1]) for the
@@ -54,6 +54,7 @@ import {
   oneOfFlag,
   pixelsToUnit,
   positiveIntFlag,
+  positiveIntOrAutoFlag,
   positiveNumberFlag,
   psnr,
   selectImages,
@@ -80,8 +81,9 @@ import { encodePng, loadBundledImages, loadImageFolderCrops, runIfMain, writeFil
 /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
 export const srganFlags = {
   dataset: flag(oneOfFlag(['mnist', 'fashion', 'folder'] as const), 'mnist', 'bundled image set, or folder (--folder)'),
-  folder: flag(stringFlag, 'images', 'with --dataset folder: a folder of PNGs of any size (flat, or one sub-folder per class)'),
-  crop: flag(positiveIntFlag, 32, 'with --dataset folder: high-resolution crop size (a multiple of 4)'),
+  folder: flag(stringFlag, 'images', 'with --dataset folder: a folder of PNG and JPEG images of any size (flat, or one sub-folder per class)'),
+  crop: flag(positiveIntFlag, 32, 'with --dataset folder: high-resolution crop size (a multiple of 4); --size says the same'),
+  size: flag(positiveIntOrAutoFlag, 'auto', 'with --dataset folder: high-resolution crop size, as the other image recipes name it (auto: --crop)'),
   'crops-per-image': flag(positiveIntFlag, 16, 'with --dataset folder: crops cut from each image'),
   channels: flag(oneOfFlag(['1', '3'] as const), '1', 'with --dataset folder: 1 (luminance) or 3 (RGB)'),
   filters: flag(positiveIntFlag, 32, 'channels of the residual trunk (SRGAN: 64)'),
@@ -113,9 +115,20 @@ export { srganDiscriminator, srganGan, srganGenerator }
 const contentOf = (config: Pick<SrganConfig, 'content' | 'dataset'>): 'mse+perceptual' | 'mse' | 'perceptual' =>
   config.content !== 'auto' ? config.content : config.dataset === 'folder' ? 'mse' : 'mse+perceptual'
 
+/** The high-resolution crop side of a folder run: `--size`, or `--crop` when it is `auto`. */
+const cropOf = (config: Pick<SrganConfig, 'crop' | 'size'>): number => (config.size === 'auto' ? config.crop : config.size)
+
 /** The options that rule each other out: a folder's crop must divide by 4, and the judge's loss needs digits. */
 const checkOptions = (config: SrganConfig): ReadonlyArray<GanError> => [
-  ...(config.dataset === 'folder' && config.crop % factor !== 0 ? [invalidConfig('--crop', `a multiple of ${factor}`, String(config.crop))] : []),
+  ...(config.dataset === 'folder' && cropOf(config) % factor !== 0
+    ? [invalidConfig(config.size === 'auto' ? '--crop' : '--size', `a multiple of ${factor}`, String(cropOf(config)))]
+    : []),
+  ...(config.size !== 'auto' && config.crop !== srganFlags.crop.defaultValue && config.crop !== config.size
+    ? [invalidConfig('--size', `the same as --crop (${config.crop}), or one of the two`, String(config.size))]
+    : []),
+  ...(config.dataset !== 'folder' && config.size !== 'auto' && config.size !== 28
+    ? [invalidConfig('--size', `28 or auto with --dataset ${config.dataset} (28×28 images)`, String(config.size))]
+    : []),
   ...(config.dataset === 'folder' && contentOf(config) !== 'mse'
     ? [invalidConfig('--content', 'mse or auto with --dataset folder (the perceptual loss uses a 28×28 digit judge)', JSON.stringify(config.content))]
     : []),
@@ -123,7 +136,7 @@ const checkOptions = (config: SrganConfig): ReadonlyArray<GanError> => [
 
 /** The high-resolution image shape a configuration trains on (known before any image is read). */
 const highShapeOf = (config: SrganConfig): readonly [number, number, number] =>
-  config.dataset === 'folder' ? [config.crop, config.crop, config.channels === '3' ? 3 : 1] : [28, 28, 1]
+  config.dataset === 'folder' ? [cropOf(config), cropOf(config), config.channels === '3' ? 3 : 1] : [28, 28, 1]
 
 /** Training and held-out images: the Q4 split for the bundled sets; for a folder, 10% of its crops. */
 const loadImages = (config: SrganConfig): E.Either<ReadonlyArray<GanError>, { train: LabelledImages; heldOut: LabelledImages }> => {
@@ -131,7 +144,7 @@ const loadImages = (config: SrganConfig): E.Either<ReadonlyArray<GanError>, { tr
     return E.map(splitHeldOut)(loadBundledImages(config.dataset))
   }
   const crops = loadImageFolderCrops(config.folder, {
-    cropSize: config.crop,
+    cropSize: cropOf(config),
     cropsPerImage: config['crops-per-image'],
     channels: config.channels === '3' ? 3 : 1,
     seed: 1,

@@ -339,7 +339,7 @@ describe.skipIf(runtime !== 'node')('the ganfp command', () => {
     const r = ganfp('bun', ['train', 'dcgan', '--help'])
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/--lr +Adam learning rate of both networks \(a number > 0; default 0\.0002\)/)
-    expect(r.stdout).toMatch(/--dataset +bundled image set \(one of mnist, fashion; default mnist\)/)
+    expect(r.stdout).toMatch(/--dataset +bundled image set \(28×28 grey\), or folder: your own images \(--folder\) \(one of mnist, fashion, folder; default mnist\)/)
     expect(r.stdout).toMatch(/--steps +generator steps in all \(a positive integer; default 2000\)/)
   })
 })

@@ -1,6 +1,7 @@
 /**
  * Images drawn on a canvas as a table: a title, optional column headings and row labels, each
- * image scaled up by whole or half pixels with no smoothing (a 28×28 digit stays crisp). The
+ * image scaled up by whole or half pixels with no smoothing (a 28×28 digit stays crisp), or down,
+ * smoothed, where large images do not fit (a folder run's 128×128 colour samples). The
  * sample grid, the interpolation strip and SRGAN's LR | SR | HR columns are all tables.
  */
 import { plotFont, surfaceOf, type Surface } from '../plot/surface.ts'
@@ -93,9 +94,9 @@ interface TableLayout {
 }
 
 /**
- * The largest scale (in halves of a pixel, at most `largestScale`) at which `table` fits `width` ×
- * `maxHeight`. Cells take the largest image's size: a smaller image (SRGAN's input) is scaled up
- * to fill its cell.
+ * The largest scale at which `table` fits `width` × `maxHeight`: at most `largestScale`, in steps
+ * of a half down to 1, then halved down to 1/8. Cells take the largest image's size: a smaller
+ * image (SRGAN's input) is scaled up to fill its cell.
  */
 const layoutOf = (context: CanvasRenderingContext2D, table: ImageTable, width: number, maxHeight: number): TableLayout => {
   const cells = table.rows.flat()
@@ -109,7 +110,8 @@ const layoutOf = (context: CanvasRenderingContext2D, table: ImageTable, width: n
   const rows = table.rows.length
   const fits = (scale: number) => labelWidth + columns * (imageWidth * scale + gap) <= width - 12 && top + rows * (height * scale + gap) + 4 <= maxHeight
   let scale = table.largestScale ?? 4
-  while (scale > 0.5 && !fits(scale)) scale -= 0.5
+  while (scale > 1 && !fits(scale)) scale -= 0.5
+  while (scale > 1 / 8 && !fits(scale)) scale /= 2
   return { scale, cellWidth: imageWidth * scale, cellHeight: height * scale, labelWidth, top, height: top + rows * (height * scale + gap) + 6 }
 }
 
@@ -130,7 +132,8 @@ export const drawImageTable = (canvas: HTMLCanvasElement, width: number, maxHeig
   const tableWidth = labelWidth + columns * (cellWidth + gap) - gap
   const left = Math.round((surface.width - tableWidth) / 2) + labelWidth
   context.save()
-  context.imageSmoothingEnabled = false
+  // Crisp pixels when scaling up; smoothing when scaling down, where dropping pixels would alias.
+  context.imageSmoothingEnabled = layout.scale < 1
   table.rows.forEach((row, r) =>
     row.forEach((cell, c) => context.drawImage(imageCanvas(cell), left + c * (cellWidth + gap), top + r * (cellHeight + gap), cellWidth, cellHeight)),
   )

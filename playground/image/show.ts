@@ -47,8 +47,16 @@ export interface ShowRequest {
 /** The shipped image set a run's images come from: Fashion-MNIST for a run on it, else MNIST. */
 const sliceOf = (run: LoadedRun): SliceName => (run.config['dataset'] === 'fashion' ? 'fashion' : 'mnist')
 
-/** The names of a run's classes (its dataset's). */
-export const classNamesOf = (run: LoadedRun | undefined): ReadonlyArray<string> | undefined => (run === undefined ? undefined : imageSlices[sliceOf(run)].classNames)
+/**
+ * The names of a run's classes: its bundled set's, or for a run on a folder (whose class names stay
+ * in the run directory's classes.json, not in the checkpoint) `class 0`, `class 1`, …
+ */
+export const classNamesOf = (run: LoadedRun | undefined): ReadonlyArray<string> | undefined => {
+  if (run === undefined) return undefined
+  if (run.config['dataset'] !== 'folder') return imageSlices[sliceOf(run)].classNames
+  const classes = run.compiled.generator.labelClasses
+  return classes === undefined ? undefined : Array.from({ length: classes }, (_, i) => `class ${i}`)
+}
 
 type Drawn = { readonly shown: Shown; readonly caption: string }
 
@@ -56,7 +64,7 @@ const showSuperResolution = async (request: ShowRequest, generator: Generator, r
   const { samples, places } = request
   const step = run.contents.step
   const shape = generator.compiled.generator.outputShape
-  if (shape[0] !== 28 || shape[1] !== 28 || shape[2] !== 1) {
+  if (run.config['dataset'] === 'folder' || shape[0] !== 28 || shape[1] !== 28 || shape[2] !== 1) {
     drawEmptyView(places.grid, `srgan at step ${step}`, [
       `This SRGAN makes ${shape.join('×')} images (a folder's crops);`,
       'the page ships 28×28 MNIST and Fashion-MNIST images only.',

@@ -4,21 +4,30 @@
  * - `interpolate RUN --from S --to S [--steps 10] [--spherical] [--out strip.png]`: a strip of
  *   samples along the path between the latents of two seeds;
  * - `attribute RUN --from-class A --to-class B`: the direction from class A's latents to class
- *   B's (classes by the judge), added to class-A latents in growing amounts: a grid, and how the
- *   judge's verdict moves, as numbers;
- * - `truncation RUN [--psi 1,0.75,0.5,0.25]`: precision and recall of 2,000 samples per ψ;
+ *   B's (classes by the judge, or for a folder run with class sub-folders by a small classifier
+ *   trained on them first), added to class-A latents in growing amounts: a grid, and how the
+ *   classifier's verdict moves, as numbers;
+ * - `truncation RUN [--psi 1,0.75,0.5,0.25]`: precision and recall of 2,000 samples per ψ (a
+ *   folder run's in the random features, against its folder);
  * - `nearest RUN`: each sample's nearest training image (a memorisation check), against the same
- *   distance for held-out images.
+ *   distance for held-out images (for a folder run, for folder images left out of the search).
+ *
+ * Every tool works at the shape the run's generator makes (any size, 1 or 3 channels).
  *
  * @since 0.1.0
  */
 import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
 import { sampleLatentOrThrow } from '../compile/gan.ts'
 import { loadBundledImagesOrThrow } from '../node/bundled-data.ts'
-import { pixelsToUnit, splitHeldOut, type BundledImageSet } from '../data/images.ts'
+import { pixelsToUnit, selectImages, splitHeldOut, type LabelledImages } from '../data/images.ts'
 import { predictedClasses } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
 import { judgeShapeProblems, loadJudge } from '../eval/judge.ts'
+import type { ImageClassifier } from '../eval/classifier.ts'
+import { smallClassifier } from '../eval/classifier.ts'
+import { trainImageClassifierOrThrow } from '../eval/classifier-training.ts'
+import { evaluateAgainstReference } from '../eval/reference-evaluation.ts'
+import { folderImagesOf, imageSourceOf } from './run-images.ts'
 import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents, truncateLatents } from '../eval/latent.ts'
 import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { imageGrid } from '../io/grid.ts'
@@ -74,11 +83,22 @@ export const renderOf = (setup: RecipeSetup, where: string) => {
   return render
 }
 
-const datasetOf = (run: Restored): BundledImageSet => {
-  const dataset = run.directory.manifest.config['dataset']
-  if (dataset !== 'mnist' && dataset !== 'fashion')
-    throw new GanException([invalidConfig('RUN', 'a run on a bundled image set (mnist or fashion)', JSON.stringify(dataset))])
-  return dataset
+/**
+ * The classifier the attribute tool asks: the shipped judge of a bundled set, or for a folder run
+ * with class sub-folders a small one trained on its images now (three passes; say so, since it is
+ * not a fixed judge).
+ */
+const classifierOf = async (run: Restored): Promise<{ readonly classifier: ImageClassifier; readonly toUnit: (samples: Float32Array) => Float32Array }> => {
+  const source = imageSourceOf(run)
+  if (source._tag === 'Bundled') {
+    const toUnit = judgedImages(run)
+    return { classifier: await loadJudge(source.dataset), toUnit }
+  }
+  const images = folderImagesOf(run, source)
+  if (images.classNames.length < 2)
+    throw new GanException([invalidConfig('RUN', 'a folder run with one sub-folder per class (at least 2)', `${source.folder}: one class`)])
+  console.log(`training a small classifier on ${images.count} images of ${source.folder} (${images.classNames.join(', ')}), 3 passes`)
+  return { classifier: await trainImageClassifierOrThrow(images, { epochs: 3, batchSize: Math.min(64, images.count), architecture: smallClassifier(64) }), toUnit: unitImages(run) }
 }
 
 /** `ganfp interpolate`. */
@@ -105,9 +125,9 @@ export const interpolateCommand = (
     console.log(`wrote ${options.steps} samples from seed ${options.from} to seed ${options.to} (${options.spherical ? 'spherical' : 'linear'}) to ${options.out}`)
   })
 
-/** The judge's class for the sample of each latent. */
-const classify = async (run: Restored, judge: Awaited<ReturnType<typeof loadJudge>>, latents: Float32Array) =>
-  predictedClasses(judge, judgedImages(run)(await run.trainer.generateOrThrow(latents)), latents.length / latentDimension(run))
+/** The classifier's class for the sample of each latent. */
+const classify = async (run: Restored, judge: { readonly classifier: ImageClassifier; readonly toUnit: (samples: Float32Array) => Float32Array }, latents: Float32Array) =>
+  predictedClasses(judge.classifier, judge.toUnit(await run.trainer.generateOrThrow(latents)), latents.length / latentDimension(run))
 
 /** `ganfp attribute`. */
 export const attributeCommand = (
@@ -117,7 +137,7 @@ export const attributeCommand = (
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
     const dim = latentDimension(run)
-    const judge = await loadJudge(datasetOf(run))
+    const judge = await classifierOf(run)
     try {
       const latents = sampleLatentOrThrow(run.setup.gan.latent, options.n, Rng.fromSeed(11))
       const classes = await classify(run, judge, latents)
@@ -152,7 +172,7 @@ export const attributeCommand = (
       writeFileAtomicOrThrow(options.out, renderOf(run.setup, 'RUN')(grid, rows * scales.length, scales.length))
       console.log(`\nwrote ${options.out}: one row per class-${options.fromClass} sample, α = ${scales.join(', ')} left to right`)
     } finally {
-      judge.dispose()
+      judge.classifier.dispose()
     }
   })
 
@@ -163,22 +183,55 @@ export const truncationCommand = (
   loadRecipe: RecipeLoader,
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
-    const dataset = datasetOf(run)
+    const source = imageSourceOf(run)
+    const base = sampleLatentOrThrow(run.setup.gan.latent, 2000, Rng.fromSeed(13))
+    const row = (psi: number | string, s: { readonly fd: number; readonly precision: number; readonly recall: number; readonly density: number; readonly coverage: number }) =>
+      console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |`)
+    if (source._tag === 'Folder') {
+      const toUnit = unitImages(run)
+      const images = folderImagesOf(run, source)
+      const reference = { values: pixelsToUnit(images.pixels), count: images.count, height: images.height, width: images.width, channels: images.channels }
+      console.log(`| ψ | FD | precision | recall | density | coverage |\n|---|---|---|---|---|---|`)
+      for (const [k, psi] of options.psi.entries()) {
+        const values = toUnit(await run.trainer.generateOrThrow(truncateLatents(base, psi)))
+        const result = getOrThrow(await evaluateAgainstReference({ ...reference, values, count: 2000 }, reference, { name: source.folder }))
+        if (k === 0) row('real-vs-real floor', result.floor)
+        row(psi, result.samples)
+      }
+      console.log('(random features against the run\'s folder: compare rows with each other, not with other image sizes or sets)')
+      return
+    }
+    const dataset = source.dataset
     const toUnit = judgedImages(run)
     const judge = await loadJudge(dataset)
     try {
-      const base = sampleLatentOrThrow(run.setup.gan.latent, 2000, Rng.fromSeed(13))
       console.log(`| ψ | FD | precision | recall | density | coverage |\n|---|---|---|---|---|---|`)
       for (const psi of options.psi) {
         const images = toUnit(await run.trainer.generateOrThrow(truncateLatents(base, psi)))
-        const result = getOrThrow(await evaluateImages(images, 2000, { dataset, judge }))
-        const s = result.samples
-        console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |`)
+        row(psi, getOrThrow(await evaluateImages(images, 2000, { dataset, judge })).samples)
       }
     } finally {
       judge.dispose()
     }
   })
+
+/**
+ * The images `nearest` searches and the real images it measures the same way: a bundled set's
+ * training and held-out splits; for a folder run (which trained on every image) `n` of its images
+ * left out of the search, so their distances are what a fresh real image's would be.
+ */
+const realImages = (run: Restored, n: number): { readonly train: LabelledImages; readonly heldOut: LabelledImages } => {
+  const source = imageSourceOf(run)
+  if (source._tag === 'Bundled') return splitHeldOut(loadBundledImagesOrThrow(source.dataset))
+  const images = folderImagesOf(run, source)
+  // The folder sample is in a seeded random order, so its first images are a fair draw.
+  const left = Math.min(n, Math.floor(images.count / 2))
+  const indices = Array.from({ length: images.count }, (_, i) => i)
+  return { train: selectImages(images, indices.slice(left)), heldOut: selectImages(images, indices.slice(0, left)) }
+}
+
+const heldOutName = (run: Restored): string =>
+  imageSourceOf(run)._tag === 'Folder' ? 'real images left out of the search' : 'held-out real'
 
 /** `ganfp nearest`. */
 export const nearestCommand = (
@@ -187,7 +240,7 @@ export const nearestCommand = (
   loadRecipe: RecipeLoader,
 ) =>
   withRun(path, options, loadRecipe, async (run) => {
-    const { train, heldOut } = splitHeldOut(loadBundledImagesOrThrow(datasetOf(run)))
+    const { train, heldOut } = realImages(run, options.n)
     const trainPixels = pixelsToUnit(train.pixels)
     const samples = unitImages(run)(await run.trainer.sampleOrThrow(options.n, { seed: 17 }))
     // Images as the run makes them; the data set's images must be the same size to compare.
@@ -203,7 +256,7 @@ export const nearestCommand = (
     }
     console.log(`distance to the nearest training image (pixels in [0, 1], L2 over ${size}):`)
     console.log(`  generated (${options.n}): ${summary(generated.distances)}`)
-    console.log(`  held-out real (${held.distances.length}): ${summary(held.distances)}`)
+    console.log(`  ${heldOutName(run)} (${held.distances.length}): ${summary(held.distances)}`)
     console.log('  (a generator that copies its training data would sit far below the held-out images)')
     // The eight closest generated samples beside their nearest training images.
     const order = Array.from(generated.distances.keys()).sort((a, b) => generated.distances[a]! - generated.distances[b]!).slice(0, 8)

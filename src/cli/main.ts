@@ -9,8 +9,9 @@
  * - `ganfp sample RUN_DIR [--n 64] [--out grid.png|samples.npy] [--seed S] [--label K]`: a grid, or
  *   an array streamed to disk, from the newest checkpoint (class K only, for a conditional run;
  *   paired runs draw their inputs from the data; `./sample-command.ts`);
- * - `ganfp eval TARGET [--dataset mnist|fashion]`: protocol Q2's scores with the floor (`./evaluate.ts`);
+ * - `ganfp eval TARGET [--dataset mnist|fashion | --reference DIR|FILE.npy]`: protocol Q2's scores with the floor (`./evaluate.ts`);
  * - `ganfp interpolate | attribute | truncation | nearest RUN_DIR`: latent-space tools (`./latent.ts`).
+ * - `ganfp demo-data DIR [--count 3000] [--seed 0]`: writes a colour demo image set, made here (`./demo-data.ts`).
  *
  * Exit codes: 0 done (or stopped by Ctrl-C or the time budget, with a checkpoint), 2 a bad command,
  * option, recipe, config or checkpoint (nothing is written), 3 training stopped on non-finite
@@ -28,6 +29,7 @@ import { loadRecipeOrThrow } from '../run/load-recipe.ts'
 import { resumeRunOrThrow } from '../run/start.ts'
 import { builtinRecipes, isBuiltinRecipe } from './builtins.ts'
 import { evaluateCommand } from './evaluate.ts'
+import { demoDataCommand } from './demo-data.ts'
 import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
 import { pngSampleLimit, sampleCommand } from './sample-command.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
@@ -106,10 +108,11 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
   program
     .command('eval')
     .description("sample quality of a run (or a .npy of images) against held-out images (FD, KID, precision, recall), beside the real-vs-real floor")
-    .argument('<target>', 'a run directory, a .npy file of float32 N×28×28 images in [0, 1], or a folder of 28×28 PNGs')
+    .argument('<target>', 'a run directory, a .npy file of float32 N×H×W(×C) images in [0, 1], or a folder of images')
     .option('--dataset <name>', "mnist or fashion (default: the run's dataset, else mnist)")
+    .option('--reference <path>', "your images to score against (a folder, or a .npy of float32 N×H×W(×C)), of any size: random features, with the floor (default for a folder run: its --folder)")
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
-    .action((target: string, options: { readonly dataset?: string; readonly backend: BackendChoice }) => evaluateCommand(target, options, load))
+    .action((target: string, options: { readonly dataset?: string; readonly reference?: string; readonly backend: BackendChoice }) => evaluateCommand(target, options, load))
   const number = (name: string, codec: typeof intFlag) => (raw: string) => decodeOption(codec, name, raw)
   program
     .command('interpolate')
@@ -153,6 +156,13 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--out <file>', 'PNG of the closest pairs', 'nearest.png')
     .option('--backend <name>', 'tfjs backend for sampling and the judge (auto, webgpu, wasm, cpu)', backendOption, 'auto')
     .action((path: string, options: { n: number; out: string; backend: BackendChoice }) => nearestCommand(path, options, load))
+  program
+    .command('demo-data')
+    .description('write a colour demo image set, drawn here (nothing downloaded): shapes in one folder per class, mixed sizes, PNG and JPEG')
+    .argument('<dir>', 'the folder to write: new, empty, or one demo-data wrote before (replaced)')
+    .option('--count <n>', 'images in all, shared among the 6 classes', number('count', positiveIntFlag), 3000)
+    .option('--seed <seed>', 'seed of the images', number('seed', intFlag), 0)
+    .action((dir: string, options: { count: number; seed: number }) => demoDataCommand(dir, options))
   program.command('recipes').description('list the built-in recipes').action(async () => {
     for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await load(name)).description}`)
   })

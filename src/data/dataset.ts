@@ -41,7 +41,14 @@ export interface Dataset {
   readonly numClasses?: number
   /** Lines a run logs when it starts: what loading did to the data (see `LabelledImages.notes`). */
   readonly notes?: ReadonlyArray<string>
-  readonly batches: (options: { readonly batchSize: number; readonly seed: number }) => AsyncIterable<Batch>
+  /**
+   * Set when `batches` honours `skipBatches`: a resumed run then enters its epoch without reading
+   * the batches it already used (a streamed image set would read them from disk). A wrapper that
+   * replaces `batches` keeps it only if it passes `skipBatches` on.
+   */
+  readonly canSkipBatches?: true
+  /** One epoch (or an endless stream); `skipBatches`, where `canSkipBatches` says it is honoured, starts that many batches in. */
+  readonly batches: (options: { readonly batchSize: number; readonly seed: number; readonly skipBatches?: number }) => AsyncIterable<Batch>
 }
 
 /**

@@ -4,8 +4,11 @@
  *
  * @since 0.1.0
  */
-import { Rng } from '../random.ts'
 import type { Dataset } from './dataset.ts'
+import { imageSourceDataset } from './image-batches.ts'
+
+// The order of an epoch lives beside the batches that use it; it is public from here, as before.
+export { shuffledIndices } from './image-batches.ts'
 
 /**
  * 28×28 grayscale images as bytes (0 = background), row-major, with their class labels.
@@ -81,30 +84,11 @@ export const splitHeldOut = (
 }
 
 /**
- * A seeded Fisher–Yates permutation of 0..n−1.
- *
- * @example
- * import { shuffledIndices } from 'ganfp'
- * shuffledIndices(5, 1).length // 5
- * @since 0.1.0
- * @category combinators
- */
-export const shuffledIndices = (n: number, seed: number): Uint32Array => {
-  const rng = Rng.fromSeed(seed)
-  const order = Uint32Array.from({ length: n }, (_, i) => i)
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1)
-    const t = order[i]!
-    order[i] = order[j]!
-    order[j] = t
-  }
-  return order
-}
-
-/**
  * Images as a training dataset: examples of shape [height, width, channels] scaled to [−1, 1] (the range
  * of a tanh generator) with their class labels, one epoch per `batches` call in a seeded shuffled
- * order, the last partial batch dropped.
+ * order, the last partial batch dropped. With `flip`, each example is mirrored left–right with
+ * probability ½, drawn from the epoch's seed (so a seed, and a resumed run, see the same flips);
+ * without it the batches are what they always were.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'
@@ -112,32 +96,28 @@ export const shuffledIndices = (n: number, seed: number): Uint32Array => {
  * import { loadBundledImages } from 'ganfp/node'
  * const m = loadBundledImages('mnist')
  * E.isRight(m) && imageDataset(m.right).exampleShape // [28, 28, 1]
+ * E.isRight(m) && imageDataset(m.right, { flip: true }).exampleShape // [28, 28, 1]
  * @since 0.1.0
  * @category constructors
  */
-export const imageDataset = (images: LabelledImages): Dataset => {
+export const imageDataset = (images: LabelledImages, options: { readonly flip?: boolean } = {}): Dataset => {
   const size = images.height * images.width * images.channels
-  return {
-    name: images.name,
-    exampleShape: [images.height, images.width, images.channels],
-    numClasses: images.classNames.length,
-    ...(images.notes === undefined ? {} : { notes: images.notes }),
-    batches: ({ batchSize, seed }) => ({
-      async *[Symbol.asyncIterator]() {
-        const order = shuffledIndices(images.count, seed)
-        for (let start = 0; start + batchSize <= images.count; start += batchSize) {
-          const values = new Float32Array(batchSize * size)
-          const labels = new Int32Array(batchSize)
-          for (let b = 0; b < batchSize; b++) {
-            labels[b] = images.labels[order[start + b]!]!
-            const offset = order[start + b]! * size
-            for (let p = 0; p < size; p++) values[b * size + p] = images.pixels[offset + p]! / 127.5 - 1
-          }
-          yield { values, shape: [batchSize, images.height, images.width, images.channels], labels }
-        }
+  return imageSourceDataset(
+    {
+      name: images.name,
+      count: images.count,
+      height: images.height,
+      width: images.width,
+      channels: images.channels,
+      labels: images.labels,
+      classCount: images.classNames.length,
+      ...(images.notes === undefined ? {} : { notes: images.notes }),
+      readExamples: (indices, into) => {
+        for (let i = 0; i < indices.length; i++) into.set(images.pixels.subarray(indices[i]! * size, (indices[i]! + 1) * size), i * size)
       },
-    }),
-  }
+    },
+    options.flip === true,
+  )
 }
 
 /**

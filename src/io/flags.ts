@@ -209,7 +209,8 @@ export const flagsHelp = (name: string, description: string, flags: Flags, headi
     heading,
     ...Object.entries(flags).map(
       ([key, f]) =>
-        `  --${key.padEnd(width)} ${f.description} (${(f.codec as t.Decoder<string, unknown>).name}; default ${String(f.defaultValue)})`,
+        // An empty default (an optional path) reads as none.
+        `  --${key.padEnd(width)} ${f.description} (${(f.codec as t.Decoder<string, unknown>).name}; default ${String(f.defaultValue) || 'none'})`,
     ),
     `  --${'help'.padEnd(width)} print this help`,
   ].join('\n')

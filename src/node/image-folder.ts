@@ -1,6 +1,6 @@
 /**
- * Users' own images: a folder of PNG files (decoded by pngjs), either flat (one class) or with one
- * sub-folder per class. Every file is checked against the declared size; all problems are
+ * Users' own images: a folder of PNG and JPEG files (decoded by pngjs and jpeg-js), either flat
+ * (one class) or with one sub-folder per class. Every file is checked against the declared size; all problems are
  * reported, each naming its file.
  *
  * @since 0.1.0
@@ -11,7 +11,8 @@ import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { Rng } from '../random.ts'
 import type { LabelledImages } from '../data/images.ts'
 import { backgroundErrors } from './background.ts'
-import { defaultBackground, listPngClasses, readPng, transparencyNote, type DecodedPng } from './png-files.ts'
+import { decodeImageFile, listImageClasses, type DecodedImage } from './image-files.ts'
+import { defaultBackground, transparencyNote } from './png-files.ts'
 
 /**
  * What every image must be: its size, and the channels to keep (1: luminance, 3: RGB).
@@ -31,8 +32,8 @@ export interface ImageFolderOptions {
 const maxPixelBytes = 2 ** 31
 
 /** One decoded image's channels-last bytes, or what is wrong with the file. */
-const decodePng = (file: string, options: ImageFolderOptions): E.Either<ReadonlyArray<GanError>, DecodedPng> => {
-  const decoded = readPng(file, options.channels, options.background)
+const decodeSized = (file: string, options: ImageFolderOptions): E.Either<ReadonlyArray<GanError>, DecodedImage> => {
+  const decoded = decodeImageFile(file, options.channels, options.background)
   if (E.isLeft(decoded)) return decoded
   const { height, width } = decoded.right
   return height === options.height && width === options.width
@@ -40,8 +41,11 @@ const decodePng = (file: string, options: ImageFolderOptions): E.Either<Readonly
     : E.left([invalidData(file, `an image of ${options.height}×${options.width} (height×width)`, `${height}×${width}`)])
 }
 
+/** What the transparency note counts: PNGs, or images where there are JPEGs too. */
+const noun = (files: ReadonlyArray<string>): string => (files.every((f) => f.toLowerCase().endsWith('.png')) ? 'PNGs' : 'images')
+
 /**
- * Loads a folder of PNGs as labelled images.
+ * Loads a folder of PNG and JPEG images, all of the given size, as labelled images.
  *
  * @example
  * import { loadImageFolder } from 'ganfp/node'
@@ -54,7 +58,7 @@ export const loadImageFolder = (
   dir: string,
   options: ImageFolderOptions,
 ): E.Either<ReadonlyArray<GanError>, LabelledImages> => {
-  const listed = listPngClasses(dir)
+  const listed = listImageClasses(dir)
   if (E.isLeft(listed)) return listed
   const classes = listed.right
   const total = classes.reduce((n, c) => n + c.files.length, 0)
@@ -74,7 +78,7 @@ export const loadImageFolder = (
   let transparent = 0
   classes.forEach(({ files }, label) => {
     for (const file of files) {
-      const decoded = decodePng(file, options)
+      const decoded = decodeSized(file, options)
       if (E.isLeft(decoded)) errors.push(...decoded.left)
       else {
         pixels.set(decoded.right.pixels, index * size)
@@ -84,7 +88,7 @@ export const loadImageFolder = (
     }
   })
   if (errors.length > 0) return E.left(errors)
-  const note = transparencyNote(transparent, total, options.background ?? defaultBackground)
+  const note = transparencyNote(transparent, total, options.background ?? defaultBackground, noun(classes.flatMap((c) => c.files)))
   return E.right({
     name: dir,
     count: total,
@@ -101,8 +105,8 @@ export const loadImageFolder = (
 const isPositiveInteger = (n: number): boolean => Number.isInteger(n) && n > 0
 
 /**
- * How to cut training images out of PNGs of any size: `cropsPerImage` square crops of side
- * `cropSize` at seeded random positions, as luminance (1) or RGB (3).
+ * How to cut training images out of PNG and JPEG images of any size: `cropsPerImage` square
+ * crops of side `cropSize` at seeded random positions, as luminance (1) or RGB (3).
  *
  * @since 0.1.0
  * @category model
@@ -126,10 +130,10 @@ const optionErrors = (options: ImageCropOptions): ReadonlyArray<GanError> => [
 ]
 
 /**
- * Loads a folder of PNGs of any size (flat, or one sub-folder per class) as square crops: the
- * crops of each file in turn, each file's crops labelled with its class. A file smaller than
- * the crop, an unreadable file or folder, and a folder without PNGs are errors; all are
- * reported, each naming its file.
+ * Loads a folder of PNG and JPEG images of any size (flat, or one sub-folder per class) as
+ * square crops: the crops of each file in turn, each file's crops labelled with its class. A
+ * file smaller than the crop, an unreadable file or folder, and a folder without images are
+ * errors; all are reported, each naming its file.
  *
  * @example
  * import { loadImageFolderCrops } from 'ganfp/node'
@@ -143,7 +147,7 @@ export const loadImageFolderCrops = (
 ): E.Either<ReadonlyArray<GanError>, LabelledImages> => {
   const invalid = optionErrors(options)
   if (invalid.length > 0) return E.left(invalid)
-  const listed = listPngClasses(dir)
+  const listed = listImageClasses(dir)
   if (E.isLeft(listed)) return listed
   const { cropSize, channels, cropsPerImage } = options
   const files = listed.right.flatMap((c, label) => c.files.map((file) => ({ file, label })))
@@ -157,7 +161,7 @@ export const loadImageFolderCrops = (
   const errors: Array<GanError> = []
   let transparent = 0
   files.forEach(({ file, label }, f) => {
-    const decoded = readPng(file, channels, options.background)
+    const decoded = decodeImageFile(file, channels, options.background)
     if (E.isLeft(decoded)) return void errors.push(...decoded.left)
     const { height, width } = decoded.right
     if (decoded.right.transparent) transparent += 1
@@ -176,7 +180,7 @@ export const loadImageFolderCrops = (
     }
   })
   if (errors.length > 0) return E.left(errors)
-  const note = transparencyNote(transparent, files.length, options.background ?? defaultBackground)
+  const note = transparencyNote(transparent, files.length, options.background ?? defaultBackground, noun(files.map((f) => f.file)))
   return E.right({
     name: dir,
     count,

@@ -1,18 +1,17 @@
 /**
- * Reading users' PNG files of any size: the folder layout (flat, or one sub-folder per class) and
- * the decoding of one file to channels-last bytes (luminance or RGB). The pieces that image
- * loaders share; each problem is a `GanError` naming its file or folder.
+ * Reading users' PNG files of any size: the decoding of one file to channels-last bytes
+ * (luminance or RGB), and the note on transparency that image loaders log. Each problem is a
+ * `GanError` naming its file (JPEG and folders: image-files.ts).
  *
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
-import pngjs from 'pngjs'
+import { readFileSync } from 'node:fs'
 import { describeValue } from '../dsl/describe.ts'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { backgroundErrors } from './background.ts'
 import { readFailure } from './files.ts'
+import { decodePngBytes } from './image-decoding.ts'
 
 /**
  * One decoded PNG: `height × width × channels` bytes, channels last.
@@ -44,18 +43,25 @@ export const defaultBackground: readonly [number, number, number] = [255, 255, 2
 
 /**
  * The log line for images that had transparency: how many, and what they were composited onto.
- * Undefined when none had any.
+ * Undefined when none had any. `noun` names the files counted (`'images'` for a folder with
+ * JPEGs in it).
  *
  * @example
  * import { transparencyNote } from 'ganfp/node'
  * transparencyNote(2, 10, [255, 255, 255]) // '2 of 10 PNGs have transparent pixels: composited onto white (rgb 255, 255, 255)'
+ * transparencyNote(1, 3, [0, 0, 0], 'images') // '1 of 3 images have transparent pixels: composited onto black (rgb 0, 0, 0)'
  * @since 0.2.0
  * @category io
  */
-export const transparencyNote = (transparent: number, total: number, background: readonly [number, number, number]): string | undefined => {
+export const transparencyNote = (
+  transparent: number,
+  total: number,
+  background: readonly [number, number, number],
+  noun = 'PNGs',
+): string | undefined => {
   if (transparent === 0) return undefined
   const named = background.every((c) => c === 255) ? 'white ' : background.every((c) => c === 0) ? 'black ' : ''
-  return `${transparent} of ${total} PNGs have transparent pixels: composited onto ${named}(rgb ${background.join(', ')})`
+  return `${transparent} of ${total} ${noun} have transparent pixels: composited onto ${named}(rgb ${background.join(', ')})`
 }
 
 /**
@@ -67,57 +73,6 @@ export const transparencyNote = (transparent: number, total: number, background:
 export interface PngClass {
   readonly name: string
   readonly files: ReadonlyArray<string>
-}
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
-
-/** Deflate packs at most 1032 bytes into one (1100 leaves room for the PNG around it). */
-const maxDeflateRatio = 1100
-
-/**
- * The size a PNG's header declares, in raw bytes: the decoder allocates it before reading any data
- * and fills what the data does not (a 90-byte file declaring 2^31 × 2^31 stalled it for half a
- * minute; one declaring 8192 × 8192 decoded as a black image), so a size the file cannot hold is
- * refused first. Undefined when there is no header to read (the decoder reports that).
- */
-const declaredSize = (bytes: Uint8Array): { readonly width: number; readonly height: number; readonly bytes: number } | undefined => {
-  if (bytes.length < 26 || new TextDecoder().decode(bytes.subarray(12, 16)) !== 'IHDR') return undefined
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const [width, height, depth, colourType] = [view.getUint32(16), view.getUint32(20), bytes[24]!, bytes[25]!]
-  const samples = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Readonly<Record<number, number>>)[colourType]
-  return samples === undefined ? undefined : { width, height, bytes: height * Math.ceil((width * samples * depth) / 8) }
-}
-
-const pngsIn = (dir: string): ReadonlyArray<string> =>
-  readdirSync(dir)
-    .filter((f) => f.toLowerCase().endsWith('.png'))
-    .sort()
-    .map((f) => join(dir, f))
-
-/**
- * The PNG files of a folder by class: one class per sub-folder (sorted by name), or, when there
- * are no sub-folders, one class `all`. An unreadable folder, or one with no PNGs, is an error.
- *
- * @example
- * import * as E from 'fp-ts/lib/Either.js'
- * import { listPngClasses } from 'ganfp/node'
- * E.isLeft(listPngClasses('no-such-folder')) // true
- * @since 0.1.0
- * @category constructors
- */
-export const listPngClasses = (dir: string): E.Either<ReadonlyArray<GanError>, ReadonlyArray<PngClass>> => {
-  let classes: ReadonlyArray<PngClass>
-  try {
-    const folders = readdirSync(dir)
-      .sort()
-      .filter((e) => statSync(join(dir, e)).isDirectory())
-    classes = folders.length > 0 ? folders.map((name) => ({ name, files: pngsIn(join(dir, name)) })) : [{ name: 'all', files: pngsIn(dir) }]
-  } catch (error) {
-    return E.left([readFailure(dir, 'a readable folder', error, (message) => invalidData(dir, 'a readable folder', message))])
-  }
-  if (classes.every((c) => c.files.length === 0))
-    return E.left([invalidData(dir, 'PNG files (flat, or one sub-folder per class)', 'none')])
-  return E.right(classes)
 }
 
 /**
@@ -151,31 +106,8 @@ export const readPng = (
   } catch (error) {
     return E.left([readFailure(file, 'a readable file', error, (message) => invalidData(file, 'a readable PNG', message))])
   }
-  const declared = declaredSize(bytes)
-  if (declared !== undefined && declared.bytes > maxDeflateRatio * bytes.length)
-    return E.left([invalidData(file, 'a PNG with data for the size its header declares', `${declared.width}×${declared.height} declared in a file of ${bytes.length} bytes (damaged or cut short)`)])
-  let png: { width: number; height: number; data: Uint8Array }
-  try {
-    png = pngjs.PNG.sync.read(bytes)
-  } catch (error) {
-    return E.left([invalidData(file, 'a readable PNG', errorText(error))])
-  }
-  const count = png.width * png.height
-  const pixels = new Uint8Array(count * channels)
-  const [backR, backG, backB] = background
-  let transparent = false
-  for (let i = 0; i < count; i++) {
-    let [r, g, b] = [png.data[4 * i]!, png.data[4 * i + 1]!, png.data[4 * i + 2]!]
-    const alpha = png.data[4 * i + 3]!
-    if (alpha < 255) {
-      transparent = true
-      const a = alpha / 255
-      r = Math.round(a * r + (1 - a) * backR)
-      g = Math.round(a * g + (1 - a) * backG)
-      b = Math.round(a * b + (1 - a) * backB)
-    }
-    if (channels === 3) pixels.set([r, g, b], 3 * i)
-    else pixels[i] = Math.round(0.299 * r + 0.587 * g + 0.114 * b)
-  }
-  return E.right({ file, height: png.height, width: png.width, channels, pixels, transparent })
+  const decoded = decodePngBytes(file, bytes, channels, background)
+  if (E.isLeft(decoded)) return decoded
+  const { height, width, pixels, transparent } = decoded.right
+  return E.right({ file, height, width, channels, pixels, transparent })
 }

@@ -107,6 +107,8 @@ export interface Recipe<F extends Flags = any> {
    * `out`, returns scores for `OUT/evaluation.json`.
    */
   evaluate?(context: RecipeContext<FlagValues<F>>): Promise<EvaluationScores | void>
+  /** Outputs when training starts or resumes, before its first step (the CGAN's `classes.json`). */
+  started?(context: RecipeContext<FlagValues<F>>): Promise<void>
   /** Outputs when a schedule phase has run its last step (the generator as it left pretraining). */
   phaseEnded?(context: RecipeContext<FlagValues<F>> & { readonly phase: number }): Promise<void>
   /** A PNG of samples; the default draws image outputs as a grid and 2-D points as a scatter plot. */

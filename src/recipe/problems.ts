@@ -45,7 +45,7 @@ export const recipeProblems = (value: unknown, where: string): ReadonlyArray<Gan
   }
   for (const key of ['build', 'data'] as const)
     if (typeof r[key] !== 'function') problems.push(invalidConfig(`${where}.${key}`, 'a function of the configuration', describeFound(r[key])))
-  for (const key of ['evaluate', 'phaseEnded', 'render'] as const)
+  for (const key of ['evaluate', 'phaseEnded', 'started', 'render'] as const)
     if (r[key] !== undefined && typeof r[key] !== 'function') problems.push(invalidConfig(`${where}.${key}`, 'a function, or nothing', describeFound(r[key])))
   const range = r['outputRange']
   if (range !== undefined && !(Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] < range[1]))

@@ -159,6 +159,7 @@ const train = async (context: ExecuteContext): Promise<RunSummary> => {
 
   events.started?.({ directory: directory.path, backend: context.backend, firstStep, totalSteps: run.steps, resumed: context.resumed })
   log(memoryLine(trainer.compiled, setup.batchSize))
+  await setup.recipe.started?.({ config: setup.config as never, seed: run.seed, trainer, out: directory.path, log })
   for (const note of setup.dataset.notes ?? []) log(note)
   if (firstStep === 0) for (const a of await writeGrid(0)) raise(a)
 

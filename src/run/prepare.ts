@@ -69,7 +69,9 @@ export const prepareRecipe = async (
   const config = decodeConfig(recipe.config, configInput)
   if (E.isLeft(config)) return config
   const [built, data] = await Promise.all([recipeResult(() => recipe.build(config.right)), recipeResult(() => recipe.data(config.right))])
-  const errors = [...(E.isLeft(built) ? built.left : []), ...(E.isLeft(data) ? data.left : [])]
+  // A problem both find (a GAN sized by its data, whose folder does not open) is reported once.
+  const all = [...(E.isLeft(built) ? built.left : []), ...(E.isLeft(data) ? data.left : [])]
+  const errors = all.filter((error, i) => all.findIndex((other) => JSON.stringify(other) === JSON.stringify(error)) === i)
   if (E.isLeft(built) || E.isLeft(data)) return E.left(errors)
   const compiled = compile(built.right)
   if (E.isLeft(compiled)) return compiled

@@ -59,13 +59,17 @@ export const realBatches = (
   let cursor = from.cursor
   let iterator: AsyncIterator<Batch> | undefined
 
-  const openEpoch = (seed: number): AsyncIterator<Batch> => dataset.batches({ batchSize, seed })[Symbol.asyncIterator]()
+  const openEpoch = (seed: number, skipBatches = 0): AsyncIterator<Batch> =>
+    dataset.batches(skipBatches === 0 ? { batchSize, seed } : { batchSize, seed, skipBatches })[Symbol.asyncIterator]()
 
   const next = async (): Promise<Batch> => {
-    // A resumed run reopens its epoch and skips the batches already used, on its first batch.
+    // A resumed run reopens its epoch and skips the batches already used, on its first batch. A
+    // dataset that can skip jumps to the last of them, which is still read: an epoch too short
+    // for the cursor is an error either way.
     if (iterator === undefined && cursor !== undefined) {
-      iterator = openEpoch(cursor.epochSeed)
-      for (let skipped = 0; skipped < cursor.batchesIntoEpoch; skipped++)
+      const jumped = dataset.canSkipBatches === true ? Math.max(0, cursor.batchesIntoEpoch - 1) : 0
+      iterator = openEpoch(cursor.epochSeed, jumped)
+      for (let skipped = jumped; skipped < cursor.batchesIntoEpoch; skipped++)
         if ((await iterator.next()).done)
           throw new GanException([
             invalidData(`data(${dataset.name})`, `at least ${cursor.batchesIntoEpoch} batches in the resumed epoch`, 'fewer'),

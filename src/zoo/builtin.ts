@@ -20,6 +20,7 @@ import { gradientPenalty, r1, type Penalty } from '../dsl/penalty.ts'
 import { judgePerceptual, type JudgeWeights } from '../eval/judge.ts'
 import { cganGan } from './cgan.ts'
 import { dcganGan } from './dcgan.ts'
+import { dcganSizeProblems, imageShapeOf } from './dcgan-sizes.ts'
 import { vanillaGan } from './mlp-gan.ts'
 import { srganGan } from './srgan.ts'
 
@@ -33,6 +34,8 @@ import { srganGan } from './srgan.ts'
 export interface BuiltinGanOptions {
   readonly path?: string
   readonly judgeWeights?: JudgeWeights
+  /** A CGAN run on a folder: its class count (the length of the run's `classes.json`). */
+  readonly labelClasses?: number
 }
 
 /** Reads configuration fields, each problem collected with its path; an absent field takes the recipe's default. */
@@ -89,7 +92,15 @@ const losses: Readonly<Record<'non-saturating' | 'least-squares' | 'hinge' | 'wa
   wasserstein: () => wasserstein(),
 }
 
-const dcganOf = (read: Reader): Gan => {
+/** As the image recipes' `--dataset`, `--size` and `--channels` (`auto`: 28×28×1 bundled, 64×64×3 folder); records from before them are 28×28×1. */
+const imageShape = (read: Reader, path: string, errors: Array<GanError>) => {
+  const dataset = read.oneOf('dataset', ['mnist', 'fashion', 'folder'] as const, 'mnist')
+  const shape = imageShapeOf({ dataset, size: read.positiveIntOrAuto('size', 'auto'), channels: read.oneOf('channels', ['auto', '1', '3'] as const, 'auto') })
+  if (dataset === 'folder') errors.push(...dcganSizeProblems(shape.size, `${path}.size`))
+  return { dataset, shape }
+}
+
+const dcganOf = (read: Reader, path: string, errors: Array<GanError>): Gan => {
   const loss = read.oneOf('loss', ['non-saturating', 'least-squares', 'hinge', 'wasserstein'] as const, 'non-saturating')
   const penalty = read.oneOf('penalty', ['none', 'gp', 'r1'] as const, 'none')
   const weight = read.positiveNumber('penalty-weight', 10)
@@ -97,6 +108,7 @@ const dcganOf = (read: Reader): Gan => {
   const penalties: ReadonlyArray<Penalty> =
     penalty === 'gp' ? [gradientPenalty({ weight, every })] : penalty === 'r1' ? [r1({ gamma: weight, every })] : []
   return dcganGan({
+    ...imageShape(read, path, errors).shape,
     width: read.positiveInt('width', 16),
     latentDim: read.positiveInt('latent-dim', 64),
     learningRate: read.positiveNumber('lr', 2e-4),
@@ -111,8 +123,13 @@ const dcganOf = (read: Reader): Gan => {
 /** As the CGAN recipe's `--mode-seeking`: 0 adds no term. */
 const modeSeekingWeight = (weight: number): { readonly modeSeekingWeight?: number } => (weight === 0 ? {} : { modeSeekingWeight: weight })
 
-const cganOf = (read: Reader): Gan =>
-  cganGan({
+const cganOf = (read: Reader, path: string, errors: Array<GanError>, labelClasses: number | undefined): Gan => {
+  const { dataset, shape } = imageShape(read, path, errors)
+  if (dataset === 'folder' && !(Number.isInteger(labelClasses) && labelClasses! >= 2))
+    errors.push(invalidConfig('options.labelClasses', "a folder CGAN run's class count (≥ 2; the length of its classes.json)", describeValue(labelClasses)))
+  return cganGan({
+    ...shape,
+    ...(dataset === 'folder' && labelClasses !== undefined ? { classes: labelClasses } : {}),
     width: read.positiveInt('width', 16),
     latentDim: read.positiveInt('latent-dim', 64),
     embeddingDim: read.positiveInt('embedding-dim', 16),
@@ -126,16 +143,19 @@ const cganOf = (read: Reader): Gan =>
     ...modeSeekingWeight(read.nonNegativeNumber('mode-seeking', 0)),
     ...(read.oneOf('augment', ['none', 'translation-cutout'] as const, 'none') === 'none' ? {} : { augmentation: diffAugment({ color: false }) }),
   })
+}
 
 
 const srganOf = (read: Reader, path: string, errors: Array<GanError>, judge: JudgeWeights | undefined): Gan => {
   const dataset = read.oneOf('dataset', ['mnist', 'fashion', 'folder'] as const, 'mnist')
-  const crop = read.positiveInt('crop', 32)
+  // `--size` names the crop as the other image recipes do; `auto` (and records from before it) is `--crop`.
+  const size = read.positiveIntOrAuto('size', 'auto')
+  const crop = size === 'auto' ? read.positiveInt('crop', 32) : size
   const channels = read.oneOf('channels', ['1', '3'] as const, '1')
   // `auto` (the recipe's default) is the perceptual mix on the bundled sets: the branch below.
   const content = read.oneOf('content', ['auto', 'mse+perceptual', 'mse', 'perceptual'] as const, 'auto')
   const perceptualWeight = read.nonNegativeNumber('perceptual-weight', 0.01)
-  if (dataset === 'folder' && crop % 4 !== 0) errors.push(invalidConfig(`${path}.crop`, 'a multiple of 4', String(crop)))
+  if (dataset === 'folder' && crop % 4 !== 0) errors.push(invalidConfig(`${path}.${size === 'auto' ? 'crop' : 'size'}`, 'a multiple of 4', String(crop)))
   // As the recipe: a folder run trains on MSE alone; the perceptual term needs the judge's weights.
   let contentLoss: ContentLoss = mse()
   if (dataset !== 'folder' && content !== 'mse' && judge !== undefined) {
@@ -166,7 +186,8 @@ const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof 
  * ignored). Every problem is reported with its path (`run.recipe`, `run.config.width`; `path`
  * replaces `run`). An SRGAN run's perceptual content term needs `judgeWeights` (the run's
  * dataset's, `await judgeWeights('mnist')`); without them the content loss is MSE alone, which
- * only training reads: sampling and generating are the same either way.
+ * only training reads: sampling and generating are the same either way. A CGAN run on a folder
+ * needs `labelClasses`, its class count (the length of the run's `classes.json`).
  *
  * @example
  * import { builtinGanOf, compileOrThrow, getOrThrow } from 'ganfp'
@@ -192,6 +213,12 @@ export const builtinGanOf = (run: unknown, options: BuiltinGanOptions = {}): E.E
   if (known === undefined || !isRecord(config)) return E.left(errors)
   const read = fieldReader(config, `${path}.config`, errors)
   const built =
-    known === 'vanilla' ? vanillaOf(read) : known === 'dcgan' ? dcganOf(read) : known === 'cgan' ? cganOf(read) : srganOf(read, `${path}.config`, errors, options.judgeWeights)
+    known === 'vanilla'
+      ? vanillaOf(read)
+      : known === 'dcgan'
+        ? dcganOf(read, `${path}.config`, errors)
+        : known === 'cgan'
+          ? cganOf(read, `${path}.config`, errors, options.labelClasses)
+          : srganOf(read, `${path}.config`, errors, options.judgeWeights)
   return errors.length > 0 ? E.left(errors) : E.right(built)
 }

@@ -19,14 +19,18 @@ import { projection } from '../layers/projection.ts'
 import type { Layer } from '../layers/registry.ts'
 import { reshape } from '../layers/reshape.ts'
 import { dcganDiscriminatorLayers, dcganGeneratorLayers } from './dcgan.ts'
+import { batchNorm } from '../layers/batch-norm.ts'
+import { dcganDiscriminatorLayersOfSize, dcganGeneratorLayersOfSize } from './dcgan-sizes.ts'
 
 /**
- * The conditional DCGAN for 28×28×1 images of `classes` classes (default 10):
+ * The conditional DCGAN for 28×28×1 images (or, with `size` S a power of two from 16 to 256 and
+ * `channels` 1 or 3, the PyTorch example's layout of `dcganGeneratorLayersOfSize`) of `classes`
+ * classes (default 10):
  * - generator: the latent concatenated with a learned label embedding of `embeddingDim`, then the
  *   DCGAN generator's layers, normalised by batch norm (`generatorNorm: 'batch'`, the default) or
  *   by conditional batch norm, a scale and shift per class (`'conditional'`);
  * - discriminator: the DCGAN critic reading the label as a learned 28×28 map beside the image
- *   (`labelIn: 'input'`), through a projection output (Miyato & Koyama; `'projection'`), or both;
+ *   (`labelIn: 'input'`; S×S for other sizes), through a projection output (Miyato & Koyama; `'projection'`), or both;
  *   with `minibatchStddevGroup` > 0, a minibatch-stddev feature.
  * Adam (`learningRate`, `beta1`) for both players; samples come from a moving average of the
  * generator when `generatorAverageDecay` is a number.
@@ -37,6 +41,7 @@ import { dcganDiscriminatorLayers, dcganGeneratorLayers } from './dcgan.ts'
  * compileOrThrow(cganGan(options)).generator.labelClasses // 10
  * // Conditional batch norm: the first one's γ table, a row per class.
  * compileOrThrow(cganGan({ ...options, generatorNorm: 'conditional' })).generator.paramSpecs[2]?.shape // [10, 3136]
+ * compileOrThrow(cganGan({ ...options, size: 32, channels: 3, classes: 4 })).discriminator.inputShape // [32, 32, 3]
  *
  * @since 0.2.0
  * @category zoo
@@ -51,6 +56,10 @@ export const cganGan = (options: {
   readonly generatorAverageDecay: number | undefined
   readonly minibatchStddevGroup?: number
   readonly classes?: number
+  /** Image side: 28 (the bundled sets' layout, the default) or a power of two from 16 to 256. */
+  readonly size?: number
+  /** Image channels (default 1). */
+  readonly channels?: 1 | 3
   /** The generator's normalisation: `'batch'` (the default) or `'conditional'` (per-class scale and shift). */
   readonly generatorNorm?: 'batch' | 'conditional'
   /** The adversarial loss; non-saturating by default. */
@@ -63,17 +72,23 @@ export const cganGan = (options: {
   const w = options.width
   const classes = options.classes ?? 10
   const optimizer = adam({ learningRate: options.learningRate, beta1: options.beta1 })
+  const size = options.size ?? 28
+  const channels = options.channels ?? 1
+  const bundled = size === 28
   const labelMap: ReadonlyArray<Layer> =
-    options.labelIn === 'projection' ? [] : [concat([[], fromLabel([embedding(classes, 28 * 28), reshape([28, 28, 1])])])]
-  const generatorLayers = options.generatorNorm === 'conditional' ? dcganGeneratorLayers(w, conditionalBatchNorm()) : dcganGeneratorLayers(w)
+    options.labelIn === 'projection' ? [] : [concat([[], fromLabel([embedding(classes, size * size), reshape([size, size, 1])])])]
+  const norm = options.generatorNorm === 'conditional' ? conditionalBatchNorm() : batchNorm()
+  const generatorLayers = bundled ? dcganGeneratorLayers(w, norm, channels) : dcganGeneratorLayersOfSize(size, channels, w, norm)
+  const output = options.labelIn === 'input' ? dense(1) : projection
+  const stddevGroup = options.minibatchStddevGroup ?? 0
   return gan({
     generator: withLabelInput(classes)(
       sequential([options.latentDim], [concat([[], fromLabel([embedding(classes, options.embeddingDim)])]), ...generatorLayers]),
     ),
     discriminator: withLabelInput(classes)(
-      sequential([28, 28, 1], [
+      sequential([size, size, channels], [
         ...labelMap,
-        ...dcganDiscriminatorLayers(w, options.labelIn === 'input' ? dense(1) : projection, options.minibatchStddevGroup ?? 0),
+        ...(bundled ? dcganDiscriminatorLayers(w, output, stddevGroup) : dcganDiscriminatorLayersOfSize(size, w, output, stddevGroup)),
       ]),
     ),
     latent: normalLatent(options.latentDim),

@@ -23,12 +23,14 @@ import { minibatchStddev } from '../layers/minibatch-stddev.ts'
 import type { Layer } from '../layers/registry.ts'
 import { reshape } from '../layers/reshape.ts'
 import { tanh } from '../layers/tanh.ts'
+import { dcganDiscriminatorLayersOfSize, dcganGeneratorLayersOfSize } from './dcgan-sizes.ts'
 
 /**
  * The DCGAN generator's layers after its input (a latent vector): dense → 7×7×4w → transposed
  * convolutions with batch norm and leaky ReLU (2w, then w channels at 14×14) → 28×28×1 tanh.
  * `width` (w) is the channel count of the last block; the classic size is 64. `normalisation`
- * replaces the three batch norms (a conditional generator passes `conditionalBatchNorm()`).
+ * replaces the three batch norms (a conditional generator passes `conditionalBatchNorm()`);
+ * `channels` (default 1) is the image's.
  *
  * @example
  * import { conditionalBatchNorm, dcganGeneratorLayers, sequential, withLabelInput } from 'ganfp'
@@ -38,7 +40,7 @@ import { tanh } from '../layers/tanh.ts'
  * @since 0.1.0
  * @category zoo
  */
-export const dcganGeneratorLayers = (width: number, normalisation: Layer = batchNorm()): ReadonlyArray<Layer> => [
+export const dcganGeneratorLayers = (width: number, normalisation: Layer = batchNorm(), channels = 1): ReadonlyArray<Layer> => [
   dense(7 * 7 * 4 * width, { useBias: false }),
   normalisation,
   leakyRelu(0.2),
@@ -49,7 +51,7 @@ export const dcganGeneratorLayers = (width: number, normalisation: Layer = batch
   conv2dTranspose(width, 5, { stride: 2, useBias: false }),
   normalisation,
   leakyRelu(0.2),
-  conv2dTranspose(1, 5, { stride: 2 }),
+  conv2dTranspose(channels, 5, { stride: 2 }),
   tanh,
 ]
 
@@ -80,14 +82,16 @@ export const dcganDiscriminatorLayers = (width: number, output: Layer = dense(1)
 ]
 
 /**
- * The whole DCGAN for 28×28×1 images, as the built-in `dcgan` recipe trains it: the layers above,
- * a normal latent, Adam (2e-4, β1 0.5) for both players, a moving average of the generator
- * (decay 0.999 unless given; `undefined` keeps none), and optionally another loss, penalties and
- * k critic steps.
+ * The whole DCGAN, as the built-in `dcgan` recipe trains it: for 28×28×1 images (the default
+ * `size`) the layers above; for `size` S a power of two from 16 to 256 (see `dcganSizeProblems`)
+ * and `channels` 1 or 3, the PyTorch example's layout of `dcganGeneratorLayersOfSize`. A normal
+ * latent, Adam (2e-4, β1 0.5) for both players, a moving average of the generator (decay 0.999
+ * unless given; `undefined` keeps none), and optionally another loss, penalties and k critic steps.
  *
  * @example
  * import { compileOrThrow, dcganGan } from 'ganfp'
  * compileOrThrow(dcganGan({ width: 16, latentDim: 64 })).generator.outputShape // [28, 28, 1]
+ * compileOrThrow(dcganGan({ width: 8, latentDim: 64, size: 32, channels: 3 })).generator.outputShape // [32, 32, 3]
  *
  * @since 0.2.0
  * @category zoo
@@ -95,6 +99,10 @@ export const dcganDiscriminatorLayers = (width: number, output: Layer = dense(1)
 export const dcganGan = (options: {
   readonly width: number
   readonly latentDim: number
+  /** Image side: 28 (the bundled sets' layout, the default) or a power of two from 16 to 256. */
+  readonly size?: number
+  /** Image channels (default 1). */
+  readonly channels?: 1 | 3
   readonly learningRate?: number
   readonly beta1?: number
   readonly generatorAverageDecay?: number
@@ -104,9 +112,12 @@ export const dcganGan = (options: {
 }): Gan => {
   const optimizer = adam({ learningRate: options.learningRate ?? 2e-4, beta1: options.beta1 ?? 0.5 })
   const w = options.width
+  const size = options.size ?? 28
+  const channels = options.channels ?? 1
+  const bundled = size === 28
   return gan({
-    generator: sequential([options.latentDim], dcganGeneratorLayers(w)),
-    discriminator: sequential([28, 28, 1], dcganDiscriminatorLayers(w)),
+    generator: sequential([options.latentDim], bundled ? dcganGeneratorLayers(w, batchNorm(), channels) : dcganGeneratorLayersOfSize(size, channels, w)),
+    discriminator: sequential([size, size, channels], bundled ? dcganDiscriminatorLayers(w) : dcganDiscriminatorLayersOfSize(size, w)),
     latent: normalLatent(options.latentDim),
     schedule: alternating({
       generatorAverageDecay: 'generatorAverageDecay' in options ? options.generatorAverageDecay : 0.999,
