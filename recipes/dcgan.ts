@@ -28,6 +28,7 @@ import {
   configCodec,
   dcganGan,
   defineRecipe,
+  diffAugment,
   encodeNpyOrThrow,
   flag,
   gradientPenalty,
@@ -63,6 +64,11 @@ export const dcganFlags = {
   'penalty-weight': flag(positiveNumberFlag, 10, 'λ of WGAN-GP, γ of R1'),
   'penalty-every': flag(positiveIntFlag, 1, 'apply the penalty every n-th discriminator update, scaled by n (lazy)'),
   'critic-steps': flag(positiveIntFlag, 1, 'discriminator updates per generator update (WGAN: 5)'),
+  augment: flag(
+    oneOfFlag(['none', 'translation-cutout', 'colour-translation-cutout'] as const),
+    'none',
+    'DiffAugment of both inputs of the discriminator (colour-: with brightness, saturation and contrast jitter)',
+  ),
 }
 
 const losses: Record<DcganConfig['loss'], GanLoss> = {
@@ -117,6 +123,7 @@ const recipe = defineRecipe({
             ? [r1({ gamma: config['penalty-weight'], every: config['penalty-every'] })]
             : [],
       criticSteps: config['critic-steps'],
+      ...(config.augment === 'none' ? {} : { augmentation: diffAugment({ color: config.augment === 'colour-translation-cutout' }) }),
     }),
   data: (config) => E.map((images: { readonly dataset: Dataset }) => images.dataset)(openImageData(config)),
   evaluate: async ({ config, trainer, out, log }) => {

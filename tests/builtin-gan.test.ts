@@ -41,7 +41,8 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       ['--width', '4', '--latent-dim', '8', '--lr', '0.001', '--beta1', '0.9', '--average-decay', '0'],
       ['--loss', 'wasserstein', '--penalty', 'gp', '--penalty-weight', '5', '--penalty-every', '4', '--critic-steps', '5'],
       ['--loss', 'hinge', '--penalty', 'r1'],
-      ['--loss', 'least-squares'],
+      ['--loss', 'least-squares', '--augment', 'translation-cutout'],
+      ['--augment', 'colour-translation-cutout'],
     ],
   ],
   [

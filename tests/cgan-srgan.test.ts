@@ -95,7 +95,7 @@ describe('the CGAN and SRGAN recipes in process', () => {
 
   it('vanilla: --loss changes the loss the GAN trains with; the defaults are the zoo’s MLP GAN, by mixture', async () => {
     const defaults = await setupOf(vanilla, [])
-    expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999, packing: 2 }))
+    expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 5e-4, generatorAverageDecay: 0.998, packing: 2 }))
     expect((await setupOf(vanilla, ['--dataset', 'grid'])).gan).toEqual(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 }))
     const choices = [
       ['non-saturating', 'NonSaturating', 0],

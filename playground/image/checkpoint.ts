@@ -107,7 +107,11 @@ const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof 
  */
 export const loadRun = (opened: OpenedCheckpoint): Result<LoadedRun> => {
   const { run } = opened.contents
-  const spec = builtinGanOf(run, { path: `${whereOf(opened.source)}.manifest.json.run` })
+  // A folder CGAN's class count is its run's classes.json, which a page is not given; its
+  // generator's label embedding has one row per class.
+  const embedding = Object.entries(opened.contents.snapshot.generator.params).find(([path]) => path.endsWith('.embeddings'))
+  const labelClasses = embedding === undefined ? {} : { labelClasses: embedding[1].shape[0]! }
+  const spec = builtinGanOf(run, { path: `${whereOf(opened.source)}.manifest.json.run`, ...labelClasses })
   if (E.isLeft(spec)) return spec
   const compiled = compile(spec.right)
   if (E.isLeft(compiled)) return compiled

@@ -142,6 +142,38 @@ export const positiveIntOrAutoFlag: t.Type<number | 'auto', string, string> = fr
 )
 
 /**
+ * A number > 0, or `auto` for a value the recipe picks from its other options (the vanilla
+ * recipe's learning rate by mixture).
+ *
+ * @example
+ * import { positiveNumberOrAutoFlag } from 'ganfp'
+ * positiveNumberOrAutoFlag.decode('5e-4') // { _tag: 'Right', right: 0.0005 }
+ * @since 0.3.0
+ * @category codecs
+ */
+export const positiveNumberOrAutoFlag: t.Type<number | 'auto', string, string> = fromString<number | 'auto'>('a number > 0 or auto', (s) => {
+  if (s === 'auto') return 'auto'
+  const n = Number(s)
+  return s.trim() !== '' && Number.isFinite(n) && n > 0 ? n : undefined
+})
+
+/**
+ * A number in [0, 1), or `auto` for a value the recipe picks from its other options (the vanilla
+ * recipe's moving-average decay by mixture).
+ *
+ * @example
+ * import { unitIntervalOrAutoFlag } from 'ganfp'
+ * unitIntervalOrAutoFlag.decode('auto') // { _tag: 'Right', right: 'auto' }
+ * @since 0.3.0
+ * @category codecs
+ */
+export const unitIntervalOrAutoFlag: t.Type<number | 'auto', string, string> = fromString<number | 'auto'>('a number in [0, 1) or auto', (s) => {
+  if (s === 'auto') return 'auto'
+  const n = Number(s)
+  return s.trim() !== '' && n >= 0 && n < 1 ? n : undefined
+})
+
+/**
  * A list of seeds (non-negative integers) as ranges and single values: `1-10`, `1,2,5`, `1-3,7`;
  * in the order written, no seed twice, at most 10,000.
  *

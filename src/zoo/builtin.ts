@@ -13,7 +13,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { invalidConfig, type GanError } from '../errors.ts'
 import { describeValue } from '../dsl/describe.ts'
 import { mse, weightedSum, type ContentLoss } from '../dsl/content.ts'
-import { diffAugment } from '../dsl/augmentation.ts'
+import { diffAugment, type DiffAugment } from '../dsl/augmentation.ts'
 import type { Gan } from '../dsl/gan.ts'
 import { hinge, leastSquares, minimax, nonSaturating, wasserstein, type GanLoss } from '../dsl/loss.ts'
 import { gradientPenalty, r1, type Penalty } from '../dsl/penalty.ts'
@@ -21,7 +21,7 @@ import { judgePerceptual, type JudgeWeights } from '../eval/judge.ts'
 import { cganGan } from './cgan.ts'
 import { dcganGan } from './dcgan.ts'
 import { dcganSizeProblems, imageShapeOf } from './dcgan-sizes.ts'
-import { vanillaGan } from './mlp-gan.ts'
+import { vanillaGan, vanillaSettingsFor } from './mlp-gan.ts'
 import { srganGan } from './srgan.ts'
 
 /**
@@ -55,6 +55,10 @@ const fieldReader = (config: Readonly<Record<string, unknown>>, path: string, er
     unitInterval: (key: string, fallback: number) => read(key, fallback, 'a number in [0, 1]', (v): v is number => isNumber(v) && v >= 0 && v <= 1),
     positiveIntOrAuto: (key: string, fallback: number | 'auto') =>
       read(key, fallback, 'a positive integer or auto', (v): v is number | 'auto' => v === 'auto' || (Number.isInteger(v) && (v as number) > 0)),
+    positiveNumberOrAuto: (key: string, fallback: number | 'auto') =>
+      read(key, fallback, 'a number > 0 or auto', (v): v is number | 'auto' => v === 'auto' || (isNumber(v) && v > 0)),
+    unitIntervalOrAuto: (key: string, fallback: number | 'auto') =>
+      read(key, fallback, 'a number in [0, 1] or auto', (v): v is number | 'auto' => v === 'auto' || (isNumber(v) && v >= 0 && v <= 1)),
     oneOf: <A extends string>(key: string, choices: ReadonlyArray<A>, fallback: A): A =>
       read(key, fallback, `one of ${choices.join(', ')}`, (v): v is A => typeof v === 'string' && (choices as ReadonlyArray<string>).includes(v)),
   }
@@ -66,16 +70,16 @@ type Reader = ReturnType<typeof fieldReader>
 const averageDecay = (decay: number): number | undefined => (decay === 0 ? undefined : decay)
 
 const vanillaOf = (read: Reader): Gan => {
-  // As the recipe's `auto` width and packing (by mixture); a record from before `--pack` has none.
+  // As the recipe's `auto` settings (by mixture); a record from before `--pack` has none.
   const dataset = read.oneOf('dataset', ['ring', 'grid'] as const, 'ring')
-  const width = read.positiveIntOrAuto('width', 'auto')
-  const pack = read.positiveIntOrAuto('pack', 1)
-  const packing = pack !== 'auto' ? pack : dataset === 'ring' ? 2 : 1
+  const byMixture = vanillaSettingsFor(dataset)
+  const orAuto = (value: number | 'auto', auto: number): number => (value === 'auto' ? auto : value)
+  const packing = orAuto(read.positiveIntOrAuto('pack', 1), byMixture.packing)
   const spec = vanillaGan({
-    width: width !== 'auto' ? width : dataset === 'grid' ? 128 : 64,
+    width: orAuto(read.positiveIntOrAuto('width', 'auto'), byMixture.width),
     latentDim: read.positiveInt('latent-dim', 2),
-    learningRate: read.positiveNumber('learning-rate', 1e-3),
-    generatorAverageDecay: averageDecay(read.unitInterval('average-decay', 0.999)),
+    learningRate: orAuto(read.positiveNumberOrAuto('learning-rate', 'auto'), byMixture.learningRate),
+    generatorAverageDecay: averageDecay(orAuto(read.unitIntervalOrAuto('average-decay', 'auto'), byMixture.averageDecay)),
     ...(packing === 1 ? {} : { packing }),
   })
   // As the recipe's `--loss`: the default leaves the GAN as it is; WGAN-GP adds its penalty.
@@ -117,8 +121,13 @@ const dcganOf = (read: Reader, path: string, errors: Array<GanError>): Gan => {
     loss: losses[loss](),
     penalties,
     criticSteps: read.positiveInt('critic-steps', 1),
+    ...dcganAugmentation(read.oneOf('augment', ['none', 'translation-cutout', 'colour-translation-cutout'] as const, 'none')),
   })
 }
+
+/** As the DCGAN recipe's `--augment`: DiffAugment's policies, with or without its colour jitter. */
+const dcganAugmentation = (augment: 'none' | 'translation-cutout' | 'colour-translation-cutout'): { readonly augmentation?: DiffAugment } =>
+  augment === 'none' ? {} : { augmentation: diffAugment({ color: augment === 'colour-translation-cutout' }) }
 
 /** As the CGAN recipe's `--mode-seeking`: 0 adds no term. */
 const modeSeekingWeight = (weight: number): { readonly modeSeekingWeight?: number } => (weight === 0 ? {} : { modeSeekingWeight: weight })

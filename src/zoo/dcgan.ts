@@ -11,6 +11,7 @@ import { normalLatent } from '../dsl/latent.ts'
 import { sequential } from '../dsl/network.ts'
 import { adam } from '../dsl/optimizer.ts'
 import type { Penalty } from '../dsl/penalty.ts'
+import type { DiffAugment } from '../dsl/augmentation.ts'
 import { alternating } from '../dsl/schedule.ts'
 import { batchNorm } from '../layers/batch-norm.ts'
 import { conv2d } from '../layers/conv2d.ts'
@@ -86,7 +87,8 @@ export const dcganDiscriminatorLayers = (width: number, output: Layer = dense(1)
  * `size`) the layers above; for `size` S a power of two from 16 to 256 (see `dcganSizeProblems`)
  * and `channels` 1 or 3, the PyTorch example's layout of `dcganGeneratorLayersOfSize`. A normal
  * latent, Adam (2e-4, β1 0.5) for both players, a moving average of the generator (decay 0.999
- * unless given; `undefined` keeps none), and optionally another loss, penalties and k critic steps.
+ * unless given; `undefined` keeps none), and optionally another loss, penalties, k critic steps and
+ * DiffAugment of the discriminator's inputs.
  *
  * @example
  * import { compileOrThrow, dcganGan } from 'ganfp'
@@ -109,6 +111,8 @@ export const dcganGan = (options: {
   readonly loss?: GanLoss
   readonly penalties?: ReadonlyArray<Penalty>
   readonly criticSteps?: number
+  /** Differentiable augmentation of the discriminator's inputs (DiffAugment); none by default. */
+  readonly augmentation?: DiffAugment
 }): Gan => {
   const optimizer = adam({ learningRate: options.learningRate ?? 2e-4, beta1: options.beta1 ?? 0.5 })
   const w = options.width
@@ -125,6 +129,7 @@ export const dcganGan = (options: {
     }),
     ...(options.loss === undefined ? {} : { loss: options.loss }),
     penalties: options.penalties ?? [],
+    ...(options.augmentation === undefined ? {} : { augmentation: options.augmentation }),
     optimizers: { generator: optimizer, discriminator: optimizer },
   })
 }
