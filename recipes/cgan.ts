@@ -134,8 +134,8 @@ const recipe = defineRecipe({
     '--mode-seeking 0: without it the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00 at 1,500 steps; the ClassCollapse alarm says so)',
     '--mode-seeking 0.05 brings the variety back (recall 0.43 at 1,500 steps) but then follows its labels 65% of the time, so it is not yet the default',
     '--average-decay 0.999: samples come from the moving average of the generator, smoother than the generator itself',
-    // Measured with bun, wasm, batch 64, 8 steps, while others' jobs shared the two cores (load ≈ 5): one thread beat two there.
-    '--width 16: 366,914 parameters at 28×28; on --dataset folder (PyTorch’s DCGAN layout, 2 classes) 171,617 at 32×32×3 (≈ 0.8 s/step) and 525,921 at 64×64×3 (≈ 2.6 s/step), bun, wasm, one thread of this 2-core machine',
+    // Measured alone: bun, wasm, 2 threads, batch 64, the demo shapes' 6 classes, 40 steps with the warm-up.
+    '--width 16: 366,914 parameters at 28×28; on --dataset folder (PyTorch’s DCGAN layout, 6 classes) 179,873 at 32×32×3 (≈ 0.42 s/step) and 550,561 at 64×64×3 (≈ 1.4 s/step) on this 2-core machine',
   ],
   runDefaults: { steps: 3000, batch: 64, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
   // A folder's class count: its problems (a flat folder) are thrown, and reported as the build's.

@@ -101,8 +101,8 @@ const recipe = defineRecipe({
   config: configCodec(dcganFlags, imageDataProblems),
   settings: [
     '--width 16: the TensorFlow-tutorial size, sized for a 20-minute CPU budget (292,658 parameters at 28×28, ≈ 12 steps/s on two cores); 64 is the classic DCGAN',
-    // Measured with bun, wasm, batch 64, 8 steps, while others' jobs shared the two cores (load ≈ 5): one thread beat two there.
-    '--dataset folder: PyTorch’s DCGAN layout, log2(S) − 2 blocks; at --width 16, 32×32×3 has 150,849 parameters (≈ 0.8 s/step) and 64×64×3 480,577 (≈ 1.7 s/step), bun, wasm, one thread of this 2-core machine; --width 64 (the example’s ngf = ndf = 64) is ≈ 16× the work',
+    // Measured alone by bench/b2.ts (deno, wasm, 2 threads, batch 64, median of 5).
+    '--dataset folder: PyTorch’s DCGAN layout, log2(S) − 2 blocks; at --width 16, 32×32×3 has 150,849 parameters (181 ms/step) and 64×64×3 480,577 (1.02 s/step) on this 2-core machine; --width 64 (the example’s ngf = ndf = 64): 1.04 s and 4.67 s a step',
     '--average-decay 0.999: samples come from the moving average of the generator (Yazıcı et al.), which beats the generator itself',
     '--lr 2e-4, --beta1 0.5: the DCGAN paper’s Adam settings',
   ],
