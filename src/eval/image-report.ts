@@ -11,25 +11,16 @@ import { pixelsToUnit, selectImages, shuffledIndices, splitHeldOut, type Bundled
 import type { ImageClassifier } from './classifier.ts'
 import { gaussianStatistics, kernelDistance, manifoldMetrics, sameDimensionFrechet, type Features } from './feature-metrics.ts'
 import { judgeImageShape, loadJudge } from './judge.ts'
+import type { DistributionScores } from './reference-evaluation.ts'
 import { shapeSize } from '../dsl/shape.ts'
 
 /**
- * The scores of one set of images.
+ * The scores of one set of images, in the judge's penultimate features, and the judge's class shares.
  *
  * @since 0.1.0
  * @category model
  */
-export interface ImageScores {
-  readonly count: number
-  /** Fréchet distance in the judge's penultimate features. */
-  readonly fd: number
-  readonly kid: number
-  /** k = 3. */
-  readonly precision: number
-  readonly recall: number
-  /** k = 5. */
-  readonly density: number
-  readonly coverage: number
+export interface ImageScores extends DistributionScores {
   /** Share of the images the judge assigns to each class. */
   readonly histogram: ReadonlyArray<number>
   /** Entropy of the histogram in bits (log₂ 10 ≈ 3.32 when uniform over 10 classes). */

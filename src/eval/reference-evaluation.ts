@@ -21,7 +21,7 @@ import { imageSetProblems, randomFeatureDimension, randomFeatures, randomFeature
  */
 export interface DistributionScores {
   readonly count: number
-  /** Fréchet distance in the random features. */
+  /** Fréchet distance in the features scored in (random features here; the judge's for `ImageScores`). */
   readonly fd: number
   readonly kid: number
   /** k = 3. */

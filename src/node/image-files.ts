@@ -15,23 +15,16 @@ import { invalidConfig, invalidData, type GanError } from '../errors.ts'
 import { backgroundErrors } from './background.ts'
 import { readFailure } from './files.ts'
 import { declaredJpegSize, declaredPngSize, decodeJpegBytes, decodePngBytes } from './image-decoding.ts'
-import { defaultBackground, type PngClass } from './png-files.ts'
+import { defaultBackground, type DecodedPng, type PngClass } from './png-files.ts'
 
 /**
- * One decoded image: `height × width × channels` bytes, channels last.
+ * One decoded image, PNG or JPEG: `height × width × channels` bytes, channels last, and whether any
+ * pixel was transparent (the record a decoded PNG has always been).
  *
- * @since 0.2.0
+ * @since 0.3.0
  * @category model
  */
-export interface DecodedImage {
-  readonly file: string
-  readonly height: number
-  readonly width: number
-  readonly channels: 1 | 3
-  readonly pixels: Uint8Array
-  /** Whether any pixel was less than opaque (and so was composited onto the background). */
-  readonly transparent: boolean
-}
+export type DecodedImage = DecodedPng
 
 type Listing = E.Either<ReadonlyArray<GanError>, ReadonlyArray<PngClass>>
 
