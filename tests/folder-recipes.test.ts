@@ -23,7 +23,8 @@ import {
   useBackend,
   type Recipe,
 } from '../src/index.ts'
-import { parseRecipeArgs, startRun } from '../src/node.ts'
+import { parseRecipeArgs, resumeRun, startRun } from '../src/node.ts'
+import { lossColumns } from './support/metrics.ts'
 import { recipeResult } from '../src/recipe/define.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-folder-recipes-'))
@@ -125,6 +126,19 @@ describe('DCGAN and CGAN by size and channels', () => {
     const coloured = Array.from({ length: grid.width * grid.height }, (_, p) => grid.data[4 * p] !== grid.data[4 * p + 1]).some(Boolean)
     expect(coloured).toBe(true)
     expect(npyShape(join(out, 'samples.npy'))).toBe('2000, 16, 16, 3')
+  }, 60_000)
+
+  it('a folder run stopped and resumed logs what an uninterrupted one logs, across epochs, with flips', async () => {
+    // 16 images in batches of 4: an epoch is 4 steps, so step 3 → 7 resumes mid-epoch and crosses into the next.
+    const argv = ['--dataset', 'folder', '--folder', folder, '--size', '16', '--flip', 'yes', '--width', '2', '--latent-dim', '8', '--batch', '4', '--steps', '7', '--log-every', '1', '--sample-every', '7', '--backend', 'cpu']
+    const whole = join(scratch, 'whole')
+    expect(await startRun(dcgan, 'builtin:dcgan', [...argv, '--out', whole])).toMatchObject({ _tag: 'Right', right: { ended: 'completed', step: 7 } })
+    const cut = join(scratch, 'cut')
+    const stop = new AbortController()
+    const first = await startRun(dcgan, 'builtin:dcgan', [...argv, '--out', cut], { step: (report) => void (report.step === 3 && stop.abort()) }, stop.signal)
+    expect(first).toMatchObject({ _tag: 'Right', right: { ended: 'interrupted', step: 3 } })
+    expect(await resumeRun(cut, async () => dcgan)).toMatchObject({ _tag: 'Right', right: { ended: 'completed', step: 7 } })
+    expect(lossColumns(cut)).toEqual(lossColumns(whole))
   }, 60_000)
 
   it('a colour CGAN trains on class sub-folders leak-free, writes classes.json in label order, and refuses a flat folder', async () => {
