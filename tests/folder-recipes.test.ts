@@ -106,6 +106,12 @@ describe('DCGAN and CGAN by size and channels', () => {
     expect(E.isLeft(builtinGanOf(record)) && builtinGanOf(record)).toMatchObject({ left: [{ path: 'run.config.size', actual: '512' }] })
   })
 
+  it('take --flip alone as --flip yes, and still read a value after it', () => {
+    const flipOf = (argv: ReadonlyArray<string>) => E.map((p: { readonly recipeConfig: Readonly<Record<string, unknown>> }) => p.recipeConfig['flip'])(parseRecipeArgs(dcgan, ['--dataset', 'folder', '--folder', folder, ...argv]))
+    expect([flipOf(['--flip']), flipOf(['--flip', '--size', '32']), flipOf(['--flip', 'no']), flipOf([])]).toEqual([E.right('yes'), E.right('yes'), E.right('no'), E.right('no')])
+    expect(problemsOf(dcgan, ['--dataset', 'folder', '--folder', folder, '--flip', 'maybe'])).toEqual(['--flip: expected one of no, yes, found "maybe"'])
+  })
+
   it('rebuild a folder run from its record as the recipe built it (a CGAN with its class count)', async () => {
     const argv = ['--dataset', 'folder', '--folder', folder, '--size', '32', '--width', '4']
     const recordOf = (recipe: Recipe) => ({ recipe: recipe.name, config: getOrThrow(parseRecipeArgs(recipe, argv)).recipeConfig })
@@ -130,7 +136,7 @@ describe('DCGAN and CGAN by size and channels', () => {
 
   it('a folder run stopped and resumed logs what an uninterrupted one logs, across epochs, with flips', async () => {
     // 16 images in batches of 4: an epoch is 4 steps, so step 3 → 7 resumes mid-epoch and crosses into the next.
-    const argv = ['--dataset', 'folder', '--folder', folder, '--size', '16', '--flip', 'yes', '--width', '2', '--latent-dim', '8', '--batch', '4', '--steps', '7', '--log-every', '1', '--sample-every', '7', '--backend', 'cpu']
+    const argv = ['--dataset', 'folder', '--folder', folder, '--size', '16', '--flip', '--width', '2', '--latent-dim', '8', '--batch', '4', '--steps', '7', '--log-every', '1', '--sample-every', '7', '--backend', 'cpu']
     const whole = join(scratch, 'whole')
     expect(await startRun(dcgan, 'builtin:dcgan', [...argv, '--out', whole])).toMatchObject({ _tag: 'Right', right: { ended: 'completed', step: 7 } })
     const cut = join(scratch, 'cut')

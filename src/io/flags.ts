@@ -21,6 +21,8 @@ export interface Flag<A> {
    * which `ganfp resume` gives them instead of today's default.
    */
   readonly before?: A
+  /** The text a flag written alone stands for (`--flip` for `--flip yes`); a value may still follow it. */
+  readonly alone?: string
 }
 
 /**
@@ -28,14 +30,21 @@ export interface Flag<A> {
  * import { flag, positiveIntFlag } from 'ganfp'
  * flag(positiveIntFlag, 100, 'steps').defaultValue // 100
  * flag(positiveIntFlag, 2, 'pack size', { before: 1 }).before // 1: what older runs resume with
+ * flag(oneOfFlag(['no', 'yes'] as const), 'no', 'mirror images', { alone: 'yes' }).alone // 'yes': `--flip` is `--flip yes`
  * @since 0.1.0
  * @category constructors
  */
-export const flag = <A>(codec: t.Decoder<string, A>, defaultValue: A, description: string, options: { readonly before?: A } = {}): Flag<A> => ({
+export const flag = <A>(
+  codec: t.Decoder<string, A>,
+  defaultValue: A,
+  description: string,
+  options: { readonly before?: A; readonly alone?: string } = {},
+): Flag<A> => ({
   codec,
   defaultValue,
   description,
   ...(options.before === undefined ? {} : { before: options.before }),
+  ...(options.alone === undefined ? {} : { alone: options.alone }),
 })
 
 const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Type<A, string, string> =>
@@ -242,7 +251,7 @@ export const flagsHelp = (name: string, description: string, flags: Flags, headi
     ...Object.entries(flags).map(
       ([key, f]) =>
         // An empty default (an optional path) reads as none.
-        `  --${key.padEnd(width)} ${f.description} (${(f.codec as t.Decoder<string, unknown>).name}; default ${String(f.defaultValue) || 'none'})`,
+        `  --${key.padEnd(width)} ${f.description} (${(f.codec as t.Decoder<string, unknown>).name}; default ${String(f.defaultValue) || 'none'}${f.alone === undefined ? '' : `; --${key} alone: ${f.alone}`})`,
     ),
     `  --${'help'.padEnd(width)} print this help`,
   ].join('\n')

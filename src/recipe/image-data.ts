@@ -50,7 +50,7 @@ export const imageDataFlags: ImageDataFlags = {
   folder: flag(optionalPathFlag, '', 'with --dataset folder (needed there): PNG and JPEG images of any size, flat or one sub-folder per class'),
   size: flag(positiveIntOrAutoFlag, 'auto', 'image side: with --dataset folder a power of two from 16 to 256 (auto: 64); the bundled sets are 28'),
   channels: flag(oneOfFlag(['auto', '1', '3'] as const), 'auto', 'with --dataset folder: 3 (RGB; auto) or 1 (luminance); the bundled sets are 1'),
-  flip: flag(oneOfFlag(['no', 'yes'] as const), 'no', 'with --dataset folder: mirror each training image left–right at random'),
+  flip: flag(oneOfFlag(['no', 'yes'] as const), 'no', 'with --dataset folder: mirror each training image left–right at random', { alone: 'yes' }),
   'cache-dir': flag(optionalPathFlag, '', 'with --dataset folder: where the decode cache goes when the images exceed the memory budget (none: $XDG_CACHE_HOME/ganfp/images or ~/.cache/ganfp/images)'),
   'memory-budget-mb': flag(positiveIntOrAutoFlag, 'auto', 'with --dataset folder: decoded images up to this stay in memory, more stream from the decode cache (auto: 1024)'),
 }

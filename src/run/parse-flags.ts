@@ -54,7 +54,8 @@ export const parseFlags = <F extends Flags>(
     .allowExcessArguments()
     .option('--help')
   const attributes = Object.keys(flags).map((key) => {
-    const option = new Option(`--${key} <value>`)
+    // A flag that stands for a value when alone (`--flip`) takes its value optionally.
+    const option = new Option(flags[key]!.alone === undefined ? `--${key} <value>` : `--${key} [value]`)
     command.addOption(option)
     return [key, option.attributeName()] as const
   })
@@ -86,7 +87,8 @@ export const parseFlags = <F extends Flags>(
       values[key] = f.defaultValue
       continue
     }
-    const decoded = f.codec.decode(String(raw))
+    const text = raw === true && f.alone !== undefined ? f.alone : String(raw)
+    const decoded = f.codec.decode(text)
     if (E.isRight(decoded)) values[key] = decoded.right
     else errors.push(invalidConfig(`--${key}`, (f.codec as t.Decoder<string, unknown>).name, JSON.stringify(raw)))
   }
