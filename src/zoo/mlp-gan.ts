@@ -50,7 +50,7 @@ export const vanillaGan = (options: {
 
 /**
  * What the vanilla recipe trains with on each Q1 mixture where its options say `auto`, measured
- * over ten seeds (README, Quality report):
+ * over seeds (README, Quality report):
  * - the grid's 25 modes need sharper transitions than the ring's 8: at 64 units it keeps 16–18;
  * - on the ring the discriminator judges pairs (PacGAN2): seed 7 lost a mode without;
  * - on the ring half the learning rate and a 0.998 average lift the worst seeds' high-quality
