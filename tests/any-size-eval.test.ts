@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pngjs from 'pngjs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng, encodeNpyOrThrow, evaluateAgainstReference, randomFeatureDimension, randomFeatures, useBackend, type ImageSet, type ReferenceEvaluation } from '../src/index.ts'
 import { cliMain } from '../src/cli/main.ts'
 import { evaluateCommand } from '../src/cli/evaluate.ts'
@@ -47,6 +47,14 @@ const shapes = (count: number, seed: number, options: { readonly side?: number; 
 const noisy = (images: ImageSet, std: number, seed: number): ImageSet => {
   const rng = Rng.fromSeed(seed)
   return { ...images, values: images.values.map((v) => Math.min(1, Math.max(0, v + std * rng.normal()))) }
+}
+
+/** What the command prints while a test runs, kept instead of shown (by hand: Deno's vitest shim has no `vi`). */
+const capturedLog = () => {
+  const lines: Array<string> = []
+  const original = console.log
+  console.log = (...args: ReadonlyArray<unknown>) => void lines.push(String(args[0]))
+  return { printed: (): string => lines.join('\n'), restore: (): void => void (console.log = original) }
 }
 
 describe('random-feature evaluation', () => {
@@ -142,7 +150,7 @@ describe('ganfp eval, truncation and nearest on a folder run', () => {
   it('trains 2 steps on a colour folder, then scores the run against its folder with the floor', async () => {
     const images = shapes(60, 8, { side: 16 })
     writeFolder(images, (i) => i % 2)
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+    const log = capturedLog()
     try {
       await cliMain(['train', 'dcgan', '--dataset', 'folder', '--folder', folder, '--size', '16', '--channels', '3', '--width', '2', '--batch', '4', '--steps', '2', '--backend', 'cpu', '--out', run])
       await cliMain(['eval', run, '--backend', 'cpu'])
@@ -152,12 +160,12 @@ describe('ganfp eval, truncation and nearest on a folder run', () => {
       expect(written.floor.count).toBe(30)
       // Two steps of training are far from the real images.
       expect(written.samples.fd).toBeGreaterThan(written.floor.fd)
-      const printed = log.mock.calls.map((c) => String(c[0])).join('\n')
+      const printed = log.printed()
       expect(printed).toContain('| real-vs-real floor | 30 |')
       expect(printed).toContain('never with published FID/KID')
       await cliMain(['truncation', run, '--psi', '1,0.5', '--backend', 'cpu'])
       await cliMain(['nearest', run, '--n', '10', '--out', join(scratch, 'nearest.png'), '--backend', 'cpu'])
-      const after = log.mock.calls.map((c) => String(c[0])).join('\n')
+      const after = log.printed()
       expect(after).toMatch(/\| 0\.5 \| \d/)
       expect(after).toContain('real images left out of the search (10)')
       expect(existsSync(join(scratch, 'nearest.png'))).toBe(true)
@@ -166,9 +174,9 @@ describe('ganfp eval, truncation and nearest on a folder run', () => {
       await expect(cliMain(['attribute', run, '--from-class', '0', '--to-class', '1', '--n', '50', '--out', join(scratch, 'attribute.png'), '--backend', 'cpu'])).rejects.toMatchObject({
         errors: [{ _tag: 'InvalidConfig', path: '--from-class/--to-class' }],
       })
-      expect(log.mock.calls.map((c) => String(c[0])).join('\n')).toContain('training a small classifier on 60 images')
+      expect(log.printed()).toContain('training a small classifier on 60 images')
     } finally {
-      log.mockRestore()
+      log.restore()
     }
   }, 60_000)
 
@@ -176,7 +184,7 @@ describe('ganfp eval, truncation and nearest on a folder run', () => {
     const samples = shapes(20, 9, { side: 16 })
     const npy = join(scratch, 'samples.npy')
     writeFileSync(npy, encodeNpyOrThrow(samples.values, [20, 16, 16, 3]))
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+    const log = capturedLog()
     try {
       await cliMain(['eval', npy, '--reference', folder, '--backend', 'cpu'])
       const written = JSON.parse(readFileSync(join(scratch, 'samples.eval.json'), 'utf8')) as ReferenceEvaluation
@@ -192,7 +200,7 @@ describe('ganfp eval, truncation and nearest on a folder run', () => {
         errors: [{ _tag: 'ShapeMismatch', expected: '16×16×3 (the reference images)', actual: '8×8×3' }],
       })
     } finally {
-      log.mockRestore()
+      log.restore()
     }
   }, 30_000)
 })
