@@ -63,6 +63,7 @@ import {
   srganDiscriminator,
   srganGan,
   srganGenerator,
+  srganMaxBlocks,
   ssim,
   stringFlag,
   superResolutionDataset,
@@ -120,6 +121,7 @@ const cropOf = (config: Pick<SrganConfig, 'crop' | 'size'>): number => (config.s
 
 /** The options that rule each other out: a folder's crop must divide by 4, and the judge's loss needs digits. */
 const checkOptions = (config: SrganConfig): ReadonlyArray<GanError> => [
+  ...(config.blocks > srganMaxBlocks ? [invalidConfig('--blocks', `at most ${srganMaxBlocks} residual blocks`, String(config.blocks))] : []),
   ...(config.dataset === 'folder' && cropOf(config) % factor !== 0
     ? [invalidConfig(config.size === 'auto' ? '--crop' : '--size', `a multiple of ${factor}`, String(cropOf(config)))]
     : []),

@@ -61,7 +61,7 @@ export { dcganDiscriminatorLayersOfSize, dcganGeneratorLayersOfSize, dcganSizePr
 export { imageDataFlags, imageDataProblems, type ImageDataConfig, type ImageDataFlags } from './recipe/image-data.ts'
 export { vanillaGan, vanillaSettingsFor } from './zoo/mlp-gan.ts'
 export { cganGan } from './zoo/cgan.ts'
-export { srganDiscriminator, srganGan, srganGenerator } from './zoo/srgan.ts'
+export { srganDiscriminator, srganGan, srganGenerator, srganMaxBlocks } from './zoo/srgan.ts'
 export { builtinGanOf, type BuiltinGanOptions } from './zoo/builtin.ts'
 
 // Checking and compiling.

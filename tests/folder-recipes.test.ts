@@ -102,6 +102,10 @@ describe('DCGAN and CGAN by size and channels', () => {
     expect(problemsOf(srgan, ['--dataset', 'folder', '--crop', '30'])).toEqual(['--crop: expected a multiple of 4, found 30'])
     const sr = getOrThrow(builtinGanOf({ recipe: 'srgan', config: { dataset: 'folder', size: 16, channels: '3', content: 'mse' } }))
     expect([sr.discriminator.inputShape, sr.generator.inputShape]).toEqual([[16, 16, 3], [4, 4, 3]])
+    // A block count past any SRGAN (fast-check found 2^53, which no array can hold) is refused, not thrown on.
+    expect(problemsOf(srgan, ['--blocks', '1000'])).toEqual(['--blocks: expected at most 256 residual blocks, found 1000'])
+    const huge = builtinGanOf({ recipe: 'srgan', config: { blocks: 9007199254740992 } })
+    expect(E.isLeft(huge) && huge.left.map((e) => e.path)).toEqual(['run.config.blocks'])
     const record = { recipe: 'dcgan', config: { dataset: 'folder', folder, size: 512 } }
     expect(E.isLeft(builtinGanOf(record)) && builtinGanOf(record)).toMatchObject({ left: [{ path: 'run.config.size', actual: '512' }] })
   })

@@ -22,7 +22,7 @@ import { cganGan } from './cgan.ts'
 import { dcganGan } from './dcgan.ts'
 import { dcganSizeProblems, imageShapeOf } from './dcgan-sizes.ts'
 import { vanillaGan, vanillaSettingsFor } from './mlp-gan.ts'
-import { srganGan } from './srgan.ts'
+import { srganGan, srganMaxBlocks } from './srgan.ts'
 
 /**
  * What `builtinGanOf` may be told: where the record came from, for error paths (default `run`),
@@ -104,6 +104,14 @@ const imageShape = (read: Reader, path: string, errors: Array<GanError>) => {
   return { dataset, shape }
 }
 
+/** As the SRGAN recipe's `--blocks`: at most `srganMaxBlocks` (past it, the default stands in while the error is reported). */
+const srganBlocks = (read: Reader, path: string, errors: Array<GanError>): number => {
+  const blocks = read.positiveInt('blocks', 4)
+  if (blocks <= srganMaxBlocks) return blocks
+  errors.push(invalidConfig(`${path}.blocks`, `at most ${srganMaxBlocks} residual blocks`, String(blocks)))
+  return 4
+}
+
 const dcganOf = (read: Reader, path: string, errors: Array<GanError>): Gan => {
   const loss = read.oneOf('loss', ['non-saturating', 'least-squares', 'hinge', 'wasserstein'] as const, 'non-saturating')
   const penalty = read.oneOf('penalty', ['none', 'gp', 'r1'] as const, 'none')
@@ -175,7 +183,7 @@ const srganOf = (read: Reader, path: string, errors: Array<GanError>, judge: Jud
   return srganGan({
     highShape: dataset === 'folder' ? [crop, crop, channels === '3' ? 3 : 1] : [28, 28, 1],
     filters: read.positiveInt('filters', 32),
-    blocks: read.positiveInt('blocks', 4),
+    blocks: srganBlocks(read, path, errors),
     pretrainSteps: read.positiveInt('pretrain-steps', 1500),
     content: contentLoss,
     adversarialWeight: read.positiveNumber('adversarial-weight', 1e-3),

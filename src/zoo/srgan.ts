@@ -26,6 +26,18 @@ import { tanh } from '../layers/tanh.ts'
 const factor = 4
 
 /**
+ * The most residual blocks an SRGAN generator is built with: the paper uses 16; far more is a
+ * mistyped number, refused as such rather than an array too long to build.
+ *
+ * @example
+ * import { srganMaxBlocks } from 'ganfp'
+ * srganMaxBlocks // 256
+ * @since 0.3.0
+ * @category zoo
+ */
+export const srganMaxBlocks = 256
+
+/**
  * The SRGAN generator, ×4: low-resolution `[h, w, c]` in, `[4h, 4w, c]` out in [−1, 1]. A 3×3
  * convolution and PReLU, then `blocks` residual blocks (conv, batch norm, PReLU, conv, batch norm,
  * skip) and a conv + batch norm inside a global skip, two ×2 sub-pixel upsamplings (conv to 4× the
