@@ -17,6 +17,7 @@ const stages = [
   ['eval', '^src/eval/'],
   ['zoo', '^src/zoo/'],
   ['io', '^src/io/'],
+  ['export', '^src/export/'],
   ['recipe', '^src/recipe/'],
   ['node', '^src/node/'],
   ['run', '^src/run/'],
