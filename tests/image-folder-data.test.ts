@@ -86,12 +86,15 @@ describe('openImageFolder', () => {
     expect(first.notes.at(-1)).toContain(', built now)')
     const cacheFile = first.cacheFile!
     expect(readdirSync(options.cacheDir)).toEqual([cacheFile.slice(options.cacheDir.length + 1)])
-    const written = statSync(cacheFile).mtimeMs
+    const written = readFileSync(cacheFile)
+    utimesSync(cacheFile, new Date(2020, 0, 1), new Date(2020, 0, 1))
     let called = false
     const second = open(dir, { ...options, onProgress: () => (called = true) })
     expect(called).toBe(false)
     expect(second.cacheFile).toBe(cacheFile)
-    expect(statSync(cacheFile).mtimeMs).toBe(written)
+    expect(readFileSync(cacheFile)).toEqual(written)
+    // Reused, it is marked as used now, so that pruning keeps it.
+    expect(Date.now() - statSync(cacheFile).mtimeMs).toBeLessThan(60_000)
     expect(second.notes.at(-1)).toBe(`24 images in 2 classes, 8×8×3, streamed from the decode cache ${cacheFile} (4.6 kB)`)
     expect(second.read([5, 20]).pixels).toEqual(first.read([5, 20]).pixels)
     expect(second.read([5, 20]).labels).toEqual(Uint8Array.from([0, 1]))
@@ -161,6 +164,29 @@ describe('openImageFolder', () => {
     truncateSync(file, 5)
     open(dir, options)
     expect(readdirSync(options.cacheDir).sort()).toEqual([alive, name].sort())
+  })
+
+  it('prunes decode caches unused for 30 days when it builds a new one, and nothing else', () => {
+    const options = cacheOptions()
+    const old = new Date(Date.now() - 31 * 86_400_000)
+    const recent = new Date(Date.now() - 29 * 86_400_000)
+    const [stale, fresh] = ['0123456789abcdef0123456789abcdef.ganfp-images', 'fedcba9876543210fedcba9876543210.ganfp-images']
+    const [notACache, userFile] = ['0123456789abcdef.ganfp-images', 'photos.tar']
+    for (const name of [stale, fresh, notACache, userFile]) {
+      writeFileSync(join(options.cacheDir, name), 'x'.repeat(1000))
+      utimesSync(join(options.cacheDir, name), name === fresh ? recent : old, name === fresh ? recent : old)
+    }
+    const dir = makeFolder(['a'], 3)
+    const built = open(dir, options)
+    const cacheName = built.cacheFile!.slice(options.cacheDir.length + 1)
+    expect(readdirSync(options.cacheDir).sort()).toEqual([cacheName, fresh, notACache, userFile].sort())
+    expect(built.notes).toContainEqual('removed 1 decode cache unused for 30 days (1.0 kB)')
+    // Reusing a cache prunes nothing, even when one has since gone stale.
+    utimesSync(join(options.cacheDir, fresh), old, old)
+    const reused = open(dir, options)
+    expect(reused.cacheFile).toBe(built.cacheFile)
+    expect(reused.notes.join('\n')).not.toContain('removed')
+    expect(readdirSync(options.cacheDir)).toContain(fresh)
   })
 
   it('refuses more classes than a label byte holds', () => {

@@ -11,7 +11,7 @@
  *
  * @since 0.3.0
  */
-import { chmodSync, closeSync, fsyncSync, openSync, readdirSync, readSync, renameSync, statSync, writeSync } from 'node:fs'
+import { chmodSync, closeSync, fsyncSync, openSync, readdirSync, readSync, renameSync, statSync, utimesSync, writeSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import process from 'node:process'
 import * as E from 'fp-ts/lib/Either.js'
@@ -19,8 +19,8 @@ import { fileSystemError, GanException, invalidData, type GanError } from '../er
 import { sha256, sha256Hex } from '../io/sha256.ts'
 import { fileMode, freeBytes, makeDirectoryUnsafe, removeQuietly, tryFileSystem } from './files.ts'
 
-/** Bumped whenever the layout or the decoding changes: old caches then miss, and are rebuilt. */
-const formatVersion = 1
+/** Bumped whenever the layout or the decoding changes: old caches then miss, and are rebuilt (2: JPEGs turned upright by EXIF). */
+const formatVersion = 2
 const magic = 'GANFPIMG'
 const headerBytes = 64
 
@@ -275,6 +275,50 @@ export const readCachedExamples = (file: string, layout: CacheLayout, indices: A
   if (E.isLeft(read)) throw new GanException(read.left)
   if (!read.right)
     throw new GanException([invalidData(file, `a decode cache of ${cacheFileBytes(layout)} bytes`, 'a shorter file', 'it changed during the run; delete it, and the next run rebuilds it')])
+}
+
+/** Caches not opened for this long are removed when another cache is built beside them. */
+export const staleCacheDays = 30
+
+/**
+ * Marks a cache as used now (its modification time), so that pruning keeps the caches in use.
+ * A cache that cannot be touched (a read-only cache folder) is used all the same.
+ */
+export const touchCache = (file: string, now: Date = new Date()): void => {
+  try {
+    utimesSync(file, now, now)
+  } catch {
+    // Read-only: pruning then sees its age from when it was built, which only makes it go sooner.
+  }
+}
+
+/**
+ * Removes the decode caches in `dir` (files named `*.ganfp-images`, nothing else) not used for
+ * `staleCacheDays`, except `keep`: each changed folder leaves its old cache behind, and at 64×64×3
+ * a cache of 100,000 images is 1.2 GB. Returns what it removed, for the run's log.
+ */
+export const pruneStaleCaches = (dir: string, keep: string, now: Date = new Date()): { readonly removed: number; readonly bytes: number } => {
+  let names: ReadonlyArray<string>
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return { removed: 0, bytes: 0 }
+  }
+  let [removed, bytes] = [0, 0]
+  for (const name of names) {
+    const file = join(dir, name)
+    if (!/^[0-9a-f]{32}\.ganfp-images$/.test(name) || file === keep) continue
+    try {
+      const stats = statSync(file)
+      if (!stats.isFile() || now.getTime() - stats.mtimeMs < staleCacheDays * 86_400_000) continue
+      removeQuietly(file)
+      removed += 1
+      bytes += stats.size
+    } catch {
+      // Gone already, or not ours to look at: left alone.
+    }
+  }
+  return { removed, bytes }
 }
 
 /** Bytes as a short size for log lines. */

@@ -9,6 +9,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import jpeg from 'jpeg-js'
 import pngjs from 'pngjs'
 import { invalidData, type GanError } from '../errors.ts'
+import { jpegExifOrientation, orientPixels } from '../data/exif-orientation.ts'
 
 /** What a decoder hands on: the image and whether any pixel was less than opaque. */
 export interface DecodedPixels {
@@ -120,7 +121,8 @@ const jpegLimits = { maxResolutionInMP: 100, maxMemoryUsageInMB: 2048 }
 
 /**
  * A JPEG's bytes decoded (baseline or progressive; grey, YCbCr or CMYK, which jpeg-js turns into
- * RGB), as `channels`. JPEG has no alpha, so nothing is ever transparent.
+ * RGB), as `channels`, turned upright by its EXIF orientation as viewers show it. JPEG has no
+ * alpha, so nothing is ever transparent.
  */
 export const decodeJpegBytes = (file: string, bytes: Uint8Array, channels: 1 | 3): E.Either<ReadonlyArray<GanError>, DecodedPixels> => {
   let image: { width: number; height: number; data: Uint8Array }
@@ -133,6 +135,6 @@ export const decodeJpegBytes = (file: string, bytes: Uint8Array, channels: 1 | 3
   }
   const count = image.width * image.height
   // RGB already, and grey wanted as RGB: no copy.
-  if (channels === 3) return E.right({ height: image.height, width: image.width, pixels: image.data, transparent: false })
-  return E.right({ height: image.height, width: image.width, ...toChannels(image.data, 3, count, channels, [255, 255, 255]) })
+  const pixels = channels === 3 ? image.data : toChannels(image.data, 3, count, channels, [255, 255, 255]).pixels
+  return E.right({ ...orientPixels(pixels, { height: image.height, width: image.width, channels }, jpegExifOrientation(bytes)), transparent: false })
 }

@@ -152,8 +152,9 @@ const optionErrors = (channels: unknown, background: unknown): ReadonlyArray<Gan
  * BT.601 luma, rounded) or RGB: grey images are replicated into RGB, colour ones turned to
  * luminance. PNGs of any bit depth and colour type; a pixel with alpha is composited onto
  * `background` (default white). JPEGs by jpeg-js (baseline and progressive; grey, YCbCr and
- * CMYK; the EXIF orientation is not applied). A damaged file, or one over 100 megapixels, is an
- * `InvalidData` error naming it; one the system will not let be read, a `FileSystem` error.
+ * CMYK), turned upright by their EXIF orientation as viewers show them. A damaged file, or one
+ * over 100 megapixels, is an `InvalidData` error naming it; one the system will not let be read,
+ * a `FileSystem` error.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js'

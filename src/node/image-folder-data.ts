@@ -7,7 +7,7 @@
  * @since 0.3.0
  */
 import { homedir, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
 import * as E from 'fp-ts/lib/Either.js'
 import { describeValue } from '../dsl/describe.ts'
@@ -16,7 +16,21 @@ import type { Dataset } from '../data/dataset.ts'
 import { imageSourceDataset } from '../data/image-batches.ts'
 import { imageDataset, selectImages, type LabelledImages } from '../data/images.ts'
 import { backgroundErrors } from './background.ts'
-import { buildCache, cacheFileFor, cacheKey, checkCache, decodeEach, byteSize, readCachedExamples, type CacheLayout, type DecodeImage, type ListedImage } from './image-cache.ts'
+import {
+  buildCache,
+  byteSize,
+  cacheFileFor,
+  cacheKey,
+  checkCache,
+  decodeEach,
+  pruneStaleCaches,
+  readCachedExamples,
+  staleCacheDays,
+  touchCache,
+  type CacheLayout,
+  type DecodeImage,
+  type ListedImage,
+} from './image-cache.ts'
 import { decodeImageToSize, listImageClasses } from './image-files.ts'
 import { defaultBackground, transparencyNote } from './png-files.ts'
 
@@ -210,11 +224,17 @@ const streamed = (folder: Opening, bytes: number): E.Either<ReadonlyArray<GanErr
   const state = checkCache(cacheFile, key.right, layout, labels)
   const built = state.kind === 'valid' ? E.right(state) : buildCache(cacheFile, key.right, layout, folder.images, folder.decode, options.onProgress)
   if (E.isLeft(built)) return built
+  if (state.kind === 'valid') touchCache(cacheFile)
+  // A new cache usually means the folder changed: its old cache, and any others long unused, go.
+  const pruned = state.kind === 'valid' ? { removed: 0, bytes: 0 } : pruneStaleCaches(dirname(cacheFile), cacheFile)
   const notes = notesOf(
     folder,
     built.right.transparent,
     `streamed from the decode cache ${cacheFile} (${byteSize(bytes)}${state.kind === 'valid' ? '' : ', built now'})`,
-    state.kind === 'damaged' ? [`the decode cache ${cacheFile} was damaged (${state.reason}): rebuilt`] : [],
+    [
+      ...(state.kind === 'damaged' ? [`the decode cache ${cacheFile} was damaged (${state.reason}): rebuilt`] : []),
+      ...(pruned.removed > 0 ? [`removed ${pruned.removed} decode cache${pruned.removed === 1 ? '' : 's'} unused for ${staleCacheDays} days (${byteSize(pruned.bytes)})`] : []),
+    ],
   )
   const readExamples = (indices: ArrayLike<number>, into: Uint8Array): void => readCachedExamples(cacheFile, layout, indices, into)
   const read = (indices: ReadonlyArray<number>): LabelledImages => {
