@@ -125,6 +125,9 @@ export * from './io/loss-plot.ts'
 export * from './io/npy.ts'
 export * from './io/checkpoint-bytes.ts'
 
+// Export to other runtimes: ONNX.
+export { networkToOnnx, networkToOnnxFromTensors, type OnnxExportOptions } from './export/onnx/export.ts'
+
 // Recipes as values: their configuration codecs and their definition.
 export * from './io/flags.ts'
 export * from './io/config.ts'

@@ -127,11 +127,14 @@ const withFlags = (words: ReadonlyArray<string>, flags: ReadonlyArray<string>): 
   return result
 }
 
+/** README's named files that are programs, not recipes: run as written. */
+const programFiles: ReadonlySet<string> = new Set(['serve.ts'])
+
 /** The recipe a command trains (`train NAME`, or a recipe module run by path), if it trains one. */
 const recipeOf = (words: ReadonlyArray<string>): string | undefined => {
   const train = words.indexOf('train')
   if (train >= 0 && words[train + 1] !== undefined) return words[train + 1]
-  const module = words.find((word) => /\.ts$/.test(word) && !word.endsWith('cli.ts'))
+  const module = words.find((word) => /\.ts$/.test(word) && !word.endsWith('cli.ts') && !programFiles.has(basename(word)))
   return module === undefined ? undefined : basename(module, '.ts')
 }
 

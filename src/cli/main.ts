@@ -12,6 +12,8 @@
  * - `ganfp eval TARGET [--dataset mnist|fashion | --reference DIR|FILE.npy]`: protocol Q2's scores with the floor (`./evaluate.ts`);
  * - `ganfp interpolate | attribute | truncation | nearest RUN_DIR`: latent-space tools (`./latent.ts`).
  * - `ganfp demo-data DIR [--count 3000] [--seed 0]`: writes a colour demo image set, made here (`./demo-data.ts`).
+ * - `ganfp export RUN_DIR --format onnx [--network generator|discriminator] [--out FILE.onnx]`: a
+ *   trained network as an ONNX model (`./export-command.ts`).
  *
  * Exit codes: 0 done (or stopped by Ctrl-C or the time budget, with a checkpoint), 2 a bad command,
  * option, recipe, config or checkpoint (nothing is written), 3 training stopped on non-finite
@@ -30,6 +32,7 @@ import { resumeRunOrThrow } from '../run/start.ts'
 import { builtinRecipes, isBuiltinRecipe } from './builtins.ts'
 import { evaluateCommand } from './evaluate.ts'
 import { demoDataCommand } from './demo-data.ts'
+import { onnxExportCommand } from './export-command.ts'
 import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
 import { pngSampleLimit, sampleCommand } from './sample-command.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
@@ -163,6 +166,17 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .option('--count <n>', 'images in all, shared among the 6 classes', number('count', positiveIntFlag), 3000)
     .option('--seed <seed>', 'seed of the images', number('seed', intFlag), 0)
     .action((dir: string, options: { count: number; seed: number }) => demoDataCommand(dir, options))
+  program
+    .command('export')
+    .description("a run's trained network for other runtimes: an ONNX model (ONNX Runtime and other serving runtimes)")
+    .argument('<run_dir>', 'the run directory')
+    .requiredOption('--format <format>', 'onnx', (raw: string) => decodeOption(oneOfFlag(['onnx'] as const), 'format', raw))
+    .option('--network <name>', 'generator or discriminator', (raw: string) => decodeOption(oneOfFlag(['generator', 'discriminator'] as const), 'network', raw), 'generator' as const)
+    .option('--weights <which>', "average (the generator's moving average, where the run keeps one) or trained", (raw: string) => decodeOption(oneOfFlag(['average', 'trained'] as const), 'weights', raw))
+    .option('--out <file>', 'the file to write (default: RUN_DIR/<network>.onnx)')
+    .action((path: string, options: { readonly network: 'generator' | 'discriminator'; readonly weights?: 'average' | 'trained'; readonly out?: string }) =>
+      onnxExportCommand(path, { network: options.network, weights: options.weights ?? (options.network === 'generator' ? 'average' : 'trained'), out: options.out }, load),
+    )
   program.command('recipes').description('list the built-in recipes').action(async () => {
     for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await load(name)).description}`)
   })
