@@ -128,6 +128,12 @@ export * from './io/checkpoint-bytes.ts'
 // Export to other runtimes: ONNX.
 export { networkToOnnx, networkToOnnxFromTensors, type OnnxExportOptions } from './export/onnx/export.ts'
 
+// Export to other runtimes: a PyTorch package that trains the same spec with DistributedDataParallel.
+export { ganToTorchPackage, ganToTorchPackageOrThrow, type TorchPackage, type TorchPackageInput, type TorchTrainingData } from './export/torch/package.ts'
+export { initialTrainerSnapshot } from './export/torch/snapshot.ts'
+export { torchTargetProblems } from './export/torch/support.ts'
+export type { TorchDataSpec, TorchExportRun, TorchNetworkSpec, TorchSpec } from './export/torch/spec.ts'
+
 // Recipes as values: their configuration codecs and their definition.
 export * from './io/flags.ts'
 export * from './io/config.ts'

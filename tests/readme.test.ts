@@ -114,6 +114,7 @@ const shortFlags: Readonly<Record<string, ReadonlyArray<string>>> = {
   nearest: ['--n', '40'],
   // README's streamed .npy is 100,000 samples; the PNG grid's --n is replaced the same way.
   sample: ['--n', '300'],
+  torchrun: ['--steps', '4'],
 }
 
 /** `words` with each `--flag value` of `flags` set: replaced where given, added where not. */
@@ -130,10 +131,12 @@ const withFlags = (words: ReadonlyArray<string>, flags: ReadonlyArray<string>): 
 /** README's named files that are programs, not recipes: run as written. */
 const programFiles: ReadonlySet<string> = new Set(['serve.ts'])
 
-/** The recipe a command trains (`train NAME`, or a recipe module run by path), if it trains one. */
+/** The recipe a command trains (`train NAME`, `export NAME --format torch`, or a recipe module run by path), if it trains one. */
 const recipeOf = (words: ReadonlyArray<string>): string | undefined => {
   const train = words.indexOf('train')
   if (train >= 0 && words[train + 1] !== undefined) return words[train + 1]
+  const exported = words.indexOf('export')
+  if (exported >= 0 && words.includes('torch') && tinyFlags[words[exported + 1] ?? ''] !== undefined) return words[exported + 1]
   const module = words.find((word) => /\.ts$/.test(word) && !word.endsWith('cli.ts') && !programFiles.has(basename(word)))
   return module === undefined ? undefined : basename(module, '.ts')
 }
@@ -170,6 +173,8 @@ const translated = (words: ReadonlyArray<string>): readonly [string, ReadonlyArr
   if (first === 'npx' && second === 'ganfp') return [process.execPath, [ganfpBin, ...words.slice(2)]]
   if (first === 'bunx' && second === '--bun' && third === 'ganfp') return [bin('bun'), ['--bun', ganfpBin, ...words.slice(3)]]
   if (first === 'ganfp') return [bin('deno'), ['run', '-A', join(root, 'src', 'cli.ts'), ...words.slice(1)]]
+  // Debian's PyTorch (python3-torch) gives torchrun; run with a time limit, one thread a process (tests/support/torchrun.ts).
+  if (first === 'torchrun') return [bin('deno'), ['run', '-A', join(root, 'tests', 'support', 'torchrun-cli.ts'), ...words.slice(1)]]
   if (first === 'deno' || first === 'bun')
     return [bin(first), words.slice(1).map((word) => (word.startsWith('node_modules/ganfp/') ? join(root, word.slice('node_modules/ganfp/'.length)) : word))]
   return undefined

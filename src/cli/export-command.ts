@@ -1,20 +1,27 @@
 /**
- * `ganfp export RUN_DIR --format onnx [--network generator|discriminator] [--weights average|trained]
- * [--out FILE.onnx]`: a trained network as an ONNX model (`networkToOnnx`), read from the run's
- * newest checkpoint, for ONNX Runtime and other serving runtimes.
+ * `ganfp export SOURCE --format onnx|torch …`: the command's own options read off its arguments
+ * (the rest are a recipe's, for `--format torch` from a recipe), then
  *
- * The generator's moving average is exported by default where the run keeps one: it is what
- * `ganfp sample` draws from. The file is written atomically; nothing is written on an error.
+ * - `ganfp export RUN_DIR --format onnx [--network generator|discriminator] [--weights
+ *   average|trained] [--out FILE.onnx]`: a trained network as an ONNX model (`networkToOnnx`),
+ *   read from the run's newest checkpoint, for ONNX Runtime and other serving runtimes. The
+ *   generator's moving average is exported by default where the run keeps one: it is what
+ *   `ganfp sample` draws from. The file is written atomically; nothing is written on an error.
+ * - `ganfp export RECIPE|RUN_DIR --format torch --out DIR [recipe options]`: a PyTorch package
+ *   (`./torch-export-command.ts`).
  *
  * @since 0.3.0
  */
 import { join } from 'node:path'
-import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
+import * as E from 'fp-ts/lib/Either.js'
+import { GanException, getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import { networkToOnnx } from '../export/onnx/export.ts'
+import { oneOfFlag } from '../io/flags.ts'
 import { checkGan } from '../shape/check.ts'
 import type { TensorData } from '../train/snapshot.ts'
 import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { restoreRunOrThrow, type RecipeLoader } from '../run/start.ts'
+import { torchExportCommand } from './torch-export-command.ts'
 
 /** Which network, and which of its weights. */
 export interface OnnxExportRequest {
@@ -62,4 +69,61 @@ export const onnxExportCommand = async (path: string, request: OnnxExportRequest
   } finally {
     run.trainer.dispose()
   }
+}
+
+/** The export command's own options; any other word goes to the recipe (`--format torch` from a recipe). */
+const ownOptions = ['--format', '--out', '--network', '--weights'] as const
+type OwnOption = (typeof ownOptions)[number]
+
+/** `args` split into the command's own options (`--out DIR` or `--out=DIR`) and the rest, in order. */
+const splitOptions = (args: ReadonlyArray<string>): { readonly own: Partial<Record<OwnOption, string>>; readonly rest: ReadonlyArray<string>; readonly errors: ReadonlyArray<GanError> } => {
+  const own: Partial<Record<OwnOption, string>> = {}
+  const rest: Array<string> = []
+  const errors: Array<GanError> = []
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i]!.split(/=(.*)/s) as [string, string | undefined]
+    const option = ownOptions.find((o) => o === name)
+    if (option === undefined) {
+      rest.push(args[i]!)
+      continue
+    }
+    const value = inline ?? args[++i]
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) errors.push(invalidConfig(option, 'a value', 'nothing'))
+    else if (own[option] !== undefined) errors.push(invalidConfig(option, 'the option once', `${own[option]} and ${value}`))
+    else own[option] = value
+  }
+  return { own, rest, errors }
+}
+
+const decoded = <A extends string>(choices: ReadonlyArray<A>, option: OwnOption, raw: string | undefined, errors: Array<GanError>): A | undefined => {
+  if (raw === undefined) return undefined
+  const result = oneOfFlag(choices).decode(raw)
+  if (E.isRight(result)) return result.right
+  errors.push(invalidConfig(option, `one of ${choices.join(', ')}`, JSON.stringify(raw)))
+  return undefined
+}
+
+/**
+ * `ganfp export SOURCE [args]`: reads the command's options off `args` (every problem at once),
+ * then exports; `module` is how a new run finds a recipe SOURCE again (`builtin:NAME` or the
+ * reference itself).
+ */
+export const exportCommand = async (source: string, args: ReadonlyArray<string>, module: string, loadRecipe: RecipeLoader, log: (line: string) => void = console.log): Promise<void> => {
+  const { own, rest, errors } = splitOptions(args)
+  const problems = [...errors]
+  const format = decoded(['onnx', 'torch'] as const, '--format', own['--format'], problems)
+  const network = decoded(['generator', 'discriminator'] as const, '--network', own['--network'], problems)
+  const weights = decoded(['average', 'trained'] as const, '--weights', own['--weights'], problems)
+  if (own['--format'] === undefined) problems.push(invalidConfig('--format', 'onnx or torch', 'nothing'))
+  if (format === 'torch') {
+    if (own['--out'] === undefined) problems.push(invalidConfig('--out', 'the folder to write the package to', 'nothing'))
+    for (const option of ['--network', '--weights'] as const)
+      if (own[option] !== undefined) problems.push(invalidConfig(option, 'nothing: a PyTorch package holds both networks and all their state', own[option]!))
+  }
+  if (format === 'onnx' && rest.length > 0)
+    problems.push(invalidConfig(rest[0]!, 'an option of ganfp export --format onnx (--network, --weights, --out)', rest.join(' ')))
+  if (problems.length > 0 || format === undefined) throw new GanException(problems)
+  if (format === 'torch') return torchExportCommand(source, { out: own['--out']!, module, recipeArgs: rest }, loadRecipe, log)
+  const chosen = network ?? 'generator'
+  return onnxExportCommand(source, { network: chosen, weights: weights ?? (chosen === 'generator' ? 'average' : 'trained'), out: own['--out'] }, loadRecipe, log)
 }

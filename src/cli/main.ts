@@ -13,7 +13,8 @@
  * - `ganfp interpolate | attribute | truncation | nearest RUN_DIR`: latent-space tools (`./latent.ts`).
  * - `ganfp demo-data DIR [--count 3000] [--seed 0]`: writes a colour demo image set, made here (`./demo-data.ts`).
  * - `ganfp export RUN_DIR --format onnx [--network generator|discriminator] [--out FILE.onnx]`: a
- *   trained network as an ONNX model (`./export-command.ts`).
+ *   trained network as an ONNX model; `ganfp export RECIPE|RUN_DIR --format torch --out DIR`: a
+ *   PyTorch package that trains it with DistributedDataParallel (`./export-command.ts`).
  *
  * Exit codes: 0 done (or stopped by Ctrl-C or the time budget, with a checkpoint), 2 a bad command,
  * option, recipe, config or checkpoint (nothing is written), 3 training stopped on non-finite
@@ -32,7 +33,7 @@ import { resumeRunOrThrow } from '../run/start.ts'
 import { builtinRecipes, isBuiltinRecipe } from './builtins.ts'
 import { evaluateCommand } from './evaluate.ts'
 import { demoDataCommand } from './demo-data.ts'
-import { onnxExportCommand } from './export-command.ts'
+import { exportCommand } from './export-command.ts'
 import { attributeCommand, interpolateCommand, nearestCommand, truncationCommand } from './latent.ts'
 import { pngSampleLimit, sampleCommand } from './sample-command.ts'
 import { report, trainCommand, withProgress } from './train-command.ts'
@@ -168,15 +169,15 @@ export const cliMain = async (argv: ReadonlyArray<string>): Promise<void> => {
     .action((dir: string, options: { count: number; seed: number }) => demoDataCommand(dir, options))
   program
     .command('export')
-    .description("a run's trained network for other runtimes: an ONNX model (ONNX Runtime and other serving runtimes)")
-    .argument('<run_dir>', 'the run directory')
-    .requiredOption('--format <format>', 'onnx', (raw: string) => decodeOption(oneOfFlag(['onnx'] as const), 'format', raw))
-    .option('--network <name>', 'generator or discriminator', (raw: string) => decodeOption(oneOfFlag(['generator', 'discriminator'] as const), 'network', raw), 'generator' as const)
-    .option('--weights <which>', "average (the generator's moving average, where the run keeps one) or trained", (raw: string) => decodeOption(oneOfFlag(['average', 'trained'] as const), 'weights', raw))
-    .option('--out <file>', 'the file to write (default: RUN_DIR/<network>.onnx)')
-    .action((path: string, options: { readonly network: 'generator' | 'discriminator'; readonly weights?: 'average' | 'trained'; readonly out?: string }) =>
-      onnxExportCommand(path, { network: options.network, weights: options.weights ?? (options.network === 'generator' ? 'average' : 'trained'), out: options.out }, load),
+    .description("a network for other runtimes: an ONNX model of a run's network, or a PyTorch package that trains a recipe or run with DistributedDataParallel")
+    .argument('<source>', 'a run directory, or (for --format torch) a recipe: a built-in name, a module path or a package name')
+    .argument(
+      '[options...]',
+      '--format onnx|torch; --out FILE.onnx (default RUN_DIR/<network>.onnx) or DIR (torch, required); --network generator|discriminator and --weights average|trained (onnx); a recipe\'s own options (torch from a recipe)',
     )
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action((source: string, options: Array<string>) => exportCommand(source, options, isBuiltinRecipe(source) ? `builtin:${source}` : source, load))
   program.command('recipes').description('list the built-in recipes').action(async () => {
     for (const name of Object.keys(builtinRecipes)) console.log(`${name}: ${(await load(name)).description}`)
   })
