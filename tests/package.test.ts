@@ -385,7 +385,8 @@ describe.skipIf(runtime !== 'node')('npm pack', () => {
     // single-file browser build and the three .wasm binaries (1.2 MB): 11 MB in all. More than
     // 12 MB means something is shipped twice or by mistake.
     expect(pack.unpackedSize).toBeGreaterThan(1e6)
-    expect(pack.unpackedSize).toBeLessThan(12e6)
+    // 12.4 MB since the exporters: protobufjs (ONNX) and the PyTorch package's Python, in each build.
+    expect(pack.unpackedSize).toBeLessThan(13e6)
   })
 })
 
