@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { jpegExifOrientation, orientPixels, type ExifOrientation } from '../src/data/exif-orientation.ts'
+import { jpegSegments } from '../src/data/jpeg-segments.ts'
+import { declaredJpegSize } from '../src/node/image-decoding.ts'
 import { decodeImageFile } from '../src/node.ts'
 
 const scratch = mkdtempSync(join(tmpdir(), 'ganfp-exif-'))
@@ -82,6 +84,26 @@ describe('jpegExifOrientation', () => {
     expect(jpegExifOrientation(withSegment(plain, damaged))).toBe(1)
     expect(jpegExifOrientation(withSegment(plain, exifSegment(6, 'II')).subarray(0, 30))).toBe(1)
     expect(jpegExifOrientation(new Uint8Array([0xff, 0xd8]))).toBe(1)
+  })
+})
+
+describe('jpegSegments (shared by the orientation and the declared size)', () => {
+  it('walks fill bytes and segments up to the first scan, and stops quietly at damage', () => {
+    // SOI, an APP0 with a two-byte payload, a fill byte, an APP1 with none, SOS, then bytes that are not read.
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 4, 1, 2, 0xff, 0xff, 0xe1, 0, 2, 0xff, 0xda, 0, 2, 0xff, 0xe2, 0, 2])
+    expect([...jpegSegments(bytes)]).toEqual([
+      { marker: 0xe0, payloadStart: 6, payloadEnd: 8 },
+      { marker: 0xe1, payloadStart: 13, payloadEnd: 13 },
+    ])
+    // A length under 2, a missing marker, and a length past the end (clipped).
+    expect([...jpegSegments(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 1, 0xff, 0xe1, 0, 2]))]).toEqual([])
+    expect([...jpegSegments(new Uint8Array([0xff, 0xd8, 0x00, 0xe0, 0, 2]))]).toEqual([])
+    expect([...jpegSegments(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 9, 1]))]).toEqual([{ marker: 0xe0, payloadStart: 6, payloadEnd: 7 }])
+  })
+  it("finds the frame header's size behind an EXIF segment, and nothing in a cut file", () => {
+    const encoded = jpeg.encode({ width: 24, height: 10, data: Buffer.alloc(24 * 10 * 4, 90) }, 90).data
+    expect(declaredJpegSize(withSegment(encoded, exifSegment(6, 'MM')))).toEqual({ width: 24, height: 10 })
+    expect(declaredJpegSize(encoded.subarray(0, 4))).toBeUndefined()
   })
 })
 

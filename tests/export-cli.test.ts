@@ -143,6 +143,10 @@ describe.skipIf(runtime !== 'node')('ganfp export --format torch', () => {
       expect(result.stderr).toContain(named)
       expect(result.stderr).not.toMatch(/\n\s+at /)
     }
+    // The command's own options and the recipe's, named in one report.
+    const both = ganfp(['export', 'dcgan', '--format', 'torch', '--widht', '2', '--seed', 'x'])
+    expect({ status: both.status, output: both.stderr }).toMatchObject({ status: 2 })
+    for (const named of ['--out', '--widht', '--seed']) expect(both.stderr).toContain(named)
     expect(readdirSync(taken)).toEqual(['notes.txt'])
     expect(existsSync(missing)).toBe(false)
     expect(readdirSync(scratch).filter((name) => name.includes('.tmp'))).toEqual([])

@@ -73,38 +73,36 @@ def _labels(run, where):
     return run.labels.long()
 
 
-class Dense(nn.Module):
+class _KernelLayer(nn.Module):
+    """A layer with a ``kernel`` and, unless ``useBias`` is false, a ``bias``; ``apply_kernel`` is
+    separate from ``forward`` so spectral normalisation can apply a rescaled kernel."""
+
     def __init__(self, spec, local, table):
         super().__init__()
         table.take(self, 'kernel', local)
         self.use_bias = spec['useBias']
         if self.use_bias:
             table.take(self, 'bias', local)
-
-    def apply_kernel(self, x, kernel, bias):
-        y = x @ kernel
-        return y if bias is None else y + bias
 
     def forward(self, x, run, index):
         return self.apply_kernel(x, self.kernel, self.bias if self.use_bias else None)
 
 
-class Conv2d(nn.Module):
+class Dense(_KernelLayer):
+    def apply_kernel(self, x, kernel, bias):
+        y = x @ kernel
+        return y if bias is None else y + bias
+
+
+class Conv2d(_KernelLayer):
     def __init__(self, spec, local, table):
-        super().__init__()
-        table.take(self, 'kernel', local)
-        self.use_bias = spec['useBias']
-        if self.use_bias:
-            table.take(self, 'bias', local)
+        super().__init__(spec, local, table)
         self.strides, self.padding = list(spec['strides']), spec['padding']
         self.transposed = spec['_tag'] == 'Conv2dTranspose'
 
     def apply_kernel(self, x, kernel, bias):
         op = ops.conv2d_transpose if self.transposed else ops.conv2d
         return op(x, kernel, bias, self.strides, self.padding)
-
-    def forward(self, x, run, index):
-        return self.apply_kernel(x, self.kernel, self.bias if self.use_bias else None)
 
 
 def _batch_statistics(x):

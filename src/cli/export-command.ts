@@ -21,7 +21,7 @@ import { checkGan } from '../shape/check.ts'
 import type { TensorData } from '../train/snapshot.ts'
 import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { restoreRunOrThrow, type RecipeLoader } from '../run/start.ts'
-import { torchExportCommand } from './torch-export-command.ts'
+import { torchExportCommand, torchSourceProblems } from './torch-export-command.ts'
 
 /** Which network, and which of its weights. */
 export interface OnnxExportRequest {
@@ -122,6 +122,8 @@ export const exportCommand = async (source: string, args: ReadonlyArray<string>,
   }
   if (format === 'onnx' && rest.length > 0)
     problems.push(invalidConfig(rest[0]!, 'an option of ganfp export --format onnx (--network, --weights, --out)', rest.join(' ')))
+  // The recipe's options are checked too, so one run of the command names every problem.
+  if (format === 'torch' && problems.length > 0) problems.push(...(await torchSourceProblems(source, rest, loadRecipe)))
   if (problems.length > 0 || format === undefined) throw new GanException(problems)
   if (format === 'torch') return torchExportCommand(source, { out: own['--out']!, module, recipeArgs: rest }, loadRecipe, log)
   const chosen = network ?? 'generator'

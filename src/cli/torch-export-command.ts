@@ -14,7 +14,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
-import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
+import { GanException, getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import { ganToTorchPackage, type TorchTrainingData } from '../export/torch/package.ts'
 import { initialTrainerSnapshot } from '../export/torch/snapshot.ts'
@@ -107,9 +107,25 @@ interface Source {
   readonly from: string
 }
 
+const isRunDirectory = (source: string): boolean => existsSync(join(source, 'manifest.json'))
+
+const optionsAfterRunDirectory = (recipeArgs: ReadonlyArray<string>): GanError =>
+  invalidConfig(recipeArgs[0]!, 'no recipe option: a run directory keeps its configuration (give a recipe name to export a new run)', recipeArgs.join(' '))
+
+/**
+ * What is wrong with a source and its recipe options, found without building anything: the
+ * export command reports these beside its own options' problems, all at once.
+ */
+export const torchSourceProblems = async (source: string, recipeArgs: ReadonlyArray<string>, loadRecipe: RecipeLoader): Promise<ReadonlyArray<GanError>> => {
+  if (isRunDirectory(source)) return recipeArgs.length > 0 ? [optionsAfterRunDirectory(recipeArgs)] : []
+  const recipe = await recipeResult(() => loadRecipe(source))
+  if (E.isLeft(recipe)) return recipe.left
+  const parsed = parseRecipeArgs(recipe.right, recipeArgs)
+  return E.isLeft(parsed) ? parsed.left : []
+}
+
 const fromRunDirectory = async (path: string, recipeArgs: ReadonlyArray<string>, loadRecipe: RecipeLoader): Promise<Source> => {
-  if (recipeArgs.length > 0)
-    throw new GanException([invalidConfig(recipeArgs[0]!, 'no recipe option: a run directory keeps its configuration (give a recipe name to export a new run)', recipeArgs.join(' '))])
+  if (recipeArgs.length > 0) throw new GanException([optionsAfterRunDirectory(recipeArgs)])
   const restored = await restoreRunOrThrow(path, loadRecipe, { backend: 'cpu' })
   restored.trainer.dispose()
   const { manifest } = restored.directory
@@ -149,8 +165,7 @@ export const torchExportCommand = async (
   log: (line: string) => void = console.log,
 ): Promise<void> => {
   checkTarget(options.out)
-  const isRun = existsSync(join(source, 'manifest.json'))
-  const picked = isRun ? await fromRunDirectory(source, options.recipeArgs, loadRecipe) : await fromRecipe(source, options.module, options.recipeArgs, loadRecipe, log)
+  const picked = isRunDirectory(source) ? await fromRunDirectory(source, options.recipeArgs, loadRecipe) : await fromRecipe(source, options.module, options.recipeArgs, loadRecipe, log)
   if (picked === 'help') return
   const { data, capped } = await trainingDataOf(picked.setup, picked.run.seed)
   const checked = getOrThrow(checkGan(picked.setup.gan))

@@ -6,6 +6,7 @@
  *
  * @since 0.3.0
  */
+import { jpegSegments } from './jpeg-segments.ts'
 
 /**
  * The eight EXIF orientations (TIFF 6.0): 1 upright; 2 mirrored left–right; 3 turned 180°;
@@ -18,7 +19,6 @@
 export type ExifOrientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8
 
 const orientationTag = 0x0112
-const startOfScan = 0xda
 const app1 = 0xe1
 
 /** The orientation in one APP1 payload (after its length), or undefined when it holds none. */
@@ -56,22 +56,10 @@ const orientationInApp1 = (bytes: Uint8Array, start: number, end: number): ExifO
  * @category destructors
  */
 export const jpegExifOrientation = (bytes: Uint8Array): ExifOrientation => {
-  let at = 2
-  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1]!
-    if (marker === 0xff) {
-      at += 1
-      continue
-    }
-    if (marker === startOfScan) return 1
-    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!
-    if (length < 2) return 1
-    const end = Math.min(bytes.length, at + 2 + length)
-    if (marker === app1) {
-      const found = orientationInApp1(bytes, at + 4, end)
-      if (found !== undefined) return found
-    }
-    at += 2 + length
+  for (const segment of jpegSegments(bytes)) {
+    if (segment.marker !== app1) continue
+    const found = orientationInApp1(bytes, segment.payloadStart, segment.payloadEnd)
+    if (found !== undefined) return found
   }
   return 1
 }

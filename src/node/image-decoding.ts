@@ -10,6 +10,7 @@ import jpeg from 'jpeg-js'
 import pngjs from 'pngjs'
 import { invalidData, type GanError } from '../errors.ts'
 import { jpegExifOrientation, orientPixels } from '../data/exif-orientation.ts'
+import { jpegSegments } from '../data/jpeg-segments.ts'
 
 /** What a decoder hands on: the image and whether any pixel was less than opaque. */
 export interface DecodedPixels {
@@ -97,18 +98,11 @@ export const decodePngBytes = (
  * refused with its size; undefined when no frame header is found (the decoder reports that).
  */
 export const declaredJpegSize = (bytes: Uint8Array): { readonly width: number; readonly height: number } | undefined => {
-  let at = 2
-  while (at + 9 <= bytes.length && bytes[at] === 0xff) {
-    const marker = bytes[at + 1]!
-    // Fill bytes before a marker.
-    if (marker === 0xff) {
-      at += 1
-      continue
-    }
+  for (const { marker, payloadStart: at } of jpegSegments(bytes)) {
     // SOF0–SOF15, less DHT (C4), JPG (C8) and DAC (CC): precision, then height and width.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-      return { height: (bytes[at + 5]! << 8) | bytes[at + 6]!, width: (bytes[at + 7]! << 8) | bytes[at + 8]! }
-    at += 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!)
+    const isFrameHeader = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
+    if (isFrameHeader && at + 5 <= bytes.length)
+      return { height: (bytes[at + 1]! << 8) | bytes[at + 2]!, width: (bytes[at + 3]! << 8) | bytes[at + 4]! }
   }
   return undefined
 }

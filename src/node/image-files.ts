@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { centreCropResize } from '../data/resize.ts'
 import { describeValue } from '../dsl/describe.ts'
 import { invalidConfig, invalidData, type GanError } from '../errors.ts'
-import { backgroundErrors } from './background.ts'
+import { decodingOptionErrors } from './background.ts'
 import { readFailure } from './files.ts'
 import { declaredJpegSize, declaredPngSize, decodeJpegBytes, decodePngBytes } from './image-decoding.ts'
 import { defaultBackground, type DecodedPng, type PngClass } from './png-files.ts'
@@ -141,11 +141,6 @@ const describeContent = (bytes: Uint8Array): string => {
 /** The most pixels decoded from one file: a 10000 × 10000 photo; past it the decoders need gigabytes. */
 const maxMegapixels = 100
 
-const optionErrors = (channels: unknown, background: unknown): ReadonlyArray<GanError> => [
-  ...(channels === 1 || channels === 3 ? [] : [invalidConfig('channels', '1 (luminance) or 3 (RGB)', describeValue(channels))]),
-  ...backgroundErrors(background),
-]
-
 /**
  * Decodes one PNG or JPEG file of any size, the format read from its first bytes (a `.png` that
  * holds a JPEG decodes; a file holding neither is an error saying what it holds). Luminance (ITU-R
@@ -169,7 +164,7 @@ export const decodeImageFile = (
   channels: 1 | 3,
   background: readonly [number, number, number] = defaultBackground,
 ): E.Either<ReadonlyArray<GanError>, DecodedImage> => {
-  const badOptions = optionErrors(channels, background)
+  const badOptions = decodingOptionErrors(channels, background)
   if (badOptions.length > 0) return E.left(badOptions)
   let bytes: Buffer
   try {
@@ -217,7 +212,7 @@ export const decodeImageToSize = (
   const { size, channels, background = defaultBackground } = options
   const badOptions = [
     ...(Number.isInteger(size) && size > 0 && size <= maxSize ? [] : [invalidConfig('size', `a positive integer up to ${maxSize}`, describeValue(size))]),
-    ...optionErrors(channels, background),
+    ...decodingOptionErrors(channels, background),
   ]
   if (badOptions.length > 0) return E.left(badOptions)
   const decoded = decodeImageFile(file, channels, background)

@@ -7,9 +7,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { readFileSync } from 'node:fs'
-import { describeValue } from '../dsl/describe.ts'
-import { invalidConfig, invalidData, type GanError } from '../errors.ts'
-import { backgroundErrors } from './background.ts'
+import { invalidData, type GanError } from '../errors.ts'
+import { decodingOptionErrors } from './background.ts'
 import { readFailure } from './files.ts'
 import { decodePngBytes } from './image-decoding.ts'
 
@@ -95,10 +94,7 @@ export const readPng = (
   channels: 1 | 3,
   background: readonly [number, number, number] = defaultBackground,
 ): E.Either<ReadonlyArray<GanError>, DecodedPng> => {
-  const badOptions = [
-    ...(channels === 1 || channels === 3 ? [] : [invalidConfig('channels', '1 (luminance) or 3 (RGB)', describeValue(channels))]),
-    ...backgroundErrors(background),
-  ]
+  const badOptions = decodingOptionErrors(channels, background)
   if (badOptions.length > 0) return E.left(badOptions)
   let bytes: Buffer
   try {
