@@ -41,6 +41,7 @@ import {
   loadJudge,
   nonNegativeIntFlag,
   nonNegativeNumberFlag,
+  normalInit,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
@@ -72,6 +73,10 @@ export const cganFlags = {
   'generator-norm': flag(oneOfFlag(['batch', 'conditional'] as const), 'batch', 'batch norm in the generator, or conditional batch norm (a scale and shift per class)'),
   'mode-seeking': flag(nonNegativeNumberFlag, 0, 'weight of the mode-seeking term (Mao et al.): pairs of latents of one class must give different images (0: none)'),
   augment: flag(oneOfFlag(['none', 'translation-cutout'] as const), 'none', 'DiffAugment of both inputs of the discriminator'),
+  // Runs made before the option existed started from Glorot-uniform, and resume that way.
+  init: flag(oneOfFlag(['glorot', 'normal'] as const), 'glorot', "how every dense and convolution kernel starts: Glorot-uniform, or N(0, 0.02) (normal: the DCGAN paper's and PyTorch example's)", {
+    before: 'glorot',
+  }),
   'per-class': flag(positiveIntFlag, 1000, 'samples per class written and scored at the end (1,000 for the class-accuracy check)'),
 }
 
@@ -155,6 +160,7 @@ const recipe = defineRecipe({
       ...(config.loss === 'hinge' ? { loss: hinge() } : {}),
       ...(config['mode-seeking'] === 0 ? {} : { modeSeekingWeight: config['mode-seeking'] }),
       ...(config.augment === 'none' ? {} : { augmentation: diffAugment({ color: false }) }),
+      ...(config.init === 'normal' ? { kernelInit: normalInit(0.02) } : {}),
     }),
   data: (config) => E.map((images: ImageData) => images.dataset)(imagesOf(config)),
   // Grids draw the classes in turn: as many columns as classes make each column one class.

@@ -38,6 +38,7 @@ import {
   imageShapeOf,
   leastSquares,
   nonSaturating,
+  normalInit,
   oneOfFlag,
   positiveIntFlag,
   positiveNumberFlag,
@@ -69,6 +70,10 @@ export const dcganFlags = {
     'none',
     'DiffAugment of both inputs of the discriminator (colour-: with brightness, saturation and contrast jitter)',
   ),
+  // Runs made before the option existed started from Glorot-uniform, and resume that way.
+  init: flag(oneOfFlag(['glorot', 'normal'] as const), 'glorot', "how every dense and convolution kernel starts: Glorot-uniform, or N(0, 0.02) (normal: the DCGAN paper's and PyTorch example's)", {
+    before: 'glorot',
+  }),
 }
 
 const losses: Record<DcganConfig['loss'], GanLoss> = {
@@ -124,6 +129,7 @@ const recipe = defineRecipe({
             : [],
       criticSteps: config['critic-steps'],
       ...(config.augment === 'none' ? {} : { augmentation: diffAugment({ color: config.augment === 'colour-translation-cutout' }) }),
+      ...(config.init === 'normal' ? { kernelInit: normalInit(0.02) } : {}),
     }),
   data: (config) => E.map((images: { readonly dataset: Dataset }) => images.dataset)(openImageData(config)),
   evaluate: async ({ config, trainer, out, log }) => {

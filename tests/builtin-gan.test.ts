@@ -7,7 +7,7 @@ import cgan from '../recipes/cgan.ts'
 import dcgan from '../recipes/dcgan.ts'
 import srgan from '../recipes/srgan.ts'
 import vanilla from '../recipes/vanilla.ts'
-import { builtinGanOf, decodeConfig, getOrThrow, judgeWeights, mse, srganGan, vanillaGan, type Recipe } from '../src/index.ts'
+import { builtinGanOf, decodeConfig, getOrThrow, judgeWeights, mse, normalInit, srganGan, vanillaGan, type Recipe } from '../src/index.ts'
 import { parseRecipeArgs } from '../src/node.ts'
 
 /** What a checkpoint of `ganfp train NAME ARGV` holds in `run`: the recipe's name and every option's value. */
@@ -43,6 +43,9 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       ['--loss', 'hinge', '--penalty', 'r1'],
       ['--loss', 'least-squares', '--augment', 'translation-cutout'],
       ['--augment', 'colour-translation-cutout'],
+      ['--init', 'normal'],
+      ['--init', 'glorot', '--dataset', 'folder', '--folder', 'faces', '--size', '32', '--channels', '3'],
+      ['--init', 'normal', '--dataset', 'folder', '--folder', 'faces', '--size', '32', '--channels', '3'],
     ],
   ],
   [
@@ -52,6 +55,7 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       ['--width', '2', '--latent-dim', '8', '--embedding-dim', '4', '--label-in', 'projection', '--minibatch-stddev', '2', '--average-decay', '0'],
       ['--label-in', 'input', '--lr', '0.001', '--beta1', '0.7'],
       ['--loss', 'hinge', '--generator-norm', 'conditional', '--mode-seeking', '0.5', '--augment', 'translation-cutout'],
+      ['--init', 'normal', '--label-in', 'projection'],
     ],
   ],
   [srgan, [['--content', 'mse'], ['--content', 'mse', '--filters', '4', '--blocks', '1', '--pretrain-steps', '3', '--adversarial-weight', '0.01', '--lr', '0.002']]],
@@ -82,6 +86,24 @@ describe('builtinGanOf', () => {
   it('vanilla: a record from before --pack (no pack, a number for width) is the unpacked GAN it trained', () => {
     const old = { recipe: 'vanilla', config: { dataset: 'ring', width: 64, 'latent-dim': 2, 'learning-rate': 0.001, 'average-decay': 0.999 } }
     expect(builtinGanOf(old)).toEqual(E.right(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 })))
+  })
+
+  it('dcgan and cgan: --init normal starts every kernel from N(0, 0.02); --init glorot, and a record from before --init, is the GAN as it was', async () => {
+    for (const recipe of [dcgan, cgan]) {
+      const normal = getOrThrow(builtinGanOf(recordOf(recipe, ['--init', 'normal'])))
+      const kernels = [...normal.generator.layers, ...normal.discriminator.layers].filter((l) => l._tag === 'Dense' || l._tag === 'Conv2d' || l._tag === 'Conv2dTranspose')
+      expect(kernels.length).toBeGreaterThanOrEqual(4)
+      expect(kernels.every((l) => JSON.stringify(l.kernelInit) === JSON.stringify(normalInit(0.02)))).toBe(true)
+      const plain = await built(recipe, [])
+      expect(JSON.stringify(getOrThrow(builtinGanOf(recordOf(recipe, ['--init', 'glorot']))))).toBe(JSON.stringify(plain))
+      expect(JSON.stringify(plain)).not.toContain('kernelInit')
+      const { init, ...old } = recordOf(recipe, []).config as Readonly<Record<string, unknown>>
+      expect(init).toBe('glorot')
+      expect(JSON.stringify(getOrThrow(builtinGanOf({ recipe: recipe.name, config: old })))).toBe(JSON.stringify(plain))
+    }
+    expect(builtinGanOf({ recipe: 'dcgan', config: { init: 'he' } })).toEqual(
+      E.left([{ _tag: 'InvalidConfig', path: 'run.config.init', expected: 'one of glorot, normal', actual: '"he"' }]),
+    )
   })
 
   it('reports every problem of a record with its path', () => {

@@ -9,6 +9,7 @@ import type { ParamSpec } from '../compile/params.ts'
 import { optionsOf } from '../dsl/describe.ts'
 import { booleanAt, positiveIntAt } from './checks.ts'
 import { checkPadding, checkPair, pair, type Padding, type Pair } from './conv-geometry.ts'
+import { kernelInitErrors, kernelInitField, kernelInitializer, type KernelInit } from './kernel-init.ts'
 
 /**
  * Options shared by both convolutions.
@@ -19,6 +20,8 @@ export interface ConvOptions {
   readonly stride?: number | Pair
   readonly padding?: Padding
   readonly useBias?: boolean
+  /** How the kernel starts (since 0.3.0); Glorot-uniform when not given (see `KernelInit`). */
+  readonly kernelInit?: KernelInit
 }
 
 /** The fields both convolutions have. */
@@ -29,10 +32,13 @@ export interface ConvFields<Tag extends 'Conv2d' | 'Conv2dTranspose'> {
   readonly strides: Pair
   readonly padding: Padding
   readonly useBias: boolean
+  /** How the kernel starts; Glorot-uniform when absent. */
+  readonly kernelInit?: KernelInit
 }
 
 /**
- * Both convolutions' fields with their defaults: stride 1, `same` padding, a bias.
+ * Both convolutions' fields with their defaults: stride 1, `same` padding, a bias, and no
+ * `kernelInit` field unless one is given.
  *
  * @example
  * import { convolution } from './src/layers/convolution.ts'
@@ -52,6 +58,7 @@ export const convolution = <Tag extends 'Conv2d' | 'Conv2dTranspose'>(
   strides: pair(optionsOf(options).stride ?? 1),
   padding: optionsOf(options).padding ?? 'same',
   useBias: optionsOf(options).useBias ?? true,
+  ...kernelInitField(optionsOf(options).kernelInit),
 })
 
 /**
@@ -68,12 +75,13 @@ export const convolutionErrors = (layer: ConvFields<'Conv2d' | 'Conv2dTranspose'
   checkPair(layer.kernelSize, `${path}.kernelSize`, errors)
   checkPair(layer.strides, `${path}.strides`, errors)
   checkPadding(layer.padding, `${path}.padding`, errors)
-  errors.push(...booleanAt(`${path}.useBias`, layer.useBias))
+  errors.push(...booleanAt(`${path}.useBias`, layer.useBias), ...kernelInitErrors(layer.kernelInit, `${path}.kernelInit`))
   return errors
 }
 
 /**
- * A convolution's kernel and bias under `local`: Glorot-uniform over the window's fans, in tfjs's
+ * A convolution's kernel and bias under `local`: the kernel from its `kernelInit` over the window's
+ * fans (Glorot-uniform when it has none), the bias from 0, in tfjs's
  * filter layouts (conv2d `[kh, kw, in, out]`; conv2dTranspose `[kh, kw, out, in]`).
  *
  * @example
@@ -99,7 +107,7 @@ export const convolutionParams = (
         path: kernel,
         shape,
         trainable: true,
-        init: { _tag: 'GlorotUniform', fanIn: kh * kw * inChannels, fanOut: kh * kw * layer.filters },
+        init: kernelInitializer(layer.kernelInit, kh * kw * inChannels, kh * kw * layer.filters),
       },
       ...(layer.useBias
         ? [{ path: bias, shape: [layer.filters], trainable: true, init: { _tag: 'Constant', value: 0 } } as const]

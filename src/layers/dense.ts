@@ -8,6 +8,7 @@ import { shapeMismatch, type GanError } from '../errors.ts'
 import { formatShape, optionsOf } from '../dsl/describe.ts'
 import type { FusedActivation } from '../compile/fusion.ts'
 import { booleanAt, positiveIntAt } from './checks.ts'
+import { kernelInitErrors, kernelInitField, kernelInitializer, type KernelInit } from './kernel-init.ts'
 import type { LayerKind } from './kind.ts'
 
 /**
@@ -19,19 +20,26 @@ export interface Dense {
   readonly _tag: 'Dense'
   readonly units: number
   readonly useBias: boolean
+  /** How the kernel starts; Glorot-uniform when absent (see `KernelInit`). */
+  readonly kernelInit?: KernelInit
 }
 
 /**
+ * A dense layer of `units` outputs; `kernelInit` (since 0.3.0) chooses how its kernel starts
+ * (Glorot-uniform when not given).
+ *
  * @example
- * import { dense } from 'ganfp'
+ * import { dense, normalInit } from 'ganfp'
  * dense(128) // { _tag: 'Dense', units: 128, useBias: true }
+ * dense(128, { kernelInit: normalInit(0.02) }).kernelInit // { _tag: 'Normal', std: 0.02 }
  * @since 0.1.0
  * @category constructors
  */
-export const dense = (units: number, options: { readonly useBias?: boolean } = {}): Dense => ({
+export const dense = (units: number, options: { readonly useBias?: boolean; readonly kernelInit?: KernelInit } = {}): Dense => ({
   _tag: 'Dense',
   units,
   useBias: optionsOf(options).useBias ?? true,
+  ...kernelInitField(optionsOf(options).kernelInit),
 })
 
 const linear: FusedActivation = { name: 'linear' }
@@ -49,6 +57,7 @@ export const denseKind: LayerKind<Dense> = {
   tag: 'Dense',
   infer: (layer, input, path) => {
     const errors: Array<GanError> = [...positiveIntAt(`${path}.units`, layer.units), ...booleanAt(`${path}.useBias`, layer.useBias)]
+    errors.push(...kernelInitErrors(layer.kernelInit, `${path}.kernelInit`))
     if (input !== undefined && input.length !== 1)
       errors.push(shapeMismatch(path, 'a rank-1 input (put flatten() before dense)', `input ${formatShape(input)}`))
     return { errors, outputShape: errors.length === 0 && input !== undefined ? [layer.units] : undefined }
@@ -59,7 +68,7 @@ export const denseKind: LayerKind<Dense> = {
     const fanIn = inputShape[0]!
     return {
       params: [
-        { path: kernel, shape: [fanIn, layer.units], trainable: true, init: { _tag: 'GlorotUniform', fanIn, fanOut: layer.units } },
+        { path: kernel, shape: [fanIn, layer.units], trainable: true, init: kernelInitializer(layer.kernelInit, fanIn, layer.units) },
         ...(layer.useBias ? [{ path: bias, shape: [layer.units], trainable: true, init: { _tag: 'Constant', value: 0 } } as const] : []),
       ],
       forward: (x, p, mode) => {

@@ -18,6 +18,7 @@ import type { Gan } from '../dsl/gan.ts'
 import { hinge, leastSquares, minimax, nonSaturating, wasserstein, type GanLoss } from '../dsl/loss.ts'
 import { gradientPenalty, r1, type Penalty } from '../dsl/penalty.ts'
 import { judgePerceptual, type JudgeWeights } from '../eval/judge.ts'
+import { normalInit, type KernelInit } from '../layers/kernel-init.ts'
 import { cganGan } from './cgan.ts'
 import { dcganGan } from './dcgan.ts'
 import { dcganSizeProblems, imageShapeOf } from './dcgan-sizes.ts'
@@ -130,12 +131,17 @@ const dcganOf = (read: Reader, path: string, errors: Array<GanError>): Gan => {
     penalties,
     criticSteps: read.positiveInt('critic-steps', 1),
     ...dcganAugmentation(read.oneOf('augment', ['none', 'translation-cutout', 'colour-translation-cutout'] as const, 'none')),
+    ...kernelInitOption(read),
   })
 }
 
 /** As the DCGAN recipe's `--augment`: DiffAugment's policies, with or without its colour jitter. */
 const dcganAugmentation = (augment: 'none' | 'translation-cutout' | 'colour-translation-cutout'): { readonly augmentation?: DiffAugment } =>
   augment === 'none' ? {} : { augmentation: diffAugment({ color: augment === 'colour-translation-cutout' }) }
+
+/** As the DCGAN and CGAN recipes' `--init`: `glorot` (and records from before it) leaves the GAN as it was; `normal` is N(0, 0.02). */
+const kernelInitOption = (read: Reader): { readonly kernelInit?: KernelInit } =>
+  read.oneOf('init', ['glorot', 'normal'] as const, 'glorot') === 'normal' ? { kernelInit: normalInit(0.02) } : {}
 
 /** As the CGAN recipe's `--mode-seeking`: 0 adds no term. */
 const modeSeekingWeight = (weight: number): { readonly modeSeekingWeight?: number } => (weight === 0 ? {} : { modeSeekingWeight: weight })
@@ -159,6 +165,7 @@ const cganOf = (read: Reader, path: string, errors: Array<GanError>, labelClasse
     ...(read.oneOf('loss', ['non-saturating', 'hinge'] as const, 'non-saturating') === 'hinge' ? { loss: hinge() } : {}),
     ...modeSeekingWeight(read.nonNegativeNumber('mode-seeking', 0)),
     ...(read.oneOf('augment', ['none', 'translation-cutout'] as const, 'none') === 'none' ? {} : { augmentation: diffAugment({ color: false }) }),
+    ...kernelInitOption(read),
   })
 }
 

@@ -18,7 +18,8 @@ import { embedding } from '../layers/embedding.ts'
 import { projection } from '../layers/projection.ts'
 import type { Layer } from '../layers/registry.ts'
 import { reshape } from '../layers/reshape.ts'
-import { dcganDiscriminatorLayers, dcganGeneratorLayers } from './dcgan.ts'
+import type { KernelInit } from '../layers/kernel-init.ts'
+import { dcganDiscriminatorLayers, dcganGeneratorLayers, kernelInitOf } from './dcgan.ts'
 import { batchNorm } from '../layers/batch-norm.ts'
 import { dcganDiscriminatorLayersOfSize, dcganGeneratorLayersOfSize } from './dcgan-sizes.ts'
 
@@ -33,7 +34,9 @@ import { dcganDiscriminatorLayersOfSize, dcganGeneratorLayersOfSize } from './dc
  *   (`labelIn: 'input'`; S×S for other sizes), through a projection output (Miyato & Koyama; `'projection'`), or both;
  *   with `minibatchStddevGroup` > 0, a minibatch-stddev feature.
  * Adam (`learningRate`, `beta1`) for both players; samples come from a moving average of the
- * generator when `generatorAverageDecay` is a number.
+ * generator when `generatorAverageDecay` is a number. `kernelInit` sets how every dense and
+ * convolution kernel of both networks starts (Glorot-uniform when not given); the label
+ * embeddings and the projection's weights keep their own initialisers.
  *
  * @example
  * import { cganGan, compileOrThrow } from 'ganfp'
@@ -68,7 +71,10 @@ export const cganGan = (options: {
   readonly modeSeekingWeight?: number
   /** Differentiable augmentation of the discriminator's inputs; none by default. */
   readonly augmentation?: DiffAugment
+  /** How every dense and convolution kernel of both networks starts (since 0.3.0); Glorot-uniform when not given. */
+  readonly kernelInit?: KernelInit
 }): Gan => {
+  const initialised = kernelInitOf(options.kernelInit)
   const w = options.width
   const classes = options.classes ?? 10
   const optimizer = adam({ learningRate: options.learningRate, beta1: options.beta1 })
@@ -82,14 +88,16 @@ export const cganGan = (options: {
   const output = options.labelIn === 'input' ? dense(1) : projection
   const stddevGroup = options.minibatchStddevGroup ?? 0
   return gan({
-    generator: withLabelInput(classes)(
-      sequential([options.latentDim], [concat([[], fromLabel([embedding(classes, options.embeddingDim)])]), ...generatorLayers]),
+    generator: initialised(
+      withLabelInput(classes)(sequential([options.latentDim], [concat([[], fromLabel([embedding(classes, options.embeddingDim)])]), ...generatorLayers])),
     ),
-    discriminator: withLabelInput(classes)(
-      sequential([size, size, channels], [
-        ...labelMap,
-        ...(bundled ? dcganDiscriminatorLayers(w, output, stddevGroup) : dcganDiscriminatorLayersOfSize(size, w, output, stddevGroup)),
-      ]),
+    discriminator: initialised(
+      withLabelInput(classes)(
+        sequential([size, size, channels], [
+          ...labelMap,
+          ...(bundled ? dcganDiscriminatorLayers(w, output, stddevGroup) : dcganDiscriminatorLayersOfSize(size, w, output, stddevGroup)),
+        ]),
+      ),
     ),
     latent: normalLatent(options.latentDim),
     schedule: alternating({

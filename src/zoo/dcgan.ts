@@ -13,12 +13,14 @@ import { adam } from '../dsl/optimizer.ts'
 import type { Penalty } from '../dsl/penalty.ts'
 import type { DiffAugment } from '../dsl/augmentation.ts'
 import { alternating } from '../dsl/schedule.ts'
+import type { Network } from '../dsl/network.ts'
 import { batchNorm } from '../layers/batch-norm.ts'
 import { conv2d } from '../layers/conv2d.ts'
 import { conv2dTranspose } from '../layers/conv2d-transpose.ts'
 import { dense } from '../layers/dense.ts'
 import { dropout } from '../layers/dropout.ts'
 import { flatten } from '../layers/flatten.ts'
+import { withKernelInit, type KernelInit } from '../layers/kernel-init.ts'
 import { leakyRelu } from '../layers/leaky-relu.ts'
 import { minibatchStddev } from '../layers/minibatch-stddev.ts'
 import type { Layer } from '../layers/registry.ts'
@@ -87,13 +89,17 @@ export const dcganDiscriminatorLayers = (width: number, output: Layer = dense(1)
  * `size`) the layers above; for `size` S a power of two from 16 to 256 (see `dcganSizeProblems`)
  * and `channels` 1 or 3, the PyTorch example's layout of `dcganGeneratorLayersOfSize`. A normal
  * latent, Adam (2e-4, β1 0.5) for both players, a moving average of the generator (decay 0.999
- * unless given; `undefined` keeps none), and optionally another loss, penalties, k critic steps and
- * DiffAugment of the discriminator's inputs.
+ * unless given; `undefined` keeps none), and optionally another loss, penalties, k critic steps,
+ * DiffAugment of the discriminator's inputs and `kernelInit`, how every dense and convolution
+ * kernel of both networks starts (Glorot-uniform when not given; `normalInit(0.02)` is the DCGAN
+ * paper's).
  *
  * @example
- * import { compileOrThrow, dcganGan } from 'ganfp'
+ * import { compileOrThrow, dcganGan, normalInit } from 'ganfp'
  * compileOrThrow(dcganGan({ width: 16, latentDim: 64 })).generator.outputShape // [28, 28, 1]
  * compileOrThrow(dcganGan({ width: 8, latentDim: 64, size: 32, channels: 3 })).generator.outputShape // [32, 32, 3]
+ * // DCGAN's N(0, 0.02) for every kernel: { _tag: 'Conv2d', filters: 8, …, kernelInit: { _tag: 'Normal', std: 0.02 } }
+ * dcganGan({ width: 8, latentDim: 64, kernelInit: normalInit(0.02) }).discriminator.layers[0]
  *
  * @since 0.2.0
  * @category zoo
@@ -113,15 +119,18 @@ export const dcganGan = (options: {
   readonly criticSteps?: number
   /** Differentiable augmentation of the discriminator's inputs (DiffAugment); none by default. */
   readonly augmentation?: DiffAugment
+  /** How every dense and convolution kernel of both networks starts (since 0.3.0); Glorot-uniform when not given. */
+  readonly kernelInit?: KernelInit
 }): Gan => {
+  const initialised = kernelInitOf(options.kernelInit)
   const optimizer = adam({ learningRate: options.learningRate ?? 2e-4, beta1: options.beta1 ?? 0.5 })
   const w = options.width
   const size = options.size ?? 28
   const channels = options.channels ?? 1
   const bundled = size === 28
   return gan({
-    generator: sequential([options.latentDim], bundled ? dcganGeneratorLayers(w, batchNorm(), channels) : dcganGeneratorLayersOfSize(size, channels, w)),
-    discriminator: sequential([size, size, channels], bundled ? dcganDiscriminatorLayers(w) : dcganDiscriminatorLayersOfSize(size, w)),
+    generator: initialised(sequential([options.latentDim], bundled ? dcganGeneratorLayers(w, batchNorm(), channels) : dcganGeneratorLayersOfSize(size, channels, w))),
+    discriminator: initialised(sequential([size, size, channels], bundled ? dcganDiscriminatorLayers(w) : dcganDiscriminatorLayersOfSize(size, w))),
     latent: normalLatent(options.latentDim),
     schedule: alternating({
       generatorAverageDecay: 'generatorAverageDecay' in options ? options.generatorAverageDecay : 0.999,
@@ -133,3 +142,17 @@ export const dcganGan = (options: {
     optimizers: { generator: optimizer, discriminator: optimizer },
   })
 }
+
+/**
+ * A zoo GAN's networks with their kernels starting from `init`; the networks as they are when none
+ * is given, so that a GAN built without the option is the value it always was.
+ *
+ * @example
+ * import { dense, sequential } from 'ganfp'
+ * import { kernelInitOf } from './src/zoo/dcgan.ts'
+ * kernelInitOf(undefined)(sequential([2], [dense(4)])).layers[0] // { _tag: 'Dense', units: 4, useBias: true }
+ * @since 0.3.0
+ * @category zoo
+ */
+export const kernelInitOf = (init: KernelInit | undefined): ((network: Network) => Network) =>
+  init === undefined ? (network) => network : withKernelInit(init)
