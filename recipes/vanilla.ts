@@ -65,6 +65,8 @@ export const vanillaFlags = {
   dataset: flag(oneOfFlag(['ring', 'grid'] as const), 'ring', 'which mixture of Gaussians: a ring of 8 or a grid of 25'),
   width: flag(positiveIntOrAutoFlag, 'auto', 'units in each of the three hidden layers of G and D (auto: 64 on the ring, 128 on the grid)'),
   'latent-dim': flag(positiveIntFlag, 2, 'latent dimension'),
+  // Runs made before the option existed drew normal latents, and resume that way.
+  latent: flag(oneOfFlag(['auto', 'normal', 'uniform'] as const), 'auto', "the latent's distribution: standard normal, or uniform on [−1, 1] per coordinate (auto: normal on both mixtures)", { before: 'normal' as const }),
   'learning-rate': flag(positiveNumberOrAutoFlag, 'auto', 'Adam learning rate of both networks (auto: 5e-4 on the ring, 1e-3 on the grid)'),
   'average-decay': flag(unitIntervalOrAutoFlag, 'auto', "decay of the generator's moving average used for sampling (0: none; auto: 0.998 on the ring, 0.999 on the grid)"),
   // Runs made before the option existed judged one sample at a time, and resume that way.
@@ -127,6 +129,10 @@ const vanillaRates = (config: VanillaConfig): { readonly learningRate: number; r
   }
 }
 
+/** The latent's distribution a configuration trains with: its `--latent`, or by mixture. */
+export const vanillaLatent = (config: Pick<VanillaConfig, 'latent' | 'dataset'>): 'normal' | 'uniform' =>
+  config.latent !== 'auto' ? config.latent : vanillaSettingsFor(config.dataset).latent
+
 /** The GAN of a configuration. */
 const ganOf = (config: VanillaConfig): Gan =>
   pipe(
@@ -136,6 +142,7 @@ const ganOf = (config: VanillaConfig): Gan =>
       learningRate: vanillaRates(config).learningRate,
       generatorAverageDecay: vanillaRates(config).averageDecay === 0 ? undefined : vanillaRates(config).averageDecay,
       packing: vanillaPacking(config),
+      ...(vanillaLatent(config) === 'uniform' ? { latent: 'uniform' as const } : {}),
     }),
     withLossNamed(config.loss),
   )

@@ -28,6 +28,8 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       [],
       ['--dataset', 'grid'],
       ['--dataset', 'grid', '--pack', '4', '--width', '8'],
+      ['--dataset', 'grid', '--latent', 'uniform'],
+      ['--latent', 'normal'],
       ['--width', '16', '--latent-dim', '3', '--learning-rate', '0.01', '--average-decay', '0', '--pack', '1'],
       ['--loss', 'minimax'],
       ['--loss', 'hinge'],

@@ -5,7 +5,7 @@
  * @since 0.2.0
  */
 import { gan, type Gan } from '../dsl/gan.ts'
-import { normalLatent } from '../dsl/latent.ts'
+import { normalLatent, uniformLatent } from '../dsl/latent.ts'
 import { mlp } from '../dsl/network.ts'
 import { adam, type LearningRateSchedule } from '../dsl/optimizer.ts'
 import { alternating } from '../dsl/schedule.ts'
@@ -15,7 +15,7 @@ import { relu } from '../layers/relu.ts'
 
 /**
  * The MLP GAN: three hidden layers of `width` in each network (ReLU in G, leaky ReLU 0.2 in D), a
- * normal latent of `latentDim`, Adam (`learningRate`, β1 0.5) for both, and sampling from a moving
+ * normal latent of `latentDim` (uniform on [−1, 1] with `latent: 'uniform'`), Adam (`learningRate`, β1 0.5) for both, and sampling from a moving
  * average of the generator's weights when `generatorAverageDecay` is given.
  *
  * @example
@@ -34,13 +34,15 @@ export const vanillaGan = (options: {
   readonly learningRateSchedule?: LearningRateSchedule
   /** PacGAN: the discriminator judges this many samples at once (1, the default: none). */
   readonly packing?: number
+  /** The latent's distribution: standard normal (the default) or uniform on [−1, 1] in each coordinate. */
+  readonly latent?: 'normal' | 'uniform'
 }): Gan =>
   gan({
     generator: mlp([options.latentDim], [options.width, options.width, options.width], relu, 2),
     discriminator: (options.packing ?? 1) === 1
       ? mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1)
       : packed(options.packing!)(mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1)),
-    latent: normalLatent(options.latentDim),
+    latent: options.latent === 'uniform' ? uniformLatent(options.latentDim) : normalLatent(options.latentDim),
     schedule: alternating({ generatorAverageDecay: options.generatorAverageDecay }),
     optimizers: {
       generator: adam({ learningRate: options.learningRate, beta1: 0.5, schedule: options.learningRateSchedule }),
@@ -64,7 +66,13 @@ export const vanillaGan = (options: {
  */
 export const vanillaSettingsFor = (
   mixture: 'ring' | 'grid',
-): { readonly width: number; readonly packing: number; readonly learningRate: number; readonly averageDecay: number } =>
+): {
+  readonly width: number
+  readonly packing: number
+  readonly learningRate: number
+  readonly averageDecay: number
+  readonly latent: 'normal' | 'uniform'
+} =>
   mixture === 'grid'
-    ? { width: 128, packing: 1, learningRate: 1e-3, averageDecay: 0.999 }
-    : { width: 64, packing: 2, learningRate: 5e-4, averageDecay: 0.998 }
+    ? { width: 128, packing: 1, learningRate: 1e-3, averageDecay: 0.999, latent: 'normal' }
+    : { width: 64, packing: 2, learningRate: 5e-4, averageDecay: 0.998, latent: 'normal' }
