@@ -34,7 +34,7 @@ import {
   type Layer,
   type Network,
 } from '../src/index.ts'
-import { compileNetwork } from '../src/compile/network.ts'
+import { compiledNetwork } from './support/compiled-network.ts'
 import { depthToSpace } from '../src/compile/depth-to-space.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 import { checkPenaltyGradients } from './support/penalty-check.ts'
@@ -88,11 +88,7 @@ for (const backend of ['cpu', 'wasm'] as const)
     })
   })
 
-const compiled = (network: Network) => {
-  const checked = checkNetwork(network, 'net')
-  if (E.isLeft(checked)) throw new Error(JSON.stringify(checked.left))
-  return compileNetwork(checked.right)
-}
+const compiled = (network: Network) => compiledNetwork(network)
 
 describe('graph layers compute what they say', () => {
   beforeAll(async () => {

@@ -47,13 +47,9 @@ import {
   type Network,
   type ParamSpec,
 } from '../src/index.ts'
-import { compileNetwork } from '../src/compile/network.ts'
+import { compiledNetwork } from './support/compiled-network.ts'
 
-const compiled = (network: Network) => {
-  const checked = checkNetwork(network, 'net')
-  if (E.isLeft(checked)) throw new Error(JSON.stringify(checked.left))
-  return compileNetwork(checked.right)
-}
+const compiled = (network: Network) => compiledNetwork(network)
 
 /** Every parameter of `network` as drawn from `seed`, read out, the tensors freed. */
 const initialValues = async (network: Network, seed: number): Promise<Record<string, Float32Array>> => {

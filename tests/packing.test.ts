@@ -36,16 +36,12 @@ import {
   type Penalty,
   type StepReport,
 } from '../src/index.ts'
-import { compileNetwork } from '../src/compile/network.ts'
+import { compiledNetwork } from './support/compiled-network.ts'
 import { penaltyValue } from '../src/compile/penalty.ts'
 import { tf, type Tensor } from '../src/compile/tf.ts'
 import { checkGradients, gradientTolerance } from './support/gradient-check.ts'
 
-const compiled = (network: Network) => {
-  const checked = checkNetwork(network, 'd')
-  if (E.isLeft(checked)) throw new Error(JSON.stringify(checked.left))
-  return compileNetwork(checked.right)
-}
+const compiled = (network: Network) => compiledNetwork(network, 'd')
 
 const errorsOf = (network: Network): ReadonlyArray<readonly [string, string]> => {
   const checked = checkNetwork(network, 'd')
