@@ -50,6 +50,7 @@ import {
 import { isMain, parseFlags, runMain } from '../src/node.ts'
 import { dcganFlags, dcganGan } from '../recipes/dcgan.ts'
 import { vanillaDefaults, vanillaGan, vanillaWidth } from '../recipes/vanilla.ts'
+import { median } from './median.ts'
 
 const modelChoices = ['dcgan', 'mlp'] as const
 type ModelName = (typeof modelChoices)[number]
@@ -339,11 +340,6 @@ interface Row {
   readonly outliving: number
 }
 
-const median = (xs: ReadonlyArray<number>): number => {
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 const failureReason = (error: unknown, backend: string): string => {
   const message = error instanceof Error ? error.message : String(error)

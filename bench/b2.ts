@@ -43,6 +43,7 @@ import {
 import { isMain, parseFlags, runMain } from '../src/node.ts'
 import { wasmThreads } from '../src/compile/backend.ts'
 import { dcganGan } from '../recipes/dcgan.ts'
+import { median } from './median.ts'
 
 /** The benchmark's options; `--help` prints them. */
 export const b2Flags = {
@@ -88,10 +89,6 @@ export const dcganIterationGflop = (generator: CheckedNetwork, discriminator: Ch
   return (g * batch + 3 * d * 2 * batch + 3 * g * batch + 3 * d * batch) / 1e9
 }
 
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
 
 /** The image shape a configuration times: 28×28×1, or 32 / 64 with its channels. */
 const shapeOf = (config: B2Config): { readonly size: number; readonly channels: 1 | 3 } =>

@@ -11,6 +11,7 @@
 import {
   compileOrThrow,
   createTrainerOrThrow,
+  estimateMemory,
   flag,
   flagsHelp,
   getOrThrow,
@@ -21,11 +22,11 @@ import {
   stringFlag,
   superResolutionDatasetOrThrow,
   useBackendOrThrow,
-  type CompiledNetwork,
 } from '../src/index.ts'
 import { parseFlags, runMain } from '../src/node.ts'
 import { Rng } from '../src/random.ts'
 import { wasmThreads } from '../src/compile/backend.ts'
+import { median } from './median.ts'
 
 const stepsFlags = {
   sizes: flag(stringFlag, '28x1,32x1,32x3,64x3', 'high-resolution sizes SxC (28x1: the bundled sets)'),
@@ -37,13 +38,7 @@ const stepsFlags = {
   threads: flag(nonNegativeIntFlag, 0, 'wasm threads (0: every core)'),
 }
 
-const parameterCount = (network: CompiledNetwork): number =>
-  network.paramSpecs.filter((spec) => spec.trainable).reduce((n, spec) => n + spec.shape.reduce((a, b) => a * b, 1), 0)
 
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
 
 /** Random images of one size, enough for every timed batch. */
 const randomImages = (size: number, channels: number, count: number) => {
@@ -83,8 +78,10 @@ await runMain(async (argv) => {
         if (i % perPhase >= config.warmup) phases[i < perPhase ? 0 : 1]!.push(performance.now() - started)
       }
       const [pretraining, adversarial] = phases.map(median) as [number, number]
+      // Counted as the memory estimate counts them (every parameter, batch-norm statistics too).
+      const parameters = estimateMemory(compiled, config.batch).parameters
       console.log(
-        `| ${size}×${size}×${channels} | ${parameterCount(compiled.generator).toLocaleString('en-US')} | ${parameterCount(compiled.discriminator).toLocaleString('en-US')} | ${pretraining.toFixed(0)} ms | ${adversarial.toFixed(0)} ms |`,
+        `| ${size}×${size}×${channels} | ${parameters.generator.toLocaleString('en-US')} | ${parameters.discriminator.toLocaleString('en-US')} | ${pretraining.toFixed(0)} ms | ${adversarial.toFixed(0)} ms |`,
       )
     } finally {
       trainer.dispose()

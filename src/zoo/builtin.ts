@@ -74,8 +74,7 @@ const vanillaOf = (read: Reader): Gan => {
   // As the recipe's `auto` settings (by mixture); a record from before `--pack` has none.
   const dataset = read.oneOf('dataset', ['ring', 'grid'] as const, 'ring')
   const byMixture = vanillaSettingsFor(dataset)
-  const orAuto = (value: number | 'auto', auto: number): number => (value === 'auto' ? auto : value)
-  const orLatent = (value: 'auto' | 'normal' | 'uniform', auto: 'normal' | 'uniform'): 'normal' | 'uniform' => (value === 'auto' ? auto : value)
+  const orAuto = <A>(value: A | 'auto', auto: A): A => (value === 'auto' ? auto : value)
   const packing = orAuto(read.positiveIntOrAuto('pack', 1), byMixture.packing)
   const spec = vanillaGan({
     width: orAuto(read.positiveIntOrAuto('width', 'auto'), byMixture.width),
@@ -84,7 +83,7 @@ const vanillaOf = (read: Reader): Gan => {
     generatorAverageDecay: averageDecay(orAuto(read.unitIntervalOrAuto('average-decay', 'auto'), byMixture.averageDecay)),
     ...(packing === 1 ? {} : { packing }),
     // A record from before `--latent` drew normal latents.
-    ...(orLatent(read.oneOf('latent', ['auto', 'normal', 'uniform'] as const, 'normal'), byMixture.latent) === 'uniform' ? { latent: 'uniform' as const } : {}),
+    ...(orAuto(read.oneOf('latent', ['auto', 'normal', 'uniform'] as const, 'normal'), byMixture.latent) === 'uniform' ? { latent: 'uniform' as const } : {}),
   })
   // As the recipe's `--loss`: the default leaves the GAN as it is; WGAN-GP adds its penalty.
   const loss = read.oneOf('loss', ['non-saturating', 'minimax', 'least-squares', 'hinge', 'wasserstein-gp'] as const, 'non-saturating')
