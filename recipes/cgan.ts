@@ -24,67 +24,29 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { join } from 'node:path'
 import {
-  cganGan,
+  cganConfig,
+  cganRecipeGan,
   conditionalAccuracy,
-  configCodec,
   defineRecipe,
-  diffAugment,
-  hinge,
   encodeNpyOrThrow,
-  imageDataFlags,
-  imageDataProblems,
-  imageShapeOf,
-  invalidConfig,
-  flag,
   formatImageEvaluation,
   getOrThrow,
+  imageShapeOf,
+  invalidConfig,
   loadJudge,
-  nonNegativeIntFlag,
-  nonNegativeNumberFlag,
-  normalInit,
-  oneOfFlag,
-  positiveIntFlag,
-  positiveNumberFlag,
   toUnitRange,
-  unitIntervalFlag,
-  type FlagValues,
+  type CganConfig,
   type GanError,
   type Trainer,
 } from 'ganfp'
 import { openImageData, runIfMain, sampleGridPng, writeFileAtomicOrThrow, evaluateImages, type ImageData } from 'ganfp/node'
 
-/** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
-export const cganFlags = {
-  ...imageDataFlags,
-  width: flag(positiveIntFlag, 16, 'channels of the last generator block (64: the classic DCGAN size)'),
-  'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
-  'embedding-dim': flag(positiveIntFlag, 16, "size of the generator's label embedding"),
-  'label-in': flag(oneOfFlag(['both', 'input', 'projection'] as const), 'both', 'how the discriminator reads the label'),
-  lr: flag(positiveNumberFlag, 2e-4, 'Adam learning rate of both networks'),
-  beta1: flag(unitIntervalFlag, 0.5, "Adam's β1"),
-  'average-decay': flag(unitIntervalFlag, 0.999, "decay of the generator's moving average used for sampling (0: none)"),
-  // Off by default: 20 min with groups of 4 left recall at 0 (coverage 0.085 against 0.061).
-  'minibatch-stddev': flag(
-    nonNegativeIntFlag,
-    0,
-    "group size of a minibatch-stddev feature in the critic (0: none); it lets the critic see a group's lack of variety",
-  ),
-  loss: flag(oneOfFlag(['non-saturating', 'hinge'] as const), 'non-saturating', 'adversarial loss (hinge: the projection discriminator’s usual one)'),
-  'generator-norm': flag(oneOfFlag(['batch', 'conditional'] as const), 'batch', 'batch norm in the generator, or conditional batch norm (a scale and shift per class)'),
-  'mode-seeking': flag(nonNegativeNumberFlag, 0, 'weight of the mode-seeking term (Mao et al.): pairs of latents of one class must give different images (0: none)'),
-  augment: flag(oneOfFlag(['none', 'translation-cutout'] as const), 'none', 'DiffAugment of both inputs of the discriminator'),
-  // Runs made before the option existed started from Glorot-uniform, and resume that way.
-  init: flag(oneOfFlag(['glorot', 'normal'] as const), 'glorot', "how every dense and convolution kernel starts: Glorot-uniform, or N(0, 0.02) (normal: the DCGAN paper's and PyTorch example's)", {
-    before: 'glorot',
-  }),
-  'per-class': flag(positiveIntFlag, 1000, 'samples per class written and scored at the end (1,000 for the class-accuracy check)'),
-}
-
-/** The recipe's configuration: its flags' values. */
-export type CganConfig = FlagValues<typeof cganFlags>
-
-/** The conditional DCGAN (the core's zoo), re-exported where scripts have found it. */
-export { cganGan }
+/**
+ * The recipe's options and the GAN a configuration gives live in the library (`cganFlags`,
+ * `cganConfig`, `cganRecipeGan`), where `builtinGanOf` rebuilds a run's GAN from them too;
+ * re-exported here where scripts have found them.
+ */
+export { cganFlags, cganGan, type CganConfig } from 'ganfp'
 
 /**
  * The training images of a configuration, opened once: `build` needs the folder's class count and
@@ -134,7 +96,7 @@ const samplesPerClass = async (trainer: Trainer, perClass: number, classes: numb
 const recipe = defineRecipe({
   name: 'cgan',
   description: 'conditional DCGAN on bundled MNIST / Fashion-MNIST, or your own folder of class sub-folders: both networks see the class',
-  config: configCodec(cganFlags, imageDataProblems),
+  config: cganConfig,
   settings: [
     '--mode-seeking 0: without it the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00 at 1,500 steps; the ClassCollapse alarm says so)',
     '--mode-seeking 0.05 brings the variety back (recall 0.43 at 1,500 steps) but then follows its labels 65% of the time, so it is not yet the default',
@@ -144,24 +106,7 @@ const recipe = defineRecipe({
   ],
   runDefaults: { steps: 3000, batch: 64, sampleEvery: 250, checkpointEvery: 500, logEvery: 10 },
   // A folder's class count: its problems (a flat folder) are thrown, and reported as the build's.
-  build: (config) =>
-    cganGan({
-      ...imageShapeOf(config),
-      classes: classCountOf(config),
-      width: config.width,
-      latentDim: config['latent-dim'],
-      embeddingDim: config['embedding-dim'],
-      labelIn: config['label-in'],
-      learningRate: config.lr,
-      beta1: config.beta1,
-      generatorAverageDecay: config['average-decay'] === 0 ? undefined : config['average-decay'],
-      minibatchStddevGroup: config['minibatch-stddev'],
-      generatorNorm: config['generator-norm'],
-      ...(config.loss === 'hinge' ? { loss: hinge() } : {}),
-      ...(config['mode-seeking'] === 0 ? {} : { modeSeekingWeight: config['mode-seeking'] }),
-      ...(config.augment === 'none' ? {} : { augmentation: diffAugment({ color: false }) }),
-      ...(config.init === 'normal' ? { kernelInit: normalInit(0.02) } : {}),
-    }),
+  build: (config) => cganRecipeGan(config, classCountOf(config)),
   data: (config) => E.map((images: ImageData) => images.dataset)(imagesOf(config)),
   // Grids draw the classes in turn: as many columns as classes make each column one class.
   render: (values, { count }, config) => {

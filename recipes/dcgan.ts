@@ -24,70 +24,15 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { join } from 'node:path'
-import {
-  configCodec,
-  dcganGan,
-  defineRecipe,
-  diffAugment,
-  encodeNpyOrThrow,
-  flag,
-  gradientPenalty,
-  hinge,
-  imageDataFlags,
-  imageDataProblems,
-  imageShapeOf,
-  leastSquares,
-  nonSaturating,
-  normalInit,
-  oneOfFlag,
-  positiveIntFlag,
-  positiveNumberFlag,
-  r1,
-  toUnitRange,
-  unitIntervalFlag,
-  wasserstein,
-  type Dataset,
-  type FlagValues,
-  type GanLoss,
-} from 'ganfp'
+import { dcganConfig, dcganRecipeGan, defineRecipe, encodeNpyOrThrow, imageShapeOf, toUnitRange, type Dataset, type DcganConfig } from 'ganfp'
 import { openImageData, runIfMain, sampleGridPng, writeFileAtomicOrThrow } from 'ganfp/node'
 
-/** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
-export const dcganFlags = {
-  ...imageDataFlags,
-  width: flag(positiveIntFlag, 16, 'channels of the last generator block (64: the classic DCGAN size)'),
-  'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
-  lr: flag(positiveNumberFlag, 2e-4, 'Adam learning rate of both networks'),
-  'beta1': flag(unitIntervalFlag, 0.5, "Adam's β1"),
-  'average-decay': flag(unitIntervalFlag, 0.999, "decay of the generator's moving average used for sampling (0: none)"),
-  loss: flag(oneOfFlag(['non-saturating', 'least-squares', 'hinge', 'wasserstein'] as const), 'non-saturating', 'adversarial loss'),
-  penalty: flag(oneOfFlag(['none', 'gp', 'r1'] as const), 'none', 'gradient penalty on the discriminator (gp: WGAN-GP)'),
-  'penalty-weight': flag(positiveNumberFlag, 10, 'λ of WGAN-GP, γ of R1'),
-  'penalty-every': flag(positiveIntFlag, 1, 'apply the penalty every n-th discriminator update, scaled by n (lazy)'),
-  'critic-steps': flag(positiveIntFlag, 1, 'discriminator updates per generator update (WGAN: 5)'),
-  augment: flag(
-    oneOfFlag(['none', 'translation-cutout', 'colour-translation-cutout'] as const),
-    'none',
-    'DiffAugment of both inputs of the discriminator (colour-: with brightness, saturation and contrast jitter)',
-  ),
-  // Runs made before the option existed started from Glorot-uniform, and resume that way.
-  init: flag(oneOfFlag(['glorot', 'normal'] as const), 'glorot', "how every dense and convolution kernel starts: Glorot-uniform, or N(0, 0.02) (normal: the DCGAN paper's and PyTorch example's)", {
-    before: 'glorot',
-  }),
-}
-
-const losses: Record<DcganConfig['loss'], GanLoss> = {
-  'non-saturating': nonSaturating(),
-  'least-squares': leastSquares(),
-  hinge: hinge(),
-  wasserstein: wasserstein(),
-}
-
-/** The recipe's configuration: its flags' values. */
-export type DcganConfig = FlagValues<typeof dcganFlags>
-
-/** The DCGAN (the core's zoo), re-exported where scripts have found it. */
-export { dcganGan }
+/**
+ * The recipe's options and the GAN a configuration gives live in the library (`dcganFlags`,
+ * `dcganConfig`, `dcganRecipeGan`), where `builtinGanOf` rebuilds a run's GAN from them too;
+ * re-exported here where scripts have found them.
+ */
+export { dcganFlags, dcganGan, type DcganConfig } from 'ganfp'
 
 /** An image's layout for sample grids, and the shape of `samples.npy` (the bundled sets' N×28×28 as before). */
 const layoutOf = (config: DcganConfig) => {
@@ -103,7 +48,7 @@ const layoutOf = (config: DcganConfig) => {
 const recipe = defineRecipe({
   name: 'dcgan',
   description: 'DCGAN on bundled MNIST / Fashion-MNIST (28×28), or your own folder of images at a power-of-two size, grey or colour',
-  config: configCodec(dcganFlags, imageDataProblems),
+  config: dcganConfig,
   settings: [
     '--width 16: the TensorFlow-tutorial size, sized for a 20-minute CPU budget (292,658 parameters at 28×28, ≈ 12 steps/s on two cores); 64 is the classic DCGAN',
     // Measured alone by bench/b2.ts (deno, wasm, 2 threads, batch 64, median of 5).
@@ -112,25 +57,7 @@ const recipe = defineRecipe({
     '--lr 2e-4, --beta1 0.5: the DCGAN paper’s Adam settings',
   ],
   runDefaults: { steps: 2000, batch: 64, sampleEvery: 200, checkpointEvery: 500, logEvery: 10 },
-  build: (config) =>
-    dcganGan({
-      ...imageShapeOf(config),
-      width: config.width,
-      latentDim: config['latent-dim'],
-      learningRate: config.lr,
-      beta1: config.beta1,
-      generatorAverageDecay: config['average-decay'] === 0 ? undefined : config['average-decay'],
-      loss: losses[config.loss],
-      penalties:
-        config.penalty === 'gp'
-          ? [gradientPenalty({ weight: config['penalty-weight'], every: config['penalty-every'] })]
-          : config.penalty === 'r1'
-            ? [r1({ gamma: config['penalty-weight'], every: config['penalty-every'] })]
-            : [],
-      criticSteps: config['critic-steps'],
-      ...(config.augment === 'none' ? {} : { augmentation: diffAugment({ color: config.augment === 'colour-translation-cutout' }) }),
-      ...(config.init === 'normal' ? { kernelInit: normalInit(0.02) } : {}),
-    }),
+  build: dcganRecipeGan,
   data: (config) => E.map((images: { readonly dataset: Dataset }) => images.dataset)(openImageData(config)),
   evaluate: async ({ config, trainer, out, log }) => {
     const { layout, npyShape } = layoutOf(config)

@@ -27,129 +27,36 @@
  *
  * @since 0.1.0
  */
-import { pipe } from 'fp-ts/lib/function.js'
 import { join } from 'node:path'
 import {
   compileOrThrow,
-  configCodec,
   createTrainerOrThrow,
   decodeConfig,
   defineRecipe,
-  flag,
   getOrThrow,
-  gradientPenalty,
   gridMixture,
-  hinge,
-  leastSquares,
-  minimax,
   mixtureDataset,
   mixtureReport,
   mixtureScatter,
-  oneOfFlag,
-  positiveIntFlag,
-  positiveIntOrAutoFlag,
-  positiveNumberOrAutoFlag,
   ringMixture,
-  unitIntervalOrAutoFlag,
-  vanillaGan,
-  vanillaSettingsFor,
-  wasserstein,
-  withLoss,
-  withPenalties,
-  type FlagValues,
-  type Gan,
+  vanillaConfig,
+  vanillaRecipeGan,
   type Mixture2d,
   type MixtureReport,
   type StepReport,
+  type VanillaConfig,
 } from 'ganfp'
 import { pointsToCsv, encodePng, runIfMain, writeFileAtomicOrThrow } from 'ganfp/node'
 
-/** The recipe's own options; the run options (`--steps`, `--batch`, `--seed`, `--out`, …) come on top. */
-export const vanillaFlags = {
-  dataset: flag(oneOfFlag(['ring', 'grid'] as const), 'ring', 'which mixture of Gaussians: a ring of 8 or a grid of 25'),
-  width: flag(positiveIntOrAutoFlag, 'auto', 'units in each of the three hidden layers of G and D (auto: 64 on the ring, 128 on the grid)'),
-  'latent-dim': flag(positiveIntFlag, 2, 'latent dimension'),
-  // Runs made before the option existed drew normal latents, and resume that way.
-  latent: flag(oneOfFlag(['auto', 'normal', 'uniform'] as const), 'auto', "the latent's distribution: standard normal, or uniform on [−1, 1] per coordinate (auto: normal on both mixtures)", { before: 'normal' as const }),
-  'learning-rate': flag(positiveNumberOrAutoFlag, 'auto', 'Adam learning rate of both networks (auto: 5e-4 on the ring, 1e-3 on the grid)'),
-  'average-decay': flag(unitIntervalOrAutoFlag, 'auto', "decay of the generator's moving average used for sampling (0: none; auto: 0.998 on the ring, 0.999 on the grid)"),
-  // Runs made before the option existed judged one sample at a time, and resume that way.
-  pack: flag(positiveIntOrAutoFlag, 'auto', 'PacGAN: samples the discriminator judges at once (auto: 2 on the ring, 1 = none on the grid)', { before: 1 }),
-  loss: flag(
-    oneOfFlag(['non-saturating', 'minimax', 'least-squares', 'hinge', 'wasserstein-gp'] as const),
-    'non-saturating',
-    'adversarial loss (wasserstein-gp: the critic loss with the gradient penalty, λ 10)',
-  ),
-}
-
-/** The recipe's configuration: its options' values. */
-export type VanillaConfig = FlagValues<typeof vanillaFlags>
-
-/** The configuration codec (options, defaults, `--help`). */
-export const vanillaConfig = configCodec(vanillaFlags)
+/**
+ * The recipe's options, its configuration and the GAN a configuration gives live in the library
+ * (`vanillaFlags`, `vanillaConfig`, `vanillaRecipeGan`), where `builtinGanOf` rebuilds a run's
+ * GAN from them too; re-exported here where scripts have found them.
+ */
+export { vanillaConfig, vanillaFlags, vanillaGan, vanillaLatent, vanillaPacking, vanillaWidth, type VanillaConfig } from 'ganfp'
 
 /** The defaults, as `--help` shows them. */
 export const vanillaDefaults: VanillaConfig = getOrThrow(decodeConfig(vanillaConfig, {}))
-
-/** The MLP GAN (the core's zoo), re-exported where scripts have found it. */
-export { vanillaGan }
-
-/** Another loss than the default, as a change to the GAN (WGAN-GP also adds its penalty). */
-const withLossNamed = (loss: VanillaConfig['loss']) => (g: Gan): Gan => {
-  switch (loss) {
-    case 'non-saturating':
-      return g
-    case 'minimax':
-      return withLoss(minimax())(g)
-    case 'least-squares':
-      return withLoss(leastSquares())(g)
-    case 'hinge':
-      return withLoss(hinge())(g)
-    case 'wasserstein-gp':
-      return pipe(g, withLoss(wasserstein()), withPenalties([gradientPenalty({ weight: 10 })]))
-  }
-}
-
-/**
- * The hidden width a configuration trains with: its `--width`, or by mixture. The grid's 25 modes
- * need sharper transitions between them than the ring's 8: at 64 units a run keeps 16–18 of 25.
- */
-export const vanillaWidth = (config: Pick<VanillaConfig, 'width' | 'dataset'>): number =>
-  config.width !== 'auto' ? config.width : vanillaSettingsFor(config.dataset).width
-
-/**
- * How many samples the discriminator judges at once: its `--pack`, or by mixture. On the ring a
- * pair (PacGAN2) keeps every mode on every seed (seed 7 lost one at 1).
- */
-export const vanillaPacking = (config: Pick<VanillaConfig, 'pack' | 'dataset'>): number =>
-  config.pack !== 'auto' ? config.pack : vanillaSettingsFor(config.dataset).packing
-
-/** The learning rate and moving-average decay a configuration trains with: its own, or by mixture. */
-const vanillaRates = (config: VanillaConfig): { readonly learningRate: number; readonly averageDecay: number } => {
-  const byMixture = vanillaSettingsFor(config.dataset)
-  return {
-    learningRate: config['learning-rate'] !== 'auto' ? config['learning-rate'] : byMixture.learningRate,
-    averageDecay: config['average-decay'] !== 'auto' ? config['average-decay'] : byMixture.averageDecay,
-  }
-}
-
-/** The latent's distribution a configuration trains with: its `--latent`, or by mixture. */
-export const vanillaLatent = (config: Pick<VanillaConfig, 'latent' | 'dataset'>): 'normal' | 'uniform' =>
-  config.latent !== 'auto' ? config.latent : vanillaSettingsFor(config.dataset).latent
-
-/** The GAN of a configuration. */
-const ganOf = (config: VanillaConfig): Gan =>
-  pipe(
-    vanillaGan({
-      width: vanillaWidth(config),
-      latentDim: config['latent-dim'],
-      learningRate: vanillaRates(config).learningRate,
-      generatorAverageDecay: vanillaRates(config).averageDecay === 0 ? undefined : vanillaRates(config).averageDecay,
-      packing: vanillaPacking(config),
-      ...(vanillaLatent(config) === 'uniform' ? { latent: 'uniform' as const } : {}),
-    }),
-    withLossNamed(config.loss),
-  )
 
 const mixtureOf = (config: VanillaConfig): Mixture2d => (config.dataset === 'ring' ? ringMixture : gridMixture)
 
@@ -165,7 +72,7 @@ export const trainVanilla = async (
   onReport: (r: StepReport) => void = () => {},
 ): Promise<{ readonly points: Float32Array; readonly report: MixtureReport; readonly mixture: Mixture2d }> => {
   const mixture = mixtureOf(config)
-  const trainer = createTrainerOrThrow(compileOrThrow(ganOf(config)), mixtureDataset(mixture), { seed: config.seed, batchSize: config.batch })
+  const trainer = createTrainerOrThrow(compileOrThrow(vanillaRecipeGan(config)), mixtureDataset(mixture), { seed: config.seed, batchSize: config.batch })
   try {
     for await (const r of trainer.runOrThrow({ steps: config.steps })) onReport(r)
     const points = await trainer.sampleOrThrow(evaluationSamples, { seed: config.seed + 1 })
@@ -198,7 +105,7 @@ const recipe = defineRecipe({
     '--learning-rate auto, --average-decay auto: 5e-4 and a 0.998 average on the ring (seed 1: 91.7% → 98.7% near a mode), 1e-3 and 0.999 on the grid',
   ],
   runDefaults: { steps: 20000, batch: 256, threads: 1, sampleEvery: 1000, checkpointEvery: 2000, logEvery: 100 },
-  build: ganOf,
+  build: vanillaRecipeGan,
   data: (config) => mixtureDataset(mixtureOf(config)),
   render: (samples, _request, config) => encodePng(mixtureScatter(mixtureOf(config), samples)),
   evaluate: async ({ config, trainer, out, log }) => {

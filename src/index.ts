@@ -63,7 +63,12 @@ export { imageDataFlags, imageDataProblems, type ImageDataConfig, type ImageData
 export { vanillaGan, vanillaSettingsFor } from './zoo/mlp-gan.ts'
 export { cganGan } from './zoo/cgan.ts'
 export { srganDiscriminator, srganGan, srganGenerator, srganMaxBlocks } from './zoo/srgan.ts'
-export { builtinGanOf, type BuiltinGanOptions } from './zoo/builtin.ts'
+export { builtinGanOf, type BuiltinGanOptions } from './recipe/builtin-gan.ts'
+// The built-in recipes' options and the GAN each gives: the recipe modules and builtinGanOf share them.
+export { vanillaConfig, vanillaFlags, vanillaLatent, vanillaPacking, vanillaRecipeGan, vanillaWidth, type VanillaConfig } from './recipe/builtin/vanilla.ts'
+export { dcganConfig, dcganFlags, dcganRecipeGan, kernelInitFlag, kernelInitOf, type DcganConfig } from './recipe/builtin/dcgan.ts'
+export { cganConfig, cganFlags, cganRecipeGan, type CganConfig } from './recipe/builtin/cgan.ts'
+export { srganConfig, srganContent, srganCrop, srganFactor, srganFlags, srganHighShape, srganRecipeGan, type SrganConfig } from './recipe/builtin/srgan.ts'
 
 // Checking and compiling.
 export { checkGan, checkNetwork, type CheckedGan, type CheckedNetwork } from './shape/check.ts'

@@ -1,6 +1,8 @@
-// `builtinGanOf` (src/zoo/builtin.ts): the GAN of a built-in recipe's run from its checkpoint's run
-// record is the very value the recipe's `build` makes from the same configuration, for the
-// defaults and for every option that changes the GAN; a bad record is reported with its paths.
+// `builtinGanOf` (src/recipe/builtin-gan.ts): the GAN of a built-in recipe's run from its checkpoint's
+// run record is the very value the recipe's `build` makes from the same configuration, for the
+// defaults and for every option that changes the GAN (both go through src/recipe/builtin/; this
+// checks the record's decoding: values, options added since, run options beside them); a bad
+// record is reported with its paths.
 import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
 import cgan from '../recipes/cgan.ts'
@@ -116,10 +118,10 @@ describe('builtinGanOf', () => {
     expect(paths(null)).toEqual(['run: null'])
     expect(paths({ recipe: 'pix2pix', config: [] })).toEqual(['run.recipe: "pix2pix"', 'run.config: an array'])
     expect(paths({ recipe: 'dcgan', config: { width: 0, 'latent-dim': 2.5, loss: 'l2', 'average-decay': 2 } }, 'checkpoint(x).run')).toEqual([
-      'checkpoint(x).run.config.loss: "l2"',
       'checkpoint(x).run.config.width: 0',
       'checkpoint(x).run.config.latent-dim: 2.5',
       'checkpoint(x).run.config.average-decay: 2',
+      'checkpoint(x).run.config.loss: "l2"',
     ])
     expect(paths({ recipe: 'srgan', config: { dataset: 'folder', crop: 30, content: 'mse' } })).toEqual(['run.config.crop: 30'])
     expect(paths({ recipe: 'cgan', config: { 'label-in': 3 } })).toEqual(['run.config.label-in: 3'])

@@ -1,0 +1,121 @@
+/**
+ * The `dcgan` recipe's options and the GAN they give (the bundled 28×28 sets, or a folder at any
+ * power-of-two size), and the kernel-initialiser option it shares with `cgan`. The recipe module
+ * (recipes/dcgan.ts) trains with it and `builtinGanOf` rebuilds a run's GAN from it.
+ *
+ * @since 0.3.0
+ */
+import { diffAugment } from '../../dsl/augmentation.ts'
+import type { Gan } from '../../dsl/gan.ts'
+import { hinge, leastSquares, nonSaturating, wasserstein, type GanLoss } from '../../dsl/loss.ts'
+import { gradientPenalty, r1 } from '../../dsl/penalty.ts'
+import { configCodec } from '../../io/config.ts'
+import { flag, oneOfFlag, positiveIntFlag, positiveNumberFlag, unitIntervalFlag, type Flag, type FlagValues } from '../../io/flags.ts'
+import { normalInit, type KernelInit } from '../../layers/kernel-init.ts'
+import { dcganGan } from '../../zoo/dcgan.ts'
+import { imageShapeOf } from '../../zoo/dcgan-sizes.ts'
+import { imageDataFlags, imageDataProblems } from '../image-data.ts'
+
+/**
+ * The `--init` option of the image recipes. Runs made before it existed started from
+ * Glorot-uniform, and resume that way.
+ *
+ * @since 0.3.0
+ * @category recipes
+ */
+export const kernelInitFlag: Flag<'glorot' | 'normal'> = flag(
+  oneOfFlag(['glorot', 'normal'] as const),
+  'glorot',
+  "how every dense and convolution kernel starts: Glorot-uniform, or N(0, 0.02) (normal: the DCGAN paper's and PyTorch example's)",
+  { before: 'glorot' },
+)
+
+/**
+ * The networks' kernel initialiser an `--init` value names: `glorot` leaves the GAN as it is.
+ *
+ * @example
+ * import { kernelInitOf } from 'ganfp'
+ * kernelInitOf('glorot') // {}
+ * @since 0.3.0
+ * @category recipes
+ */
+export const kernelInitOf = (init: 'glorot' | 'normal'): { readonly kernelInit?: KernelInit } => (init === 'normal' ? { kernelInit: normalInit(0.02) } : {})
+
+/**
+ * The `dcgan` recipe's own options (the image data options among them); the run options
+ * (`--steps`, `--batch`, `--out`, …) come on top.
+ *
+ * @since 0.3.0
+ * @category recipes
+ */
+export const dcganFlags = {
+  ...imageDataFlags,
+  width: flag(positiveIntFlag, 16, 'channels of the last generator block (64: the classic DCGAN size)'),
+  'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
+  lr: flag(positiveNumberFlag, 2e-4, 'Adam learning rate of both networks'),
+  beta1: flag(unitIntervalFlag, 0.5, "Adam's β1"),
+  'average-decay': flag(unitIntervalFlag, 0.999, "decay of the generator's moving average used for sampling (0: none)"),
+  loss: flag(oneOfFlag(['non-saturating', 'least-squares', 'hinge', 'wasserstein'] as const), 'non-saturating', 'adversarial loss'),
+  penalty: flag(oneOfFlag(['none', 'gp', 'r1'] as const), 'none', 'gradient penalty on the discriminator (gp: WGAN-GP)'),
+  'penalty-weight': flag(positiveNumberFlag, 10, 'λ of WGAN-GP, γ of R1'),
+  'penalty-every': flag(positiveIntFlag, 1, 'apply the penalty every n-th discriminator update, scaled by n (lazy)'),
+  'critic-steps': flag(positiveIntFlag, 1, 'discriminator updates per generator update (WGAN: 5)'),
+  augment: flag(
+    oneOfFlag(['none', 'translation-cutout', 'colour-translation-cutout'] as const),
+    'none',
+    'DiffAugment of both inputs of the discriminator (colour-: with brightness, saturation and contrast jitter)',
+  ),
+  init: kernelInitFlag,
+}
+
+/**
+ * The `dcgan` recipe's configuration: its options' values.
+ * @since 0.3.0
+ * @category recipes
+ */
+export type DcganConfig = FlagValues<typeof dcganFlags>
+
+/**
+ * The `dcgan` recipe's configuration codec, with the image options' checks across options.
+ *
+ * @example
+ * import { dcganConfig } from 'ganfp'
+ * dcganConfig.decode({ dataset: 'folder', size: 48 })._tag // 'Left': --folder and --size
+ * @since 0.3.0
+ * @category recipes
+ */
+export const dcganConfig = configCodec(dcganFlags, imageDataProblems)
+
+const losses: Readonly<Record<DcganConfig['loss'], () => GanLoss>> = {
+  'non-saturating': () => nonSaturating(),
+  'least-squares': () => leastSquares(),
+  hinge: () => hinge(),
+  wasserstein: () => wasserstein(),
+}
+
+/**
+ * The GAN the `dcgan` recipe trains for a configuration.
+ *
+ * @example
+ * import { compileOrThrow, dcganConfig, dcganRecipeGan, getOrThrow } from 'ganfp'
+ * compileOrThrow(dcganRecipeGan(getOrThrow(dcganConfig.decode({ width: 4 })))).generator.outputShape // [28, 28, 1]
+ * @since 0.3.0
+ * @category recipes
+ */
+export const dcganRecipeGan = (config: DcganConfig): Gan => {
+  const weight = config['penalty-weight']
+  const every = config['penalty-every']
+  return dcganGan({
+    ...imageShapeOf(config),
+    width: config.width,
+    latentDim: config['latent-dim'],
+    learningRate: config.lr,
+    beta1: config.beta1,
+    generatorAverageDecay: config['average-decay'] === 0 ? undefined : config['average-decay'],
+    loss: losses[config.loss](),
+    penalties: config.penalty === 'gp' ? [gradientPenalty({ weight, every })] : config.penalty === 'r1' ? [r1({ gamma: weight, every })] : [],
+    criticSteps: config['critic-steps'],
+    ...(config.augment === 'none' ? {} : { augmentation: diffAugment({ color: config.augment === 'colour-translation-cutout' }) }),
+    ...kernelInitOf(config.init),
+  })
+}

@@ -1,0 +1,135 @@
+/**
+ * The `vanilla` recipe's options and the GAN they give: the MLP GAN on protocol Q1's mixtures.
+ * The recipe module (recipes/vanilla.ts) trains with it and `builtinGanOf` rebuilds a run's GAN
+ * from it, so the two cannot disagree.
+ *
+ * @since 0.3.0
+ */
+import { gradientPenalty } from '../../dsl/penalty.ts'
+import type { Gan } from '../../dsl/gan.ts'
+import { hinge, leastSquares, minimax, wasserstein } from '../../dsl/loss.ts'
+import { configCodec } from '../../io/config.ts'
+import { flag, oneOfFlag, positiveIntFlag, positiveIntOrAutoFlag, positiveNumberOrAutoFlag, unitIntervalOrAutoFlag, type FlagValues } from '../../io/flags.ts'
+import { vanillaGan, vanillaSettingsFor } from '../../zoo/mlp-gan.ts'
+
+/**
+ * The `vanilla` recipe's own options; the run options (`--steps`, `--batch`, `--seed`, `--out`, …)
+ * come on top. `auto` values are chosen by mixture (`vanillaSettingsFor`).
+ *
+ * @since 0.3.0
+ * @category recipes
+ */
+export const vanillaFlags = {
+  dataset: flag(oneOfFlag(['ring', 'grid'] as const), 'ring', 'which mixture of Gaussians: a ring of 8 or a grid of 25'),
+  width: flag(positiveIntOrAutoFlag, 'auto', 'units in each of the three hidden layers of G and D (auto: 64 on the ring, 128 on the grid)'),
+  'latent-dim': flag(positiveIntFlag, 2, 'latent dimension'),
+  // Runs made before the option existed drew normal latents, and resume that way.
+  latent: flag(oneOfFlag(['auto', 'normal', 'uniform'] as const), 'auto', "the latent's distribution: standard normal, or uniform on [−1, 1] per coordinate (auto: normal on both mixtures)", { before: 'normal' as const }),
+  'learning-rate': flag(positiveNumberOrAutoFlag, 'auto', 'Adam learning rate of both networks (auto: 5e-4 on the ring, 1e-3 on the grid)'),
+  'average-decay': flag(unitIntervalOrAutoFlag, 'auto', "decay of the generator's moving average used for sampling (0: none; auto: 0.998 on the ring, 0.999 on the grid)"),
+  // Runs made before the option existed judged one sample at a time, and resume that way.
+  pack: flag(positiveIntOrAutoFlag, 'auto', 'PacGAN: samples the discriminator judges at once (auto: 2 on the ring, 1 = none on the grid)', { before: 1 }),
+  loss: flag(
+    oneOfFlag(['non-saturating', 'minimax', 'least-squares', 'hinge', 'wasserstein-gp'] as const),
+    'non-saturating',
+    'adversarial loss (wasserstein-gp: the critic loss with the gradient penalty, λ 10)',
+  ),
+}
+
+/**
+ * The `vanilla` recipe's configuration: its options' values.
+ * @since 0.3.0
+ * @category recipes
+ */
+export type VanillaConfig = FlagValues<typeof vanillaFlags>
+
+/**
+ * The `vanilla` recipe's configuration codec (options, defaults, `--help`).
+ *
+ * @example
+ * import { vanillaConfig } from 'ganfp'
+ * vanillaConfig.decode({ dataset: 'grid' })._tag // 'Right'
+ * @since 0.3.0
+ * @category recipes
+ */
+export const vanillaConfig = configCodec(vanillaFlags)
+
+/** A configuration's own value, or the mixture's where it says `auto`. */
+const orAuto = <A>(value: A | 'auto', auto: A): A => (value === 'auto' ? auto : value)
+
+/**
+ * The hidden width a configuration trains with: its `--width`, or by mixture. The grid's 25 modes
+ * need sharper transitions between them than the ring's 8: at 64 units a run keeps 16–18 of 25.
+ *
+ * @example
+ * import { vanillaWidth } from 'ganfp'
+ * vanillaWidth({ width: 'auto', dataset: 'grid' }) // 128
+ * @since 0.3.0
+ * @category recipes
+ */
+export const vanillaWidth = (config: Pick<VanillaConfig, 'width' | 'dataset'>): number => orAuto(config.width, vanillaSettingsFor(config.dataset).width)
+
+/**
+ * How many samples the discriminator judges at once: its `--pack`, or by mixture. On the ring a
+ * pair (PacGAN2) keeps every mode on every seed (seed 7 lost one at 1).
+ *
+ * @example
+ * import { vanillaPacking } from 'ganfp'
+ * vanillaPacking({ pack: 'auto', dataset: 'ring' }) // 2
+ * @since 0.3.0
+ * @category recipes
+ */
+export const vanillaPacking = (config: Pick<VanillaConfig, 'pack' | 'dataset'>): number => orAuto(config.pack, vanillaSettingsFor(config.dataset).packing)
+
+/**
+ * The latent's distribution a configuration trains with: its `--latent`, or by mixture.
+ *
+ * @example
+ * import { vanillaLatent } from 'ganfp'
+ * vanillaLatent({ latent: 'auto', dataset: 'grid' }) // 'normal'
+ * @since 0.3.0
+ * @category recipes
+ */
+export const vanillaLatent = (config: Pick<VanillaConfig, 'latent' | 'dataset'>): 'normal' | 'uniform' =>
+  orAuto(config.latent, vanillaSettingsFor(config.dataset).latent)
+
+/** Another loss than the default, as a change to the GAN (WGAN-GP also adds its penalty). */
+const withLossNamed = (spec: Gan, loss: VanillaConfig['loss']): Gan => {
+  switch (loss) {
+    case 'non-saturating':
+      return spec
+    case 'minimax':
+      return { ...spec, loss: minimax() }
+    case 'least-squares':
+      return { ...spec, loss: leastSquares() }
+    case 'hinge':
+      return { ...spec, loss: hinge() }
+    case 'wasserstein-gp':
+      return { ...spec, loss: wasserstein(), penalties: [gradientPenalty({ weight: 10 })] }
+  }
+}
+
+/**
+ * The GAN the `vanilla` recipe trains for a configuration.
+ *
+ * @example
+ * import { compileOrThrow, getOrThrow, vanillaConfig, vanillaRecipeGan } from 'ganfp'
+ * compileOrThrow(vanillaRecipeGan(getOrThrow(vanillaConfig.decode({ dataset: 'grid' })))).generator.inputShape // [2]
+ * @since 0.3.0
+ * @category recipes
+ */
+export const vanillaRecipeGan = (config: VanillaConfig): Gan => {
+  const byMixture = vanillaSettingsFor(config.dataset)
+  const averageDecay = orAuto(config['average-decay'], byMixture.averageDecay)
+  return withLossNamed(
+    vanillaGan({
+      width: vanillaWidth(config),
+      latentDim: config['latent-dim'],
+      learningRate: orAuto(config['learning-rate'], byMixture.learningRate),
+      generatorAverageDecay: averageDecay === 0 ? undefined : averageDecay,
+      packing: vanillaPacking(config),
+      ...(vanillaLatent(config) === 'uniform' ? { latent: 'uniform' as const } : {}),
+    }),
+    config.loss,
+  )
+}
