@@ -2,10 +2,10 @@
  * Protocol Q1 for the vanilla recipe over several seeds: modes captured, % high quality, reverse
  * KL and wall-clock time per seed, beside the PacGAN anchors. Prints a table; not a test.
  *
- * Run: `bun run bench/q1.ts --dataset ring --seeds 1,2,3` (any vanilla flag is accepted too; one
+ * Run: `bun run bench/q1.ts --dataset ring --seeds 1-3` (any vanilla flag is accepted too; one
  * wasm thread, the fastest for layers this small, so two processes fill two cores).
  */
-import { backendChoices, flag, getOrThrow, oneOfFlag, positiveIntFlag, stringFlag, useBackendOrThrow } from '../src/index.ts'
+import { backendChoices, flag, flagsHelp, getOrThrow, oneOfFlag, positiveIntFlag, seedListFlag, useBackendOrThrow } from '../src/index.ts'
 import { parseFlags, runMain } from '../src/node.ts'
 import vanilla, { trainVanilla, vanillaFlags } from '../recipes/vanilla.ts'
 
@@ -14,7 +14,7 @@ const benchFlags = {
   steps: flag(positiveIntFlag, vanilla.runDefaults!.steps!, 'generator steps (the recipe’s default)'),
   batch: flag(positiveIntFlag, vanilla.runDefaults!.batch!, 'examples per batch (the recipe’s default)'),
   backend: flag(oneOfFlag(backendChoices), 'auto', 'tfjs backend'),
-  seeds: flag(stringFlag, '1,2,3', 'comma-separated seeds'),
+  seeds: flag(seedListFlag, [1, 2, 3], 'seeds, e.g. 1-10 or 1,4'),
   threads: flag(positiveIntFlag, 1, 'wasm threads (one is fastest for layers this small)'),
 }
 
@@ -24,13 +24,13 @@ const anchors = {
 }
 
 await runMain(async (argv) => {
-  const { values } = getOrThrow(parseFlags(benchFlags, argv))
+  const { help, values } = getOrThrow(parseFlags(benchFlags, argv))
+  if (help) return console.log(flagsHelp('q1', 'protocol Q1: the vanilla recipe over seeds', benchFlags))
   const backend = await useBackendOrThrow(values.backend, { wasmThreads: values.threads })
-  const seeds = values.seeds.split(',').map(Number)
   console.log(`Q1 ${values.dataset}, vanilla recipe, ${values.steps} steps, backend ${backend.name}, runtime ${'Deno' in globalThis ? 'deno' : 'Bun' in globalThis ? 'bun' : 'node'}`)
   console.log('| seed | modes | high quality | reverse KL | seconds |')
   console.log('|---|---|---|---|---|')
-  for (const seed of seeds) {
+  for (const seed of values.seeds) {
     const started = performance.now()
     const { report } = await trainVanilla({ ...values, seed })
     const seconds = (performance.now() - started) / 1000
