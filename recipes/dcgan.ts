@@ -53,6 +53,8 @@ const recipe = defineRecipe({
     '--width 16: the TensorFlow-tutorial size, sized for a 20-minute CPU budget (292,658 parameters at 28×28, ≈ 12 steps/s on two cores); 64 is the classic DCGAN',
     // Measured alone by bench/b2.ts (deno, wasm, 2 threads, batch 64, median of 5).
     '--dataset folder: PyTorch’s DCGAN layout, log2(S) − 2 blocks; at --width 16, 32×32×3 has 150,849 parameters (181 ms/step) and 64×64×3 480,577 (1.02 s/step) on this 2-core machine; --width 64 (the example’s ngf = ndf = 64): 1.04 s and 4.67 s a step',
+    // Measured by ganfp eval on the demo shapes (3,000 images), 4,000 steps, seed 1 (README, Your own images).
+    '--augment translation-cutout --init normal: on a folder of a few thousand images the critic memorises the real ones (D(x) → 1); together they gave 17.9× the real-vs-real FD floor against 51.5× (normal alone) and 70.0× (augmentation alone); not the default, as PyTorch export refuses DiffAugment',
     '--average-decay 0.999: samples come from the moving average of the generator (Yazıcı et al.), which beats the generator itself',
     '--lr 2e-4, --beta1 0.5: the DCGAN paper’s Adam settings',
   ],
