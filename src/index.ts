@@ -65,10 +65,10 @@ export { cganGan } from './zoo/cgan.ts'
 export { srganDiscriminator, srganGan, srganGenerator, srganMaxBlocks } from './zoo/srgan.ts'
 export { builtinGanOf, type BuiltinGanOptions } from './recipe/builtin-gan.ts'
 // The built-in recipes' options and the GAN each gives: the recipe modules and builtinGanOf share them.
-export { vanillaConfig, vanillaFlags, vanillaLatent, vanillaPacking, vanillaRecipeGan, vanillaWidth, type VanillaConfig } from './recipe/builtin/vanilla.ts'
-export { dcganConfig, dcganFlags, dcganRecipeGan, kernelInitFlag, kernelInitOf, type DcganConfig } from './recipe/builtin/dcgan.ts'
-export { cganConfig, cganFlags, cganRecipeGan, type CganConfig } from './recipe/builtin/cgan.ts'
-export { srganConfig, srganContent, srganCrop, srganFactor, srganFlags, srganHighShape, srganRecipeGan, type SrganConfig } from './recipe/builtin/srgan.ts'
+export { vanillaConfig, vanillaFlags, vanillaLatent, vanillaPacking, vanillaRecipeGan, vanillaWidth, type VanillaConfig, type VanillaFlags } from './recipe/builtin/vanilla.ts'
+export { dcganConfig, dcganFlags, dcganRecipeGan, kernelInitFlag, kernelInitOf, type DcganConfig, type DcganFlags } from './recipe/builtin/dcgan.ts'
+export { cganConfig, cganFlags, cganRecipeGan, type CganConfig, type CganFlags } from './recipe/builtin/cgan.ts'
+export { srganConfig, srganContent, srganCrop, srganFactor, srganFlags, srganHighShape, srganRecipeGan, type SrganConfig, type SrganFlags } from './recipe/builtin/srgan.ts'
 
 // Checking and compiling.
 export { checkGan, checkNetwork, type CheckedGan, type CheckedNetwork } from './shape/check.ts'

@@ -125,5 +125,8 @@ describe('builtinGanOf', () => {
     ])
     expect(paths({ recipe: 'srgan', config: { dataset: 'folder', crop: 30, content: 'mse' } })).toEqual(['run.config.crop: 30'])
     expect(paths({ recipe: 'cgan', config: { 'label-in': 3 } })).toEqual(['run.config.label-in: 3'])
+    // A page has no folder: a folder record without one still gives its GAN; a size the layout cannot build does not.
+    expect(paths({ recipe: 'dcgan', config: { dataset: 'folder', size: 32, channels: '3' } })).toEqual([])
+    expect(paths({ recipe: 'dcgan', config: { dataset: 'folder', size: 48, channels: '3' } })).toEqual(['run.config.size: 48'])
   })
 })

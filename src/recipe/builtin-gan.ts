@@ -3,8 +3,8 @@
  * (`{ recipe, config, … }`, as `checkpointFromBytes` and `checkpointFromFiles` return it in
  * `run`): what a page needs to sample from a run of `ganfp train vanilla`, `dcgan`, `cgan` or
  * `srgan` without the recipe modules, which are Node-side. The record is decoded by the recipe's
- * own configuration codec and the GAN made by the recipe's own function (`src/recipe/builtin/`),
- * as `ganfp resume` would.
+ * own options and the GAN made by the recipe's own function (`src/recipe/builtin/`), as `ganfp
+ * resume` would.
  *
  * @since 0.2.0
  */
@@ -13,12 +13,13 @@ import { invalidConfig, type GanError } from '../errors.ts'
 import { describeValue } from '../dsl/describe.ts'
 import type { Gan } from '../dsl/gan.ts'
 import type { JudgeWeights } from '../eval/judge.ts'
-import { decodeConfig, type ConfigCodec } from '../io/config.ts'
+import { configCodec, decodeConfig } from '../io/config.ts'
 import type { FlagValues, Flags } from '../io/flags.ts'
-import { cganConfig, cganRecipeGan } from './builtin/cgan.ts'
-import { dcganConfig, dcganRecipeGan } from './builtin/dcgan.ts'
-import { srganConfig, srganRecipeGan } from './builtin/srgan.ts'
-import { vanillaConfig, vanillaRecipeGan } from './builtin/vanilla.ts'
+import { dcganSizeProblems } from '../zoo/dcgan-sizes.ts'
+import { cganFlags, cganRecipeGan, type CganConfig } from './builtin/cgan.ts'
+import { dcganFlags, dcganRecipeGan } from './builtin/dcgan.ts'
+import { srganConfig, srganFlags, srganRecipeGan, type SrganConfig } from './builtin/srgan.ts'
+import { vanillaFlags, vanillaRecipeGan } from './builtin/vanilla.ts'
 
 /**
  * What `builtinGanOf` may be told: where the record came from, for error paths (default `run`),
@@ -35,14 +36,20 @@ export interface BuiltinGanOptions {
 }
 
 /**
- * A recorded configuration decoded by a recipe's codec, as `ganfp resume` keeps it: each recorded
+ * A recorded configuration decoded by a recipe's options, as `ganfp resume` keeps it: each recorded
  * option's value (a list as its comma-separated text); an option the record lacks takes the value
  * runs made before it behaved as (`Flag.before`), else its default. Keys that are no option of the
- * recipe (the run options: `steps`, `seed`, …) are left out. Errors have paths under `path`.
+ * recipe (the run options: `steps`, `seed`, …) are left out. `check` is what rules out a GAN across
+ * options (not the data's: a page has no `--folder`). Errors have paths under `path`.
  */
-const decodeRecorded = <F extends Flags>(codec: ConfigCodec<F>, config: Readonly<Record<string, unknown>>, path: string): E.Either<ReadonlyArray<GanError>, FlagValues<F>> => {
+const decodeRecorded = <F extends Flags>(
+  options: F,
+  check: (values: FlagValues<F>) => ReadonlyArray<GanError>,
+  config: Readonly<Record<string, unknown>>,
+  path: string,
+): E.Either<ReadonlyArray<GanError>, FlagValues<F>> => {
   const values = Object.fromEntries(
-    Object.entries(codec.options).map(([key, option]) => {
+    Object.entries(options).map(([key, option]) => {
       const recorded = config[key]
       if (Object.hasOwn(config, key)) return [key, Array.isArray(recorded) ? recorded.join(',') : recorded]
       return [key, option.before !== undefined ? option.before : option.defaultValue]
@@ -50,9 +57,13 @@ const decodeRecorded = <F extends Flags>(codec: ConfigCodec<F>, config: Readonly
   )
   // The codec names an option `--width`; in a record it is `path.width`.
   return E.mapLeft((errors: ReadonlyArray<GanError>) => errors.map((e) => (e.path.startsWith('--') ? { ...e, path: `${path}.${e.path.slice(2)}` } : e)))(
-    decodeConfig(codec, values),
+    decodeConfig(configCodec(options, check), values),
   )
 }
+
+/** The image recipes' check that matters to their GAN: a folder's size must be one the layout builds. */
+const imageSizeProblems = (config: { readonly dataset: string; readonly size: number | 'auto' }): ReadonlyArray<GanError> =>
+  config.dataset === 'folder' && config.size !== 'auto' ? dcganSizeProblems(config.size, '--size') : []
 
 /** A folder CGAN run's class count, from the caller; the bundled sets have ten classes. */
 const cganClasses = (dataset: 'mnist' | 'fashion' | 'folder', labelClasses: number | undefined): E.Either<ReadonlyArray<GanError>, number> =>
@@ -74,17 +85,17 @@ const both = <A, B>(a: E.Either<ReadonlyArray<GanError>, A>, b: E.Either<Readonl
 
 /** The recipes `builtinGanOf` knows, each a record's configuration to its GAN. */
 const builtinRecipes: Readonly<Record<'vanilla' | 'dcgan' | 'cgan' | 'srgan', (config: Readonly<Record<string, unknown>>, path: string, options: BuiltinGanOptions) => E.Either<ReadonlyArray<GanError>, Gan>>> = {
-  vanilla: (config, path) => E.map(vanillaRecipeGan)(decodeRecorded(vanillaConfig, config, path)),
-  dcgan: (config, path) => E.map(dcganRecipeGan)(decodeRecorded(dcganConfig, config, path)),
+  vanilla: (config, path) => E.map(vanillaRecipeGan)(decodeRecorded(vanillaFlags, () => [], config, path)),
+  dcgan: (config, path) => E.map(dcganRecipeGan)(decodeRecorded(dcganFlags, imageSizeProblems, config, path)),
   cgan: (config, path, options) => {
-    const decoded = decodeRecorded(cganConfig, config, path)
+    const decoded = decodeRecorded(cganFlags, imageSizeProblems, config, path)
     const dataset = E.isRight(decoded) ? decoded.right.dataset : config['dataset'] === 'folder' ? 'folder' : 'mnist'
-    return E.map(([c, classes]: readonly [FlagValues<typeof cganConfig.options>, number]) => cganRecipeGan(c, classes))(both(decoded, cganClasses(dataset, options.labelClasses)))
+    return E.map(([c, classes]: readonly [CganConfig, number]) => cganRecipeGan(c, classes))(both(decoded, cganClasses(dataset, options.labelClasses)))
   },
   srgan: (config, path, options) => {
-    const decoded = decodeRecorded(srganConfig, config, path)
+    const decoded = decodeRecorded(srganFlags, srganConfig.check, config, path)
     const dataset = E.isRight(decoded) ? decoded.right.dataset : config['dataset'] === 'folder' ? 'folder' : 'mnist'
-    return E.map(([c, judge]: readonly [FlagValues<typeof srganConfig.options>, JudgeWeights | undefined]) => srganRecipeGan(c, judge))(
+    return E.map(([c, judge]: readonly [SrganConfig, JudgeWeights | undefined]) => srganRecipeGan(c, judge))(
       both(decoded, srganJudge(dataset, options.judgeWeights)),
     )
   },

@@ -8,21 +8,46 @@
 import { diffAugment } from '../../dsl/augmentation.ts'
 import type { Gan } from '../../dsl/gan.ts'
 import { hinge } from '../../dsl/loss.ts'
-import { configCodec } from '../../io/config.ts'
-import { flag, nonNegativeIntFlag, nonNegativeNumberFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, unitIntervalFlag, type FlagValues } from '../../io/flags.ts'
+import { configCodec, type ConfigCodec } from '../../io/config.ts'
+import { flag, nonNegativeIntFlag, nonNegativeNumberFlag, oneOfFlag, positiveIntFlag, positiveNumberFlag, unitIntervalFlag, type Flag, type FlagValues } from '../../io/flags.ts'
 import { cganGan } from '../../zoo/cgan.ts'
 import { imageShapeOf } from '../../zoo/dcgan-sizes.ts'
-import { imageDataFlags, imageDataProblems } from '../image-data.ts'
+import { imageDataFlags, imageDataProblems, type ImageDataFlags } from '../image-data.ts'
 import { kernelInitFlag, kernelInitOf } from './dcgan.ts'
+
+/**
+ * The `cgan` recipe's options, by flag name.
+ * @since 0.3.0
+ * @category recipes
+ */
+export type CganFlags = ImageDataFlags & {
+  readonly width: Flag<number>
+  readonly 'latent-dim': Flag<number>
+  readonly 'embedding-dim': Flag<number>
+  readonly 'label-in': Flag<'both' | 'input' | 'projection'>
+  readonly lr: Flag<number>
+  readonly beta1: Flag<number>
+  readonly 'average-decay': Flag<number>
+  readonly 'minibatch-stddev': Flag<number>
+  readonly loss: Flag<'non-saturating' | 'hinge'>
+  readonly 'generator-norm': Flag<'batch' | 'conditional'>
+  readonly 'mode-seeking': Flag<number>
+  readonly augment: Flag<'none' | 'translation-cutout'>
+  readonly init: Flag<'glorot' | 'normal'>
+  readonly 'per-class': Flag<number>
+}
 
 /**
  * The `cgan` recipe's own options (the image data options among them); the run options
  * (`--steps`, `--batch`, `--out`, …) come on top.
  *
+ * @example
+ * import { cganFlags } from 'ganfp'
+ * cganFlags['mode-seeking'].defaultValue // 0
  * @since 0.3.0
  * @category recipes
  */
-export const cganFlags = {
+export const cganFlags: CganFlags = {
   ...imageDataFlags,
   width: flag(positiveIntFlag, 16, 'channels of the last generator block (64: the classic DCGAN size)'),
   'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
@@ -50,7 +75,7 @@ export const cganFlags = {
  * @since 0.3.0
  * @category recipes
  */
-export type CganConfig = FlagValues<typeof cganFlags>
+export type CganConfig = FlagValues<CganFlags>
 
 /**
  * The `cgan` recipe's configuration codec, with the image options' checks across options.
@@ -61,7 +86,7 @@ export type CganConfig = FlagValues<typeof cganFlags>
  * @since 0.3.0
  * @category recipes
  */
-export const cganConfig = configCodec(cganFlags, imageDataProblems)
+export const cganConfig: ConfigCodec<CganFlags> = configCodec(cganFlags, imageDataProblems)
 
 /**
  * The GAN the `cgan` recipe trains for a configuration and its class count (a folder's class

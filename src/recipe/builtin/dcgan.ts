@@ -9,17 +9,20 @@ import { diffAugment } from '../../dsl/augmentation.ts'
 import type { Gan } from '../../dsl/gan.ts'
 import { hinge, leastSquares, nonSaturating, wasserstein, type GanLoss } from '../../dsl/loss.ts'
 import { gradientPenalty, r1 } from '../../dsl/penalty.ts'
-import { configCodec } from '../../io/config.ts'
+import { configCodec, type ConfigCodec } from '../../io/config.ts'
 import { flag, oneOfFlag, positiveIntFlag, positiveNumberFlag, unitIntervalFlag, type Flag, type FlagValues } from '../../io/flags.ts'
 import { normalInit, type KernelInit } from '../../layers/kernel-init.ts'
 import { dcganGan } from '../../zoo/dcgan.ts'
 import { imageShapeOf } from '../../zoo/dcgan-sizes.ts'
-import { imageDataFlags, imageDataProblems } from '../image-data.ts'
+import { imageDataFlags, imageDataProblems, type ImageDataFlags } from '../image-data.ts'
 
 /**
  * The `--init` option of the image recipes. Runs made before it existed started from
  * Glorot-uniform, and resume that way.
  *
+ * @example
+ * import { kernelInitFlag } from 'ganfp'
+ * kernelInitFlag.defaultValue // 'glorot'
  * @since 0.3.0
  * @category recipes
  */
@@ -42,13 +45,36 @@ export const kernelInitFlag: Flag<'glorot' | 'normal'> = flag(
 export const kernelInitOf = (init: 'glorot' | 'normal'): { readonly kernelInit?: KernelInit } => (init === 'normal' ? { kernelInit: normalInit(0.02) } : {})
 
 /**
- * The `dcgan` recipe's own options (the image data options among them); the run options
- * (`--steps`, `--batch`, `--out`, …) come on top.
- *
+ * The `dcgan` recipe's options, by flag name.
  * @since 0.3.0
  * @category recipes
  */
-export const dcganFlags = {
+export type DcganFlags = ImageDataFlags & {
+  readonly width: Flag<number>
+  readonly 'latent-dim': Flag<number>
+  readonly lr: Flag<number>
+  readonly beta1: Flag<number>
+  readonly 'average-decay': Flag<number>
+  readonly loss: Flag<'non-saturating' | 'least-squares' | 'hinge' | 'wasserstein'>
+  readonly penalty: Flag<'none' | 'gp' | 'r1'>
+  readonly 'penalty-weight': Flag<number>
+  readonly 'penalty-every': Flag<number>
+  readonly 'critic-steps': Flag<number>
+  readonly augment: Flag<'none' | 'translation-cutout' | 'colour-translation-cutout'>
+  readonly init: Flag<'glorot' | 'normal'>
+}
+
+/**
+ * The `dcgan` recipe's own options (the image data options among them); the run options
+ * (`--steps`, `--batch`, `--out`, …) come on top.
+ *
+ * @example
+ * import { dcganFlags } from 'ganfp'
+ * dcganFlags.width.defaultValue // 16
+ * @since 0.3.0
+ * @category recipes
+ */
+export const dcganFlags: DcganFlags = {
   ...imageDataFlags,
   width: flag(positiveIntFlag, 16, 'channels of the last generator block (64: the classic DCGAN size)'),
   'latent-dim': flag(positiveIntFlag, 64, 'latent dimension'),
@@ -73,7 +99,7 @@ export const dcganFlags = {
  * @since 0.3.0
  * @category recipes
  */
-export type DcganConfig = FlagValues<typeof dcganFlags>
+export type DcganConfig = FlagValues<DcganFlags>
 
 /**
  * The `dcgan` recipe's configuration codec, with the image options' checks across options.
@@ -84,7 +110,7 @@ export type DcganConfig = FlagValues<typeof dcganFlags>
  * @since 0.3.0
  * @category recipes
  */
-export const dcganConfig = configCodec(dcganFlags, imageDataProblems)
+export const dcganConfig: ConfigCodec<DcganFlags> = configCodec(dcganFlags, imageDataProblems)
 
 const losses: Readonly<Record<DcganConfig['loss'], () => GanLoss>> = {
   'non-saturating': () => nonSaturating(),

@@ -9,24 +9,53 @@ import { mse, weightedSum, type ContentLoss } from '../../dsl/content.ts'
 import type { Gan } from '../../dsl/gan.ts'
 import { invalidConfig, type GanError } from '../../errors.ts'
 import { judgePerceptual, type JudgeWeights } from '../../eval/judge.ts'
-import { configCodec } from '../../io/config.ts'
-import { flag, nonNegativeNumberFlag, oneOfFlag, positiveIntFlag, positiveIntOrAutoFlag, positiveNumberFlag, stringFlag, type FlagValues } from '../../io/flags.ts'
+import { configCodec, type ConfigCodec } from '../../io/config.ts'
+import { flag, nonNegativeNumberFlag, oneOfFlag, positiveIntFlag, positiveIntOrAutoFlag, positiveNumberFlag, stringFlag, type Flag, type FlagValues } from '../../io/flags.ts'
 import { srganGan, srganMaxBlocks } from '../../zoo/srgan.ts'
 
 /**
  * The `srgan` recipe's upscaling factor.
+ *
+ * @example
+ * import { srganFactor } from 'ganfp'
+ * 28 / srganFactor // 7: the low-resolution side of a bundled image
  * @since 0.3.0
  * @category recipes
  */
-export const srganFactor = 4
+export const srganFactor: number = 4
+
+/**
+ * The `srgan` recipe's options, by flag name.
+ * @since 0.3.0
+ * @category recipes
+ */
+export type SrganFlags = {
+  readonly dataset: Flag<'mnist' | 'fashion' | 'folder'>
+  readonly folder: Flag<string>
+  readonly crop: Flag<number>
+  readonly size: Flag<number | 'auto'>
+  readonly 'crops-per-image': Flag<number>
+  readonly channels: Flag<'1' | '3'>
+  readonly filters: Flag<number>
+  readonly blocks: Flag<number>
+  readonly 'pretrain-steps': Flag<number>
+  readonly content: Flag<'auto' | 'mse+perceptual' | 'mse' | 'perceptual'>
+  readonly 'perceptual-weight': Flag<number>
+  readonly 'adversarial-weight': Flag<number>
+  readonly 'eval-images': Flag<number>
+  readonly lr: Flag<number>
+}
 
 /**
  * The `srgan` recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top.
  *
+ * @example
+ * import { srganFlags } from 'ganfp'
+ * srganFlags.blocks.defaultValue // 4
  * @since 0.3.0
  * @category recipes
  */
-export const srganFlags = {
+export const srganFlags: SrganFlags = {
   dataset: flag(oneOfFlag(['mnist', 'fashion', 'folder'] as const), 'mnist', 'bundled image set, or folder (--folder)'),
   folder: flag(stringFlag, 'images', 'with --dataset folder: a folder of PNG and JPEG images of any size (flat, or one sub-folder per class)'),
   crop: flag(positiveIntFlag, 32, 'with --dataset folder: high-resolution crop size (a multiple of 4); --size says the same'),
@@ -52,7 +81,7 @@ export const srganFlags = {
  * @since 0.3.0
  * @category recipes
  */
-export type SrganConfig = FlagValues<typeof srganFlags>
+export type SrganConfig = FlagValues<SrganFlags>
 
 /**
  * The content loss `--content` names: `auto` is the perceptual mix where the 28×28 judge knows the
@@ -104,7 +133,7 @@ const srganProblems = (config: SrganConfig): ReadonlyArray<GanError> => [
  * @since 0.3.0
  * @category recipes
  */
-export const srganConfig = configCodec(srganFlags, srganProblems)
+export const srganConfig: ConfigCodec<SrganFlags> = configCodec(srganFlags, srganProblems)
 
 /**
  * The high-resolution image shape a configuration trains on (known before any image is read).

@@ -8,18 +8,37 @@
 import { gradientPenalty } from '../../dsl/penalty.ts'
 import type { Gan } from '../../dsl/gan.ts'
 import { hinge, leastSquares, minimax, wasserstein } from '../../dsl/loss.ts'
-import { configCodec } from '../../io/config.ts'
-import { flag, oneOfFlag, positiveIntFlag, positiveIntOrAutoFlag, positiveNumberOrAutoFlag, unitIntervalOrAutoFlag, type FlagValues } from '../../io/flags.ts'
+import { configCodec, type ConfigCodec } from '../../io/config.ts'
+import { flag, oneOfFlag, positiveIntFlag, positiveIntOrAutoFlag, positiveNumberOrAutoFlag, unitIntervalOrAutoFlag, type Flag, type FlagValues } from '../../io/flags.ts'
 import { vanillaGan, vanillaSettingsFor } from '../../zoo/mlp-gan.ts'
+
+/**
+ * The `vanilla` recipe's options, by flag name.
+ * @since 0.3.0
+ * @category recipes
+ */
+export type VanillaFlags = {
+  readonly dataset: Flag<'ring' | 'grid'>
+  readonly width: Flag<number | 'auto'>
+  readonly 'latent-dim': Flag<number>
+  readonly latent: Flag<'auto' | 'normal' | 'uniform'>
+  readonly 'learning-rate': Flag<number | 'auto'>
+  readonly 'average-decay': Flag<number | 'auto'>
+  readonly pack: Flag<number | 'auto'>
+  readonly loss: Flag<'non-saturating' | 'minimax' | 'least-squares' | 'hinge' | 'wasserstein-gp'>
+}
 
 /**
  * The `vanilla` recipe's own options; the run options (`--steps`, `--batch`, `--seed`, `--out`, …)
  * come on top. `auto` values are chosen by mixture (`vanillaSettingsFor`).
  *
+ * @example
+ * import { vanillaFlags } from 'ganfp'
+ * vanillaFlags.pack.before // 1: runs from before --pack resume unpacked
  * @since 0.3.0
  * @category recipes
  */
-export const vanillaFlags = {
+export const vanillaFlags: VanillaFlags = {
   dataset: flag(oneOfFlag(['ring', 'grid'] as const), 'ring', 'which mixture of Gaussians: a ring of 8 or a grid of 25'),
   width: flag(positiveIntOrAutoFlag, 'auto', 'units in each of the three hidden layers of G and D (auto: 64 on the ring, 128 on the grid)'),
   'latent-dim': flag(positiveIntFlag, 2, 'latent dimension'),
@@ -41,7 +60,7 @@ export const vanillaFlags = {
  * @since 0.3.0
  * @category recipes
  */
-export type VanillaConfig = FlagValues<typeof vanillaFlags>
+export type VanillaConfig = FlagValues<VanillaFlags>
 
 /**
  * The `vanilla` recipe's configuration codec (options, defaults, `--help`).
@@ -52,7 +71,7 @@ export type VanillaConfig = FlagValues<typeof vanillaFlags>
  * @since 0.3.0
  * @category recipes
  */
-export const vanillaConfig = configCodec(vanillaFlags)
+export const vanillaConfig: ConfigCodec<VanillaFlags> = configCodec(vanillaFlags)
 
 /** A configuration's own value, or the mixture's where it says `auto`. */
 const orAuto = <A>(value: A | 'auto', auto: A): A => (value === 'auto' ? auto : value)
