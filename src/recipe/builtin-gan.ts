@@ -83,18 +83,24 @@ const srganJudge = (dataset: 'mnist' | 'fashion' | 'folder', judge: JudgeWeights
 const both = <A, B>(a: E.Either<ReadonlyArray<GanError>, A>, b: E.Either<ReadonlyArray<GanError>, B>): E.Either<ReadonlyArray<GanError>, readonly [A, B]> =>
   E.isRight(a) && E.isRight(b) ? E.right([a.right, b.right] as const) : E.left([...(E.isLeft(a) ? a.left : []), ...(E.isLeft(b) ? b.left : [])])
 
+/** A record's dataset: as decoded, or (when the record did not decode) whether it names a folder, so that its other problems are reported too. */
+const recordedDataset = (
+  decoded: E.Either<ReadonlyArray<GanError>, { readonly dataset: 'mnist' | 'fashion' | 'folder' }>,
+  config: Readonly<Record<string, unknown>>,
+): 'mnist' | 'fashion' | 'folder' => (E.isRight(decoded) ? decoded.right.dataset : config['dataset'] === 'folder' ? 'folder' : 'mnist')
+
 /** The recipes `builtinGanOf` knows, each a record's configuration to its GAN. */
 const builtinRecipes: Readonly<Record<'vanilla' | 'dcgan' | 'cgan' | 'srgan', (config: Readonly<Record<string, unknown>>, path: string, options: BuiltinGanOptions) => E.Either<ReadonlyArray<GanError>, Gan>>> = {
   vanilla: (config, path) => E.map(vanillaRecipeGan)(decodeRecorded(vanillaFlags, () => [], config, path)),
   dcgan: (config, path) => E.map(dcganRecipeGan)(decodeRecorded(dcganFlags, imageSizeProblems, config, path)),
   cgan: (config, path, options) => {
     const decoded = decodeRecorded(cganFlags, imageSizeProblems, config, path)
-    const dataset = E.isRight(decoded) ? decoded.right.dataset : config['dataset'] === 'folder' ? 'folder' : 'mnist'
+    const dataset = recordedDataset(decoded, config)
     return E.map(([c, classes]: readonly [CganConfig, number]) => cganRecipeGan(c, classes))(both(decoded, cganClasses(dataset, options.labelClasses)))
   },
   srgan: (config, path, options) => {
     const decoded = decodeRecorded(srganFlags, srganConfig.check, config, path)
-    const dataset = E.isRight(decoded) ? decoded.right.dataset : config['dataset'] === 'folder' ? 'folder' : 'mnist'
+    const dataset = recordedDataset(decoded, config)
     return E.map(([c, judge]: readonly [SrganConfig, JudgeWeights | undefined]) => srganRecipeGan(c, judge))(
       both(decoded, srganJudge(dataset, options.judgeWeights)),
     )
