@@ -98,8 +98,7 @@ const recipe = defineRecipe({
   description: 'conditional DCGAN on bundled MNIST / Fashion-MNIST, or your own folder of class sub-folders: both networks see the class',
   config: cganConfig,
   settings: [
-    '--mode-seeking 0: without it the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00 at 1,500 steps; the ClassCollapse alarm says so)',
-    '--mode-seeking 0.05 brings the variety back: at 1,500 steps recall 0.43 but labels followed 65% of the time; at 10,000 steps (seed 1) recall 0.76, labels 96.6%, FD 1.6× floor, precision 0.68; not yet the default until measured on seeds 1–3',
+    '--mode-seeking 0.05 keeps each class varied: with 0 the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00; the ClassCollapse alarm says so); with 0.05, at 10,000 steps (seed 1) recall 0.76, labels 96.6%, FD 1.6× floor, precision 0.68, but short runs follow labels less (65% at 1,500 steps)',
     '--average-decay 0.999: samples come from the moving average of the generator, smoother than the generator itself',
     // Measured alone: bun, wasm, 2 threads, batch 64, the demo shapes' 6 classes, 40 steps with the warm-up.
     '--width 16: 366,914 parameters at 28×28; on --dataset folder (PyTorch’s DCGAN layout, 6 classes) 179,873 at 32×32×3 (≈ 0.42 s/step) and 550,561 at 64×64×3 (≈ 1.4 s/step) on this 2-core machine',

@@ -43,7 +43,7 @@ export type CganFlags = ImageDataFlags & {
  *
  * @example
  * import { cganFlags } from 'ganfp'
- * cganFlags['mode-seeking'].defaultValue // 0
+ * cganFlags['mode-seeking'].defaultValue // 0.05
  * @since 0.3.0
  * @category recipes
  */
@@ -64,7 +64,13 @@ export const cganFlags: CganFlags = {
   ),
   loss: flag(oneOfFlag(['non-saturating', 'hinge'] as const), 'non-saturating', 'adversarial loss (hinge: the projection discriminator’s usual one)'),
   'generator-norm': flag(oneOfFlag(['batch', 'conditional'] as const), 'batch', 'batch norm in the generator, or conditional batch norm (a scale and shift per class)'),
-  'mode-seeking': flag(nonNegativeNumberFlag, 0, 'weight of the mode-seeking term (Mao et al.): pairs of latents of one class must give different images (0: none)'),
+  // Without it the CGAN draws one image per class (recall 0.00); runs recorded before it had none.
+  'mode-seeking': flag(
+    nonNegativeNumberFlag,
+    0.05,
+    'weight of the mode-seeking term (Mao et al.): pairs of latents of one class must give different images (0: none)',
+    { before: 0 },
+  ),
   augment: flag(oneOfFlag(['none', 'translation-cutout'] as const), 'none', 'DiffAugment of both inputs of the discriminator'),
   init: kernelInitFlag,
   'per-class': flag(positiveIntFlag, 1000, 'samples per class written and scored at the end (1,000 for the class-accuracy check)'),
