@@ -98,7 +98,7 @@ const recipe = defineRecipe({
   description: 'conditional DCGAN on bundled MNIST / Fashion-MNIST, or your own folder of class sub-folders: both networks see the class',
   config: cganConfig,
   settings: [
-    '--mode-seeking 0.05 keeps each class varied: with 0 the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00; the ClassCollapse alarm says so); with 0.05, at 10,000 steps (seed 1) recall 0.76, labels 96.6%, FD 1.6× floor, precision 0.68, but short runs follow labels less (65% at 1,500 steps)',
+    '--mode-seeking 0.05 keeps each class varied: with 0 the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00; the ClassCollapse alarm says so); with 0.05, at 10,000 steps (seed 1) recall 0.76, labels 96.6%, FD 1.6× floor, precision 0.68, but short runs follow labels less (65% at 1,500 steps; Q3’s 20 minutes, ≈ 4,700 steps, seeds 1–3: labels 91.8–94.9%, recall 0.65–0.67, FD 2.7–3.2× floor, precision 0.55–0.58)',
     '--average-decay 0.999: samples come from the moving average of the generator, smoother than the generator itself',
     // Measured alone: bun, wasm, 2 threads, batch 64, the demo shapes' 6 classes, 40 steps with the warm-up.
     '--width 16: 366,914 parameters at 28×28; on --dataset folder (PyTorch’s DCGAN layout, 6 classes) 179,873 at 32×32×3 (≈ 0.42 s/step) and 550,561 at 64×64×3 (≈ 1.4 s/step) on this 2-core machine',
