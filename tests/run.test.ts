@@ -16,6 +16,7 @@ import {
   libraryVersion,
   mixtureScatter,
   mlp,
+  modeSeeking,
   positiveIntFlag,
   relu,
   ring,
@@ -135,6 +136,15 @@ describe('runs: directories, checkpoints and resume', () => {
     const notRun = await resumeRun(missing, loadRecipe)
     expect(E.isLeft(notRun) && notRun.left[0]).toMatchObject({ _tag: 'InvalidConfig', path: 'RUN_DIR' })
     expect(existsSync(missing)).toBe(false)
+  })
+
+  it("a batch the GAN cannot train on is named by the run's flag, --batch, and nothing is written", async () => {
+    // The mode-seeking term pairs example i with example i + N/2: an odd batch cannot be paired.
+    const pairing = defineRecipe({ ...ringRecipe, build: (config) => ({ ...ringRecipe.build(config), schedule: alternating({ modeSeeking: modeSeeking() }) }) })
+    const out = join(scratch, 'odd-batch')
+    const result = await startRun(pairing, 'builtin:pairing', ['--out', out, '--backend', 'cpu', '--batch', '31'])
+    expect(E.isLeft(result) && result.left.map((e) => [e._tag, e.path, e.actual])).toEqual([['InvalidConfig', '--batch', '31']])
+    expect(existsSync(out)).toBe(false)
   })
 
   it('a run directory that cannot be made is a FileSystem error naming it, before any step', async () => {

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { BackendChoice, BackendSelection } from '../compile/backend.ts'
+import type { CompiledGan } from '../compile/gan.ts'
 import { tf } from '../compile/tf.ts'
 import { setAsideCheckpoints, type Checkpoint } from '../node/checkpoint.ts'
 import { createRunDirectory, openRunDirectory, type RunDirectory, type RunManifest } from '../node/run-directory.ts'
@@ -18,6 +19,7 @@ import { recipeResult, type Recipe } from '../recipe/define.ts'
 import { runtimeInfo } from '../runtime.ts'
 import { initialHealthState, type HealthState } from '../train/health.ts'
 import { createTrainer, type Trainer } from '../train/trainer.ts'
+import type { TrainerOptions } from '../train/trainer-types.ts'
 import { libraryVersion } from '../version.ts'
 import { execute, selectBackend, type RunEvents, type RunSummary } from './execute.ts'
 import { recipeModuleReference } from './module-reference.ts'
@@ -50,6 +52,15 @@ export interface RestoredRun {
   readonly backend: BackendSelection
   readonly trainer: Trainer
 }
+
+/** The trainer's options by the run's flags that set them. */
+const trainerOptionFlags: Readonly<Record<string, string>> = { batchSize: '--batch', seed: '--seed' }
+
+/** `createTrainer` for a run, its problems named by the run's flags (a user set `--batch`, not `batchSize`). */
+const trainerFor = (compiled: CompiledGan, setup: RecipeSetup, options: TrainerOptions): E.Either<ReadonlyArray<GanError>, Trainer> =>
+  E.mapLeft((errors: ReadonlyArray<GanError>) => errors.map((error) => ({ ...error, path: trainerOptionFlags[error.path] ?? error.path })))(
+    createTrainer(compiled, setup.dataset, options),
+  )
 
 /**
  * Starts a new run of `recipe` with command-line `argv`; `module` is how `ganfp resume` finds the
@@ -100,7 +111,7 @@ export const startRun = async (
     versions: { ganfp: libraryVersion, '@tensorflow/tfjs-core': tf.version_core },
     createdAt: new Date().toISOString(),
   }
-  const trainer = createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize })
+  const trainer = trainerFor(compiled, setup, { seed: run.seed, batchSize: setup.batchSize })
   if (E.isLeft(trainer)) return trainer
   try {
     const directory = createRunDirectory(run.out, manifest)
@@ -212,7 +223,7 @@ export const restoreRun = async (
   const { checkpoint, record } = chosen.right
   const backend = await selectBackend(run)
   if (E.isLeft(backend)) return backend
-  const trainer = createTrainer(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot })
+  const trainer = trainerFor(compiled, setup, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot })
   if (E.isLeft(trainer)) return trainer
   return E.right({
     directory: directory.right,
