@@ -6,6 +6,7 @@
  */
 import type { KindOf } from '../layers/kind.ts'
 import { batchNormTraining, batchNormTrainingComposed } from './batch-norm.ts'
+import { concatChannels } from './channel-concat.ts'
 import type { compileChain } from './chain.ts'
 import { convolve, convolveTransposed } from './conv.ts'
 import { depthToSpace } from './depth-to-space.ts'
@@ -16,7 +17,7 @@ import { tf } from './tf.ts'
 
 /**
  * tfjs and the kernels: fused dense and convolutions with hand-written gradients, batch-norm
- * training, activations (also in twice-differentiable forms), depth to space.
+ * training, activations (also in twice-differentiable forms), depth to space, joining channels.
  *
  * @example
  * import { compileKernels } from './src/compile/kit.ts'
@@ -36,6 +37,7 @@ export const compileKernels = {
   batchNormTraining,
   batchNormTrainingComposed,
   depthToSpace,
+  concatChannels,
   dropout,
 } as const
 

@@ -140,6 +140,6 @@ export const concatKind: LayerKind<Concat> = {
       chains: chains as ReadonlyArray<ShapedChain>,
     }
   },
-  compile: (shaped, options) => compileJoinedChains(shaped, options, (outputs) => options.kit.tf.concat([...outputs], -1)),
+  compile: (shaped, options) => compileJoinedChains(shaped, options, (outputs) => options.kit.concatChannels(outputs)),
   acceptsLabel: true,
 }
