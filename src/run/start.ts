@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { BackendChoice, BackendSelection } from '../compile/backend.ts'
 import type { CompiledGan } from '../compile/gan.ts'
+import type { Dataset } from '../data/dataset.ts'
 import { tf } from '../compile/tf.ts'
 import { setAsideCheckpoints, type Checkpoint } from '../node/checkpoint.ts'
 import { createRunDirectory, openRunDirectory, type RunDirectory, type RunManifest } from '../node/run-directory.ts'
@@ -57,9 +58,9 @@ export interface RestoredRun {
 const trainerOptionFlags: Readonly<Record<string, string>> = { batchSize: '--batch', seed: '--seed' }
 
 /** `createTrainer` for a run, its problems named by the run's flags (a user set `--batch`, not `batchSize`). */
-const trainerFor = (compiled: CompiledGan, setup: RecipeSetup, options: TrainerOptions): E.Either<ReadonlyArray<GanError>, Trainer> =>
+const trainerFor = (compiled: CompiledGan, dataset: Dataset, options: TrainerOptions): E.Either<ReadonlyArray<GanError>, Trainer> =>
   E.mapLeft((errors: ReadonlyArray<GanError>) => errors.map((error) => ({ ...error, path: trainerOptionFlags[error.path] ?? error.path })))(
-    createTrainer(compiled, setup.dataset, options),
+    createTrainer(compiled, dataset, options),
   )
 
 /**
@@ -111,7 +112,7 @@ export const startRun = async (
     versions: { ganfp: libraryVersion, '@tensorflow/tfjs-core': tf.version_core },
     createdAt: new Date().toISOString(),
   }
-  const trainer = trainerFor(compiled, setup, { seed: run.seed, batchSize: setup.batchSize })
+  const trainer = trainerFor(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize })
   if (E.isLeft(trainer)) return trainer
   try {
     const directory = createRunDirectory(run.out, manifest)
@@ -223,7 +224,7 @@ export const restoreRun = async (
   const { checkpoint, record } = chosen.right
   const backend = await selectBackend(run)
   if (E.isLeft(backend)) return backend
-  const trainer = trainerFor(compiled, setup, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot })
+  const trainer = trainerFor(compiled, setup.dataset, { seed: run.seed, batchSize: setup.batchSize, resumeFrom: checkpoint.snapshot })
   if (E.isLeft(trainer)) return trainer
   return E.right({
     directory: directory.right,
