@@ -9,7 +9,7 @@ import cgan from '../recipes/cgan.ts'
 import dcgan from '../recipes/dcgan.ts'
 import srgan from '../recipes/srgan.ts'
 import vanilla from '../recipes/vanilla.ts'
-import { builtinGanOf, decodeConfig, getOrThrow, judgeWeights, mse, normalInit, srganGan, vanillaGan, type Recipe } from '../src/index.ts'
+import { builtinGanOf, decodeConfig, getOrThrow, gradientPenalty, judgeWeights, mse, normalInit, r1, srganGan, vanillaGan, type Recipe } from '../src/index.ts'
 import { parseRecipeArgs } from '../src/node.ts'
 
 /** What a checkpoint of `ganfp train NAME ARGV` holds in `run`: the recipe's name and every option's value. */
@@ -36,6 +36,8 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       ['--loss', 'minimax'],
       ['--loss', 'hinge'],
       ['--loss', 'wasserstein-gp'],
+      ['--dataset', 'grid', '--r1', '0'],
+      ['--r1', '2', '--loss', 'wasserstein-gp'],
     ],
   ],
   [
@@ -90,6 +92,20 @@ describe('builtinGanOf', () => {
   it('vanilla: a record from before --pack (no pack, a number for width) is the unpacked GAN it trained', () => {
     const old = { recipe: 'vanilla', config: { dataset: 'ring', width: 64, 'latent-dim': 2, 'learning-rate': 0.001, 'average-decay': 0.999 } }
     expect(builtinGanOf(old)).toEqual(E.right(vanillaGan({ width: 64, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 })))
+  })
+
+  it('vanilla: --r1 auto is a lazy R1 penalty of γ 0.1 on the grid and none on the ring; a grid record from before --r1 has none', () => {
+    const penaltiesOf = (config: Readonly<Record<string, unknown>>) => getOrThrow(builtinGanOf({ recipe: 'vanilla', config })).penalties
+    expect(penaltiesOf({ dataset: 'grid', r1: 'auto' })).toEqual([r1({ gamma: 0.1, every: 4 })])
+    expect(penaltiesOf({ dataset: 'ring', r1: 'auto' })).toEqual([])
+    expect(penaltiesOf({ dataset: 'ring', r1: 0.5 })).toEqual([r1({ gamma: 0.5, every: 4 })])
+    expect(penaltiesOf({ dataset: 'grid', loss: 'wasserstein-gp', r1: 0 })).toEqual([gradientPenalty({ weight: 10 })])
+    const { r1: gamma, ...old } = recordOf(vanilla, ['--dataset', 'grid']).config as Readonly<Record<string, unknown>>
+    expect(gamma).toBe('auto')
+    expect(penaltiesOf(old)).toEqual([])
+    expect(builtinGanOf({ recipe: 'vanilla', config: { r1: -1 } })).toEqual(
+      E.left([{ _tag: 'InvalidConfig', path: 'run.config.r1', expected: 'a number ≥ 0 or auto', actual: '-1' }]),
+    )
   })
 
   it('dcgan and cgan: --init normal starts every kernel from N(0, 0.02); --init glorot, and a record from before --init, is the GAN as it was', async () => {

@@ -16,8 +16,13 @@ import {
   pointsScatter,
   oneOfFlag,
   positiveIntFlag,
+  nonNegativeNumberFlag,
+  nonNegativeNumberOrAutoFlag,
   positiveNumberFlag,
+  positiveNumberOrAutoFlag,
   ringMixture,
+  unitIntervalFlag,
+  unitIntervalOrAutoFlag,
 } from '../src/index.ts'
 import { encodePng, parseFlags, pointsToCsv, writeFileAtomic, writeFileAtomicOrThrow } from '../src/node.ts'
 
@@ -152,5 +157,17 @@ describe('flags', () => {
   it('gives a negative value after a space to the codec, which names the flag', () => {
     const r = parseFlags(flags, ['--rate', '-1'])
     expect(E.isLeft(r) && r.left).toEqual([{ _tag: 'InvalidConfig', path: '--rate', expected: 'a number > 0', actual: '"-1"' }])
+  })
+
+  it('number codecs take a written finite number in their range, and the …OrAuto ones `auto` as well', () => {
+    const accepted = (codec: { decode: (s: string) => E.Either<unknown, unknown> }) =>
+      ['0', '0.5', '1', '2e-3', '-1', '', ' ', 'NaN', 'Infinity', 'auto', '1x'].filter((s) => E.isRight(codec.decode(s)))
+    expect(accepted(positiveNumberFlag)).toEqual(['0.5', '1', '2e-3'])
+    expect(accepted(nonNegativeNumberFlag)).toEqual(['0', '0.5', '1', '2e-3'])
+    expect(accepted(unitIntervalFlag)).toEqual(['0', '0.5', '2e-3'])
+    expect(accepted(positiveNumberOrAutoFlag)).toEqual(['0.5', '1', '2e-3', 'auto'])
+    expect(accepted(nonNegativeNumberOrAutoFlag)).toEqual(['0', '0.5', '1', '2e-3', 'auto'])
+    expect(accepted(unitIntervalOrAutoFlag)).toEqual(['0', '0.5', '2e-3', 'auto'])
+    expect(nonNegativeNumberOrAutoFlag.decode('2e-3')).toEqual(E.right(0.002))
   })
 })

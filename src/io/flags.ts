@@ -61,6 +61,24 @@ const fromString = <A>(name: string, parse: (s: string) => A | undefined): t.Typ
 /** Digits as a number, if it is the number they say: past 2^53 a number is rounded (a seed, a step count), so refused. */
 const exactInteger = (s: string): number | undefined => (Number.isSafeInteger(Number(s)) ? Number(s) : undefined)
 
+/** A finite number written out (not blank), if it passes `accept`. */
+const numberWhere =
+  (accept: (n: number) => boolean) =>
+  (s: string): number | undefined => {
+    const n = Number(s)
+    return s.trim() !== '' && Number.isFinite(n) && accept(n) ? n : undefined
+  }
+
+const positiveNumber = numberWhere((n) => n > 0)
+const nonNegativeNumber = numberWhere((n) => n >= 0)
+const inUnitInterval = numberWhere((n) => n >= 0 && n < 1)
+
+/** `auto`, or what `parse` reads. */
+const orAuto =
+  <A>(parse: (s: string) => A | undefined) =>
+  (s: string): A | 'auto' | undefined =>
+    s === 'auto' ? 'auto' : parse(s)
+
 /**
  * @example
  * import { positiveIntFlag } from 'ganfp'
@@ -97,10 +115,7 @@ export const intFlag: t.Type<number, string, string> = fromString('an integer', 
  * @since 0.1.0
  * @category codecs
  */
-export const positiveNumberFlag: t.Type<number, string, string> = fromString('a number > 0', (s) => {
-  const n = Number(s)
-  return s.trim() !== '' && Number.isFinite(n) && n > 0 ? n : undefined
-})
+export const positiveNumberFlag: t.Type<number, string, string> = fromString('a number > 0', positiveNumber)
 
 /**
  * @example
@@ -109,10 +124,7 @@ export const positiveNumberFlag: t.Type<number, string, string> = fromString('a 
  * @since 0.1.0
  * @category codecs
  */
-export const nonNegativeNumberFlag: t.Type<number, string, string> = fromString('a number ≥ 0', (s) => {
-  const n = Number(s)
-  return s.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined
-})
+export const nonNegativeNumberFlag: t.Type<number, string, string> = fromString('a number ≥ 0', nonNegativeNumber)
 
 /**
  * @example
@@ -121,10 +133,7 @@ export const nonNegativeNumberFlag: t.Type<number, string, string> = fromString(
  * @since 0.1.0
  * @category codecs
  */
-export const unitIntervalFlag: t.Type<number, string, string> = fromString('a number in [0, 1)', (s) => {
-  const n = Number(s)
-  return s.trim() !== '' && n >= 0 && n < 1 ? n : undefined
-})
+export const unitIntervalFlag: t.Type<number, string, string> = fromString('a number in [0, 1)', inUnitInterval)
 
 /**
  * @example
@@ -160,11 +169,20 @@ export const positiveIntOrAutoFlag: t.Type<number | 'auto', string, string> = fr
  * @since 0.3.0
  * @category codecs
  */
-export const positiveNumberOrAutoFlag: t.Type<number | 'auto', string, string> = fromString<number | 'auto'>('a number > 0 or auto', (s) => {
-  if (s === 'auto') return 'auto'
-  const n = Number(s)
-  return s.trim() !== '' && Number.isFinite(n) && n > 0 ? n : undefined
-})
+export const positiveNumberOrAutoFlag: t.Type<number | 'auto', string, string> = fromString('a number > 0 or auto', orAuto(positiveNumber))
+
+/**
+ * A number ≥ 0, or `auto` for a value the recipe picks from its other options (the vanilla
+ * recipe's R1 weight by mixture).
+ *
+ * @example
+ * import { nonNegativeNumberOrAutoFlag } from 'ganfp'
+ * nonNegativeNumberOrAutoFlag.decode('0') // { _tag: 'Right', right: 0 }
+ * nonNegativeNumberOrAutoFlag.decode('auto') // { _tag: 'Right', right: 'auto' }
+ * @since 0.3.0
+ * @category codecs
+ */
+export const nonNegativeNumberOrAutoFlag: t.Type<number | 'auto', string, string> = fromString('a number ≥ 0 or auto', orAuto(nonNegativeNumber))
 
 /**
  * A number in [0, 1), or `auto` for a value the recipe picks from its other options (the vanilla
@@ -176,11 +194,7 @@ export const positiveNumberOrAutoFlag: t.Type<number | 'auto', string, string> =
  * @since 0.3.0
  * @category codecs
  */
-export const unitIntervalOrAutoFlag: t.Type<number | 'auto', string, string> = fromString<number | 'auto'>('a number in [0, 1) or auto', (s) => {
-  if (s === 'auto') return 'auto'
-  const n = Number(s)
-  return s.trim() !== '' && n >= 0 && n < 1 ? n : undefined
-})
+export const unitIntervalOrAutoFlag: t.Type<number | 'auto', string, string> = fromString('a number in [0, 1) or auto', orAuto(inUnitInterval))
 
 /**
  * A list of seeds (non-negative integers) as ranges and single values: `1-10`, `1,2,5`, `1-3,7`;

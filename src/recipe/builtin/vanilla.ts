@@ -5,12 +5,25 @@
  *
  * @since 0.3.0
  */
-import { gradientPenalty } from '../../dsl/penalty.ts'
-import type { Gan } from '../../dsl/gan.ts'
+import { gradientPenalty, r1 } from '../../dsl/penalty.ts'
+import { withPenalties, type Gan } from '../../dsl/gan.ts'
 import { hinge, leastSquares, minimax, wasserstein } from '../../dsl/loss.ts'
 import { configCodec, type ConfigCodec } from '../../io/config.ts'
-import { flag, oneOfFlag, positiveIntFlag, positiveIntOrAutoFlag, positiveNumberOrAutoFlag, unitIntervalOrAutoFlag, type Flag, type FlagValues } from '../../io/flags.ts'
+import {
+  flag,
+  nonNegativeNumberOrAutoFlag,
+  oneOfFlag,
+  positiveIntFlag,
+  positiveIntOrAutoFlag,
+  positiveNumberOrAutoFlag,
+  unitIntervalOrAutoFlag,
+  type Flag,
+  type FlagValues,
+} from '../../io/flags.ts'
 import { vanillaGan, vanillaSettingsFor } from '../../zoo/mlp-gan.ts'
+
+/** The R1 penalty is lazy (StyleGAN2's regularisation): every 4th update, scaled by 4. */
+const r1Every = 4
 
 /**
  * The `vanilla` recipe's options, by flag name.
@@ -26,6 +39,7 @@ export type VanillaFlags = {
   readonly 'average-decay': Flag<number | 'auto'>
   readonly pack: Flag<number | 'auto'>
   readonly loss: Flag<'non-saturating' | 'minimax' | 'least-squares' | 'hinge' | 'wasserstein-gp'>
+  readonly r1: Flag<number | 'auto'>
 }
 
 /**
@@ -52,6 +66,13 @@ export const vanillaFlags: VanillaFlags = {
     oneOfFlag(['non-saturating', 'minimax', 'least-squares', 'hinge', 'wasserstein-gp'] as const),
     'non-saturating',
     'adversarial loss (wasserstein-gp: the critic loss with the gradient penalty, λ 10)',
+  ),
+  // Runs made before the option existed had no R1 penalty, and resume that way.
+  r1: flag(
+    nonNegativeNumberOrAutoFlag,
+    'auto',
+    `γ of the R1 penalty on real data, (γ/2)·E‖∇D(x)‖², applied every ${r1Every}th discriminator update (0: none; auto: none on the ring, 0.1 on the grid)`,
+    { before: 0 },
   ),
 }
 
@@ -140,7 +161,8 @@ const withLossNamed = (spec: Gan, loss: VanillaConfig['loss']): Gan => {
 export const vanillaRecipeGan = (config: VanillaConfig): Gan => {
   const byMixture = vanillaSettingsFor(config.dataset)
   const averageDecay = orAuto(config['average-decay'], byMixture.averageDecay)
-  return withLossNamed(
+  const gamma = orAuto(config.r1, byMixture.r1Gamma)
+  const spec = withLossNamed(
     vanillaGan({
       width: vanillaWidth(config),
       latentDim: config['latent-dim'],
@@ -151,4 +173,5 @@ export const vanillaRecipeGan = (config: VanillaConfig): Gan => {
     }),
     config.loss,
   )
+  return gamma === 0 ? spec : withPenalties([...spec.penalties, r1({ gamma, every: r1Every })])(spec)
 }
