@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../src/compile/tf.ts'
-import { compileOrThrow, createTrainerOrThrow, decodeConfig, getOrThrow, useBackend, vanillaGan, type Recipe } from '../src/index.ts'
+import { compileOrThrow, createTrainerOrThrow, decodeConfig, getOrThrow, r1, useBackend, vanillaGan, withPenalties, type Recipe } from '../src/index.ts'
 import { parseRecipeArgs, prepareRecipe, type RecipeSetup } from '../src/node.ts'
 import cgan from '../recipes/cgan.ts'
 import srgan from '../recipes/srgan.ts'
@@ -96,7 +96,9 @@ describe('the CGAN and SRGAN recipes in process', () => {
   it('vanilla: --loss changes the loss the GAN trains with; the defaults are the zoo’s MLP GAN, by mixture', async () => {
     const defaults = await setupOf(vanilla, [])
     expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 5e-4, generatorAverageDecay: 0.998, packing: 2 }))
-    expect((await setupOf(vanilla, ['--dataset', 'grid'])).gan).toEqual(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 }))
+    expect((await setupOf(vanilla, ['--dataset', 'grid'])).gan).toEqual(
+      withPenalties([r1({ gamma: 0.1, every: 4 })])(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 })),
+    )
     const choices = [
       ['non-saturating', 'NonSaturating', 0],
       ['minimax', 'Minimax', 0],
