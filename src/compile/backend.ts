@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { backendUnavailable, getOrThrow, type GanError } from '../errors.ts'
 import { isServerRuntime } from '../runtime.ts'
 import { tf } from './tf.ts'
+import { registerWasmSliceKernels } from './wasm-slice.ts'
 
 /**
  * What a user may ask for.
@@ -123,6 +124,7 @@ const activateWasm = async ({ wasmThreads: threads, wasmPaths }: BackendOptions)
   if (!isServerRuntime()) return activateWasmInPage(wasmPaths)
   try {
     await import('@tensorflow/tfjs-backend-wasm')
+    registerWasmSliceKernels()
     // Loaded lazily: the server start-up uses node:worker_threads, which a page has not got.
     const { MAX_WASM_THREADS, availableCores, prepareWasmThreads } = await import('./wasm-threads-server.ts')
     const wanted = Math.min(MAX_WASM_THREADS, threads ?? (await availableCores()))
@@ -156,6 +158,7 @@ const activateWasm = async ({ wasmThreads: threads, wasmPaths }: BackendOptions)
 const activateWasmInPage = async (wasmPaths: BackendOptions['wasmPaths']): Promise<E.Either<GanError, BackendName>> => {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm')
+    registerWasmSliceKernels()
     if (tf.findBackend('wasm') === null) wasm.setWasmPaths((wasmPaths ?? new URL('./', import.meta.url).href) as string)
     if (!(await tf.setBackend('wasm'))) return E.left(backendUnavailable('backend', 'wasm', 'tfjs could not initialise it'))
     await tf.ready()
