@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { backendUnavailable, getOrThrow, type GanError } from '../errors.ts'
 import { isServerRuntime } from '../runtime.ts'
 import { tf } from './tf.ts'
+import { registerMatMulGradient } from './matmul-gradient.ts'
 import { registerWasmSliceKernels } from './wasm-slice.ts'
 
 /**
@@ -125,6 +126,7 @@ const activateWasm = async ({ wasmThreads: threads, wasmPaths }: BackendOptions)
   try {
     await import('@tensorflow/tfjs-backend-wasm')
     registerWasmSliceKernels()
+    registerMatMulGradient()
     // Loaded lazily: the server start-up uses node:worker_threads, which a page has not got.
     const { MAX_WASM_THREADS, availableCores, prepareWasmThreads } = await import('./wasm-threads-server.ts')
     const wanted = Math.min(MAX_WASM_THREADS, threads ?? (await availableCores()))
@@ -159,6 +161,7 @@ const activateWasmInPage = async (wasmPaths: BackendOptions['wasmPaths']): Promi
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm')
     registerWasmSliceKernels()
+    registerMatMulGradient()
     if (tf.findBackend('wasm') === null) wasm.setWasmPaths((wasmPaths ?? new URL('./', import.meta.url).href) as string)
     if (!(await tf.setBackend('wasm'))) return E.left(backendUnavailable('backend', 'wasm', 'tfjs could not initialise it'))
     await tf.ready()
