@@ -31,7 +31,7 @@ const secondOrder = async () => {
   const result = Array.from(await grad.data())
   // A central difference on one entry of the kernel, in float32 (a coarse check of the whole).
   const step = 2e-3
-  const nudged = (sign: number) => tf.tidy(() => penalty(tf.add(kernel, tf.mul(tf.oneHot(tf.tensor1d([5], 'int32'), 12).reshape([4, 3]).cast('float32'), sign * step))).dataSync()[0]!)
+  const nudged = (sign: number) => tf.tidy(() => penalty(tf.add(kernel, tf.mul(tf.cast(tf.reshape(tf.oneHot(tf.tensor1d([5], 'int32'), 12), [4, 3]), 'float32'), sign * step))).dataSync()[0]!)
   const difference = (nudged(1) - nudged(-1)) / (2 * step)
   tf.dispose([x, kernel, grad])
   return { result, difference }

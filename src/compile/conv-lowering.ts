@@ -172,24 +172,31 @@ export const conv2dTransposeByPhases = (
   const C = horizontal.rows
   // Phase (ψv, ψh) as phases[ψv·sw + ψh], each [n, R, C, outC].
   const phases = vertical.phases.flatMap((v) => horizontal.phases.map((h) => phaseOutput(v, h)))
-  // Interleave so that output position (s·q + ψ) reads phase ψ at q. With one channel, one
-  // rank-4 transpose does it ([sh, sw, n·R, C] → [n·R, sh, C, sw]), which wasm runs ≈ 10× faster
-  // than stacking; with more, stacking each phase pair on a new axis and merging it is faster.
-  const interleaved =
-    outC === 1
-      ? tf.reshape(tf.transpose(tf.reshape(tf.stack(phases, 0), [sh, sw, n * R, C]), [2, 0, 3, 1]), [n, R * sh, C * sw, 1])
-      : tf.reshape(
-          tf.stack(
-            vertical.phases.map((_, i) =>
-              tf.reshape(tf.stack(phases.slice(i * sw, (i + 1) * sw), 3), [n, R, C * sw, outC]),
-            ),
-            2,
-          ),
-          [n, R * sh, C * sw, outC],
-        )
   return vertical.rows * sh === outH && horizontal.rows * sw === outW
-    ? (interleaved as Tensor4D)
-    : (tf.slice(interleaved, [0, 0, 0, 0], [n, outH, outW, outC]) as Tensor4D)
+    ? (interleavePhases(phases, [n, R, C, outC], strides) as Tensor4D)
+    : (tf.slice(interleavePhases(phases, [n, R, C, outC], strides), [0, 0, 0, 0], [n, outH, outW, outC]) as Tensor4D)
+}
+
+/**
+ * The output of a transposed convolution from its phases (phase (ψv, ψh) at phases[ψv·sw + ψh],
+ * each [n, R, C, outC]): output position (s·q + ψ) reads phase ψ at q.
+ *
+ * On wasm by two transposes: [sh, sw, n·R·C, outC] → [sh, n·R·C, sw, outC] (the columns), then
+ * [sh, n·R, C·sw·outC] → [n·R, sh, C·sw·outC] (the rows). Stacking phases along an inner axis
+ * makes wasm's Pack copy one row of channels at a time in JavaScript, and a rank-5 transpose has
+ * no fast path there: at 64×14×14×11 the stacks took ≈ 7 ms, one rank-5 transpose ≈ 32 ms, these
+ * two ≈ 0.4 ms (3–30× faster than stacking from 1 to 128 channels; the same values). The cpu
+ * backend's transposes are plain loops, 3–14× slower than its stacking, so it stacks, except with
+ * one channel, where one rank-4 transpose ([sh, sw, n·R, C] → [n·R, sh, C, sw]) does it all.
+ */
+const interleavePhases = (phases: ReadonlyArray<Tensor>, [n, R, C, outC]: readonly [number, number, number, number], [sh, sw]: Pair): Tensor => {
+  if (tf.getBackend() === 'wasm') {
+    const columns = tf.transpose(tf.reshape(tf.stack([...phases], 0), [sh, sw, n * R * C, outC]), [0, 2, 1, 3])
+    return tf.reshape(tf.transpose(tf.reshape(columns, [sh, n * R, C * sw * outC]), [1, 0, 2]), [n, R * sh, C * sw, outC])
+  }
+  if (outC === 1) return tf.reshape(tf.transpose(tf.reshape(tf.stack([...phases], 0), [sh, sw, n * R, C]), [2, 0, 3, 1]), [n, R * sh, C * sw, 1])
+  const rows = Array.from({ length: sh }, (_, i) => tf.reshape(tf.stack(phases.slice(i * sw, (i + 1) * sw), 3), [n, R, C * sw, outC]))
+  return tf.reshape(tf.stack(rows, 2), [n, R * sh, C * sw, outC])
 }
 
 /**
