@@ -12,7 +12,9 @@
  *
  * Run: `bun run bench/quality.ts --protocols q1-ring --seeds 1-10` (each protocol can run in its
  * own process: Q1 uses one wasm thread, so two Q1 processes fill two cores); `--json FILE` keeps
- * every seed's figures. All protocols with their default seeds take about 5 hours on 2 cores.
+ * every seed's figures; `--keep DIR` keeps the Q2/Q3 run directories (their final checkpoints) for
+ * `ganfp truncation`, `ganfp eval` and the other run tools. All protocols with their default seeds
+ * take about 5 hours on 2 cores.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -47,6 +49,7 @@ const qualityFlags = {
   'q3-minutes': flag(positiveNumberFlag, 20, 'CGAN training budget for Q3'),
   threads: flag(positiveIntFlag, 2, 'wasm threads for the image protocols (Q1 always runs on one)'),
   json: flag(stringFlag, 'none', 'write every seed’s figures to this JSON file'),
+  keep: flag(stringFlag, 'none', 'keep the Q2/Q3 run directories under this folder (KEEP/q3-seed1, …) for ganfp truncation, eval, nearest'),
 }
 
 /** One seed's outcome: its figures (for mean and sd), a line for the log, and whether it meets the target. */
@@ -71,13 +74,17 @@ interface ProtocolResult {
 const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const sd = (xs: ReadonlyArray<number>): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)))
 
-/** Trains `recipe` into a temporary run directory; hands its directory to `read` before removing it. */
+/**
+ * Trains `recipe` into a temporary run directory and hands it to `read` before removing it; with
+ * `kept`, into that directory instead, left in place.
+ */
 const runRecipe = async <A>(
   recipe: Recipe,
   argv: ReadonlyArray<string>,
   read: (out: string, steps: number, backend: string) => Promise<A>,
+  kept?: string,
 ): Promise<A> => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ganfp-quality-')), recipe.name)
+  const out = kept ?? join(mkdtempSync(join(tmpdir(), 'ganfp-quality-')), recipe.name)
   try {
     let backend = ''
     const summary = await startRunOrThrow(recipe, `builtin:${recipe.name}`, [...argv, '--out', out, '--checkpoint-every', '1000000'], {
@@ -86,7 +93,7 @@ const runRecipe = async <A>(
     if (summary === 'help') throw new Error('unexpected help')
     return await read(out, summary.step, backend)
   } finally {
-    rmSync(join(out, '..'), { recursive: true, force: true })
+    if (kept === undefined) rmSync(join(out, '..'), { recursive: true, force: true })
   }
 }
 
@@ -143,7 +150,10 @@ const imageFigures = (e: ImageEvaluation, fdTimes: number) => {
   return { figures, meets, line }
 }
 
-const q2 = async (dataset: 'mnist' | 'fashion', seeds: ReadonlyArray<number>, minutes: number): Promise<ProtocolResult> => {
+/** Where a kept run of `name` (q2-mnist, q3, …) and `seed` goes, if runs are kept. */
+const keptRun = (keep: string, name: string, seed: number): string | undefined => (keep === 'none' ? undefined : join(keep, `${name}-seed${seed}`))
+
+const q2 = async (dataset: 'mnist' | 'fashion', seeds: ReadonlyArray<number>, minutes: number, keep: string): Promise<ProtocolResult> => {
   const results: Array<SeedResult> = []
   for (const seed of seeds) {
     const argv = ['--dataset', dataset, '--minutes', String(minutes), '--steps', '100000000', '--seed', String(seed)]
@@ -151,7 +161,7 @@ const q2 = async (dataset: 'mnist' | 'fashion', seeds: ReadonlyArray<number>, mi
       const decoded = decodeNpyOrThrow(new Uint8Array(readFileSync(join(out, 'samples.npy'))), 'samples.npy')
       const { figures, meets, line } = imageFigures(getOrThrow(await evaluateImages(decoded.values as Float32Array, 2000, { dataset })), 5)
       return { seed, figures: { ...figures, steps }, meets, line: `${steps} steps (${backend}): ${line}` }
-    })
+    }, keptRun(keep, `q2-${dataset}`, seed))
     results.push(result)
     console.log(`Q2 ${dataset} seed ${seed}: ${result.line}`)
   }
@@ -165,7 +175,7 @@ const q2 = async (dataset: 'mnist' | 'fashion', seeds: ReadonlyArray<number>, mi
   }
 }
 
-const q3 = async (seeds: ReadonlyArray<number>, minutes: number): Promise<ProtocolResult> => {
+const q3 = async (seeds: ReadonlyArray<number>, minutes: number, keep: string): Promise<ProtocolResult> => {
   const results: Array<SeedResult> = []
   for (const seed of seeds) {
     const argv = ['--dataset', 'mnist', '--minutes', String(minutes), '--steps', '100000000', '--seed', String(seed)]
@@ -178,7 +188,7 @@ const q3 = async (seeds: ReadonlyArray<number>, minutes: number): Promise<Protoc
         meets: image.meets && conditionalAccuracy >= 0.95,
         line: `${steps} steps (${backend}): label accuracy ${(100 * conditionalAccuracy).toFixed(2)}%, ${image.line}`,
       }
-    })
+    }, keptRun(keep, 'q3', seed))
     results.push(result)
     console.log(`Q3 seed ${seed}: ${result.line}`)
   }
@@ -261,9 +271,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const imageSeeds = values['image-seeds']
   if (wanted.has('q1-ring')) results.push(await q1('ring', seeds, values['q1-steps']))
   if (wanted.has('q1-grid')) results.push(await q1('grid', seeds, values['q1-steps']))
-  if (wanted.has('q2-mnist')) results.push(await q2('mnist', imageSeeds, values['q2-minutes']))
-  if (wanted.has('q2-fashion')) results.push(await q2('fashion', imageSeeds, values['q2-minutes']))
-  if (wanted.has('q3')) results.push(await q3(imageSeeds, values['q3-minutes']))
+  if (wanted.has('q2-mnist')) results.push(await q2('mnist', imageSeeds, values['q2-minutes'], values.keep))
+  if (wanted.has('q2-fashion')) results.push(await q2('fashion', imageSeeds, values['q2-minutes'], values.keep))
+  if (wanted.has('q3')) results.push(await q3(imageSeeds, values['q3-minutes'], values.keep))
   if (wanted.has('q4')) results.push(await q4())
   if (wanted.has('q5')) results.push(await q5(seeds))
   console.log(`\n| protocol | seeds meeting the target | worst seed | mean ± sd | target | published anchor | command |\n|---|---|---|---|---|---|---|`)

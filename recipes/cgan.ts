@@ -11,7 +11,8 @@
  * per class (`--dataset folder --folder DIR`; the labels are the sub-folders in sorted order, and
  * `OUT/classes.json` lists their names), for `--steps` or `--minutes`. A completed run writes
  * `OUT/classes.png` (one row per class), `OUT/samples.npy` (`--per-class` samples per class,
- * float32 in [0, 1]: N×28×28, N×S×S or N×S×S×3) with `OUT/labels.npy` (int32 N); on the bundled
+ * float32 in [0, 1]: N×28×28, N×S×S or N×S×S×3) with `OUT/labels.npy` (int32 N), all drawn with
+ * the truncation trick at `--truncation` (0.8; 1 for none); on the bundled
  * sets it prints protocol Q3: the judge classifier's accuracy on the requested labels, and the Q2
  * scores of 2,000 of the samples (a folder's samples are scored by `ganfp eval`).
  *
@@ -79,13 +80,13 @@ const layoutOf = (config: CganConfig) => {
 }
 
 /** Per-class samples of a trained CGAN: `perClass` of each class in turn, in [0, 1]. */
-const samplesPerClass = async (trainer: Trainer, perClass: number, classes: number, exampleSize: number) => {
+const samplesPerClass = async (trainer: Trainer, perClass: number, classes: number, exampleSize: number, truncation: number) => {
   const total = perClass * classes
   const samples = new Float32Array(total * exampleSize)
   const labels = Int32Array.from({ length: total }, (_, i) => i % classes)
   for (let i = 0; i < total; i += 500) {
     const n = Math.min(500, total - i)
-    samples.set(toUnitRange(await trainer.sampleOrThrow(n, { seed: 2 + i, labels: labels.subarray(i, i + n) })), i * exampleSize)
+    samples.set(toUnitRange(await trainer.sampleOrThrow(n, { seed: 2 + i, labels: labels.subarray(i, i + n), truncation })), i * exampleSize)
   }
   return { samples, labels, total }
 }
@@ -98,8 +99,10 @@ const recipe = defineRecipe({
   description: 'conditional DCGAN on bundled MNIST / Fashion-MNIST, or your own folder of class sub-folders: both networks see the class',
   config: cganConfig,
   settings: [
-    '--mode-seeking 0.05 keeps each class varied: with 0 the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00; the ClassCollapse alarm says so); with 0.05, at 10,000 steps (seed 1) recall 0.76, labels 96.6%, FD 1.6× floor, precision 0.68, but short runs follow labels less (65% at 1,500 steps; Q3’s 20 minutes, ≈ 4,700 steps, seeds 1–3: labels 91.8–94.9%, recall 0.65–0.67, FD 2.7–3.2× floor, precision 0.55–0.58)',
+    '--mode-seeking 0.05 keeps each class varied: with 0 the CGAN follows its labels (99.9%) but draws one image per class (recall 0.00; the ClassCollapse alarm says so); with 0.05 short runs follow labels less (65% at 1,500 steps), Q3’s 20 minutes (≈ 8,500 steps) reach 95–96% untruncated',
     '--average-decay 0.999: samples come from the moving average of the generator, smoother than the generator itself',
+    // `ganfp truncation RUN --psi 1,0.9,0.8,0.7` on Q3's seed-2 run chose it; README, Quality report.
+    '--truncation 0.8: the written and scored samples draw their latents at 0.8 of their spread (the truncation trick); Q3’s 20 minutes, seeds 1–3: precision 0.76–0.77, labels 97.4–98.4%, recall 0.59–0.65, FD 2.1–2.4× floor (seeds 1–2 untruncated: 0.66–0.68, 95.0–96.1%, 0.74–0.76, 1.7×); 1 turns it off',
     // Measured alone: bun, wasm, 2 threads, batch 64, the demo shapes' 6 classes, 40 steps with the warm-up.
     '--width 16: 366,914 parameters at 28×28; on --dataset folder (PyTorch’s DCGAN layout, 6 classes) 179,873 at 32×32×3 (≈ 0.42 s/step) and 550,561 at 64×64×3 (≈ 1.4 s/step) on this 2-core machine',
   ],
@@ -119,8 +122,8 @@ const recipe = defineRecipe({
     const { layout, npyShape } = layoutOf(config)
     const exampleSize = layout.height * layout.width * layout.channels
     const rows = Int32Array.from({ length: classes * classes }, (_, i) => Math.floor(i / classes))
-    writeFileAtomicOrThrow(join(out, 'classes.png'), sampleGridPng(await trainer.sampleOrThrow(rows.length, { seed: 1, labels: rows }), { count: rows.length, ...layout, columns: classes }))
-    const { samples, labels, total } = await samplesPerClass(trainer, config['per-class'], classes, exampleSize)
+    writeFileAtomicOrThrow(join(out, 'classes.png'), sampleGridPng(await trainer.sampleOrThrow(rows.length, { seed: 1, labels: rows, truncation: config.truncation }), { count: rows.length, ...layout, columns: classes }))
+    const { samples, labels, total } = await samplesPerClass(trainer, config['per-class'], classes, exampleSize, config.truncation)
     writeFileAtomicOrThrow(join(out, 'samples.npy'), encodeNpyOrThrow(samples, npyShape(total)))
     writeFileAtomicOrThrow(join(out, 'labels.npy'), encodeNpyOrThrow(labels, [total]))
     log(`wrote ${join(out, 'classes.png')} (one row per class), samples.npy and labels.npy (${config['per-class']} per class)`)

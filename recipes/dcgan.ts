@@ -64,9 +64,10 @@ const recipe = defineRecipe({
   evaluate: async ({ config, trainer, out, log }) => {
     const { layout, npyShape } = layoutOf(config)
     const exampleSize = layout.height * layout.width * layout.channels
-    writeFileAtomicOrThrow(join(out, 'samples.png'), sampleGridPng(await trainer.sampleOrThrow(64, { seed: 1 }), { count: 64, ...layout }))
+    const { truncation } = config
+    writeFileAtomicOrThrow(join(out, 'samples.png'), sampleGridPng(await trainer.sampleOrThrow(64, { seed: 1, truncation }), { count: 64, ...layout }))
     const samples = new Float32Array(2000 * exampleSize)
-    for (let i = 0; i < 2000; i += 250) samples.set(toUnitRange(await trainer.sampleOrThrow(250, { seed: 2 + i })), i * exampleSize)
+    for (let i = 0; i < 2000; i += 250) samples.set(toUnitRange(await trainer.sampleOrThrow(250, { seed: 2 + i, truncation })), i * exampleSize)
     writeFileAtomicOrThrow(join(out, 'samples.npy'), encodeNpyOrThrow(samples, npyShape(2000)))
     log(`wrote ${join(out, 'samples.png')} and ${join(out, 'samples.npy')} (2,000 samples; score their quality against held-out images with ganfp eval)`)
   },

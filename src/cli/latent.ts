@@ -8,7 +8,8 @@
  *   trained on them first), added to class-A latents in growing amounts: a grid, and how the
  *   classifier's verdict moves, as numbers;
  * - `truncation RUN [--psi 1,0.75,0.5,0.25]`: precision and recall of 2,000 samples per ψ (a
- *   folder run's in the random features, against its folder);
+ *   folder run's in the random features, against its folder; a conditional run's with the share
+ *   that the judge sees as the class asked for), to choose a recipe's `--truncation`;
  * - `nearest RUN`: each sample's nearest training image (a memorisation check), against the same
  *   distance for held-out images (for a folder run, for folder images left out of the search).
  *
@@ -17,10 +18,10 @@
  * @since 0.1.0
  */
 import { GanException, getOrThrow, invalidConfig } from '../errors.ts'
-import { sampleLatentOrThrow } from '../compile/gan.ts'
+import { sampleLatentOrThrow, truncateSampledLatents } from '../compile/gan.ts'
 import { loadBundledImagesOrThrow } from '../node/bundled-data.ts'
 import { pixelsToUnit, selectImages, splitHeldOut, type LabelledImages } from '../data/images.ts'
-import { predictedClasses } from '../eval/image-report.ts'
+import { conditionalAccuracy, predictedClasses } from '../eval/image-report.ts'
 import { evaluateImages } from '../node/image-evaluation.ts'
 import { judgeShapeProblems, loadJudge } from '../eval/judge.ts'
 import type { ImageClassifier } from '../eval/classifier.ts'
@@ -28,7 +29,7 @@ import { smallClassifier } from '../eval/classifier.ts'
 import { trainImageClassifierOrThrow } from '../eval/classifier-training.ts'
 import { evaluateAgainstReference } from '../eval/reference-evaluation.ts'
 import { folderImagesOf, imageSourceOf } from './run-images.ts'
-import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents, truncateLatents } from '../eval/latent.ts'
+import { attributeDirection, interpolateLatents, nearestNeighbours, shiftLatents } from '../eval/latent.ts'
 import { writeFileAtomicOrThrow } from '../node/files.ts'
 import { imageGrid } from '../io/grid.ts'
 import { encodePng } from '../node/png.ts'
@@ -193,7 +194,7 @@ export const truncationCommand = (
       const reference = { values: pixelsToUnit(images.pixels), count: images.count, height: images.height, width: images.width, channels: images.channels }
       console.log(`| ψ | FD | precision | recall | density | coverage |\n|---|---|---|---|---|---|`)
       for (const [k, psi] of options.psi.entries()) {
-        const values = toUnit(await run.trainer.generateOrThrow(truncateLatents(base, psi)))
+        const values = toUnit(await run.trainer.generateOrThrow(truncateSampledLatents(run.setup.gan.latent, base, psi)))
         const result = getOrThrow(await evaluateAgainstReference({ ...reference, values, count: 2000 }, reference, { name: source.folder }))
         if (k === 0) row('real-vs-real floor', result.floor)
         row(psi, result.samples)
@@ -204,11 +205,16 @@ export const truncationCommand = (
     const dataset = source.dataset
     const toUnit = judgedImages(run)
     const judge = await loadJudge(dataset)
+    // A conditional run asks for each class in turn (200 each) and is scored on following them too.
+    const classes = run.trainer.compiled.generator.labelClasses
+    const labels = classes === undefined ? undefined : Int32Array.from({ length: 2000 }, (_, i) => i % classes)
     try {
-      console.log(`| ψ | FD | precision | recall | density | coverage |\n|---|---|---|---|---|---|`)
+      console.log(`| ψ | FD | precision | recall | density | coverage |${labels === undefined ? '' : ' labels followed |'}\n|---|---|---|---|---|---|${labels === undefined ? '' : '---|'}`)
       for (const psi of options.psi) {
-        const images = toUnit(await run.trainer.generateOrThrow(truncateLatents(base, psi)))
-        row(psi, getOrThrow(await evaluateImages(images, 2000, { dataset, judge })).samples)
+        const images = toUnit(await run.trainer.generateOrThrow(truncateSampledLatents(run.setup.gan.latent, base, psi), labels))
+        const s = getOrThrow(await evaluateImages(images, 2000, { dataset, judge })).samples
+        const followed = labels === undefined ? '' : ` ${(100 * (await conditionalAccuracy(judge, images, labels))).toFixed(2)}% |`
+        console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |${followed}`)
       }
     } finally {
       judge.dispose()

@@ -119,3 +119,30 @@ export const sampleLatent = (latent: Latent, n: number, rng: Rng): E.Either<Read
  * @category sampling
  */
 export const sampleLatentOrThrow = (latent: Latent, n: number, rng: Rng): Float32Array => getOrThrow(sampleLatent(latent, n, rng))
+
+/**
+ * The truncation trick (Brock et al., BigGAN; Karras et al.'s ψ): sampled latents moved toward
+ * the distribution's centre, `centre + ψ·(z − centre)` with ψ ∈ (0, 1] (the normal's mean, the
+ * middle of a uniform's range). Samples get more typical and less varied: precision up, recall
+ * down. ψ = 1 leaves the latents as they are. A paired input has no centre and is left alone.
+ *
+ * @example
+ * import { normalLatent, truncateSampledLatents } from 'ganfp'
+ * Array.from(truncateSampledLatents(normalLatent(2), new Float32Array([2, -4]), 0.5)) // [1, -2]
+ *
+ * @since 0.3.0
+ * @category sampling
+ */
+export const truncateSampledLatents = (latent: Latent, latents: Float32Array, psi: number): Float32Array => {
+  if (psi === 1) return latents
+  switch (latent._tag) {
+    case 'Normal':
+      return latents.map((v) => latent.mean + psi * (v - latent.mean))
+    case 'Uniform': {
+      const centre = (latent.low + latent.high) / 2
+      return latents.map((v) => centre + psi * (v - centre))
+    }
+    case 'Paired':
+      return latents
+  }
+}

@@ -72,6 +72,7 @@ const numberWhere =
 const positiveNumber = numberWhere((n) => n > 0)
 const nonNegativeNumber = numberWhere((n) => n >= 0)
 const inUnitInterval = numberWhere((n) => n >= 0 && n < 1)
+const inTruncationRange = numberWhere((n) => n > 0 && n <= 1)
 
 /** `auto`, or what `parse` reads. */
 const orAuto =
@@ -134,6 +135,17 @@ export const nonNegativeNumberFlag: t.Type<number, string, string> = fromString(
  * @category codecs
  */
 export const unitIntervalFlag: t.Type<number, string, string> = fromString('a number in [0, 1)', inUnitInterval)
+
+/**
+ * A truncation ψ (`SampleOptions.truncation`): a number in (0, 1], 1 for none.
+ *
+ * @example
+ * import { truncationFlag } from 'ganfp'
+ * truncationFlag.decode('0.8') // { _tag: 'Right', right: 0.8 }
+ * @since 0.3.0
+ * @category codecs
+ */
+export const truncationFlag: t.Type<number, string, string> = fromString('a number in (0, 1]', inTruncationRange)
 
 /**
  * @example

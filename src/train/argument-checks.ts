@@ -51,7 +51,13 @@ export const sampleProblems = (state: Pick<TrainerState, 'compiled'>, n: number,
     count.length === 0 && n * perSample > maxValuesAtOnce
       ? [invalidConfig('n', `at most ${Math.floor(maxValuesAtOnce / perSample)} samples at once (2 GiB of values; sample in batches)`, String(n))]
       : []
-  if (typeof options !== 'object' || options === null) return [...count, ...size, invalidConfig('options', 'sample options { seed?, labels? }', describeValue(options))]
+  if (typeof options !== 'object' || options === null)
+    return [...count, ...size, invalidConfig('options', 'sample options { seed?, labels?, truncation? }', describeValue(options))]
   const seed = options.seed === undefined ? [] : wholeNumber('options.seed', options.seed, Number.MIN_SAFE_INTEGER, 'a whole number')
-  return [...count, ...size, ...seed]
+  const psi = options.truncation
+  const truncation =
+    psi === undefined || (typeof psi === 'number' && psi > 0 && psi <= 1)
+      ? []
+      : [invalidConfig('options.truncation', 'a number ψ with 0 < ψ ≤ 1 (1: no truncation)', describeValue(psi))]
+  return [...count, ...size, ...seed, ...truncation]
 }

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { GanException, invalidData } from '../errors.ts'
-import { sampleLatentOrThrow } from '../compile/gan.ts'
+import { sampleLatentOrThrow, truncateSampledLatents } from '../compile/gan.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import { Rng } from '../random.ts'
@@ -92,5 +92,7 @@ export const sample = async (state: TrainerState, n: number, options: SampleOpti
   if (problems.length > 0) throw new GanException(problems)
   const G = state.compiled.generator
   const labels = G.labelClasses === undefined ? undefined : requestedLabels(options.labels, n, G.labelClasses)
-  return generate(state, sampleLatentOrThrow(state.compiled.spec.latent, n, options.seed === undefined ? state.latentRng : Rng.fromSeed(options.seed)), labels)
+  const { latent } = state.compiled.spec
+  const latents = sampleLatentOrThrow(latent, n, options.seed === undefined ? state.latentRng : Rng.fromSeed(options.seed))
+  return generate(state, truncateSampledLatents(latent, latents, options.truncation ?? 1), labels)
 }

@@ -78,7 +78,9 @@ export interface TrainerOptions {
 
 /**
  * How to sample: `seed` fixes the latents; for a conditional generator, `labels` are the classes
- * asked for, one per sample or one for all (default: 0, 1, …, k − 1, 0, 1, … in turn).
+ * asked for, one per sample or one for all (default: 0, 1, …, k − 1, 0, 1, … in turn);
+ * `truncation` ψ ∈ (0, 1] draws the latents nearer their centre (`truncateSampledLatents`;
+ * default 1, none): more typical samples, less variety.
  *
  * @since 0.1.0
  * @category model
@@ -86,6 +88,8 @@ export interface TrainerOptions {
 export interface SampleOptions {
   readonly seed?: number
   readonly labels?: number | ArrayLike<number>
+  /** @since 0.3.0 */
+  readonly truncation?: number
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Gan } from '../../dsl/gan.ts'
 import { hinge, leastSquares, nonSaturating, wasserstein, type GanLoss } from '../../dsl/loss.ts'
 import { gradientPenalty, r1 } from '../../dsl/penalty.ts'
 import { configCodec, type ConfigCodec } from '../../io/config.ts'
-import { flag, oneOfFlag, positiveIntFlag, positiveNumberFlag, unitIntervalFlag, type Flag, type FlagValues } from '../../io/flags.ts'
+import { flag, oneOfFlag, positiveIntFlag, positiveNumberFlag, truncationFlag, unitIntervalFlag, type Flag, type FlagValues } from '../../io/flags.ts'
 import { normalInit, type KernelInit } from '../../layers/kernel-init.ts'
 import { dcganGan } from '../../zoo/dcgan.ts'
 import { imageShapeOf } from '../../zoo/dcgan-sizes.ts'
@@ -32,6 +32,20 @@ export const kernelInitFlag: Flag<'glorot' | 'normal'> = flag(
   "how every dense and convolution kernel starts: Glorot-uniform, or N(0, 0.02) (normal: the DCGAN paper's and PyTorch example's)",
   { before: 'glorot' },
 )
+
+/**
+ * The `--truncation` option of the image recipes: the ψ their final samples (the ones written and
+ * scored) are drawn with (`SampleOptions.truncation`). It changes no training step; runs made
+ * before it existed sampled with none (1).
+ *
+ * @example
+ * import { truncationOption } from 'ganfp'
+ * truncationOption(1).defaultValue // 1
+ * @since 0.3.0
+ * @category recipes
+ */
+export const truncationOption = (defaultValue: number): Flag<number> =>
+  flag(truncationFlag, defaultValue, 'ψ of the final samples: latents drawn nearer their centre, more typical and less varied (1: none)', { before: 1 })
 
 /**
  * The networks' kernel initialiser an `--init` value names: `glorot` leaves the GAN as it is.
@@ -62,6 +76,7 @@ export type DcganFlags = ImageDataFlags & {
   readonly 'critic-steps': Flag<number>
   readonly augment: Flag<'none' | 'translation-cutout' | 'colour-translation-cutout'>
   readonly init: Flag<'glorot' | 'normal'>
+  readonly truncation: Flag<number>
 }
 
 /**
@@ -92,6 +107,7 @@ export const dcganFlags: DcganFlags = {
     'DiffAugment of both inputs of the discriminator (colour-: with brightness, saturation and contrast jitter)',
   ),
   init: kernelInitFlag,
+  truncation: truncationOption(1),
 }
 
 /**
