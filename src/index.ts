@@ -83,7 +83,7 @@ export {
   type BackendOptions,
   type BackendSelection,
 } from './compile/backend.ts'
-export { compile, compileOrThrow, sampleLatent, sampleLatentOrThrow, truncateSampledLatents, type CompiledGan, type CompileOptions } from './compile/gan.ts'
+export { compile, compileOrThrow, sampleLatent, sampleLatentOrThrow, drawLatentsOrThrow, truncateSampledLatents, type CompiledGan, type CompileOptions } from './compile/gan.ts'
 export { estimateMemory, formatBytes, summarizeMemoryEstimate, type MemoryContributor, type MemoryEstimate } from './compile/memory-estimate.ts'
 export { modeSeekingLoss, modeSeekingRatio } from './compile/mode-seeking.ts'
 export type { CompiledNetwork, Forward } from './compile/network.ts'

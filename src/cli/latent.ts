@@ -186,8 +186,9 @@ export const truncationCommand = (
   withRun(path, options, loadRecipe, async (run) => {
     const source = imageSourceOf(run)
     const base = sampleLatentOrThrow(run.setup.gan.latent, 2000, Rng.fromSeed(13))
-    const row = (psi: number | string, s: { readonly fd: number; readonly precision: number; readonly recall: number; readonly density: number; readonly coverage: number }) =>
-      console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |`)
+    // `extra`: more cells after coverage, each ending in ' |' (a conditional run's labels followed).
+    const row = (psi: number | string, s: { readonly fd: number; readonly precision: number; readonly recall: number; readonly density: number; readonly coverage: number }, extra = '') =>
+      console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |${extra}`)
     if (source._tag === 'Folder') {
       const toUnit = unitImages(run)
       const images = folderImagesOf(run, source)
@@ -212,9 +213,8 @@ export const truncationCommand = (
       console.log(`| ψ | FD | precision | recall | density | coverage |${labels === undefined ? '' : ' labels followed |'}\n|---|---|---|---|---|---|${labels === undefined ? '' : '---|'}`)
       for (const psi of options.psi) {
         const images = toUnit(await run.trainer.generateOrThrow(truncateSampledLatents(run.setup.gan.latent, base, psi), labels))
-        const s = getOrThrow(await evaluateImages(images, 2000, { dataset, judge })).samples
         const followed = labels === undefined ? '' : ` ${(100 * (await conditionalAccuracy(judge, images, labels))).toFixed(2)}% |`
-        console.log(`| ${psi} | ${s.fd.toFixed(3)} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.density.toFixed(3)} | ${s.coverage.toFixed(3)} |${followed}`)
+        row(psi, getOrThrow(await evaluateImages(images, 2000, { dataset, judge })).samples, followed)
       }
     } finally {
       judge.dispose()

@@ -146,3 +146,17 @@ export const truncateSampledLatents = (latent: Latent, latents: Float32Array, ps
       return latents
   }
 }
+
+/**
+ * `n` latents for sampling: from `rng`, drawn ψ = `truncation` of the way from the centre
+ * (`truncateSampledLatents`; 1: as sampled). What `Trainer.sample` and a snapshot's sampler draw.
+ *
+ * @example
+ * import { drawLatentsOrThrow, normalLatent, Rng } from 'ganfp'
+ * drawLatentsOrThrow(normalLatent(2), 3, Rng.fromSeed(1), 0.5).length // 6
+ *
+ * @since 0.3.0
+ * @category sampling
+ */
+export const drawLatentsOrThrow = (latent: Latent, n: number, rng: Rng, truncation: number): Float32Array =>
+  truncateSampledLatents(latent, sampleLatentOrThrow(latent, n, rng), truncation)

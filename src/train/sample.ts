@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { GanException, invalidData } from '../errors.ts'
-import { sampleLatentOrThrow, truncateSampledLatents } from '../compile/gan.ts'
+import { drawLatentsOrThrow } from '../compile/gan.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import { Rng } from '../random.ts'
@@ -92,7 +92,6 @@ export const sample = async (state: TrainerState, n: number, options: SampleOpti
   if (problems.length > 0) throw new GanException(problems)
   const G = state.compiled.generator
   const labels = G.labelClasses === undefined ? undefined : requestedLabels(options.labels, n, G.labelClasses)
-  const { latent } = state.compiled.spec
-  const latents = sampleLatentOrThrow(latent, n, options.seed === undefined ? state.latentRng : Rng.fromSeed(options.seed))
-  return generate(state, truncateSampledLatents(latent, latents, options.truncation ?? 1), labels)
+  const rng = options.seed === undefined ? state.latentRng : Rng.fromSeed(options.seed)
+  return generate(state, drawLatentsOrThrow(state.compiled.spec.latent, n, rng, options.truncation ?? 1), labels)
 }

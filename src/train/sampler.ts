@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { attemptGan, getOrThrow, GanException, invalidConfig, invalidData, type GanError } from '../errors.ts'
-import { sampleLatentOrThrow, truncateSampledLatents, type CompiledGan } from '../compile/gan.ts'
+import { drawLatentsOrThrow, type CompiledGan } from '../compile/gan.ts'
 import { disposeParams, type Params } from '../compile/params.ts'
 import { tf } from '../compile/tf.ts'
 import { describeValue, formatShape } from '../dsl/describe.ts'
@@ -99,9 +99,8 @@ export const samplerFromSnapshot = (compiled: CompiledGan, snapshot: TrainerSnap
     const problems = sampleProblems({ compiled }, n, options)
     if (problems.length > 0) throw new GanException(problems)
     const labels = G.labelClasses === undefined ? undefined : requestedLabels(options.labels, n, G.labelClasses)
-    const { latent } = compiled.spec
-    const latents = sampleLatentOrThrow(latent, n, options.seed === undefined ? latentRng : Rng.fromSeed(options.seed))
-    return generate(truncateSampledLatents(latent, latents, options.truncation ?? 1), labels)
+    const rng = options.seed === undefined ? latentRng : Rng.fromSeed(options.seed)
+    return generate(drawLatentsOrThrow(compiled.spec.latent, n, rng, options.truncation ?? 1), labels)
   }
   const sampleResult: Sampler['sample'] = (n, options) => attemptGan(() => sample(n, options))
   const generateResult: Sampler['generate'] = (inputs, labels) => attemptGan(() => generate(inputs, labels))
