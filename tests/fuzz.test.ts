@@ -14,6 +14,7 @@ import {
   avgPool,
   batchNorm,
   builtinGanOf,
+  checkNetwork,
   compile,
   compileOrThrow,
   concat,
@@ -58,6 +59,8 @@ import {
   type GanError,
 } from '../src/index.ts'
 import { loadImageFolder, loadImageFolderCrops, parseRecipeArgs, readCheckpoint, readPng, restoreRun, startRun, writeCheckpoint, writeCheckpointOrThrow, writeFileAtomic } from '../src/node.ts'
+import { compileNetwork } from '../src/compile/network.ts'
+import { tf } from '../src/compile/tf.ts'
 import { pngDeclaring } from './support/fuzz-inputs.ts'
 import { paths, replaceAt } from './support/fuzz.ts'
 import dcgan, { dcganGan } from '../recipes/dcgan.ts'
@@ -269,6 +272,23 @@ describe('found by the property fuzzing', () => {
     }
     // Options of null read as none, as undefined does: the defaults.
     expect(E.isRight(compile(gan({ generator: mlp([4], [8], relu, 2), discriminator: d, schedule: alternating(n(null)), penalties: [r1(n(null))], latent: normalLatent(4, n(null)) })))).toBe(true)
+  })
+
+  it('a player with no trainable parameters is InvalidConfig at compile, with the other problems (a step threw a TypeError on a disposed tensor)', () => {
+    const d = sequential([2], [dense(8), relu, dense(1)])
+    // Found by the constructed-specs property (seed 1070334518): an identity generator's fakes were its latents, disposed twice.
+    const identity = compile(gan({ generator: input([2]), discriminator: d, latent: normalLatent(2) }))
+    expect(E.isLeft(identity) && identity.left.map((e) => `${e._tag} ${e.path}`)).toEqual(['InvalidConfig generator'])
+    const both = compile(gan({ generator: input([2]), discriminator: d, latent: normalLatent(2), optimizers: { generator: adam({ learningRate: -1 }) } }))
+    expect(E.isLeft(both) && both.left.map((e) => `${e._tag} ${e.path}`).sort()).toEqual(['InvalidConfig generator', 'InvalidConfig optimizers.generator.learningRate'])
+    // A network of no layers still hands back a tensor of its own, so callers may dispose input and output apart.
+    const network = compileNetwork(E.getOrElseW(() => { throw new Error('checkNetwork') })(checkNetwork(sequential([2], []), 'g')))
+    const x = tf.tensor2d([[1, 2]])
+    const y = network.apply({}, x, { training: true, seed: 1 }, undefined)
+    expect(y).not.toBe(x)
+    x.dispose()
+    expect(Array.from(y.dataSync())).toEqual([1, 2])
+    y.dispose()
   })
 
   it('image sizes past memory are refused before the allocation, and a PNG whose data cannot fill its declared size is InvalidData at once', () => {

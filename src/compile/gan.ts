@@ -5,12 +5,11 @@
  * @since 0.1.0
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { pipe } from 'fp-ts/lib/function.js'
 import { getOrThrow, invalidConfig, type GanError } from '../errors.ts'
 import type { Gan } from '../dsl/gan.ts'
 import type { Latent } from '../dsl/latent.ts'
 import type { Rng } from '../random.ts'
-import { checkGan, type CheckedGan } from '../shape/check.ts'
+import { checkGan, checkNetwork, type CheckedGan } from '../shape/check.ts'
 import { compileNetwork, type CompiledNetwork } from './network.ts'
 import { compileFrozenNetworks, type FrozenNetwork } from './frozen.ts'
 
@@ -52,22 +51,31 @@ export interface CompileOptions {
  * @since 0.1.0
  * @category compiler
  */
-export const compile = (gan: Gan, options: CompileOptions = {}): E.Either<ReadonlyArray<GanError>, CompiledGan> =>
-  pipe(
-    checkGan(gan),
-    E.chain((checked) =>
-      pipe(
-        compileFrozenNetworks(gan, options),
-        E.map((frozen) => ({
-          spec: gan,
-          checked,
-          generator: compileNetwork(checked.generator, options),
-          discriminator: compileNetwork(checked.discriminator, options),
-          frozen,
-        })),
-      ),
-    ),
-  )
+export const compile = (gan: Gan, options: CompileOptions = {}): E.Either<ReadonlyArray<GanError>, CompiledGan> => {
+  const checked = checkGan(gan)
+  // Still named with the spec's other problems: a player that checks on its own but has nothing to train.
+  if (E.isLeft(checked)) return E.left([...checked.left, ...untrainablePlayers(gan, options)])
+  const generator = compileNetwork(checked.right.generator, options)
+  const discriminator = compileNetwork(checked.right.discriminator, options)
+  const frozen = compileFrozenNetworks(gan, options)
+  const errors = [...untrainable(generator, 'generator'), ...untrainable(discriminator, 'discriminator'), ...(E.isLeft(frozen) ? frozen.left : [])]
+  return errors.length > 0 || E.isLeft(frozen) ? E.left(errors) : E.right({ spec: gan, checked: checked.right, generator, discriminator, frozen: frozen.right })
+}
+
+/** A player with nothing to train (a generator of no layers, say) has no gradient step to take. */
+const untrainable = (network: CompiledNetwork, path: string): ReadonlyArray<GanError> =>
+  network.trainablePaths.length > 0
+    ? []
+    : [invalidConfig(path, 'a network with at least one trainable parameter (a dense or conv2d layer, say)', 'none: its layers have no trainable parameters')]
+
+/** `untrainable` for each player of a spec that failed its checks, where the player checks on its own. */
+const untrainablePlayers = (gan: Gan, options: CompileOptions): ReadonlyArray<GanError> =>
+  typeof gan !== 'object' || gan === null
+    ? []
+    : (['generator', 'discriminator'] as const).flatMap((player) => {
+        const network = checkNetwork(gan[player], player)
+        return E.isRight(network) ? untrainable(compileNetwork(network.right, options), player) : []
+      })
 
 /**
  * The throwing twin of `compile`, for recipes and the CLI.

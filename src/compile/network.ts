@@ -9,7 +9,7 @@ import type { CheckedNetwork } from '../shape/check.ts'
 import { compileChain } from './chain.ts'
 import type { ForwardMode } from './forward.ts'
 import { disposeParams, initParams, type ParamSpec, type Params } from './params.ts'
-import type { Tensor } from './tf.ts'
+import { tf, type Tensor } from './tf.ts'
 
 /**
  * A forward pass's output and the new values of the network's state (batch-norm moving
@@ -73,8 +73,12 @@ export interface CompiledNetwork {
 export const compileNetwork = (checked: CheckedNetwork, options: { readonly fuse?: boolean } = {}): CompiledNetwork => {
   const chain = compileChain(checked.layers, 'layers', options.fuse ?? true)
   const paramSpecs = chain.params
-  const run = (params: Params, x: Tensor, mode: ForwardMode, labels: Tensor | undefined, last?: number): Forward =>
-    chain.run(x, params, mode, labels === undefined ? {} : { labels }, last === undefined ? {} : { last })
+  const run = (params: Params, x: Tensor, mode: ForwardMode, labels: Tensor | undefined, last?: number): Forward => {
+    const forward = chain.run(x, params, mode, labels === undefined ? {} : { labels }, last === undefined ? {} : { last })
+    // A network with no layers (an identity generator) would hand back x itself, and callers
+    // dispose their input and the output separately: the output is always a tensor of its own.
+    return forward.output === x ? { ...forward, output: tf.clone(x) } : forward
+  }
   return {
     inputShape: checked.inputShape,
     outputShape: checked.outputShape,
