@@ -23,7 +23,7 @@ import { browserAvailable, launchChromium, playgroundScript, repositoryRoot, run
 const screenshots = join(repositoryRoot, 'tests', 'output')
 const tiny = ['--backend', 'wasm', '--threads', '1', '--batch', '8', '--steps', '2']
 const runs = {
-  dcgan: ['--width', '2', '--latent-dim', '8'],
+  dcgan: ['--width', '2', '--latent-dim', '8', '--labels', 'none'],
   cgan: ['--width', '2', '--latent-dim', '8', '--embedding-dim', '4', '--per-class', '1'],
   srgan: ['--filters', '4', '--blocks', '1', '--pretrain-steps', '1', '--eval-images', '8', '--content', 'mse'],
 } as const

@@ -199,7 +199,7 @@ describe.skipIf(skipTorch)('torchrun --nproc_per_node 2', () => {
     const started = performance.now()
     const rng = Rng.fromSeed(3)
     const images: TorchTrainingData = { _tag: 'Images', pixels: Uint8Array.from({ length: 64 * 28 * 28 }, () => (rng.uniform() < 0.2 ? 255 : 0)), shape: [64, 28, 28, 1] }
-    const { dir, compiled, recipeModule } = exportRun('dcgan-package', 'dcgan', ['--width', '4', '--latent-dim', '16', '--batch', '16'], images)
+    const { dir, compiled, recipeModule } = exportRun('dcgan-package', 'dcgan', ['--width', '4', '--latent-dim', '16', '--batch', '16', '--labels', 'none'], images)
     const runDir = join(scratch, 'runs', 'dcgan-2')
     const log = trainScript(dir, 2, runDir, ['--steps', '50', '--checkpoint-every', '25', '--log-every', '10'])
     expect(log).toContain('step 50/50')

@@ -148,6 +148,18 @@ export const unitIntervalFlag: t.Type<number, string, string> = fromString('a nu
 export const truncationFlag: t.Type<number, string, string> = fromString('a number in (0, 1]', inTruncationRange)
 
 /**
+ * A truncation ψ in (0, 1], or `auto` for the one the recipe picks from its other options.
+ *
+ * @example
+ * import { truncationOrAutoFlag } from 'ganfp'
+ * truncationOrAutoFlag.decode('auto') // { _tag: 'Right', right: 'auto' }
+ * truncationOrAutoFlag.decode('1.5')._tag // 'Left'
+ * @since 0.3.0
+ * @category codecs
+ */
+export const truncationOrAutoFlag: t.Type<number | 'auto', string, string> = fromString('a number in (0, 1] or auto', orAuto(inTruncationRange))
+
+/**
  * @example
  * import { stringFlag } from 'ganfp'
  * stringFlag.decode('out/ring') // { _tag: 'Right', right: 'out/ring' }

@@ -11,6 +11,7 @@ import { adam } from '../dsl/optimizer.ts'
 import { alternating, modeSeeking } from '../dsl/schedule.ts'
 import type { DiffAugment } from '../dsl/augmentation.ts'
 import type { GanLoss } from '../dsl/loss.ts'
+import type { Penalty } from '../dsl/penalty.ts'
 import { concat, fromLabel } from '../layers/concat.ts'
 import { conditionalBatchNorm } from '../layers/conditional-batch-norm.ts'
 import { dense } from '../layers/dense.ts'
@@ -67,6 +68,10 @@ export const cganGan = (options: {
   readonly generatorNorm?: 'batch' | 'conditional'
   /** The adversarial loss; non-saturating by default. */
   readonly loss?: GanLoss
+  /** Penalties on the discriminator (since 0.3.0); none by default. */
+  readonly penalties?: ReadonlyArray<Penalty>
+  /** Discriminator updates per generator update (since 0.3.0); 1 by default. */
+  readonly criticSteps?: number
   /** Weight of a mode-seeking term in the generator's loss (Mao et al.); none by default. */
   readonly modeSeekingWeight?: number
   /** Differentiable augmentation of the discriminator's inputs; none by default. */
@@ -102,9 +107,11 @@ export const cganGan = (options: {
     latent: normalLatent(options.latentDim),
     schedule: alternating({
       generatorAverageDecay: options.generatorAverageDecay,
+      ...(options.criticSteps === undefined ? {} : { discriminatorStepsPerGeneratorStep: options.criticSteps }),
       ...(options.modeSeekingWeight === undefined ? {} : { modeSeeking: modeSeeking({ weight: options.modeSeekingWeight }) }),
     }),
     ...(options.loss === undefined ? {} : { loss: options.loss }),
+    ...(options.penalties === undefined ? {} : { penalties: options.penalties }),
     ...(options.augmentation === undefined ? {} : { augmentation: options.augmentation }),
     optimizers: { generator: optimizer, discriminator: optimizer },
   })
