@@ -86,6 +86,7 @@ export {
 export { compile, compileOrThrow, sampleLatent, sampleLatentOrThrow, drawLatentsOrThrow, truncateSampledLatents, type CompiledGan, type CompileOptions } from './compile/gan.ts'
 export { estimateMemory, formatBytes, summarizeMemoryEstimate, type MemoryContributor, type MemoryEstimate } from './compile/memory-estimate.ts'
 export { modeSeekingLoss, modeSeekingRatio } from './compile/mode-seeking.ts'
+export { bestRowsMask, topKGeneratorLoss } from './compile/top-k.ts'
 export type { CompiledNetwork, Forward } from './compile/network.ts'
 export type { ForwardMode, LayerContext } from './compile/forward.ts'
 export { readParams, type Initializer, type ParamSpec, type Params } from './compile/params.ts'

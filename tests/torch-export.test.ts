@@ -12,8 +12,8 @@ import {
   adam, adversarial, alternating, avgPool, batchNorm, builtinGanOf, compileOrThrow, concat, conditionalBatchNorm, conv2d, conv2dTranspose,
   cosineDecay, createTrainerOrThrow, dense, diffAugment, dropout, embedding, featureMatching, flatten, fromLabel, ganToTorchPackage,
   gradientPenalty, hinge, initialTrainerSnapshot, l1, layerTags, leakyRelu, leastSquares, linearDecay, minibatchStddev, minimax, modeSeeking,
-  mse, oneHot, pack, pixelShuffle, prelu, pretrain, projection, r1, r2, relu, reshape, residual, rmsProp, Rng, sequential, sgd, sigmoid,
-  spectralNorm, tanh, tileSpatial, uniformLatent, upsample, useBackend, warmUp, wasserstein, weightedSum, withLabelInput,
+  mse, nonSaturating, oneHot, pack, pixelShuffle, prelu, pretrain, projection, r1, r2, relu, reshape, residual, rmsProp, Rng, sequential, sgd, sigmoid,
+  spectralNorm, tanh, tileSpatial, topK, topKGeneratorLoss, uniformLatent, upsample, useBackend, warmUp, wasserstein, weightedSum, withLabelInput,
   type Gan, type Layer, type Network, type TorchTrainingData, type TrainerSnapshot,
 } from '../src/index.ts'
 import { parseRecipeArgs, readCheckpoint, readLatestCheckpoint, restoreRun, resumeRun } from '../src/node.ts'
@@ -134,6 +134,10 @@ const stepCases: Record<string, { readonly gan: Gan; readonly steps: number }> =
     steps: 2,
   },
   'vanilla ring (packed critic, uniform latent)': { gan: { ...recipeGans['vanilla ring']!, latent: uniformLatent(2) }, steps: 1 },
+  'top-k updates on packs (share 1, 0.5, 0.25), least squares': {
+    gan: { ...recipeGans['vanilla ring']!, loss: leastSquares(), schedule: { ...recipeGans['vanilla ring']!.schedule, topK: topK({ keep: 0.25, decay: 0.5, every: 1 }) } },
+    steps: 3,
+  },
 }
 
 type TorchReport = Readonly<Record<string, number>>
@@ -177,6 +181,36 @@ describe.skipIf(skipTorch)('a torch training step against ganfp', () => {
     })
     console.log(`torch-export: largest |torch − ganfp| after ${batch}-example steps:\n  ${lines.join('\n  ')}`)
   })
+})
+
+// Top-k updates under DistributedDataParallel: each process holds half the batch, yet the rows
+// are ranked over the whole of it (an all-gather of the scores) and DDP's gradient mean is undone,
+// so two processes give one process's loss and gradient, and ganfp's.
+describe.skipIf(skipTorch)('top-k updates under DistributedDataParallel', () => {
+  it("two processes (gloo) rank the global batch: one process's loss and gradient, and ganfp's", async () => {
+    const rng = Rng.fromSeed(13)
+    const x = Array.from({ length: 16 }, () => Array.from(rng.normals(3)))
+    const w = Array.from({ length: 3 }, () => Array.from(rng.normals(2)))
+    const cases = [
+      { name: 'non-saturating, a quarter', loss: nonSaturating(), share: 0.25 },
+      { name: 'least squares, half', loss: leastSquares(), share: 0.5 },
+    ].map((c) => ({ ...c, x, w }))
+    const torch = runChecks(scratch, 'top-k-ddp', cases) as Record<string, { readonly one: ReadonlyArray<number>; readonly two: ReadonlyArray<number> }>
+    for (const c of cases) {
+      const [xs, ws] = [tf.tensor2d(x), tf.tensor2d(w)]
+      const objective = (v: tf.Tensor): tf.Tensor => topKGeneratorLoss(c.loss, tf.matMul(xs, v), c.share)
+      const { value, grad } = tf.valueAndGrad(objective)(ws)
+      const ours = [(await value.data())[0]!, ...(await grad.data())]
+      for (const t of [xs, ws, value, grad]) t.dispose()
+      const { one, two } = torch[c.name]!
+      expect([c.name, maxDifference(ours, one) < 1e-5, maxDifference(one, two) < 1e-6]).toEqual([c.name, true, true])
+      // Not the mean over every row: the selection is in force.
+      const everyRow = tf.tidy(() => topKGeneratorLoss(c.loss, tf.matMul(tf.tensor2d(x), tf.tensor2d(w)), 1))
+      expect(Math.abs(ours[0]! - everyRow.dataSync()[0]!)).toBeGreaterThan(1e-3)
+      everyRow.dispose()
+    }
+    // Two Python processes start torch and gloo: seconds on a quiet machine, minutes beside others.
+  }, 600_000)
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
     python checks.py forward JOB.json OUT.json   every case's network, its outputs and state updates
     python checks.py step JOB.json OUT.json      training steps from an exported package's checkpoint
+    python checks.py top-k-ddp JOB.json OUT.json the top-k loss and its gradient, 1 process against 2
 
 ``forward``: each case is a network (spec JSON, its compiled parameter specs and values), an input
 and its labels, and passes (training or not, dropout seed); each pass starts from the given values
@@ -15,9 +16,12 @@ masks, and the state after them is written as a ganfp checkpoint into the case's
 import json
 import os
 import sys
+import tempfile
+from types import SimpleNamespace
 
 import numpy as np
 import torch
+import torch.distributed as dist
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 
@@ -77,12 +81,49 @@ def _step(case):
     return reports
 
 
+def _top_k_loss_and_grad(case, shard):
+    """GanStep's top-k loss on scores x·w for this process's rows (rank::world, as draws are
+    split), and its gradient in w, averaged over processes as DistributedDataParallel does."""
+    rank, world = shard
+    x = torch.tensor(case['x'], dtype=torch.float32)[rank::world]
+    w = torch.tensor(case['w'], dtype=torch.float32, requires_grad=True)
+    step = SimpleNamespace(shard=shard, gan={'loss': case['loss']})
+    loss = GanStep._top_k_loss(step, x @ w, case['share'])
+    loss.backward()
+    numbers = torch.cat([loss.detach().reshape(1), w.grad.flatten()])
+    if world > 1:
+        dist.all_reduce(numbers)
+        numbers /= world
+    return numbers.tolist()
+
+
+def _top_k_rank(rank, world, store, case, out):
+    dist.init_process_group('gloo', init_method=f'file://{store}', rank=rank, world_size=world)
+    try:
+        numbers = _top_k_loss_and_grad(case, (rank, world))
+        if rank == 0:
+            with open(out, 'w', encoding='utf-8') as f:
+                json.dump(numbers, f)
+    finally:
+        dist.destroy_process_group()
+
+
+def _top_k_ddp(case):
+    """[loss, ∂loss/∂w...] in one process with the whole batch, and in two with half each."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = os.path.join(scratch, 'rank0.json')
+        torch.multiprocessing.spawn(_top_k_rank, args=(2, os.path.join(scratch, 'store'), case, out), nprocs=2)
+        with open(out, encoding='utf-8') as f:
+            two = json.load(f)
+    return {'one': _top_k_loss_and_grad(case, (0, 1)), 'two': two}
+
+
 def main():
     command, job_path, out_path = sys.argv[1:4]
     torch.set_num_threads(1)
     with open(job_path, encoding='utf-8') as f:
         job = json.load(f)
-    run = _forward if command == 'forward' else _step
+    run = {'forward': _forward, 'step': _step, 'top-k-ddp': _top_k_ddp}[command]
     with open(out_path, 'w', encoding='utf-8') as f:
         json.dump({case['name']: run(case) for case in job['cases']}, f)
 

@@ -1,5 +1,6 @@
 """ganfp's losses in torch: the adversarial games, the gradient penalties, the content losses and
-the mode-seeking term, each as src/compile/{loss,penalty,content,mode-seeking}.ts computes it.
+the mode-seeking term and top-k updates, each as src/compile/{loss,penalty,content,mode-seeking,top-k}.ts
+computes it.
 
 The discriminator's output is a raw score: a logit for the two log losses (computed from logits,
 so a saturated discriminator still gives finite values), the critic's value for the others.
@@ -41,6 +42,20 @@ def generator_loss(loss, fake):
         return _half_mean_squared_distance(fake, 1)
     if tag in ('Wasserstein', 'Hinge'):
         return -fake.mean()
+    raise ValueError(f'loss {tag!r}')
+
+
+def generator_loss_terms(loss, fake):
+    """The generator's loss at each output, before generator_loss's mean."""
+    tag = loss['_tag']
+    if tag == 'Minimax':
+        return -F.softplus(fake)
+    if tag == 'NonSaturating':
+        return F.softplus(-fake)
+    if tag == 'LeastSquares':
+        return (fake - 1) ** 2 * 0.5
+    if tag in ('Wasserstein', 'Hinge'):
+        return -fake
     raise ValueError(f'loss {tag!r}')
 
 

@@ -8,6 +8,8 @@ process keeps its rows; gradients are averaged over processes by DistributedData
 ganfp's optimizer to the flat vector of trainable parameters (``optim.py``).
 """
 
+import math
+
 import torch
 import torch.distributed as dist
 
@@ -31,6 +33,19 @@ def phase_at(schedule, step):
 def instance_noise_std(schedule, step):
     noise = schedule.get('instanceNoise')
     return 0.0 if noise is None else noise['std'] * max(0.0, 1 - (step - 1) / noise['decaySteps'])
+
+
+def top_k_share(schedule, step):
+    """The share of its batch generator step ``step`` learns from (topKShareAt in src/dsl/schedule.ts)."""
+    term = schedule.get('topK')
+    if term is None or phase_at(schedule, step)[0]['_tag'] != 'Adversarial':
+        return 1.0
+    return max(term['keep'], term['decay'] ** ((step - 1) // term['every']))
+
+
+def top_k_count(share, rows):
+    """How many of ``rows`` outputs a top-k update keeps: ⌈share · rows⌉, at least 1 (topKCount)."""
+    return max(1, min(rows, math.ceil(share * rows - 1e-9)))
 
 
 class GanStep:
@@ -150,7 +165,31 @@ class GanStep:
             scores = [losses.as_score(gan['loss'], o).mean() for o in (on_real, on_fake)]
         return torch.stack([loss.detach(), norm, scores[0], scores[1], penalty.detach()])
 
-    def generator_update(self, phase, real, noise_std):
+    def _top_k_loss(self, scores, share):
+        """The generator's loss over the global batch's best-scored rows (top-k updates).
+
+        The rows are ranked over every process's scores, as ganfp ranks its whole batch; each
+        process sums its kept rows' terms, and the world factor undoes DDP's gradient mean.
+        """
+        if share >= 1:
+            return losses.generator_loss(self.gan['loss'], scores)
+        world = self.shard[1]
+        row_scores = scores.detach().reshape(scores.shape[0], -1).mean(1)
+        everyone = row_scores
+        if world > 1:
+            parts = [torch.empty_like(row_scores) for _ in range(world)]
+            dist.all_gather(parts, row_scores)
+            everyone = torch.cat(parts)
+        count = top_k_count(share, everyone.numel())
+        if count >= everyone.numel():
+            return losses.generator_loss(self.gan['loss'], scores)
+        kth = torch.topk(everyone, count).values[-1]
+        mask = (row_scores >= kth).to(scores.dtype)
+        kept = (everyone >= kth).sum().to(scores.dtype)
+        per_row = losses.generator_loss_terms(self.gan['loss'], scores).reshape(scores.shape[0], -1).mean(1)
+        return (per_row * mask).sum() / kept * world
+
+    def generator_update(self, phase, real, noise_std, top_k=1.0):
         gan = self.gan
         n = self.batch_size
         z = self._generator_input(real, n)
@@ -172,7 +211,7 @@ class GanStep:
             try:
                 x = generated if noise is None else generated + noise
                 scores = self.D(x, self._run(seeds[1], d_fake_labels, False))
-                adversarial = losses.generator_loss(gan['loss'], scores) * adversarial_weight
+                adversarial = self._top_k_loss(scores, top_k) * adversarial_weight
             finally:
                 for p in self.d_params:
                     p.requires_grad_(True)
@@ -214,7 +253,7 @@ class GanStep:
         if real is None and (content is not None or self.paired):
             real = next_real()
             self.batches_seen += 1
-        g_stats = self.generator_update(phase, real, noise_std)
+        g_stats = self.generator_update(phase, real, noise_std, top_k_share(schedule, self.steps + 1))
         self.update_average()
         self.steps += 1
         numbers = torch.cat([d_stats, g_stats])

@@ -57,6 +57,32 @@ export const discriminatorLoss = (loss: GanLoss, realOutputs: Tensor, fakeOutput
 }
 
 /**
+ * The generator's loss at each of the discriminator's outputs, before the mean that
+ * `generatorLoss` takes (top-k updates average only some of them).
+ *
+ * @example
+ * import { tensor1d } from '@tensorflow/tfjs-core'
+ * import { generatorLossTerms, leastSquares } from 'ganfp'
+ * Array.from(generatorLossTerms(leastSquares(), tensor1d([1, 3])).dataSync()) // [0, 2]
+ *
+ * @since 0.3.0
+ * @category losses
+ */
+export const generatorLossTerms = (loss: GanLoss, fakeOutputs: Tensor): Tensor => {
+  switch (loss._tag) {
+    case 'Minimax':
+      return tf.neg(tf.softplus(fakeOutputs))
+    case 'NonSaturating':
+      return tf.softplus(tf.neg(fakeOutputs))
+    case 'LeastSquares':
+      return tf.mul(tf.square(tf.sub(fakeOutputs, 1)), 0.5)
+    case 'Wasserstein':
+    case 'Hinge':
+      return tf.neg(fakeOutputs)
+  }
+}
+
+/**
  * The generator's loss on the discriminator's outputs for its samples.
  * Minimax: mean log(1 − D(G(z))) = −mean softplus(l). Non-saturating: −mean log D(G(z)) =
  * mean softplus(−l). Least squares: ½E[(D(G(z)) − 1)²]. Wasserstein and hinge: −E[D(G(z))].

@@ -57,6 +57,28 @@ export interface ModeSeeking {
 }
 
 /**
+ * Top-k generator updates (Sinha et al., "Top-k training of GANs: improving GAN performance by
+ * throwing away bad samples", 2020): the generator learns only from the share of its batch that
+ * the discriminator scores as most realistic, so samples far from every mode, whose gradients
+ * can push them further away, do not steer it. The share starts at 1 and is multiplied by `decay`
+ * every `every` generator steps until it reaches `keep` (the paper's γ per epoch, floor ν). A
+ * discriminator judging packs (PacGAN) ranks packs; one with several outputs per example ranks
+ * their mean. Adversarial phases only; the discriminator's own update is unchanged.
+ *
+ * @since 0.3.0
+ * @category model
+ */
+export interface TopK {
+  readonly _tag: 'TopK'
+  /** ν, the smallest share of the batch the generator learns from, in (0, 1]. */
+  readonly keep: number
+  /** γ, in (0, 1]: the share's factor every `every` generator steps. */
+  readonly decay: number
+  /** Generator steps between two decays: a positive integer (an epoch's steps, in the paper). */
+  readonly every: number
+}
+
+/**
  * Each adversarial step runs `discriminatorStepsPerGeneratorStep` discriminator updates (each on
  * a fresh real batch; WGAN's n_critic) followed by one generator update. With
  * `generatorAverageDecay` set, the trainer also keeps an exponential moving average of the
@@ -77,6 +99,8 @@ export interface Schedule {
   readonly instanceNoise: InstanceNoise | undefined
   /** The generator's mode-seeking term; the key is absent (not `undefined`) without one. */
   readonly modeSeeking?: ModeSeeking
+  /** Top-k generator updates; the key is absent without them. */
+  readonly topK?: TopK
 }
 
 /**
@@ -134,6 +158,23 @@ export const modeSeeking = (options: { readonly weight?: number } = {}): ModeSee
 })
 
 /**
+ * Top-k generator updates, by default the paper's γ 0.99 and ν 0.5, decaying every 100 steps.
+ *
+ * @example
+ * import { alternating, topK } from 'ganfp'
+ * topK().keep // 0.5
+ * alternating({ topK: topK({ keep: 0.75, every: 500 }) }).topK?.every // 500
+ * @since 0.3.0
+ * @category constructors
+ */
+export const topK = (options: { readonly keep?: number; readonly decay?: number; readonly every?: number } = {}): TopK => ({
+  _tag: 'TopK',
+  keep: optionsOf(options).keep ?? 0.5,
+  decay: optionsOf(options).decay ?? 0.99,
+  every: optionsOf(options).every ?? 100,
+})
+
+/**
  * @example
  * import { alternating, pretrain, adversarial, mse } from 'ganfp'
  * alternating({ discriminatorStepsPerGeneratorStep: 5 }).discriminatorStepsPerGeneratorStep // 5
@@ -149,6 +190,7 @@ export const alternating = (
     readonly phases?: ReadonlyArray<Phase>
     readonly instanceNoise?: InstanceNoise
     readonly modeSeeking?: ModeSeeking
+    readonly topK?: TopK
   } = {},
 ): Schedule => ({
   _tag: 'Alternating',
@@ -158,6 +200,7 @@ export const alternating = (
   instanceNoise: optionsOf(options).instanceNoise,
   // Without the term the key stays out: the schedule is the value it was before the term existed.
   ...(optionsOf(options).modeSeeking === undefined ? {} : { modeSeeking: optionsOf(options).modeSeeking }),
+  ...(optionsOf(options).topK === undefined ? {} : { topK: optionsOf(options).topK }),
 })
 
 /**
@@ -173,6 +216,39 @@ export const alternating = (
  */
 export const modeSeekingAt = (schedule: Schedule, step: number): ModeSeeking | undefined =>
   schedule.modeSeeking === undefined || phaseAt(schedule, step).phase._tag !== 'Adversarial' ? undefined : schedule.modeSeeking
+
+/**
+ * The share of its batch that generator step `step` (1-based) learns from: max(ν, γ^⌊(step − 1)
+ * / every⌋) with the schedule's top-k term in an adversarial phase; 1 in pretraining or without
+ * the term.
+ *
+ * @example
+ * import { alternating, topK, topKShareAt } from 'ganfp'
+ * const s = alternating({ topK: topK({ keep: 0.5, decay: 0.5, every: 10 }) })
+ * topKShareAt(s, 10) // 1
+ * topKShareAt(s, 11) // 0.5
+ * topKShareAt(alternating(), 11) // 1
+ * @since 0.3.0
+ * @category destructors
+ */
+export const topKShareAt = (schedule: Schedule, step: number): number => {
+  const term = schedule.topK
+  if (term === undefined || phaseAt(schedule, step).phase._tag !== 'Adversarial') return 1
+  return Math.max(term.keep, term.decay ** Math.floor((step - 1) / term.every))
+}
+
+/**
+ * How many of `rows` discriminator outputs a top-k update at `share` keeps: ⌈share · rows⌉, at
+ * least 1.
+ *
+ * @example
+ * import { topKCount } from 'ganfp'
+ * topKCount(0.5, 256) // 128
+ * topKCount(0.3, 5) // 2
+ * @since 0.3.0
+ * @category destructors
+ */
+export const topKCount = (share: number, rows: number): number => Math.max(1, Math.min(rows, Math.ceil(share * rows - 1e-9)))
 
 /**
  * The phase that generator step `step` (1-based) belongs to, and its index; past the last

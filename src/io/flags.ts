@@ -160,6 +160,19 @@ export const truncationFlag: t.Type<number, string, string> = fromString('a numb
 export const truncationOrAutoFlag: t.Type<number | 'auto', string, string> = fromString('a number in (0, 1] or auto', orAuto(inTruncationRange))
 
 /**
+ * A share of a batch in (0, 1], or `auto` for the one the recipe picks from its other options (the
+ * vanilla recipe's top-k floor by mixture).
+ *
+ * @example
+ * import { shareOrAutoFlag } from 'ganfp'
+ * shareOrAutoFlag.decode('0.5') // { _tag: 'Right', right: 0.5 }
+ * shareOrAutoFlag.decode('0')._tag // 'Left'
+ * @since 0.3.0
+ * @category codecs
+ */
+export const shareOrAutoFlag: t.Type<number | 'auto', string, string> = fromString('a share in (0, 1] or auto', orAuto(inTruncationRange))
+
+/**
  * @example
  * import { stringFlag } from 'ganfp'
  * stringFlag.decode('out/ring') // { _tag: 'Right', right: 'out/ring' }

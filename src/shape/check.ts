@@ -21,6 +21,7 @@ import { inferChain, type ShapedLayer } from './infer.ts'
 import { misplacedPacks } from '../layers/pack.ts'
 import { checkAugmentation } from './augmentation.ts'
 import { modeSeekingProblems } from './mode-seeking-check.ts'
+import { topKProblems } from './top-k-check.ts'
 
 export type { ShapedLayer } from './infer.ts'
 
@@ -240,7 +241,7 @@ const checkSchedule = (schedule: Schedule, gan: Gan): ReadonlyArray<GanError> =>
   const decay = schedule.generatorAverageDecay
   if (decay !== undefined && !(isFiniteNumber(decay) && decay >= 0 && decay < 1))
     errors.push(invalidConfig('schedule.generatorAverageDecay', 'a number in [0, 1) or undefined', describeValue(decay)))
-  return [...errors, ...modeSeekingProblems(schedule.modeSeeking, gan.latent)]
+  return [...errors, ...modeSeekingProblems(schedule.modeSeeking, gan.latent), ...topKProblems(schedule.topK)]
 }
 
 const unitIntervalOpen = (value: unknown): boolean => isFiniteNumber(value) && value >= 0 && value < 1

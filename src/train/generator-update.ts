@@ -6,13 +6,13 @@
  * @since 0.1.0
  */
 import { augment } from '../compile/augmentation.ts'
-import { generatorLoss } from '../compile/loss.ts'
 import { contentLossValue } from '../compile/content.ts'
 import { batchHalves, modeSeekingLoss, modeSeekingRatio } from '../compile/mode-seeking.ts'
 import { disposeParams, mapParams } from '../compile/params.ts'
 import { tf, type Tensor } from '../compile/tf.ts'
+import { topKGeneratorLoss } from '../compile/top-k.ts'
 import type { Batch } from '../data/dataset.ts'
-import type { Phase } from '../dsl/schedule.ts'
+import { topKShareAt, type Phase } from '../dsl/schedule.ts'
 import { shapeSize } from '../dsl/shape.ts'
 import type { TrainerState } from './state.ts'
 import { generatorInput, generatorLabels, sampledLabels } from './step-inputs.ts'
@@ -47,6 +47,8 @@ export const generatorUpdate = (state: TrainerState, phase: Phase, real: Batch |
   const augmentationSeed = spec.augmentation === undefined ? undefined : noiseRng.nextUint32()
   // Inside the gradient pass: G's gradient flows through the augmentation.
   const augmented = (x: Tensor): Tensor => (spec.augmentation === undefined ? x : augment(spec.augmentation, x, augmentationSeed!))
+  // Top-k: the share of D's outputs (examples, or packs) the generator learns from this step.
+  const keptShare = topKShareAt(spec.schedule, state.steps + 1)
   const { player, report } = gradientUpdate(state.gen, G.trainablePaths, spec.optimizers.generator, (params) => {
     const generated = G.forward(params, z, { training: true, seed: seeds[0]!, inputGradient: false }, fakeLabels)
     // The discriminator's own batch-norm statistics are updated in its own step only, and its
@@ -55,7 +57,7 @@ export const generatorUpdate = (state: TrainerState, phase: Phase, real: Batch |
       adversarialWeight === 0
         ? tf.scalar(0)
         : tf.mul(
-            generatorLoss(
+            topKGeneratorLoss(
               spec.loss,
               D.apply(
                 state.disc.params,
@@ -63,6 +65,7 @@ export const generatorUpdate = (state: TrainerState, phase: Phase, real: Batch |
                 { training: true, seed: seeds[1]!, paramGradients: false },
                 fakeLabelsForD,
               ),
+              keptShare,
             ),
             adversarialWeight,
           )

@@ -8,7 +8,7 @@ import { gan, type Gan } from '../dsl/gan.ts'
 import { normalLatent, uniformLatent } from '../dsl/latent.ts'
 import { mlp } from '../dsl/network.ts'
 import { adam, type LearningRateSchedule } from '../dsl/optimizer.ts'
-import { alternating } from '../dsl/schedule.ts'
+import { alternating, topK } from '../dsl/schedule.ts'
 import { leakyRelu } from '../layers/leaky-relu.ts'
 import { packed } from '../layers/pack.ts'
 import { relu } from '../layers/relu.ts'
@@ -36,6 +36,8 @@ export const vanillaGan = (options: {
   readonly packing?: number
   /** The latent's distribution: standard normal (the default) or uniform on [−1, 1] in each coordinate. */
   readonly latent?: 'normal' | 'uniform'
+  /** Top-k generator updates down to this share of the batch (`topK`'s ν; 1, the default: none). */
+  readonly topKKeep?: number
 }): Gan =>
   gan({
     generator: mlp([options.latentDim], [options.width, options.width, options.width], relu, 2),
@@ -43,7 +45,10 @@ export const vanillaGan = (options: {
       ? mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1)
       : packed(options.packing!)(mlp([2], [options.width, options.width, options.width], leakyRelu(0.2), 1)),
     latent: options.latent === 'uniform' ? uniformLatent(options.latentDim) : normalLatent(options.latentDim),
-    schedule: alternating({ generatorAverageDecay: options.generatorAverageDecay }),
+    schedule: alternating({
+      generatorAverageDecay: options.generatorAverageDecay,
+      ...((options.topKKeep ?? 1) === 1 ? {} : { topK: topK({ keep: options.topKKeep }) }),
+    }),
     optimizers: {
       generator: adam({ learningRate: options.learningRate, beta1: 0.5, schedule: options.learningRateSchedule }),
       discriminator: adam({ learningRate: options.learningRate, beta1: 0.5, schedule: options.learningRateSchedule }),
@@ -60,7 +65,9 @@ export const vanillaGan = (options: {
  * - on the ring half the learning rate and a 0.998 average lift the worst seeds' high-quality
  *   share (seed 1: 91.7% → 98.7%, seed 5: 97.1% → 98.2% against 1e-3 and 0.999);
  * - on the grid a light R1 penalty (γ 0.1, Mescheder et al.) keeps every mode where seed 5 kept
- *   20 of 25 without it; γ 1 smooths the discriminator so much that seed 5 kept 9.
+ *   20 of 25 without it; γ 1 smooths the discriminator so much that seed 5 kept 9;
+ * - top-k updates (ν 0.5) stay off: on the grid's seeds 1, 2, 4 and 10 they gave 93.2%, 87.5%,
+ *   95.6% and 94.5% near a mode at 20,000 steps, no better than without them.
  *
  * @example
  * import { vanillaSettingsFor } from 'ganfp'
@@ -78,7 +85,9 @@ export const vanillaSettingsFor = (
   readonly latent: 'normal' | 'uniform'
   /** γ of an R1 penalty on the discriminator (0: none). */
   readonly r1Gamma: number
+  /** The top-k updates' floor ν (1: none). */
+  readonly topKKeep: number
 } =>
   mixture === 'grid'
-    ? { width: 128, packing: 1, learningRate: 1e-3, averageDecay: 0.999, latent: 'normal', r1Gamma: 0.1 }
-    : { width: 64, packing: 2, learningRate: 5e-4, averageDecay: 0.998, latent: 'normal', r1Gamma: 0 }
+    ? { width: 128, packing: 1, learningRate: 1e-3, averageDecay: 0.999, latent: 'normal', r1Gamma: 0.1, topKKeep: 1 }
+    : { width: 64, packing: 2, learningRate: 5e-4, averageDecay: 0.998, latent: 'normal', r1Gamma: 0, topKKeep: 1 }

@@ -90,3 +90,45 @@ export const checkGradients = async (
 /** Largest relative difference accepted. */
 export const gradientTolerance = 2e-2
 
+
+/**
+ * Central finite differences of a scalar `objective` in each element of `params` at `paths`,
+ * against tfjs's analytic gradients: the worst relative gap, how many elements were compared and
+ * the largest analytic slope (to show the gradient is not trivially zero). Shared by the tests of
+ * terms that act on a generator's parameters (mode seeking, top-k updates).
+ */
+export const parameterGradientGap = async (
+  objective: (p: Params) => Tensor,
+  params: Params,
+  paths: ReadonlyArray<string>,
+  epsilon: number,
+): Promise<{ readonly worst: number; readonly compared: number; readonly largestSlope: number }> => {
+  const analytic = tf.grads((...ts: Array<Tensor>) => objective({ ...params, ...Object.fromEntries(paths.map((p, i) => [p, ts[i]!])) }))(paths.map((p) => params[p]!))
+  const analyticValues = await Promise.all(analytic.map((t) => t.data()))
+  analytic.forEach((t) => t.dispose())
+  const valueAt = (p: Params): number => {
+    const t = tf.tidy(() => objective(p))
+    const v = t.dataSync()[0]!
+    t.dispose()
+    return v
+  }
+  let worst = 0
+  let compared = 0
+  for (const [k, path] of paths.entries()) {
+    const base = params[path]!.dataSync() as Float32Array
+    const shifted = (delta: number, i: number): number => {
+      const values = base.slice()
+      values[i]! += delta
+      const t = tf.tensor(values, params[path]!.shape)
+      const v = valueAt({ ...params, [path]: t })
+      t.dispose()
+      return v
+    }
+    for (let i = 0; i < base.length; i++) {
+      const numeric = (shifted(epsilon, i) - shifted(-epsilon, i)) / (2 * epsilon)
+      worst = Math.max(worst, Math.abs(analyticValues[k]![i]! - numeric) / Math.max(1, Math.abs(numeric)))
+      compared++
+    }
+  }
+  return { worst, compared, largestSlope: Math.max(...analyticValues.flatMap((v) => Array.from(v, Math.abs))) }
+}

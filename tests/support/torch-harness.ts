@@ -35,7 +35,7 @@ export const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>): numbe
 }
 
 /** Runs python/checks/checks.py on a job in `scratch`; its JSON answer by case name. */
-export const runChecks = (scratch: string, command: 'forward' | 'step', cases: ReadonlyArray<unknown>): Record<string, unknown> => {
+export const runChecks = (scratch: string, command: 'forward' | 'step' | 'top-k-ddp', cases: ReadonlyArray<unknown>): Record<string, unknown> => {
   const job = join(scratch, `${command}-${Date.now()}.json`)
   writeFileSync(job, JSON.stringify({ cases }))
   const r = spawnSync(python, [join(root, 'python', 'checks', 'checks.py'), command, job, `${job}.out`], { encoding: 'utf8', env, maxBuffer: 1 << 26 })

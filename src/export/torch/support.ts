@@ -3,9 +3,9 @@
  * path. The Python package (python/ganfp_torch) implements every layer kind, every adversarial
  * loss, every penalty (with lazy regularisation), every optimizer and learning-rate schedule,
  * `k` discriminator steps, phases with MSE, L1 and weighted-sum content losses, the generator's
- * moving average, instance noise, label smoothing and the mode-seeking term. It refuses what needs
- * another network or randomness it does not reproduce: DiffAugment, feature matching and
- * perceptual content losses.
+ * moving average, instance noise, label smoothing, the mode-seeking term and top-k updates. It
+ * refuses what needs another network or randomness it does not reproduce: DiffAugment, feature
+ * matching and perceptual content losses.
  *
  * @since 0.3.0
  */

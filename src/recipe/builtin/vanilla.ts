@@ -16,6 +16,7 @@ import {
   positiveIntFlag,
   positiveIntOrAutoFlag,
   positiveNumberOrAutoFlag,
+  shareOrAutoFlag,
   unitIntervalOrAutoFlag,
   type Flag,
   type FlagValues,
@@ -40,6 +41,7 @@ export type VanillaFlags = {
   readonly pack: Flag<number | 'auto'>
   readonly loss: Flag<'non-saturating' | 'minimax' | 'least-squares' | 'hinge' | 'wasserstein-gp'>
   readonly r1: Flag<number | 'auto'>
+  readonly 'top-k': Flag<number | 'auto'>
 }
 
 /**
@@ -73,6 +75,13 @@ export const vanillaFlags: VanillaFlags = {
     'auto',
     `γ of the R1 penalty on real data, (γ/2)·E‖∇D(x)‖², applied every ${r1Every}th discriminator update (0: none; auto: none on the ring, 0.1 on the grid)`,
     { before: 0 },
+  ),
+  // Runs made before the option existed trained G on every sample, and resume that way.
+  'top-k': flag(
+    shareOrAutoFlag,
+    'auto',
+    'top-k updates: G learns only from the share of its batch D scores most realistic, from all of it down to this floor (× 0.99 every 100 steps; 1: none; auto: none on both mixtures, see README)',
+    { before: 1 },
   ),
 }
 
@@ -169,6 +178,7 @@ export const vanillaRecipeGan = (config: VanillaConfig): Gan => {
       learningRate: orAuto(config['learning-rate'], byMixture.learningRate),
       generatorAverageDecay: averageDecay === 0 ? undefined : averageDecay,
       packing: vanillaPacking(config),
+      topKKeep: orAuto(config['top-k'], byMixture.topKKeep),
       ...(vanillaLatent(config) === 'uniform' ? { latent: 'uniform' as const } : {}),
     }),
     config.loss,
