@@ -32,19 +32,6 @@ def discriminator_loss(loss, real, fake):
     raise ValueError(f'loss {tag!r}')
 
 
-def generator_loss(loss, fake):
-    tag = loss['_tag']
-    if tag == 'Minimax':
-        return -F.softplus(fake).mean()
-    if tag == 'NonSaturating':
-        return F.softplus(-fake).mean()
-    if tag == 'LeastSquares':
-        return _half_mean_squared_distance(fake, 1)
-    if tag in ('Wasserstein', 'Hinge'):
-        return -fake.mean()
-    raise ValueError(f'loss {tag!r}')
-
-
 def generator_loss_terms(loss, fake):
     """The generator's loss at each output, before generator_loss's mean."""
     tag = loss['_tag']
@@ -57,6 +44,10 @@ def generator_loss_terms(loss, fake):
     if tag in ('Wasserstein', 'Hinge'):
         return -fake
     raise ValueError(f'loss {tag!r}')
+
+
+def generator_loss(loss, fake):
+    return generator_loss_terms(loss, fake).mean()
 
 
 def output_is_logit(loss):

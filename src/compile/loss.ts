@@ -95,16 +95,4 @@ export const generatorLossTerms = (loss: GanLoss, fakeOutputs: Tensor): Tensor =
  * @since 0.1.0
  * @category losses
  */
-export const generatorLoss = (loss: GanLoss, fakeOutputs: Tensor): Tensor => {
-  switch (loss._tag) {
-    case 'Minimax':
-      return tf.neg(tf.mean(tf.softplus(fakeOutputs)))
-    case 'NonSaturating':
-      return tf.mean(tf.softplus(tf.neg(fakeOutputs)))
-    case 'LeastSquares':
-      return halfMeanSquaredDistance(fakeOutputs, 1)
-    case 'Wasserstein':
-    case 'Hinge':
-      return tf.neg(tf.mean(fakeOutputs))
-  }
-}
+export const generatorLoss = (loss: GanLoss, fakeOutputs: Tensor): Tensor => tf.mean(generatorLossTerms(loss, fakeOutputs))
