@@ -197,7 +197,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   console.log('\n| backend | ms / iteration | GFLOP/s | × PyTorch time |')
   console.log('|---|---|---|---|')
   for (const r of [...rows, ...(reference === undefined ? [] : [reference])])
-    console.log(`| ${r.backend} | ${r.ms.toFixed(0)} | ${r.gflops.toFixed(1)} | ${reference === undefined ? '—' : (r.ms / reference.ms).toFixed(2)} |`)
+    console.log(`| ${r.backend} | ${r.ms.toFixed(r.ms < 10 ? 2 : r.ms < 100 ? 1 : 0)} | ${r.gflops.toFixed(1)} | ${reference === undefined ? '—' : (r.ms / reference.ms).toFixed(2)} |`)
   for (const note of notes) console.log(note)
   if (config['leak-iterations'] > 0) console.log(await leakCheck(config))
 }
