@@ -38,6 +38,7 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       ['--loss', 'wasserstein-gp'],
       ['--dataset', 'grid', '--r1', '0'],
       ['--r1', '2', '--loss', 'wasserstein-gp'],
+      ['--dataset', 'grid', '--beta1', '0.5', '--beta2', '0.999'],
     ],
   ],
   [
@@ -105,6 +106,25 @@ describe('builtinGanOf', () => {
     expect(penaltiesOf(old)).toEqual([])
     expect(builtinGanOf({ recipe: 'vanilla', config: { r1: -1 } })).toEqual(
       E.left([{ _tag: 'InvalidConfig', path: 'run.config.r1', expected: 'a number ≥ 0 or auto', actual: '-1' }]),
+    )
+  })
+
+  it("vanilla: --beta1/--beta2 auto are Adam's 0 and 0.99 on the grid, 0.5 and 0.999 on the ring; a record from before them trained with 0.5 and 0.999", () => {
+    const betasOf = (config: Readonly<Record<string, unknown>>) => {
+      const { optimizers } = getOrThrow(builtinGanOf({ recipe: 'vanilla', config }))
+      return [optimizers.generator, optimizers.discriminator].map((o) => (o._tag === 'Adam' ? [o.beta1, o.beta2] : o._tag))
+    }
+    expect(betasOf({ dataset: 'grid', beta1: 'auto', beta2: 'auto' })).toEqual([[0, 0.99], [0, 0.99]])
+    expect(betasOf({ dataset: 'ring', beta1: 'auto', beta2: 'auto' })).toEqual([[0.5, 0.999], [0.5, 0.999]])
+    expect(betasOf({ dataset: 'grid', beta1: 0.9, beta2: 'auto' })).toEqual([[0.9, 0.99], [0.9, 0.99]])
+    const { beta1, beta2, ...old } = recordOf(vanilla, ['--dataset', 'grid']).config as Readonly<Record<string, unknown>>
+    expect([beta1, beta2]).toEqual(['auto', 'auto'])
+    expect(betasOf(old)).toEqual([[0.5, 0.999], [0.5, 0.999]])
+    expect(builtinGanOf({ recipe: 'vanilla', config: { beta1: 1, beta2: -0.5 } })).toEqual(
+      E.left([
+        { _tag: 'InvalidConfig', path: 'run.config.beta1', expected: 'a number in [0, 1) or auto', actual: '1' },
+        { _tag: 'InvalidConfig', path: 'run.config.beta2', expected: 'a number in [0, 1) or auto', actual: '-0.5' },
+      ]),
     )
   })
 

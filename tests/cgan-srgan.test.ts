@@ -97,6 +97,9 @@ describe('the CGAN and SRGAN recipes in process', () => {
     const defaults = await setupOf(vanilla, [])
     expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 5e-4, generatorAverageDecay: 0.998, packing: 2 }))
     expect((await setupOf(vanilla, ['--dataset', 'grid'])).gan).toEqual(
+      withPenalties([r1({ gamma: 0.1, every: 4 })])(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999, beta1: 0, beta2: 0.99 })),
+    )
+    expect((await setupOf(vanilla, ['--dataset', 'grid', '--beta1', '0.5', '--beta2', '0.999'])).gan).toEqual(
       withPenalties([r1({ gamma: 0.1, every: 4 })])(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 })),
     )
     const choices = [

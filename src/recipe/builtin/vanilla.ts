@@ -42,6 +42,8 @@ export type VanillaFlags = {
   readonly loss: Flag<'non-saturating' | 'minimax' | 'least-squares' | 'hinge' | 'wasserstein-gp'>
   readonly r1: Flag<number | 'auto'>
   readonly 'top-k': Flag<number | 'auto'>
+  readonly beta1: Flag<number | 'auto'>
+  readonly beta2: Flag<number | 'auto'>
 }
 
 /**
@@ -83,6 +85,9 @@ export const vanillaFlags: VanillaFlags = {
     'top-k updates: G learns only from the share of its batch D scores most realistic, from all of it down to this floor (× 0.99 every 100 steps; 1: none; auto: none on both mixtures, see README)',
     { before: 1 },
   ),
+  // Runs made before the options existed trained with Adam's β 0.5 and 0.999, and resume that way.
+  beta1: flag(unitIntervalOrAutoFlag, 'auto', "Adam's β1, the momentum of both networks (auto: 0.5 on the ring, 0 on the grid)", { before: 0.5 }),
+  beta2: flag(unitIntervalOrAutoFlag, 'auto', "Adam's β2, the decay of its squared-gradient average (auto: 0.999 on the ring, 0.99 on the grid)", { before: 0.999 }),
 }
 
 /**
@@ -179,6 +184,8 @@ export const vanillaRecipeGan = (config: VanillaConfig): Gan => {
       generatorAverageDecay: averageDecay === 0 ? undefined : averageDecay,
       packing: vanillaPacking(config),
       topKKeep: orAuto(config['top-k'], byMixture.topKKeep),
+      beta1: orAuto(config.beta1, byMixture.beta1),
+      beta2: orAuto(config.beta2, byMixture.beta2),
       ...(vanillaLatent(config) === 'uniform' ? { latent: 'uniform' as const } : {}),
     }),
     config.loss,
