@@ -13,6 +13,10 @@ import { leakyRelu } from '../layers/leaky-relu.ts'
 import { packed } from '../layers/pack.ts'
 import { relu } from '../layers/relu.ts'
 
+/** Both players' optimizer: the same Adam settings, one value each. */
+const mlpGanAdam = (options: { readonly learningRate: number; readonly beta1?: number; readonly beta2?: number; readonly learningRateSchedule?: LearningRateSchedule }) =>
+  adam({ learningRate: options.learningRate, beta1: options.beta1 ?? 0.5, beta2: options.beta2 ?? 0.999, schedule: options.learningRateSchedule })
+
 /**
  * The MLP GAN: three hidden layers of `width` in each network (ReLU in G, leaky ReLU 0.2 in D), a
  * normal latent of `latentDim` (uniform on [−1, 1] with `latent: 'uniform'`), Adam (`learningRate`;
@@ -53,10 +57,7 @@ export const vanillaGan = (options: {
       generatorAverageDecay: options.generatorAverageDecay,
       ...((options.topKKeep ?? 1) === 1 ? {} : { topK: topK({ keep: options.topKKeep }) }),
     }),
-    optimizers: {
-      generator: adam({ learningRate: options.learningRate, beta1: options.beta1 ?? 0.5, beta2: options.beta2 ?? 0.999, schedule: options.learningRateSchedule }),
-      discriminator: adam({ learningRate: options.learningRate, beta1: options.beta1 ?? 0.5, beta2: options.beta2 ?? 0.999, schedule: options.learningRateSchedule }),
-    },
+    optimizers: { generator: mlpGanAdam(options), discriminator: mlpGanAdam(options) },
   })
 
 /**
