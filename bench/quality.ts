@@ -47,7 +47,7 @@ const qualityFlags = {
   'q1-steps': flag(nonNegativeIntFlag, 0, 'Q1 steps (0: the recipe’s default; fewer for a quick look, not for the table)'),
   'q2-minutes': flag(positiveNumberFlag, 20, 'DCGAN training budget for Q2'),
   'q3-minutes': flag(positiveNumberFlag, 20, 'CGAN training budget for Q3'),
-  threads: flag(positiveIntFlag, 2, 'wasm threads for the image protocols (Q1 always runs on one)'),
+  threads: flag(positiveIntFlag, 2, 'wasm threads for every protocol (the same bits whatever the count)'),
   json: flag(stringFlag, 'none', 'write every seed’s figures to this JSON file'),
   keep: flag(stringFlag, 'none', 'keep the Q2/Q3 run directories under this folder (KEEP/q3-seed1, …) for ganfp truncation, eval, nearest'),
 }
@@ -99,11 +99,11 @@ const runRecipe = async <A>(
 
 const evaluationOf = (out: string): unknown => JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8')).scores
 
-const q1 = async (dataset: 'ring' | 'grid', seeds: ReadonlyArray<number>, steps: number): Promise<ProtocolResult> => {
+const q1 = async (dataset: 'ring' | 'grid', seeds: ReadonlyArray<number>, steps: number, threads: number): Promise<ProtocolResult> => {
   const results: Array<SeedResult> = []
   for (const seed of seeds) {
     const started = performance.now()
-    const argv = ['--dataset', dataset, '--seed', String(seed), '--threads', '1', ...(steps === 0 ? [] : ['--steps', String(steps)])]
+    const argv = ['--dataset', dataset, '--seed', String(seed), '--threads', String(threads), ...(steps === 0 ? [] : ['--steps', String(steps)])]
     const r = await runRecipe(vanilla, argv, async (out) => evaluationOf(out))
     const { modesCaptured, modes, highQualityFraction, reverseKl } = r as { modesCaptured: number; modes: number; highQualityFraction: number; reverseKl: number }
     const seconds = (performance.now() - started) / 1000
@@ -262,15 +262,13 @@ export const main = async (argv: ReadonlyArray<string>): Promise<void> => {
   const known = ['q1-ring', 'q1-grid', 'q2-mnist', 'q2-fashion', 'q3', 'q4', 'q5']
   const unknown = [...wanted].filter((p) => !known.includes(p))
   if (unknown.length > 0) throw new Error(`unknown protocols ${unknown.join(', ')}; known: q1, q2, ${known.join(', ')}`)
-  // The wasm backend keeps the thread count it first starts with; the MLP runs pass --threads 1
-  // themselves, which applies only when they start it, so a Q1-only process starts it on one.
-  const onlyQ1 = [...wanted].every((p) => p.startsWith('q1') || p === 'q5')
-  await useBackendOrThrow('wasm', { wasmThreads: onlyQ1 ? 1 : values.threads })
+  // The wasm backend keeps the thread count it first starts with, so it starts here with --threads.
+  await useBackendOrThrow('wasm', { wasmThreads: values.threads })
   const results: Array<ProtocolResult> = []
   const seeds = values.seeds
   const imageSeeds = values['image-seeds']
-  if (wanted.has('q1-ring')) results.push(await q1('ring', seeds, values['q1-steps']))
-  if (wanted.has('q1-grid')) results.push(await q1('grid', seeds, values['q1-steps']))
+  if (wanted.has('q1-ring')) results.push(await q1('ring', seeds, values['q1-steps'], values.threads))
+  if (wanted.has('q1-grid')) results.push(await q1('grid', seeds, values['q1-steps'], values.threads))
   if (wanted.has('q2-mnist')) results.push(await q2('mnist', imageSeeds, values['q2-minutes'], values.keep))
   if (wanted.has('q2-fashion')) results.push(await q2('fashion', imageSeeds, values['q2-minutes'], values.keep))
   if (wanted.has('q3')) results.push(await q3(imageSeeds, values['q3-minutes'], values.keep))

@@ -60,7 +60,7 @@ export { glorotUniform, heNormal, normalInit, withKernelInit, type KernelInit } 
 export { dcganDiscriminatorLayers, dcganGan, dcganGeneratorLayers } from './zoo/dcgan.ts'
 export { dcganDiscriminatorLayersOfSize, dcganGeneratorLayersOfSize, dcganSizeProblems, imageShapeOf } from './zoo/dcgan-sizes.ts'
 export { imageDataFlags, imageDataProblems, type ImageDataConfig, type ImageDataFlags } from './recipe/image-data.ts'
-export { vanillaGan, vanillaSettingsFor } from './zoo/mlp-gan.ts'
+export { vanillaGan, vanillaLearningRateSchedule, vanillaSettingsFor } from './zoo/mlp-gan.ts'
 export { cganGan } from './zoo/cgan.ts'
 export { srganDiscriminator, srganGan, srganGenerator, srganMaxBlocks } from './zoo/srgan.ts'
 export { builtinGanOf, type BuiltinGanOptions } from './recipe/builtin-gan.ts'

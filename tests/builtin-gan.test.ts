@@ -39,6 +39,8 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       ['--dataset', 'grid', '--r1', '0'],
       ['--r1', '2', '--loss', 'wasserstein-gp'],
       ['--dataset', 'grid', '--beta1', '0.5', '--beta2', '0.999'],
+      ['--dataset', 'grid', '--learning-rate-schedule', 'constant'],
+      ['--learning-rate-schedule', 'cosine', '--learning-rate', '0.001'],
     ],
   ],
   [
@@ -106,6 +108,27 @@ describe('builtinGanOf', () => {
     expect(penaltiesOf(old)).toEqual([])
     expect(builtinGanOf({ recipe: 'vanilla', config: { r1: -1 } })).toEqual(
       E.left([{ _tag: 'InvalidConfig', path: 'run.config.r1', expected: 'a number ≥ 0 or auto', actual: '-1' }]),
+    )
+  })
+
+  it('vanilla: --learning-rate-schedule auto is a cosine from 2e-3 to a tenth on the grid, constant on the ring; a record from before it kept 1e-3 constant', () => {
+    const ratesOf = (config: Readonly<Record<string, unknown>>) => {
+      const { optimizers } = getOrThrow(builtinGanOf({ recipe: 'vanilla', config }))
+      return [optimizers.generator, optimizers.discriminator].map((o) => [o.learningRate, o.schedule])
+    }
+    const cosine = { _tag: 'Cosine', steps: 20000, final: 0.1 }
+    const constant = { _tag: 'Constant' }
+    expect(ratesOf({ dataset: 'grid', 'learning-rate-schedule': 'auto' })).toEqual([[2e-3, cosine], [2e-3, cosine]])
+    expect(ratesOf({ dataset: 'ring', 'learning-rate-schedule': 'auto' })).toEqual([[5e-4, constant], [5e-4, constant]])
+    // The auto rate follows the schedule chosen; an explicit rate is kept under either.
+    expect(ratesOf({ dataset: 'grid', 'learning-rate-schedule': 'constant' })).toEqual([[1e-3, constant], [1e-3, constant]])
+    expect(ratesOf({ dataset: 'ring', 'learning-rate-schedule': 'cosine' })).toEqual([[5e-4, cosine], [5e-4, cosine]])
+    expect(ratesOf({ dataset: 'grid', 'learning-rate': 0.004, 'learning-rate-schedule': 'constant' })).toEqual([[0.004, constant], [0.004, constant]])
+    const { 'learning-rate-schedule': schedule, ...old } = recordOf(vanilla, ['--dataset', 'grid']).config as Readonly<Record<string, unknown>>
+    expect(schedule).toBe('auto')
+    expect(ratesOf(old)).toEqual([[1e-3, constant], [1e-3, constant]])
+    expect(builtinGanOf({ recipe: 'vanilla', config: { 'learning-rate-schedule': 'linear' } })).toEqual(
+      E.left([{ _tag: 'InvalidConfig', path: 'run.config.learning-rate-schedule', expected: 'one of auto, constant, cosine', actual: '"linear"' }]),
     )
   })
 

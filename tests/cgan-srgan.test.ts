@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tf } from '../src/compile/tf.ts'
-import { compileOrThrow, createTrainerOrThrow, decodeConfig, getOrThrow, r1, useBackend, vanillaGan, withPenalties, type Recipe } from '../src/index.ts'
+import { compileOrThrow, cosineDecay, createTrainerOrThrow, decodeConfig, getOrThrow, r1, useBackend, vanillaGan, withPenalties, type Recipe } from '../src/index.ts'
 import { parseRecipeArgs, prepareRecipe, type RecipeSetup } from '../src/node.ts'
 import cgan from '../recipes/cgan.ts'
 import srgan from '../recipes/srgan.ts'
@@ -96,10 +96,13 @@ describe('the CGAN and SRGAN recipes in process', () => {
   it('vanilla: --loss changes the loss the GAN trains with; the defaults are the zoo’s MLP GAN, by mixture', async () => {
     const defaults = await setupOf(vanilla, [])
     expect(defaults.gan).toEqual(vanillaGan({ width: 64, latentDim: 2, learningRate: 5e-4, generatorAverageDecay: 0.998, packing: 2 }))
+    const cosine = cosineDecay({ steps: 20000, final: 0.1 })
     expect((await setupOf(vanilla, ['--dataset', 'grid'])).gan).toEqual(
-      withPenalties([r1({ gamma: 0.1, every: 4 })])(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999, beta1: 0, beta2: 0.99 })),
+      withPenalties([r1({ gamma: 0.1, every: 4 })])(
+        vanillaGan({ width: 128, latentDim: 2, learningRate: 2e-3, learningRateSchedule: cosine, generatorAverageDecay: 0.999, beta1: 0, beta2: 0.99 }),
+      ),
     )
-    expect((await setupOf(vanilla, ['--dataset', 'grid', '--beta1', '0.5', '--beta2', '0.999'])).gan).toEqual(
+    expect((await setupOf(vanilla, ['--dataset', 'grid', '--beta1', '0.5', '--beta2', '0.999', '--learning-rate-schedule', 'constant'])).gan).toEqual(
       withPenalties([r1({ gamma: 0.1, every: 4 })])(vanillaGan({ width: 128, latentDim: 2, learningRate: 1e-3, generatorAverageDecay: 0.999 })),
     )
     const choices = [
