@@ -12,7 +12,9 @@
  * samples themselves land there 98.9% of the time, so the generator must be nearly exact. A
  * continuous generator maps its connected latent space onto separate modes, and the points it
  * leaves between modes keep the figure down; they shrink as training goes on, so the recipe
- * trains 20,000 steps of batch 256 (grid seed 2: 94.6% at 12,000 steps, 96.7% at 20,000).
+ * trains 20,000 steps (grid seed 2: 94.6% at 12,000 steps, 96.7% at 20,000), of batches of 256 on
+ * the ring and 192 on the grid, whose step of 256 (17.8 ms on two threads) would take the run past
+ * Q1's 5 minutes (192: 13.0 ms, ≈ 4.3 min; `vanillaRunDefaults`).
  * Sampling from the moving average steadies the figure (0.9995 dropped it to 78–86%). On the
  * ring, half the learning rate (5e-4) and a 0.998 average lift the worst seeds (seed 1: 91.7% →
  * 98.7%; seed 5: 97.1% → 98.2%); `vanillaSettingsFor` in the library holds these choices.
@@ -50,6 +52,7 @@ import {
   ringMixture,
   vanillaConfig,
   vanillaRecipeGan,
+  vanillaRunDefaults,
   type Mixture2d,
   type MixtureReport,
   type StepReport,
@@ -62,7 +65,7 @@ import { pointsToCsv, encodePng, runIfMain, writeFileAtomicOrThrow } from 'ganfp
  * (`vanillaFlags`, `vanillaConfig`, `vanillaRecipeGan`), where `builtinGanOf` rebuilds a run's
  * GAN from them too; re-exported here where scripts have found them.
  */
-export { vanillaConfig, vanillaFlags, vanillaGan, vanillaLatent, vanillaPacking, vanillaWidth, type VanillaConfig } from 'ganfp'
+export { vanillaConfig, vanillaFlags, vanillaGan, vanillaLatent, vanillaPacking, vanillaRunDefaults, vanillaWidth, type VanillaConfig } from 'ganfp'
 
 /** The defaults, as `--help` shows them. */
 export const vanillaDefaults: VanillaConfig = getOrThrow(decodeConfig(vanillaConfig, {}))
@@ -108,17 +111,19 @@ const recipe = defineRecipe({
   settings: [
     '--width auto: 64 units on the ring, 128 on the grid (at 64 the grid keeps 16–18 of its 25 modes, at 128 all 25)',
     '--pack auto: the ring’s discriminator judges pairs (PacGAN2), which kept every mode on seed 7 where one was lost',
-    '--steps 20000, --batch 256: the share of samples near a mode keeps rising with training (grid seed 2: 94.6% at 12,000, 96.7% at 20,000)',
+    '--steps 20000, --batch 256 on the ring, 192 on the grid: the share of samples near a mode keeps rising with training (grid seed 2: 94.6% at 12,000, 96.7% at 20,000); a grid step of 192 takes 13.0 ms, one of 256 17.8, so the grid’s run fits Q1’s 5 minutes',
     '--latent auto: normal; uniform on [−1, 1]² kept all 25 grid modes on seed 5 (normal: 20) but 17–18 on seeds 1, 2 and 9',
     '--learning-rate auto, --average-decay auto: 5e-4 and a 0.998 average on the ring (seed 1: 91.7% → 98.7% near a mode), 2e-3 and 0.999 on the grid',
-    '--learning-rate-schedule auto: on the grid a cosine from 2e-3 to a tenth over 20,000 updates (seed 1: 96.5% near a mode, against 92.6% with a constant 1e-3); constant on the ring',
+    '--learning-rate-schedule auto, --learning-rate-decay-steps auto: on the grid a cosine from 2e-3 to a tenth over the run (seed 1 at batch 256: 96.5% near a mode, against 92.6% with a constant 1e-3); constant on the ring',
     '--beta1 auto, --beta2 auto: Adam without momentum on the grid (β1 0, β2 0.99: over seeds 1–10 95.3% near a mode on average and 7 seeds ≥ 95%, against 94.5% and 4 with β1 0.5, whose generator swings between checkpoints); 0.5 and 0.999 on the ring',
     '--r1 auto: on the grid an R1 penalty of γ 0.1 keeps all 25 modes (seed 5: 20 without it, 9 with γ 1; without momentum and without R1 seed 1 kept 22); none on the ring, which keeps its 8 without',
     '--top-k auto: off; G learning only from the half of its batch D rates best (ν 0.5) gave the grid 87.5–95.6% near a mode on seeds 1, 2, 4, 10, no better than without',
   ],
   // Two wasm threads: the grid's 128-unit layers split well (23.8 → 18.0 ms a step on 2026-12-04's
   // 2-core machine), the ring's 64 neither gain nor lose (5.5 ms), and the bits are the same.
-  runDefaults: { steps: 20000, batch: 256, threads: 2, sampleEvery: 1000, checkpointEvery: 2000, logEvery: 100 },
+  // --help shows the default mixture's (the ring's) run length and batch; runDefaultsFor gives each its own.
+  runDefaults: { ...vanillaRunDefaults(vanillaDefaults), threads: 2, sampleEvery: 1000, checkpointEvery: 2000, logEvery: 100 },
+  runDefaultsFor: vanillaRunDefaults,
   build: vanillaRecipeGan,
   data: (config) => mixtureDataset(mixtureOf(config)),
   render: (samples, _request, config) => encodePng(mixtureScatter(mixtureOf(config), samples)),

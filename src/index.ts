@@ -65,7 +65,7 @@ export { cganGan } from './zoo/cgan.ts'
 export { srganDiscriminator, srganGan, srganGenerator, srganMaxBlocks } from './zoo/srgan.ts'
 export { builtinGanOf, type BuiltinGanOptions } from './recipe/builtin-gan.ts'
 // The built-in recipes' options and the GAN each gives: the recipe modules and builtinGanOf share them.
-export { vanillaConfig, vanillaFlags, vanillaLatent, vanillaPacking, vanillaRecipeGan, vanillaWidth, type VanillaConfig, type VanillaFlags } from './recipe/builtin/vanilla.ts'
+export { vanillaConfig, vanillaFlags, vanillaLatent, vanillaPacking, vanillaRecipeGan, vanillaRunDefaults, vanillaWidth, type VanillaConfig, type VanillaFlags } from './recipe/builtin/vanilla.ts'
 export { dcganClassesOf, dcganConfig, dcganFlags, dcganRecipeGan, dcganTruncationOf, kernelInitFlag, kernelInitOf, truncationOption, type DcganConfig, type DcganFlags } from './recipe/builtin/dcgan.ts'
 export { cganConfig, cganFlags, cganRecipeGan, type CganConfig, type CganFlags } from './recipe/builtin/cgan.ts'
 export { srganConfig, srganContent, srganCrop, srganFactor, srganFlags, srganHighShape, srganRecipeGan, type SrganConfig, type SrganFlags } from './recipe/builtin/srgan.ts'

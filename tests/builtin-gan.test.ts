@@ -41,6 +41,7 @@ const cases: ReadonlyArray<readonly [Recipe, ReadonlyArray<ReadonlyArray<string>
       ['--dataset', 'grid', '--beta1', '0.5', '--beta2', '0.999'],
       ['--dataset', 'grid', '--learning-rate-schedule', 'constant'],
       ['--learning-rate-schedule', 'cosine', '--learning-rate', '0.001'],
+      ['--dataset', 'grid', '--learning-rate-decay-steps', '8000'],
     ],
   ],
   [
@@ -111,25 +112,42 @@ describe('builtinGanOf', () => {
     )
   })
 
-  it('vanilla: --learning-rate-schedule auto is a cosine from 2e-3 to a tenth on the grid, constant on the ring; a record from before it kept 1e-3 constant', () => {
+  it('vanilla: --learning-rate-schedule auto is a cosine from 2e-3 to a tenth over the run on the grid, constant on the ring; a record from before kept 1e-3 constant', () => {
     const ratesOf = (config: Readonly<Record<string, unknown>>) => {
       const { optimizers } = getOrThrow(builtinGanOf({ recipe: 'vanilla', config }))
       return [optimizers.generator, optimizers.discriminator].map((o) => [o.learningRate, o.schedule])
     }
-    const cosine = { _tag: 'Cosine', steps: 20000, final: 0.1 }
+    const cosine = (steps: number) => ({ _tag: 'Cosine', steps, final: 0.1 })
     const constant = { _tag: 'Constant' }
-    expect(ratesOf({ dataset: 'grid', 'learning-rate-schedule': 'auto' })).toEqual([[2e-3, cosine], [2e-3, cosine]])
-    expect(ratesOf({ dataset: 'ring', 'learning-rate-schedule': 'auto' })).toEqual([[5e-4, constant], [5e-4, constant]])
-    // The auto rate follows the schedule chosen; an explicit rate is kept under either.
+    expect(ratesOf({ dataset: 'grid', 'learning-rate-schedule': 'auto', 'learning-rate-decay-steps': 'auto' })).toEqual([[2e-3, cosine(20000)], [2e-3, cosine(20000)]])
+    expect(ratesOf({ dataset: 'ring', 'learning-rate-schedule': 'auto', 'learning-rate-decay-steps': 'auto' })).toEqual([[5e-4, constant], [5e-4, constant]])
+    // The auto rate follows the schedule chosen; an explicit rate is kept under either; the
+    // cosine falls over the mixture's run length unless told.
     expect(ratesOf({ dataset: 'grid', 'learning-rate-schedule': 'constant' })).toEqual([[1e-3, constant], [1e-3, constant]])
-    expect(ratesOf({ dataset: 'ring', 'learning-rate-schedule': 'cosine' })).toEqual([[5e-4, cosine], [5e-4, cosine]])
+    expect(ratesOf({ dataset: 'ring', 'learning-rate-schedule': 'cosine', 'learning-rate-decay-steps': 'auto' })).toEqual([[5e-4, cosine(20000)], [5e-4, cosine(20000)]])
+    expect(ratesOf({ dataset: 'grid', 'learning-rate-decay-steps': 5000, 'learning-rate-schedule': 'auto' })).toEqual([[2e-3, cosine(5000)], [2e-3, cosine(5000)]])
     expect(ratesOf({ dataset: 'grid', 'learning-rate': 0.004, 'learning-rate-schedule': 'constant' })).toEqual([[0.004, constant], [0.004, constant]])
-    const { 'learning-rate-schedule': schedule, ...old } = recordOf(vanilla, ['--dataset', 'grid']).config as Readonly<Record<string, unknown>>
-    expect(schedule).toBe('auto')
-    expect(ratesOf(old)).toEqual([[1e-3, constant], [1e-3, constant]])
-    expect(builtinGanOf({ recipe: 'vanilla', config: { 'learning-rate-schedule': 'linear' } })).toEqual(
-      E.left([{ _tag: 'InvalidConfig', path: 'run.config.learning-rate-schedule', expected: 'one of auto, constant, cosine', actual: '"linear"' }]),
+    const { 'learning-rate-schedule': schedule, 'learning-rate-decay-steps': decay, ...older } = recordOf(vanilla, ['--dataset', 'grid']).config as Readonly<Record<string, unknown>>
+    expect([schedule, decay]).toEqual(['auto', 'auto'])
+    // Recorded before the schedule: a constant 1e-3. Recorded with it but before its length: a cosine over 20,000, as then.
+    expect(ratesOf(older)).toEqual([[1e-3, constant], [1e-3, constant]])
+    expect(ratesOf({ ...older, 'learning-rate-schedule': 'auto' })).toEqual([[2e-3, cosine(20000)], [2e-3, cosine(20000)]])
+    expect(builtinGanOf({ recipe: 'vanilla', config: { 'learning-rate-schedule': 'linear', 'learning-rate-decay-steps': 0 } })).toEqual(
+      E.left([
+        { _tag: 'InvalidConfig', path: 'run.config.learning-rate-schedule', expected: 'one of auto, constant, cosine', actual: '"linear"' },
+        { _tag: 'InvalidConfig', path: 'run.config.learning-rate-decay-steps', expected: 'a positive integer or auto', actual: '0' },
+      ]),
     )
+  })
+
+  it('vanilla: a run is 20,000 steps of 192 on the grid and of 256 on the ring unless --steps and --batch say, and its record holds them', () => {
+    const runOf = (argv: ReadonlyArray<string>) => {
+      const { steps, batch } = getOrThrow(parseRecipeArgs(vanilla, argv)).run
+      return [steps, batch]
+    }
+    expect([runOf(['--dataset', 'grid']), runOf(['--dataset', 'ring']), runOf([])]).toEqual([[20000, 192], [20000, 256], [20000, 256]])
+    expect([runOf(['--dataset', 'grid', '--batch', '256']), runOf(['--dataset', 'ring', '--steps', '300', '--batch', '64'])]).toEqual([[20000, 256], [300, 64]])
+    expect(recordOf(vanilla, ['--dataset', 'grid']).config).toMatchObject({ steps: 20000, batch: 192, threads: 2 })
   })
 
   it("vanilla: --beta1/--beta2 auto are Adam's 0 and 0.99 on the grid, 0.5 and 0.999 on the ring; a record from before them trained with 0.5 and 0.999", () => {

@@ -132,10 +132,12 @@ describe('flags', () => {
     dataset: flag(oneOfFlag(['ring', 'grid'] as const), 'ring', 'dataset'),
   }
 
-  it('fills defaults and decodes given values', () => {
+  it('fills defaults and decodes given values, naming the given ones', () => {
     expect(parseFlags(flags, ['--seed=-3', '--dataset', 'grid'])).toEqual(
-      E.right({ help: false, values: { steps: 10, seed: -3, rate: 0.1, dataset: 'grid' } }),
+      E.right({ help: false, values: { steps: 10, seed: -3, rate: 0.1, dataset: 'grid' }, given: ['seed', 'dataset'] }),
     )
+    // A value equal to the default still counts as given.
+    expect(parseFlags(flags, ['--steps', '10'])).toEqual(E.right({ help: false, values: { steps: 10, seed: 1, rate: 0.1, dataset: 'ring' }, given: ['steps'] }))
   })
 
   it('reports every bad value at once, by flag', () => {

@@ -13,6 +13,7 @@ import {
   GanException,
   configCodec,
   decodeConfig,
+  defineRecipe,
   flag,
   invalidConfig,
   oneOfFlag,
@@ -20,7 +21,7 @@ import {
   positiveNumberFlag,
   type GanError,
 } from '../src/index.ts'
-import { loadRecipe, loadRecipeOrThrow, recipeHelp } from '../src/node.ts'
+import { loadRecipe, loadRecipeOrThrow, parseRecipeArgs, recipeHelp } from '../src/node.ts'
 import { recipeProblems } from '../src/recipe/problems.ts'
 import { builtinRecipes } from '../src/cli/builtins.ts'
 import { runtime } from './support/runtime.ts'
@@ -104,6 +105,7 @@ describe('recipeProblems', () => {
         outputRange: [1, 0],
         settings: ['fine', 3],
         runDefaults: { steps: 1.5, threads: 0, epochs: 2 },
+        runDefaultsFor: { steps: 10 },
       },
       'm.ts',
     )
@@ -116,7 +118,42 @@ describe('recipeProblems', () => {
       'm.ts.settings',
       'm.ts.runDefaults.steps',
       'm.ts.runDefaults.epochs',
+      'm.ts.runDefaultsFor',
     ])
+  })
+})
+
+describe('runDefaultsFor', () => {
+  const sized = defineRecipe({
+    name: 'sized',
+    description: 'run defaults that follow an option',
+    config: configCodec({ size: flag(oneOfFlag(['small', 'large', 'broken'] as const), 'small', 'how big') }),
+    runDefaults: { steps: 100, batch: 8, logEvery: 5 },
+    runDefaultsFor: (config) =>
+      config.size === 'large' ? { steps: 400, logEvery: 20 } : config.size === 'broken' ? ({ steps: 0, epochs: 2 } as never) : {},
+    build: () => {
+      throw new Error('not built here')
+    },
+    data: () => {
+      throw new Error('not loaded here')
+    },
+  })
+  const runOf = (argv: ReadonlyArray<string>) => {
+    const parsed = parseRecipeArgs(sized, argv)
+    return E.isRight(parsed) ? { steps: parsed.right.run.steps, batch: parsed.right.run.batch, 'log-every': parsed.right.run['log-every'] } : parsed.left.map((e) => e.path)
+  }
+
+  it('sets the run options the command line leaves out, from the decoded options; the command line wins; runDefaults fill the rest', () => {
+    expect(runOf([])).toEqual({ steps: 100, batch: 8, 'log-every': 5 })
+    expect(runOf(['--size', 'large'])).toEqual({ steps: 400, batch: 8, 'log-every': 20 })
+    expect(runOf(['--size', 'large', '--steps', '100'])).toEqual({ steps: 100, batch: 8, 'log-every': 20 })
+    expect(runOf(['--size', 'large', '--log-every=3', '--batch', '4'])).toEqual({ steps: 400, batch: 4, 'log-every': 3 })
+  })
+
+  it('what it returns is checked like runDefaults, under the recipe', () => {
+    expect(runOf(['--size', 'broken'])).toEqual(['recipe(sized).runDefaultsFor(config).steps', 'recipe(sized).runDefaultsFor(config).epochs'])
+    // --help needs no whole configuration, so none is asked for.
+    expect(parseRecipeArgs(sized, ['--size', 'broken', '--help'])).toMatchObject({ _tag: 'Right', right: { help: true } })
   })
 })
 

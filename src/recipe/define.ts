@@ -96,6 +96,12 @@ export interface Recipe<F extends Flags = any> {
   /** The recipe's own options; the run options (`--steps`, `--batch`, `--out`, …) come on top. */
   readonly config: ConfigCodec<F>
   readonly runDefaults?: RunDefaults
+  /**
+   * Run defaults that follow the recipe's options (the vanilla recipe's run length by mixture):
+   * where the command line leaves a run option out, these win over `runDefaults`. `--help` shows
+   * `runDefaults`; say in `settings` what changes them.
+   */
+  runDefaultsFor?(config: FlagValues<F>): RunDefaults
   /** What matters in its defaults and why, one line each: `--help` prints them under the options. */
   readonly settings?: ReadonlyArray<string>
   /** The GAN for a configuration; errors with paths (or a thrown `GanException`) if it cannot be. */

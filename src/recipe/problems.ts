@@ -54,15 +54,24 @@ export const recipeProblems = (value: unknown, where: string): ReadonlyArray<Gan
   if (settings !== undefined && !(Array.isArray(settings) && settings.every((line) => typeof line === 'string')))
     problems.push(invalidConfig(`${where}.settings`, 'a list of strings (one line each), or nothing', describeFound(settings)))
   const defaults = r['runDefaults']
-  if (defaults !== undefined) {
-    if (typeof defaults !== 'object' || defaults === null) problems.push(invalidConfig(`${where}.runDefaults`, 'an object', describeFound(defaults)))
-    else
-      for (const [key, v] of Object.entries(defaults as Record<string, unknown>)) {
-        const known = ['steps', 'batch', 'sampleEvery', 'checkpointEvery', 'logEvery', 'threads']
-        if (!known.includes(key)) problems.push(invalidConfig(`${where}.runDefaults.${key}`, `one of ${known.join(', ')}`, 'an unknown default'))
-        else if (!(Number.isInteger(v) && (v as number) >= (key === 'threads' ? 0 : 1)))
-          problems.push(invalidConfig(`${where}.runDefaults.${key}`, key === 'threads' ? 'an integer ≥ 0' : 'a positive integer', describeFound(v) === 'number' ? String(v) : describeFound(v)))
-      }
-  }
+  if (defaults !== undefined) problems.push(...runDefaultsProblems(`${where}.runDefaults`, defaults))
+  if (r['runDefaultsFor'] !== undefined && typeof r['runDefaultsFor'] !== 'function')
+    problems.push(invalidConfig(`${where}.runDefaultsFor`, 'a function of the configuration, or nothing', describeFound(r['runDefaultsFor'])))
   return problems
+}
+
+/**
+ * What is wrong with run defaults (`runDefaults`, or what a recipe's `runDefaultsFor` returned):
+ * each key known and each value an integer in range, every problem under `where`.
+ */
+export const runDefaultsProblems = (where: string, defaults: unknown): ReadonlyArray<GanError> => {
+  if (typeof defaults !== 'object' || defaults === null) return [invalidConfig(where, 'an object', describeFound(defaults))]
+  const known = ['steps', 'batch', 'sampleEvery', 'checkpointEvery', 'logEvery', 'threads']
+  return Object.entries(defaults as Record<string, unknown>).flatMap(([key, v]) =>
+    !known.includes(key)
+      ? [invalidConfig(`${where}.${key}`, `one of ${known.join(', ')}`, 'an unknown default')]
+      : !(Number.isInteger(v) && (v as number) >= (key === 'threads' ? 0 : 1))
+        ? [invalidConfig(`${where}.${key}`, key === 'threads' ? 'an integer ≥ 0' : 'a positive integer', describeFound(v) === 'number' ? String(v) : describeFound(v))]
+        : [],
+  )
 }

@@ -21,7 +21,8 @@ import {
   type Flags,
 } from '../io/flags.ts'
 import { parseFlags } from './parse-flags.ts'
-import type { Recipe } from '../recipe/define.ts'
+import type { Recipe, RunDefaults } from '../recipe/define.ts'
+import { runDefaultsProblems } from '../recipe/problems.ts'
 
 /**
  * The options every run takes, on top of the recipe's own.
@@ -112,7 +113,8 @@ export const recipeHelp = (recipe: Recipe, command = `ganfp train ${recipe.name}
 
 /**
  * The recipe's and the run's options decoded from `argv`, every problem at once, before anything
- * is built or written.
+ * is built or written. A run option the command line leaves out takes the recipe's
+ * `runDefaultsFor` value for this configuration where it has one, else its `runDefaults` value.
  *
  * @example
  * import { parseRecipeArgs } from 'ganfp/node'
@@ -137,9 +139,43 @@ export const parseRecipeArgs = (
   // Checks across the recipe's options (help needs none: it is asked for before a config is whole).
   const problems = parsed.right.help ? [] : recipe.config.check(recipeConfig as never)
   if (problems.length > 0) return E.left(problems)
+  const followed: E.Either<ReadonlyArray<GanError>, Readonly<Record<string, number>>> = parsed.right.help ? E.right({}) : runDefaultsFollowing(recipe, recipeConfig, parsed.right.given)
+  if (E.isLeft(followed)) return followed
   return E.right({
     help: parsed.right.help,
     recipeConfig,
-    run: Object.fromEntries(runKeys.map((key) => [key, values[key]])) as RunConfig,
+    run: Object.fromEntries(runKeys.map((key) => [key, Object.hasOwn(followed.right, key) ? followed.right[key] : values[key]])) as RunConfig,
   })
+}
+
+/** Each run default's option. */
+const runDefaultFlag: Readonly<Record<keyof RunDefaults, keyof RunFlags>> = {
+  steps: 'steps',
+  batch: 'batch',
+  threads: 'threads',
+  sampleEvery: 'sample-every',
+  checkpointEvery: 'checkpoint-every',
+  logEvery: 'log-every',
+}
+
+/**
+ * The run options the recipe's `runDefaultsFor` sets for this configuration, by option name,
+ * leaving out those the command line gave; what it returns is checked like `runDefaults`.
+ */
+const runDefaultsFollowing = (
+  recipe: Recipe,
+  recipeConfig: Record<string, unknown>,
+  given: ReadonlyArray<string>,
+): E.Either<ReadonlyArray<GanError>, Readonly<Record<string, number>>> => {
+  if (recipe.runDefaultsFor === undefined) return E.right({})
+  const defaults: unknown = recipe.runDefaultsFor(recipeConfig)
+  const problems = runDefaultsProblems(`recipe(${recipe.name}).runDefaultsFor(config)`, defaults)
+  if (problems.length > 0) return E.left(problems)
+  return E.right(
+    Object.fromEntries(
+      Object.entries(defaults as RunDefaults)
+        .map(([key, value]) => [runDefaultFlag[key as keyof RunDefaults], value] as const)
+        .filter(([option]) => !given.includes(option)),
+    ),
+  )
 }

@@ -31,13 +31,14 @@ const closestFlag = (name: string, names: ReadonlyArray<string>): string | undef
  * Decodes `argv` against the flags (read by commander, so `--lr -1` and `--lr=-1` both give `lr`
  * the text `-1` for its codec to judge); unknown flags (with the nearest known one, and the value
  * after one taken as its own), stray arguments and bad values are all reported at once. `help` is
- * true when `--help` was given.
+ * true when `--help` was given; `given` names the flags the command line set (the others hold
+ * their defaults).
  *
  * @example
  * import { flag, positiveIntFlag } from 'ganfp'
  * import { parseFlags } from 'ganfp/node'
  * parseFlags({ steps: flag(positiveIntFlag, 10, 'steps') }, ['--steps', '5'])
- * // { _tag: 'Right', right: { help: false, values: { steps: 5 } } }
+ * // { _tag: 'Right', right: { help: false, values: { steps: 5 }, given: ['steps'] } }
  *
  * @since 0.1.0
  * @category parsing
@@ -45,7 +46,7 @@ const closestFlag = (name: string, names: ReadonlyArray<string>): string | undef
 export const parseFlags = <F extends Flags>(
   flags: F,
   argv: ReadonlyArray<string>,
-): E.Either<ReadonlyArray<GanError>, { readonly help: boolean; readonly values: FlagValues<F> }> => {
+): E.Either<ReadonlyArray<GanError>, { readonly help: boolean; readonly values: FlagValues<F>; readonly given: ReadonlyArray<string> }> => {
   const command = new Command()
     .exitOverride()
     .configureOutput({ writeErr: () => {}, writeOut: () => {} })
@@ -80,6 +81,7 @@ export const parseFlags = <F extends Flags>(
   }
   const parsed = command.opts<Record<string, string | boolean | undefined>>()
   const values: Record<string, unknown> = {}
+  const given: Array<string> = []
   for (const [key, attribute] of attributes) {
     const f = flags[key]!
     const raw = parsed[attribute]
@@ -87,10 +89,11 @@ export const parseFlags = <F extends Flags>(
       values[key] = f.defaultValue
       continue
     }
+    given.push(key)
     const text = raw === true && f.alone !== undefined ? f.alone : String(raw)
     const decoded = f.codec.decode(text)
     if (E.isRight(decoded)) values[key] = decoded.right
     else errors.push(invalidConfig(`--${key}`, (f.codec as t.Decoder<string, unknown>).name, JSON.stringify(raw)))
   }
-  return errors.length > 0 ? E.left(errors) : E.right({ help: parsed['help'] === true, values: values as FlagValues<F> })
+  return errors.length > 0 ? E.left(errors) : E.right({ help: parsed['help'] === true, values: values as FlagValues<F>, given })
 }
