@@ -119,8 +119,8 @@ const recipe = defineRecipe({
     '--r1 auto: on the grid an R1 penalty of γ 0.1 keeps all 25 modes (seed 5: 20 without it, 9 with γ 1; without momentum and without R1 seed 1 kept 22); none on the ring, which keeps its 8 without',
     '--top-k auto: off; G learning only from the half of its batch D rates best (ν 0.5) gave the grid 87.5–95.6% near a mode on seeds 1, 2, 4, 10, no better than without',
   ],
-  // Two wasm threads: the grid's 128-unit layers split well (23.8 → 18.0 ms a step on 2026-12-04's
-  // 2-core machine), the ring's 64 neither gain nor lose (5.5 ms), and the bits are the same.
+  // Two wasm threads: the grid's 128-unit layers split well (batch 192: 15.5 → 13.0 ms a step on
+  // 2026-12-04's 2-core machine), the ring's 64 neither gain nor lose (5.5 ms), and the bits are the same.
   // --help shows the default mixture's (the ring's) run length and batch; runDefaultsFor gives each its own.
   runDefaults: { ...vanillaRunDefaults(vanillaDefaults), threads: 2, sampleEvery: 1000, checkpointEvery: 2000, logEvery: 100 },
   runDefaultsFor: vanillaRunDefaults,

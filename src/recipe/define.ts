@@ -97,7 +97,7 @@ export interface Recipe<F extends Flags = any> {
   readonly config: ConfigCodec<F>
   readonly runDefaults?: RunDefaults
   /**
-   * Run defaults that follow the recipe's options (the vanilla recipe's run length by mixture):
+   * Run defaults that follow the recipe's options (the vanilla recipe's batch by mixture):
    * where the command line leaves a run option out, these win over `runDefaults`. `--help` shows
    * `runDefaults`; say in `settings` what changes them.
    */
