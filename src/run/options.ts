@@ -139,43 +139,24 @@ export const parseRecipeArgs = (
   // Checks across the recipe's options (help needs none: it is asked for before a config is whole).
   const problems = parsed.right.help ? [] : recipe.config.check(recipeConfig as never)
   if (problems.length > 0) return E.left(problems)
-  const followed: E.Either<ReadonlyArray<GanError>, Readonly<Record<string, number>>> = parsed.right.help ? E.right({}) : runDefaultsFollowing(recipe, recipeConfig, parsed.right.given)
-  if (E.isLeft(followed)) return followed
+  // --help needs no run defaults for a configuration: it shows the recipe's own.
+  const defaults = parsed.right.help ? E.right(recipe.runDefaults ?? {}) : runDefaultsOf(recipe, recipeConfig)
+  if (E.isLeft(defaults)) return defaults
+  const defaultFlags = runFlags({ name: recipe.name, runDefaults: defaults.right })
   return E.right({
     help: parsed.right.help,
     recipeConfig,
-    run: Object.fromEntries(runKeys.map((key) => [key, Object.hasOwn(followed.right, key) ? followed.right[key] : values[key]])) as RunConfig,
+    run: Object.fromEntries(runKeys.map((key) => [key, parsed.right.given.includes(key) ? values[key] : defaultFlags[key as keyof RunFlags].defaultValue])) as RunConfig,
   })
 }
 
-/** Each run default's option. */
-const runDefaultFlag: Readonly<Record<keyof RunDefaults, keyof RunFlags>> = {
-  steps: 'steps',
-  batch: 'batch',
-  threads: 'threads',
-  sampleEvery: 'sample-every',
-  checkpointEvery: 'checkpoint-every',
-  logEvery: 'log-every',
-}
-
 /**
- * The run options the recipe's `runDefaultsFor` sets for this configuration, by option name,
- * leaving out those the command line gave; what it returns is checked like `runDefaults`.
+ * A recipe's run defaults for a configuration: its `runDefaults` with what its `runDefaultsFor`
+ * returns on top, checked like `runDefaults`.
  */
-const runDefaultsFollowing = (
-  recipe: Recipe,
-  recipeConfig: Record<string, unknown>,
-  given: ReadonlyArray<string>,
-): E.Either<ReadonlyArray<GanError>, Readonly<Record<string, number>>> => {
-  if (recipe.runDefaultsFor === undefined) return E.right({})
-  const defaults: unknown = recipe.runDefaultsFor(recipeConfig)
-  const problems = runDefaultsProblems(`recipe(${recipe.name}).runDefaultsFor(config)`, defaults)
-  if (problems.length > 0) return E.left(problems)
-  return E.right(
-    Object.fromEntries(
-      Object.entries(defaults as RunDefaults)
-        .map(([key, value]) => [runDefaultFlag[key as keyof RunDefaults], value] as const)
-        .filter(([option]) => !given.includes(option)),
-    ),
-  )
+const runDefaultsOf = (recipe: Recipe, recipeConfig: Record<string, unknown>): E.Either<ReadonlyArray<GanError>, RunDefaults> => {
+  if (recipe.runDefaultsFor === undefined) return E.right(recipe.runDefaults ?? {})
+  const following: unknown = recipe.runDefaultsFor(recipeConfig)
+  const problems = runDefaultsProblems(`recipe(${recipe.name}).runDefaultsFor(config)`, following)
+  return problems.length > 0 ? E.left(problems) : E.right({ ...recipe.runDefaults, ...(following as RunDefaults) })
 }
